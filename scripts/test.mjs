@@ -1,0 +1,20 @@
+// `npm test`: unit and integration tests (Vitest), then the end-to-end tests
+// (Playwright driving the system Chromium against the built page).
+import { spawnSync } from 'node:child_process';
+import { ensureChromium } from './chromium.mjs';
+
+function step(title, cmd, args, env = {}) {
+  console.log(`\n== ${title}: ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  if (r.status !== 0) {
+    console.error(`\n${title} failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+const chromium = ensureChromium();
+step('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+step('type check (platform-free core)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.core.json']);
+step('unit and integration tests', 'npx', ['vitest', 'run']);
+step('build the page', 'npx', ['vite', 'build', '--logLevel', 'warn']);
+step('end-to-end tests', 'npx', ['playwright', 'test'], { FEDSEG_CHROMIUM: chromium });
