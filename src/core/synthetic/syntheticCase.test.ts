@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { SEQUENCES } from '../types/sequences.ts';
+import { syntheticCase, syntheticSiteCases } from './syntheticCase.ts';
+import { SITE_PROFILES, getSiteProfile } from './siteProfiles.ts';
+
+function meanInside(data: Float32Array): { mean: number; std: number } {
+  let s = 0;
+  let s2 = 0;
+  let c = 0;
+  for (const v of data) {
+    if (v === 0) continue;
+    s += v;
+    s2 += v * v;
+    c++;
+  }
+  const mean = s / c;
+  return { mean, std: Math.sqrt(s2 / c - mean * mean) };
+}
+
+function regionMean(data: Float32Array, labels: Uint8Array, label: number): number {
+  let s = 0;
+  let c = 0;
+  for (let p = 0; p < data.length; p++) {
+    if (labels[p] === label) {
+      s += data[p]!;
+      c++;
+    }
+  }
+  return s / c;
+}
+
+describe('syntheticCase', () => {
+  it('is deterministic per seed', () => {
+    const a = syntheticCase({ seed: 42 });
+    const b = syntheticCase({ seed: 42 });
+    for (const s of SEQUENCES) expect(a.images[s].data).toEqual(b.images[s].data);
+    expect(a.label!.data).toEqual(b.label!.data);
+  });
+
+  it('differs between seeds', () => {
+    const a = syntheticCase({ seed: 1 });
+    const b = syntheticCase({ seed: 2 });
+    expect(a.label!.data).not.toEqual(b.label!.data);
+    expect(a.images.flair.data).not.toEqual(b.images.flair.data);
+  });
+
+  it('has 32^3 voxels at 1 mm by default, four sequences on the label grid', () => {
+    const c = syntheticCase({ seed: 3 });
+    expect(c.label!.dims).toEqual([32, 32, 32]);
+    expect(c.label!.spacing).toEqual([1, 1, 1]);
+    for (const s of SEQUENCES) {
+      expect(c.images[s].dims).toEqual([32, 32, 32]);
+      expect(c.images[s].affine).toEqual(c.label!.affine);
+    }
+  });
+
+  it('labels are in {0,1,2,4} and every region is present, for every profile and many seeds', () => {
+    for (const profile of SITE_PROFILES) {
+      for (let seed = 0; seed < 20; seed++) {
+        const c = syntheticCase({ seed, profile });
+        const counts = new Map<number, number>();
+        for (const v of c.label!.data) counts.set(v, (counts.get(v) ?? 0) + 1);
+        expect([...counts.keys()].sort()).toEqual([0, 1, 2, 4]);
+        // the tumour is inside the brain: every labelled voxel is non-zero in every sequence
+        const t1 = c.images.t1.data;
+        let outside = 0;
+        for (let p = 0; p < t1.length; p++) if (c.label!.data[p]! > 0 && !(t1[p]! > 0)) outside++;
+        expect(outside).toBe(0);
+      }
+    }
+  });
+
+  it('follows the sequences’ contrasts: enhancing rim brightest on T1Gd, oedema bright on FLAIR, CSF dark on FLAIR', () => {
+    const c = syntheticCase({ seed: 5, profile: getSiteProfile('academic-3t') });
+    const l = c.label!.data;
+    expect(regionMean(c.images.t1ce.data, l, 4)).toBeGreaterThan(regionMean(c.images.t1ce.data, l, 0) * 1.3);
+    expect(regionMean(c.images.t1ce.data, l, 4)).toBeGreaterThan(regionMean(c.images.t1.data, l, 4) * 1.5);
+    expect(regionMean(c.images.flair.data, l, 2)).toBeGreaterThan(meanInside(c.images.flair.data).mean * 1.3);
+    expect(regionMean(c.images.t2.data, l, 2)).toBeGreaterThan(meanInside(c.images.t2.data).mean * 1.1);
+  });
+
+  it('site profiles change the intensity statistics', () => {
+    const stats = SITE_PROFILES.map((profile) => meanInside(syntheticCase({ seed: 7, profile }).images.t1.data));
+    for (let a = 0; a < stats.length; a++) {
+      for (let b = a + 1; b < stats.length; b++) {
+        expect(Math.abs(stats[a]!.mean - stats[b]!.mean) / Math.max(stats[a]!.mean, stats[b]!.mean)).toBeGreaterThan(0.2);
+      }
+    }
+  });
+
+  it('keeps outside-brain voxels at exactly 0 and has at least one small site', () => {
+    const c = syntheticCase({ seed: 9, profile: getSiteProfile('regional-thick-slice') });
+    expect(c.images.flair.data[0]).toBe(0);
+    expect(SITE_PROFILES.length).toBeGreaterThanOrEqual(4);
+    expect(Math.min(...SITE_PROFILES.map((p) => p.caseCount))).toBeLessThanOrEqual(4);
+  });
+
+  it('makes a site of caseCount distinct cases', () => {
+    const p = getSiteProfile('small-clinic');
+    const cases = syntheticSiteCases(p, 1);
+    expect(cases).toHaveLength(p.caseCount);
+    expect(new Set(cases.map((c) => c.id)).size).toBe(p.caseCount);
+    expect(() => getSiteProfile('nowhere')).toThrow(/known: academic-3t/);
+  });
+});
