@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { FedsegError } from '../util/errors.ts';
+import { DEMO_PLAN, localStepsFor, parsePlan, planHash } from './plan.ts';
+import { canonicalJson } from './canonicalJson.ts';
+
+function problemOf(json: unknown): string {
+  try {
+    parsePlan(json, 'plan.json');
+  } catch (e) {
+    expect(e).toBeInstanceOf(FedsegError);
+    expect((e as FedsegError).code).toBe('PLAN_INVALID');
+    return (e as FedsegError).message;
+  }
+  throw new Error('expected the plan to be refused');
+}
+
+describe('parsePlan', () => {
+  it('fills every default from an empty plan', () => {
+    const p = parsePlan({}, 'plan.json');
+    expect(p.rounds).toBe(10);
+    expect(p.model.preset).toBe('tiny');
+    expect(p.training.optimizer).toBe('adam');
+    expect(p.aggregation.strategy).toBe('fedavg');
+    expect(p.aggregation.robust.rule).toBe('none');
+    expect(p.codec.name).toBe('float32');
+    expect(p.privacy.dp.enabled).toBe(false);
+    expect(p.privacy.secureAggregation.enabled).toBe(false);
+    expect(p.limits.maxUpdateBytes).toBeGreaterThan(0);
+  });
+
+  it('names the file, the path, the expectation and the value found', () => {
+    expect(problemOf({ rounds: -1 })).toBe('plan.json: rounds: expected a positive integer, found -1');
+    expect(problemOf({ training: { optimizer: 'adagrad' } })).toBe(
+      'plan.json: training.optimizer: expected one of "adam", "sgd", found "adagrad"',
+    );
+  });
+
+  it('lists every problem, one per line, including unknown keys', () => {
+    const msg = problemOf({ rounds: 2.5, training: { learningRate: 0 }, roudns: 3 });
+    const lines = msg.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(msg).toContain('plan.json: rounds: expected a positive integer, found 2.5');
+    expect(msg).toContain('plan.json: training.learningRate: expected a number > 0, found 0');
+    expect(msg).toContain('unknown key "roudns"');
+  });
+
+  it('refuses a non-object plan and wrong types', () => {
+    expect(problemOf(42)).toContain('plan.json: (top level): expected object, found 42');
+    expect(problemOf({ stragglers: { extendOnTimeout: 'yes' } })).toContain('stragglers.extendOnTimeout: expected boolean, found "yes"');
+  });
+
+  it('refuses median with secure aggregation', () => {
+    const msg = problemOf({ aggregation: { robust: { rule: 'median' } }, privacy: { secureAggregation: { enabled: true } } });
+    expect(msg).toContain('aggregation.robust.rule');
+  });
+
+  it('computes local steps from epochs when set', () => {
+    const p = parsePlan({ training: { localEpochs: 2, batchSize: 2, localSteps: 7 } }, 'p');
+    expect(localStepsFor(p, 5)).toBe(5);
+    expect(localStepsFor(DEMO_PLAN, 100)).toBe(DEMO_PLAN.training.localSteps);
+  });
+});
+
+describe('planHash', () => {
+  it('is a SHA-256 hex that ignores key order and explicit defaults', async () => {
+    const a = parsePlan({ rounds: 3, federation: 'x' }, 'a');
+    const b = parsePlan({ federation: 'x', rounds: 3, training: { optimizer: 'adam' } }, 'b');
+    const h = await planHash(a);
+    expect(h).toMatch(/^[0-9a-f]{64}$/);
+    expect(await planHash(b)).toBe(h);
+  });
+
+  it('changes when any field changes', async () => {
+    const a = await planHash(DEMO_PLAN);
+    const b = await planHash(parsePlan({ ...DEMO_PLAN, rounds: 4 }, 'b'));
+    expect(b).not.toBe(a);
+  });
+
+  it('the demo plan is tiny and three rounds', () => {
+    expect(DEMO_PLAN.model.preset).toBe('tiny');
+    expect(DEMO_PLAN.rounds).toBe(3);
+    expect(parsePlan(JSON.parse(JSON.stringify(DEMO_PLAN)), 'rt')).toEqual(DEMO_PLAN);
+  });
+});
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth and refuses non-finite numbers', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 0 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"y":0,"z":1}]},"b":1}');
+    expect(() => canonicalJson({ a: Number.NaN })).toThrow(/a: expected a finite number/);
+  });
+});
