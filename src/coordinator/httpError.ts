@@ -1,0 +1,49 @@
+/**
+ * The coordinator's one HTTP error type. `code` is stable (clients and tests key on it,
+ * docs/api.md lists every one); `message` says what was expected and what was found.
+ */
+import { FedsegError } from '../core/util/errors.ts';
+
+export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 503;
+
+export class HttpError extends FedsegError {
+  readonly status: HttpStatus;
+  constructor(status: HttpStatus, code: string, message: string, details?: Record<string, unknown>) {
+    super(code, message, details);
+    this.name = 'HttpError';
+    this.status = status;
+  }
+}
+
+/** The JSON body of every error answer. */
+export interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string; readonly details?: Record<string, unknown> };
+}
+
+/**
+ * Domain errors (FedsegError from src/core: a bad plan, an undecodable update, a weights
+ * mismatch) that reach the HTTP layer are the client's fault: 400 or 422 with their code.
+ */
+const DOMAIN_STATUS: Readonly<Record<string, HttpStatus>> = {
+  WEIGHTS_MISMATCH: 422,
+};
+
+/** The status and body for any thrown value; `unknown` is true for errors that are our bug (500). */
+export function errorAnswer(err: unknown): { status: HttpStatus; body: ErrorBody; unknown: boolean } {
+  if (err instanceof HttpError) {
+    return { status: err.status, body: { error: withDetails(err.code, err.message, err.details) }, unknown: false };
+  }
+  if (err instanceof FedsegError) {
+    const status = DOMAIN_STATUS[err.code] ?? 400;
+    return { status, body: { error: withDetails(err.code, err.message, err.details) }, unknown: false };
+  }
+  return {
+    status: 500,
+    body: { error: { code: 'INTERNAL', message: 'internal error; the coordinator logged it' } },
+    unknown: true,
+  };
+}
+
+function withDetails(code: string, message: string, details: Readonly<Record<string, unknown>> | undefined): ErrorBody['error'] {
+  return details === undefined ? { code, message } : { code, message, details: { ...details } };
+}

@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from './sqliteStore.ts';
+import { BlobStore } from './blobStore.ts';
+import type { RoundRecord, UpdateRecord } from './federationStore.ts';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'fedseg-store-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const round1: RoundRecord = {
+  round: 1, status: 'open', globalModel: 'a'.repeat(64), openedAt: 1, deadline: 100, extensions: 0,
+  closedAt: null, resultModel: null, summary: null,
+};
+const update: UpdateRecord = {
+  round: 1, siteId: 's1', payloadHash: 'b'.repeat(64), baseModel: 'a'.repeat(64), sampleCount: 5,
+  codec: 'float32', bytes: 10, metrics: { loss: 0.5 }, receivedAt: 5,
+};
+
+describe('SqliteStore', () => {
+  it('keeps the federation, sites, rounds, updates and the audit log across reopening', async () => {
+    const file = join(tempDir(), 'fed.sqlite');
+    const s = new SqliteStore(file);
+    expect(await s.federation()).toBeNull();
+    await s.initialise({ planJson: '{}', planHash: 'p'.repeat(64), createdAt: 1 }, round1);
+    await s.createInvite({ id: 's1', name: 'Hospital A', tokenHash: 'h1', at: 2 });
+    expect(await s.redeemInvite('nope', { kty: 'EC' }, 3)).toBeNull();
+    const joined = await s.redeemInvite('h1', { kty: 'EC' }, 3);
+    expect(joined?.status).toBe('active');
+    expect(await s.redeemInvite('h1', { kty: 'EC' }, 4)).toBeNull(); // one-time
+    expect(await s.recordUpdate(update)).toBe('new');
+    expect(await s.recordUpdate(update)).toBe('duplicate');
+    expect(await s.recordUpdate({ ...update, payloadHash: 'c'.repeat(64) })).toBe('conflict');
+    await s.close();
+
+    const t = new SqliteStore(file);
+    expect((await t.federation())?.planHash).toBe('p'.repeat(64));
+    expect((await t.site('s1'))?.publicKey).toEqual({ kty: 'EC' });
+    expect((await t.currentRound())?.status).toBe('collecting');
+    expect(await t.updates(1)).toEqual([update]);
+    await t.closeRound(1, { resultModel: 'd'.repeat(64), closedAt: 9, summary: { updates: 1 } }, { ...round1, round: 2, globalModel: 'd'.repeat(64), openedAt: 9 });
+    expect((await t.round(1))?.status).toBe('closed');
+    expect((await t.currentRound())?.round).toBe(2);
+    const actions = (await t.auditLog()).map((a) => a.action);
+    expect(actions).toEqual(['federation-created', 'round-opened', 'invited', 'joined', 'update-accepted', 'aggregated', 'round-opened']);
+    await t.close();
+  });
+
+  it('remembers nonces per site within the window', async () => {
+    const s = new SqliteStore(join(tempDir(), 'fed.sqlite'));
+    expect(await s.rememberNonce('s1', 'n1', 100, 0)).toBe(true);
+    expect(await s.rememberNonce('s1', 'n1', 101, 0)).toBe(false);
+    expect(await s.rememberNonce('s2', 'n1', 101, 0)).toBe(true);
+    await s.close();
+  });
+});
+
+describe('BlobStore', () => {
+  it('stores bytes under their SHA-256, once', async () => {
+    const b = new BlobStore(tempDir());
+    const bytes = new TextEncoder().encode('hello');
+    const h = await b.put(bytes);
+    expect(h).toBe('2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824');
+    expect(await b.put(bytes)).toBe(h);
+    expect(new TextDecoder().decode(await b.getVerified(h))).toBe('hello');
+    expect(b.has('0'.repeat(64))).toBe(false);
+    expect(() => b.get('0'.repeat(64))).toThrow(/no blob/);
+    expect(() => b.pathOf('../etc/passwd')).toThrow(/SHA-256/);
+  });
+});
