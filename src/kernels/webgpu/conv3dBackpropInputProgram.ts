@@ -1,0 +1,74 @@
+/**
+ * Conv3DBackpropInputV2 (the gradient of Conv3D with respect to its input) as an
+ * implicit GEMM: rows are input voxels, columns input channels, the reduction runs
+ * over filter taps x output channels. A[m, k] is dy at the output voxel that tap k
+ * maps input voxel m onto (0 where the stride skips it or it falls outside);
+ * B[k, n] is the filter read transposed in place.
+ */
+import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { type ConvGeometry, type GemmTile, GEMM_UNIFORMS_DECL, chooseTile, gemmDispatch, implicitGemmSource } from './implicitGemm.ts';
+
+const OPERANDS = `
+  struct RowA { b : i32, d : i32, h : i32, w : i32 };
+
+  fn rowA(m : i32) -> RowA {
+    let iw = m % uniforms.inW;
+    let t1 = m / uniforms.inW;
+    let ih = t1 % uniforms.inH;
+    let t2 = t1 / uniforms.inH;
+    let id = t2 % uniforms.inD;
+    let b = t2 / uniforms.inD;
+    return RowA(b, id + uniforms.pD, ih + uniforms.pH, iw + uniforms.pW);
+  }
+
+  fn readA(r : RowA, k : i32) -> f32 {
+    let tap = k / uniforms.outC;
+    let co = k - tap * uniforms.outC;
+    let kw = tap % uniforms.fW;
+    let t = tap / uniforms.fW;
+    let kh = t % uniforms.fH;
+    let kd = t / uniforms.fH;
+    let dd = r.d - kd;
+    let hh = r.h - kh;
+    let ww = r.w - kw;
+    if (dd < 0 || hh < 0 || ww < 0) { return 0.0; }
+    let od = dd / uniforms.sD;
+    let oh = hh / uniforms.sH;
+    let ow = ww / uniforms.sW;
+    if (od * uniforms.sD != dd || oh * uniforms.sH != hh || ow * uniforms.sW != ww) { return 0.0; }
+    if (od >= uniforms.outD || oh >= uniforms.outH || ow >= uniforms.outW) { return 0.0; }
+    return dy[(((r.b * uniforms.outD + od) * uniforms.outH + oh) * uniforms.outW + ow) * uniforms.outC + co];
+  }
+
+  fn readB(k : i32, n : i32) -> f32 {
+    let tap = k / uniforms.outC;
+    let co = k - tap * uniforms.outC;
+    return W[(tap * uniforms.inC + n) * uniforms.outC + co];
+  }
+`;
+
+export class Conv3DBackpropInputGemmProgram implements WebGPUProgram {
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout = { x: [0], y: [1], z: [2] };
+  dispatch: [number, number, number];
+  variableNames = ['dy', 'W'];
+  uniforms = GEMM_UNIFORMS_DECL;
+  workgroupSize: [number, number, number] = [64, 1, 1];
+  readonly tile: GemmTile;
+  readonly gemm: { m: number; n: number; k: number; kSplit: number };
+
+  constructor(g: ConvGeometry, maxWorkgroupsPerDim: number) {
+    this.outputShape = [g.batch, g.inD, g.inH, g.inW, g.inC];
+    const m = g.batch * g.inD * g.inH * g.inW;
+    const k = g.fD * g.fH * g.fW * g.outC;
+    this.gemm = { m, n: g.inC, k, kSplit: k };
+    this.tile = chooseTile(g.inC);
+    this.dispatch = gemmDispatch(this.tile, m, g.inC, 1, maxWorkgroupsPerDim);
+    this.shaderKey = `fedsegConv3dBackpropInputGemm_${this.tile.tm}x${this.tile.tn}`;
+  }
+
+  getUserCode(): string {
+    return implicitGemmSource(this.tile, OPERANDS);
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * The shared skeleton of the three WebGPU 3D-convolution kernels: an implicit GEMM
+ * C[M x N] = A[M x K] * B[K x N] where A and B are never materialised. Each kernel
+ * supplies WGSL that reads one element of A (an input patch value, found from the
+ * row's voxel and the column's filter tap) and one of B.
+ *
+ * One workgroup of 64 threads computes a TM x TN tile of C; every thread owns 4 x 4
+ * outputs in registers. The K dimension is walked in steps of 16: the workgroup
+ * stages a TM x 16 slice of A and a 16 x TN slice of B in workgroup memory, so each
+ * value fetched from global memory is used TN (A) or TM (B) times.
+ *
+ * The reduction over K may be split across workgroups (dispatch z): workgroup z sums
+ * the columns [z * kSplit, (z + 1) * kSplit) and writes its own slice of an
+ * [S, M, N] result, which a second pass adds up (`sumSplitsProgram.ts`). The filter
+ * gradient uses this: its K is the whole volume while M x N is only the filter size.
+ */
+
+/** Tile shape of C computed by one workgroup of 64 threads with 4 x 4 outputs each. */
+export interface GemmTile {
+  readonly tm: 32 | 64 | 128;
+  readonly tn: 8 | 16 | 32;
+}
+
+export const TILE_K = 16;
+export const WORKGROUP_THREADS = 64;
+
+/** The tile that wastes least for N columns (output channels of the GEMM). */
+export function chooseTile(n: number): GemmTile {
+  if (n <= 8) return { tm: 128, tn: 8 };
+  if (n <= 16) return { tm: 64, tn: 16 };
+  return { tm: 32, tn: 32 };
+}
+
+/** Names and order of the int32 uniforms every conv GEMM program declares. */
+export const GEMM_UNIFORM_NAMES = [
+  'M', 'N', 'K', 'kSplit',
+  'inD', 'inH', 'inW', 'inC',
+  'outD', 'outH', 'outW', 'outC',
+  'fD', 'fH', 'fW',
+  'sD', 'sH', 'sW',
+  'pD', 'pH', 'pW',
+] as const;
+export type GemmUniformName = (typeof GEMM_UNIFORM_NAMES)[number];
+
+export const GEMM_UNIFORMS_DECL = GEMM_UNIFORM_NAMES.map((n) => `${n} : i32,`).join(' ');
+
+/**
+ * WGSL a kernel provides:
+ *   struct RowA {...};  fn rowA(m : i32) -> RowA;        (decoded once per thread and row)
+ *   fn readA(r : RowA, k : i32) -> f32;                   (0 outside the volume)
+ *   fn readB(k : i32, n : i32) -> f32;
+ * Callers guarantee m < M, k < K and n < N.
+ */
+export function implicitGemmSource(tile: GemmTile, operandSnippets: string): string {
+  const { tm, tn } = tile;
+  const rowsPerThread = Math.max(1, tm / WORKGROUP_THREADS);
+  const threadsPerRow = Math.max(1, WORKGROUP_THREADS / tm);
+  const kPerThread = TILE_K / threadsPerRow;
+  const colThreads = tn / 4;
+  const rowDecls: string[] = [];
+  const rowLoads: string[] = [];
+  for (let r = 0; r < rowsPerThread; r++) {
+    rowDecls.push(`
+    let lr${r} = ${r * WORKGROUP_THREADS} + tid % ${Math.min(tm, WORKGROUP_THREADS)};
+    let am${r} = mBase + lr${r};
+    let inRow${r} = am${r} < uniforms.M;
+    let ra${r} = rowA(min(am${r}, uniforms.M - 1));`);
+    rowLoads.push(`
+      for (var j = 0; j < ${kPerThread}; j++) {
+        let k = k0 + lk + j;
+        var v = 0.0;
+        if (inRow${r} && k < kEnd) { v = readA(ra${r}, k); }
+        As[(lk + j) * ${tm} + lr${r}] = v;
+      }`);
+  }
+  return `
+  var<workgroup> As : array<f32, ${TILE_K * tm}>;
+  var<workgroup> Bs : array<f32, ${TILE_K * tn}>;
+
+  ${operandSnippets}
+
+  ${'fn main()'} {
+    let tid = i32(localIndex);
+    let mBase = i32(workgroupId.x) * ${tm};
+    let nBase = i32(workgroupId.y) * ${tn};
+    let split = i32(workgroupId.z);
+    let kBegin = split * uniforms.kSplit;
+    let kEnd = min(kBegin + uniforms.kSplit, uniforms.K);
+    let lk = (tid / ${Math.min(tm, WORKGROUP_THREADS)}) * ${kPerThread};
+    ${rowDecls.join('\n')}
+    let tm0 = (tid / ${colThreads}) * 4;
+    let tn0 = (tid % ${colThreads}) * 4;
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
+    var acc2 = vec4<f32>(0.0);
+    var acc3 = vec4<f32>(0.0);
+    // the trip count depends on uniforms only, so the barriers stay in uniform control flow
+    let steps = (uniforms.kSplit + ${TILE_K - 1}) / ${TILE_K};
+    for (var step = 0; step < steps; step++) {
+      let k0 = kBegin + step * ${TILE_K};
+      ${rowLoads.join('\n')}
+      for (var e = tid; e < ${TILE_K * tn}; e = e + ${WORKGROUP_THREADS}) {
+        let k = k0 + e / ${tn};
+        let n = nBase + e % ${tn};
+        var v = 0.0;
+        if (k < kEnd && n < uniforms.N) { v = readB(k, n); }
+        Bs[e] = v;
+      }
+      workgroupBarrier();
+      for (var kk = 0; kk < ${TILE_K}; kk++) {
+        let bo = kk * ${tn} + tn0;
+        let b = vec4<f32>(Bs[bo], Bs[bo + 1], Bs[bo + 2], Bs[bo + 3]);
+        let ao = kk * ${tm} + tm0;
+        acc0 = fma(vec4<f32>(As[ao]), b, acc0);
+        acc1 = fma(vec4<f32>(As[ao + 1]), b, acc1);
+        acc2 = fma(vec4<f32>(As[ao + 2]), b, acc2);
+        acc3 = fma(vec4<f32>(As[ao + 3]), b, acc3);
+      }
+      workgroupBarrier();
+    }
+    let outBase = split * uniforms.M;
+    storeRow(outBase, mBase + tm0, nBase + tn0, acc0);
+    storeRow(outBase, mBase + tm0 + 1, nBase + tn0, acc1);
+    storeRow(outBase, mBase + tm0 + 2, nBase + tn0, acc2);
+    storeRow(outBase, mBase + tm0 + 3, nBase + tn0, acc3);
+  }
+
+  fn storeRow(outBase : i32, m : i32, n : i32, v : vec4<f32>) {
+    if (m >= uniforms.M) { return; }
+    let o = (outBase + m) * uniforms.N + n;
+    for (var j = 0; j < 4; j++) {
+      if (n + j < uniforms.N) { result[o + j] = v[j]; }
+    }
+  }
+  `;
+}
+
+/** Geometry of a forward convolution, as the uniforms of every conv GEMM program. */
+export interface ConvGeometry {
+  readonly batch: number;
+  readonly inD: number; readonly inH: number; readonly inW: number; readonly inC: number;
+  readonly outD: number; readonly outH: number; readonly outW: number; readonly outC: number;
+  readonly fD: number; readonly fH: number; readonly fW: number;
+  readonly sD: number; readonly sH: number; readonly sW: number;
+  readonly pD: number; readonly pH: number; readonly pW: number;
+}
+
+export interface Conv3DInfoLike {
+  batchSize: number;
+  inDepth: number; inHeight: number; inWidth: number; inChannels: number;
+  outDepth: number; outHeight: number; outWidth: number; outChannels: number;
+  filterDepth: number; filterHeight: number; filterWidth: number;
+  strideDepth: number; strideHeight: number; strideWidth: number;
+  dilationDepth: number; dilationHeight: number; dilationWidth: number;
+  padInfo: { front: number; top: number; left: number };
+}
+
+export function convGeometry(info: Conv3DInfoLike): ConvGeometry {
+  return {
+    batch: info.batchSize,
+    inD: info.inDepth, inH: info.inHeight, inW: info.inWidth, inC: info.inChannels,
+    outD: info.outDepth, outH: info.outHeight, outW: info.outWidth, outC: info.outChannels,
+    fD: info.filterDepth, fH: info.filterHeight, fW: info.filterWidth,
+    sD: info.strideDepth, sH: info.strideHeight, sW: info.strideWidth,
+    pD: info.padInfo.front, pH: info.padInfo.top, pW: info.padInfo.left,
+  };
+}
+
+/** The uniform data for `GEMM_UNIFORMS_DECL`, in order. */
+export function gemmUniformData(
+  g: ConvGeometry,
+  gemm: { m: number; n: number; k: number; kSplit: number },
+): Array<{ type: 'int32'; data: number[] }> {
+  const values: Record<GemmUniformName, number> = {
+    M: gemm.m, N: gemm.n, K: gemm.k, kSplit: gemm.kSplit,
+    inD: g.inD, inH: g.inH, inW: g.inW, inC: g.inC,
+    outD: g.outD, outH: g.outH, outW: g.outW, outC: g.outC,
+    fD: g.fD, fH: g.fH, fW: g.fW,
+    sD: g.sD, sH: g.sH, sW: g.sW,
+    pD: g.pD, pH: g.pH, pW: g.pW,
+  };
+  return GEMM_UNIFORM_NAMES.map((name) => ({ type: 'int32' as const, data: [values[name]] }));
+}
+
+/** Workgroups along x (M tiles) and y (N tiles), z splits; fails clearly past the device limit. */
+export function gemmDispatch(tile: GemmTile, m: number, n: number, splits: number, maxPerDim: number): [number, number, number] {
+  const x = Math.ceil(m / tile.tm);
+  const y = Math.ceil(n / tile.tn);
+  if (x > maxPerDim || y > maxPerDim || splits > maxPerDim) {
+    throw new Error(
+      `conv3d GEMM needs ${x} x ${y} x ${splits} workgroups; this device allows ${maxPerDim} per dimension (use a smaller patch or batch)`,
+    );
+  }
+  return [x, y, splits];
+}
