@@ -1,0 +1,45 @@
+import type { DataSet, Element } from 'dicom-parser';
+import type { TransferSyntax } from './transferSyntaxes.ts';
+import type { Vec3 } from '../../core/types/volume.ts';
+
+/** Where one frame lies and how its stored values map to real values. */
+export interface FrameGeometry {
+  /** ImagePositionPatient, LPS mm; null when the file does not say */
+  readonly position: Vec3 | null;
+  /** ImageOrientationPatient: row direction (3) then column direction (3); null when absent */
+  readonly orientation: readonly number[] | null;
+  /** PixelSpacing: [between rows, between columns] mm; null when absent */
+  readonly pixelSpacing: readonly [number, number] | null;
+  readonly slope: number;
+  readonly intercept: number;
+}
+
+/** The parts of one DICOM image file that fedseg uses (single- or multi-frame). */
+export interface DicomInstance {
+  readonly file: string;
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+  readonly studyInstanceUid: string;
+  readonly seriesInstanceUid: string;
+  readonly frameOfReferenceUid: string;
+  readonly seriesDescription: string;
+  readonly protocolName: string;
+  readonly modality: string;
+  readonly seriesNumber: number | undefined;
+  readonly transferSyntax: TransferSyntax;
+  readonly rows: number;
+  readonly columns: number;
+  readonly bitsAllocated: number;
+  readonly bitsStored: number;
+  readonly signed: boolean;
+  readonly samplesPerPixel: number;
+  readonly photometric: string;
+  readonly sliceThickness: number | undefined;
+  readonly spacingBetweenSlices: number | undefined;
+  /** one entry per frame */
+  readonly frames: readonly FrameGeometry[];
+  /** true for enhanced multi-frame objects (per-frame functional groups) */
+  readonly enhanced: boolean;
+  readonly dataSet: DataSet;
+  readonly pixelElement: Element;
+}

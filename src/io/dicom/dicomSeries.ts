@@ -1,0 +1,45 @@
+import type { Volume } from '../../core/types/volume.ts';
+
+/** Which stored frame one slice of the volume came from (for DICOM SEG references). */
+export interface SourceFrameRef {
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+  /** 1-based frame number inside a multi-frame object; 1 for single-frame files */
+  readonly frameNumber: number;
+}
+
+/** Patient/study attributes a derived object (DICOM SEG) must copy from its source. */
+export interface DicomStudyInfo {
+  readonly patientName: string;
+  readonly patientId: string;
+  readonly patientBirthDate: string;
+  readonly patientSex: string;
+  readonly studyDate: string;
+  readonly studyTime: string;
+  readonly studyId: string;
+  readonly accessionNumber: string;
+  readonly referringPhysicianName: string;
+  readonly studyDescription: string;
+  readonly manufacturer: string;
+}
+
+/** One DICOM series read into a volume. */
+export interface DicomSeries {
+  readonly seriesInstanceUid: string;
+  readonly studyInstanceUid: string;
+  readonly frameOfReferenceUid: string;
+  readonly description: string;
+  readonly protocolName: string;
+  readonly modality: string;
+  readonly seriesNumber: number | undefined;
+  readonly transferSyntaxUid: string;
+  /** i along the rows (ImageOrientationPatient's first vector), j down the columns, k along the slice normal; RAS affine */
+  readonly volume: Volume<Float32Array>;
+  /** per slice k of the volume, the frame it came from */
+  readonly sourceUids: readonly SourceFrameRef[];
+  /** file names in slice order */
+  readonly files: readonly string[];
+  readonly study: DicomStudyInfo;
+  /** things worth saying that did not stop the read (e.g. geometry assumed) */
+  readonly warnings: readonly string[];
+}

