@@ -8,6 +8,8 @@
  * Head: 1x1x1 convolution to 3 logits (ET, TC, WT).
  */
 import * as tf from '@tensorflow/tfjs-core';
+// gradients are registered by a side-effect module (the tfjs union package imports it too)
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { WeightSet } from '../types/weights.ts';
 import { shapeSize } from '../types/weights.ts';
 import { FedsegError } from '../util/errors.ts';
@@ -76,7 +78,7 @@ export class UNet3D {
       }
       for (let l = levels - 2; l >= 0; l--) {
         const up = upsampleNearest(this.act(this.norm(`dec${l}.upnorm`, this.conv(`dec${l}.up`, t, 1))));
-        t = this.block(`dec${l}`, tf.concat([up, skips[l] as tf.Tensor5D], 4));
+        t = this.block(`dec${l}`, up, skips[l]);
       }
       return tf.add(this.conv('head', t, 1), this.v('head.bias'));
     });
@@ -154,8 +156,10 @@ export class UNet3D {
     const flat = tf.reshape(x, [b, d * h * w, c]);
     const axes = this.preset.norm === 'instance' ? [1] : [0, 1];
     const { mean, variance } = tf.moments(flat, axes, true);
-    const normed = tf.mul(tf.sub(flat, mean), tf.rsqrt(tf.add(variance, NORM_EPS)));
-    const out = tf.add(tf.mul(normed, this.v(`${name}.gamma`)), this.v(`${name}.beta`));
+    // (x - mean) / sd * gamma + beta, as x * scale + shift: two broadcasts over the volume, not four
+    const scale = tf.mul(tf.rsqrt(tf.add(variance, NORM_EPS)), this.v(`${name}.gamma`));
+    const shift = tf.sub(this.v(`${name}.beta`), tf.mul(mean, scale));
+    const out = tf.add(tf.mul(flat, scale), shift);
     return tf.reshape(out, [b, d, h, w, c]);
   }
 
@@ -163,11 +167,33 @@ export class UNet3D {
     return tf.leakyRelu(x, LEAK);
   }
 
-  private block(name: string, x: tf.Tensor5D): tf.Tensor5D {
+  /**
+   * Two 3x3x3 convolutions (residual if the preset says so). With `skip`, the block's
+   * input is the channel concatenation [x, skip], computed without concatenating the
+   * volumes: conv([x, skip], W) = conv(x, W[.., :cx, :]) + conv(skip, W[.., cx:, :]).
+   * (The gradient of a channel concat, SplitV, is slow on the CPU backend.)
+   */
+  private block(name: string, x: tf.Tensor5D, skip?: tf.Tensor5D): tf.Tensor5D {
+    if (skip) return this.concatBlock(name, x, skip);
     const h = this.act(this.norm(`${name}.norm1`, this.conv(`${name}.conv1`, x, 1)));
     const h2 = this.norm(`${name}.norm2`, this.conv(`${name}.conv2`, h, 1));
     if (!this.preset.residual) return this.act(h2);
-    const skip = this.byName.has(`${name}.skip.kernel`) ? this.conv(`${name}.skip`, x, 1) : x;
-    return this.act(tf.add(h2, skip));
+    const shortcut = this.byName.has(`${name}.skip.kernel`) ? this.conv(`${name}.skip`, x, 1) : x;
+    return this.act(tf.add(h2, shortcut));
+  }
+
+  private concatBlock(name: string, x: tf.Tensor5D, skip: tf.Tensor5D): tf.Tensor5D {
+    const cx = x.shape[4];
+    const split = (kernel: string, x: tf.Tensor5D, y: tf.Tensor5D): tf.Tensor5D => {
+      const w = this.v(kernel) as tf.Tensor5D;
+      const [k, , , cin, cout] = w.shape;
+      const wx = tf.slice(w, [0, 0, 0, 0, 0], [k, k, k, cx, cout]);
+      const wy = tf.slice(w, [0, 0, 0, cx, 0], [k, k, k, cin - cx, cout]);
+      return tf.add(tf.conv3d(x, wx, 1, 'same'), tf.conv3d(y, wy, 1, 'same'));
+    };
+    const h = this.act(this.norm(`${name}.norm1`, split(`${name}.conv1.kernel`, x, skip)));
+    const h2 = this.norm(`${name}.norm2`, this.conv(`${name}.conv2`, h, 1));
+    if (!this.preset.residual) return this.act(h2);
+    return this.act(tf.add(h2, split(`${name}.skip.kernel`, x, skip)));
   }
 }
