@@ -15,9 +15,9 @@ export class HttpError extends FedsegError {
   }
 }
 
-/** The JSON body of every error answer. */
+/** The JSON body of every error answer (ErrorBodySchema in src/core/protocol/messages.ts). */
 export interface ErrorBody {
-  readonly error: { readonly code: string; readonly message: string; readonly details?: Record<string, unknown> };
+  readonly error: { readonly code: string; readonly message: string };
 }
 
 /**
@@ -26,24 +26,35 @@ export interface ErrorBody {
  */
 const DOMAIN_STATUS: Readonly<Record<string, HttpStatus>> = {
   WEIGHTS_MISMATCH: 422,
+  MESSAGE_INVALID: 400,
+  UPDATE_TOO_LARGE: 413,
+  UPDATE_MALFORMED: 400,
+  UPDATE_META_INVALID: 400,
+  UPDATE_HASH_MISMATCH: 400,
+  UPDATE_PLAN_MISMATCH: 409,
+  UPDATE_WRONG_ROUND: 409,
+  UPDATE_BASE_MISMATCH: 409,
+  UPDATE_SITE_MISMATCH: 403,
+  UPDATE_CODEC_MISMATCH: 422,
+  UPDATE_SHAPE: 422,
+  UPDATE_NONFINITE: 422,
 };
+
+/** Domain errors that mean the coordinator itself is broken (its disk, its aggregate): 500. */
+const SERVER_FAULT = /^(BLOB_|AGGREGATION_|MODEL_INTERNAL|PLATFORM_)/;
 
 /** The status and body for any thrown value; `unknown` is true for errors that are our bug (500). */
 export function errorAnswer(err: unknown): { status: HttpStatus; body: ErrorBody; unknown: boolean } {
   if (err instanceof HttpError) {
-    return { status: err.status, body: { error: withDetails(err.code, err.message, err.details) }, unknown: false };
+    return { status: err.status, body: { error: { code: err.code, message: err.message } }, unknown: false };
   }
-  if (err instanceof FedsegError) {
+  if (err instanceof FedsegError && !SERVER_FAULT.test(err.code)) {
     const status = DOMAIN_STATUS[err.code] ?? 400;
-    return { status, body: { error: withDetails(err.code, err.message, err.details) }, unknown: false };
+    return { status, body: { error: { code: err.code, message: err.message } }, unknown: false };
   }
   return {
     status: 500,
     body: { error: { code: 'INTERNAL', message: 'internal error; the coordinator logged it' } },
     unknown: true,
   };
-}
-
-function withDetails(code: string, message: string, details: Readonly<Record<string, unknown>> | undefined): ErrorBody['error'] {
-  return details === undefined ? { code, message } : { code, message, details: { ...details } };
 }

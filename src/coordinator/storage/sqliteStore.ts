@@ -53,6 +53,7 @@ export class SqliteStore implements FederationStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
   }
 

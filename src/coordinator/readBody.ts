@@ -1,0 +1,50 @@
+/**
+ * Reads a request body with a size limit: refused early from Content-Length, or as
+ * soon as the stream passes the limit (a client cannot make the server buffer more).
+ */
+import type { Context } from 'hono';
+import { HttpError } from './httpError.ts';
+
+export async function readBody(c: Context, maxBytes: number, what: string): Promise<Uint8Array> {
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && Number(declared) > maxBytes) {
+    throw tooLarge(what, maxBytes, Number(declared));
+  }
+  const body = c.req.raw.body;
+  if (!body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(what, maxBytes, total);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const ch of chunks) {
+    out.set(ch, off);
+    off += ch.byteLength;
+  }
+  return out;
+}
+
+/** Reads and parses a JSON body (limit in bytes); BAD_JSON when it is not JSON. */
+export async function readJson(c: Context, maxBytes: number, what: string): Promise<{ value: unknown; bytes: Uint8Array }> {
+  const bytes = await readBody(c, maxBytes, what);
+  try {
+    return { value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown, bytes };
+  } catch {
+    throw new HttpError(400, 'BAD_JSON', `${what}: expected a JSON body, found ${bytes.length} bytes that do not parse as JSON`);
+  }
+}
+
+function tooLarge(what: string, max: number, found: number): HttpError {
+  return new HttpError(413, 'BODY_TOO_LARGE', `${what}: expected at most ${max} bytes, found ${found}${found > max ? ' or more' : ''}`, { maxBytes: max });
+}

@@ -1,0 +1,60 @@
+/**
+ * Checks that a request comes from an active site: the signature headers are there,
+ * the site is known and not revoked, the timestamp is within the window, the ECDSA
+ * signature covers this exact method, path, timestamp, nonce and body, and the nonce
+ * was never used before (a replay fails even within the window). The nonce is
+ * remembered only after the signature verified, so nobody can burn a site's nonces.
+ */
+import type { Context } from 'hono';
+import { SIGNATURE_HEADERS, importPublicJwk, isFreshTimestamp, verifyRequest } from '../core/protocol/signing.ts';
+import type { PublicKeyJwk } from '../core/protocol/messages.ts';
+import type { CryptoKeyLike } from '../core/util/webCrypto.ts';
+import { HttpError } from './httpError.ts';
+import type { FederationStore } from './storage/federationStore.ts';
+
+export const SIGNATURE_WINDOW_MS = 5 * 60_000;
+
+export class RequestAuth {
+  private readonly keys = new Map<string, CryptoKeyLike>();
+  constructor(
+    private readonly store: FederationStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The id of the site that signed this request; HttpError 401/403 otherwise. */
+  async siteOf(c: Context, body: Uint8Array | null): Promise<string> {
+    const siteId = c.req.header(SIGNATURE_HEADERS.site);
+    const ts = c.req.header(SIGNATURE_HEADERS.timestamp);
+    const nonce = c.req.header(SIGNATURE_HEADERS.nonce);
+    const signature = c.req.header(SIGNATURE_HEADERS.signature);
+    if (!siteId || !ts || !nonce || !signature) {
+      throw new HttpError(401, 'SIGNATURE_MISSING', `expected the headers ${Object.values(SIGNATURE_HEADERS).join(', ')}; found ${[siteId && 'site', ts && 'timestamp', nonce && 'nonce', signature && 'signature'].filter(Boolean).join(', ') || 'none'}`);
+    }
+    const site = await this.store.site(siteId);
+    if (!site || !site.publicKey) throw new HttpError(401, 'UNKNOWN_SITE', `no site "${siteId}" has joined this federation`);
+    if (site.status === 'revoked') throw new HttpError(403, 'SITE_REVOKED', `site "${siteId}" was revoked by the operator`);
+    const timestamp = Number(ts);
+    const now = this.now();
+    if (!/^\d{1,16}$/.test(ts) || !isFreshTimestamp(timestamp, now, SIGNATURE_WINDOW_MS)) {
+      throw new HttpError(401, 'STALE_TIMESTAMP', `expected a timestamp within ${SIGNATURE_WINDOW_MS / 1000} s of the coordinator's clock (${now}), found ${ts}; check the site's clock`);
+    }
+    if (!/^[A-Za-z0-9_-]{16,64}$/.test(nonce)) throw new HttpError(401, 'BAD_SIGNATURE', 'expected a nonce of 16-64 base64url characters');
+    const url = new URL(c.req.url);
+    const key = await this.key(siteId, site.publicKey as PublicKeyJwk);
+    const ok = await verifyRequest(key, { method: c.req.method, path: url.pathname + url.search, body }, { timestamp, nonce, signature });
+    if (!ok) throw new HttpError(401, 'BAD_SIGNATURE', `the signature does not match this request for site "${siteId}" (method, path, timestamp, nonce and body are signed)`);
+    if (!(await this.store.rememberNonce(siteId, nonce, now, now - 2 * SIGNATURE_WINDOW_MS))) {
+      throw new HttpError(401, 'REPLAYED', `nonce ${nonce} was already used by site "${siteId}": a request is accepted once`);
+    }
+    return siteId;
+  }
+
+  private async key(siteId: string, jwk: PublicKeyJwk): Promise<CryptoKeyLike> {
+    let k = this.keys.get(siteId);
+    if (!k) {
+      k = await importPublicJwk(jwk);
+      this.keys.set(siteId, k);
+    }
+    return k;
+  }
+}

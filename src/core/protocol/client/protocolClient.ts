@@ -1,0 +1,210 @@
+/**
+ * The site's side of the wire protocol (docs/api.md), platform-free: fetch and WebCrypto
+ * only, so the page's Worker and the Node collaborator share it. Every request after the
+ * join is signed with the site's non-extractable ECDSA key (signing.ts); each attempt is
+ * signed afresh (a new nonce), so a retry is never a replay. Answers are validated
+ * against the schemas in messages.ts; models are checked against their SHA-256.
+ */
+import type { CryptoKeyLike, CryptoKeyPairLike } from '../../util/webCrypto.ts';
+import { sha256Hex } from '../../util/webCrypto.ts';
+import { parsePlan, planHash as hashPlan, type Plan } from '../plan.ts';
+import {
+  ErrorBodySchema, JoinResponseSchema, parseMessage, RoundStatusSchema,
+  type JoinResponse, type MetricsReport, type RoundStatus,
+} from '../messages.ts';
+import { exportPublicJwk, SIGNATURE_HEADERS, signRequest } from '../signing.ts';
+import { utf8Encode } from '../utf8.ts';
+import { platformFetch, sleep, type FetchLike, type ResponseLike } from './fetchLike.ts';
+import type { ModelCache } from './modelCache.ts';
+import { ProtocolError } from './protocolError.ts';
+
+export interface SiteCredentials {
+  readonly siteId: string;
+  /** ECDSA P-256 private key, non-extractable */
+  readonly privateKey: CryptoKeyLike;
+}
+
+export interface RetryPolicy {
+  /** attempts in all, including the first */
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export interface ProtocolClientOptions {
+  /** the coordinator's origin, e.g. http://127.0.0.1:8080 (the page passes its own origin) */
+  readonly baseUrl: string;
+  readonly credentials?: SiteCredentials;
+  readonly fetch?: FetchLike;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly cache?: ModelCache;
+  /** aborts waits and retries */
+  readonly signal?: { readonly aborted: boolean; addEventListener?(t: 'abort', fn: () => void): void };
+  /** every byte the site sends, for the page's ledger */
+  readonly onSent?: (entry: { method: string; path: string; bytes: number; at: number }) => void;
+}
+
+export interface PlanAnswer {
+  readonly plan: Plan;
+  readonly planHash: string;
+}
+
+export interface UploadAnswer {
+  readonly status: 'accepted' | 'duplicate';
+  readonly round: number;
+  readonly uploadHash: string;
+}
+
+const API = '/api/v1';
+const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 250, maxDelayMs: 8000 };
+
+export class ProtocolClient {
+  readonly baseUrl: string;
+  private creds: SiteCredentials | null;
+  private readonly fetchFn: FetchLike;
+  private readonly retry: RetryPolicy;
+  private readonly cache: ModelCache | null;
+  private readonly signal: ProtocolClientOptions['signal'];
+  private readonly onSent: ProtocolClientOptions['onSent'];
+
+  constructor(opts: ProtocolClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.creds = opts.credentials ?? null;
+    this.fetchFn = opts.fetch ?? platformFetch();
+    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    this.cache = opts.cache ?? null;
+    this.signal = opts.signal;
+    this.onSent = opts.onSent;
+  }
+
+  get credentials(): SiteCredentials | null {
+    return this.creds;
+  }
+
+  /** The plan and its hash; the hash is recomputed here, so a site knows what it agrees to. */
+  async plan(): Promise<PlanAnswer> {
+    const json = (await this.json('GET', '/plan', null, false)) as { plan?: unknown; planHash?: unknown };
+    const plan = parsePlan(json.plan, `${this.baseUrl}${API}/plan`);
+    const hash = await hashPlan(plan);
+    if (hash !== json.planHash) {
+      throw new ProtocolError(200, 'PLAN_HASH_MISMATCH', `the coordinator says plan hash ${String(json.planHash)}, its plan hashes to ${hash}`);
+    }
+    return { plan, planHash: hash };
+  }
+
+  /** Joins with a one-time invite; the key pair's private half stays here. */
+  async join(inviteToken: string, keys: CryptoKeyPairLike, planHash: string, client?: { kind: 'browser' | 'node'; backend?: string }): Promise<JoinResponse> {
+    const body = { inviteToken, publicKeyJwk: await exportPublicJwk(keys.publicKey), planHash, ...(client ? { client } : {}) };
+    const answer = parseMessage(JoinResponseSchema, await this.json('POST', '/join', body, false), 'join answer');
+    this.creds = { siteId: answer.siteId, privateKey: keys.privateKey };
+    return answer;
+  }
+
+  /** Who the coordinator thinks this site is (checks the stored key still works). */
+  async me(): Promise<{ siteId: string; siteName: string; status: string }> {
+    return (await this.json('GET', '/me', null, true)) as { siteId: string; siteName: string; status: string };
+  }
+
+  async round(): Promise<RoundStatus> {
+    return parseMessage(RoundStatusSchema, await this.json('GET', '/round', null, false), 'round status');
+  }
+
+  /** Long poll: resolves when a round after `after` opens or the federation finished, or after waitS seconds. */
+  async waitForRound(after: number, waitS = 30): Promise<RoundStatus> {
+    return parseMessage(RoundStatusSchema, await this.json('GET', `/round?after=${after}&wait=${waitS}`, null, false), 'round status');
+  }
+
+  /** The operator status (public parts). */
+  async status(): Promise<unknown> {
+    return this.json('GET', '/status', null, false);
+  }
+
+  /** A global model's bytes, from the cache or the coordinator; checked against its hash. */
+  async model(hash: string): Promise<Uint8Array> {
+    const cached = await this.cache?.get(hash);
+    if (cached) return cached;
+    const res = await this.send('GET', `/models/${hash}`, null, true, null);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const found = await sha256Hex(bytes);
+    if (found !== hash) throw new ProtocolError(res.status, 'MODEL_HASH_MISMATCH', `model ${hash}: the bytes received hash to ${found}`);
+    await this.cache?.put(hash, bytes);
+    return bytes;
+  }
+
+  /** Federated evaluation: this site's validation metrics for the round's global model. */
+  async reportEvaluation(report: MetricsReport): Promise<{ status: string; round: number }> {
+    return (await this.json('POST', `/rounds/${report.round}/evaluation`, report, true)) as { status: string; round: number };
+  }
+
+  /** Uploads an update envelope (updateEnvelope.ts); retried with backoff, idempotent. */
+  async uploadUpdate(round: number, envelope: Uint8Array): Promise<UploadAnswer> {
+    const res = await this.send('POST', `/rounds/${round}/update`, envelope, true, 'application/octet-stream');
+    return JSON.parse(await res.text()) as UploadAnswer;
+  }
+
+  // --- internals -----------------------------------------------------------------------
+
+  private async json(method: string, path: string, body: unknown, signed: boolean): Promise<unknown> {
+    const bytes = body === null ? null : utf8Encode(JSON.stringify(body));
+    const res = await this.send(method, path, bytes, signed, bytes ? 'application/json' : null);
+    const text = await res.text();
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new ProtocolError(res.status, 'BAD_ANSWER', `${method} ${path}: expected JSON from the coordinator, found ${JSON.stringify(text.slice(0, 80))}`);
+    }
+  }
+
+  /** One request with retries on network errors, 429 and 5xx; a 4xx fails at once with its code. */
+  private async send(method: string, path: string, body: Uint8Array | null, signed: boolean, contentType: string | null): Promise<ResponseLike> {
+    let last: ProtocolError | null = null;
+    for (let attempt = 0; attempt < this.retry.attempts; attempt++) {
+      if (attempt > 0) {
+        const delay = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+        await sleep(delay * (0.75 + 0.5 * Math.random()), this.signal);
+      }
+      if (this.signal?.aborted) throw new ProtocolError(0, 'ABORTED', `${method} ${path}: aborted`);
+      try {
+        const res = await this.attempt(method, path, body, signed, contentType);
+        if (res.ok) return res;
+        last = await errorOf(res, method, path);
+      } catch (e) {
+        last = e instanceof ProtocolError ? e : new ProtocolError(0, 'UNREACHABLE', `${method} ${path}: the coordinator at ${this.baseUrl} could not be reached (${(e as Error).message ?? String(e)})`);
+      }
+      if (!last.retryable) throw last;
+    }
+    throw last ?? new ProtocolError(0, 'UNREACHABLE', `${method} ${path}: no attempt made`);
+  }
+
+  private async attempt(method: string, path: string, body: Uint8Array | null, signed: boolean, contentType: string | null): Promise<ResponseLike> {
+    const headers: Record<string, string> = {};
+    if (contentType) headers['content-type'] = contentType;
+    const fullPath = API + path;
+    if (signed) {
+      const creds = this.creds;
+      if (!creds) throw new ProtocolError(0, 'NOT_JOINED', `${method} ${path}: this site has not joined (no key)`);
+      const sig = await signRequest(creds.privateKey, { method, path: fullPath, body });
+      headers[SIGNATURE_HEADERS.site] = creds.siteId;
+      headers[SIGNATURE_HEADERS.timestamp] = String(sig.timestamp);
+      headers[SIGNATURE_HEADERS.nonce] = sig.nonce;
+      headers[SIGNATURE_HEADERS.signature] = sig.signature;
+    }
+    const init = { method, headers, ...(body ? { body } : {}), ...(this.signal ? { signal: this.signal } : {}) };
+    const res = await this.fetchFn(this.baseUrl + fullPath, init);
+    if (body) this.onSent?.({ method, path: fullPath, bytes: body.length, at: Date.now() });
+    return res;
+  }
+}
+
+async function errorOf(res: ResponseLike, method: string, path: string): Promise<ProtocolError> {
+  let text = '';
+  try {
+    text = await res.text();
+    const parsed = ErrorBodySchema.safeParse(JSON.parse(text));
+    if (parsed.success) return new ProtocolError(res.status, parsed.data.error.code, parsed.data.error.message);
+  } catch {
+    // not our JSON: a proxy's page, for instance
+  }
+  return new ProtocolError(res.status, `HTTP_${res.status}`, `${method} ${path}: HTTP ${res.status} ${text.slice(0, 120)}`);
+}
+
