@@ -131,6 +131,20 @@ function enhancedSliceThickness(ds: DataSet, tag: string): number | undefined {
   return pm?.floatString(tag) ?? ds.floatString(tag);
 }
 
+/** When a partly read dataset already says how big the image is, a message saying the file was cut short. */
+function truncationMessage(partial: DataSet, size: number): string | undefined {
+  try {
+    const rows = partial.uint16(TAG.Rows);
+    const cols = partial.uint16(TAG.Columns);
+    if (!rows || !cols) return undefined;
+    const bits = partial.uint16(TAG.BitsAllocated) ?? 16;
+    const need = rows * cols * Math.ceil(bits / 8) * Math.max(1, partial.intString(TAG.NumberOfFrames) ?? 1);
+    return `the file ends after ${size} bytes, inside or before the pixel data; expected ${need} bytes of pixel data (${cols}x${rows}, ${bits} bits), found the file cut short`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parses one file. `name` goes into every message. */
 export function parseDicomFile(file: SourceFile): ParsedDicom {
   const name = file.name;
@@ -146,13 +160,8 @@ export function parseDicomFile(file: SourceFile): ParsedDicom {
     const partial = (thrown as { dataSet?: DataSet } | null)?.dataSet;
     const err = (thrown as { exception?: unknown } | null)?.exception ?? thrown;
     const why = typeof err === 'string' ? err : err instanceof Error ? err.message : String(err);
-    const rows = partial?.elements[TAG.Rows] ? partial.uint16(TAG.Rows) : undefined;
-    const cols = partial?.elements[TAG.Columns] ? partial.uint16(TAG.Columns) : undefined;
-    if (partial && rows && cols) {
-      const bits = partial.uint16(TAG.BitsAllocated) ?? 16;
-      const need = rows * cols * Math.ceil(bits / 8) * Math.max(1, partial.intString(TAG.NumberOfFrames) ?? 1);
-      return fail('DICOM_TRUNCATED', `the file ends after ${bytes.length} bytes, inside or before the pixel data; expected ${need} bytes of pixel data (${cols}x${rows}, ${bits} bits), found the file cut short`);
-    }
+    const truncated = partial ? truncationMessage(partial, bytes.length) : undefined;
+    if (truncated) return fail('DICOM_TRUNCATED', truncated);
     if (!hasDicmPreamble(bytes)) {
       return fail('DICOM_NOT_DICOM', `expected a DICOM file (the "DICM" marker at byte 128, or a bare DICOM dataset), found neither (${bytes.length} bytes)`);
     }
@@ -218,6 +227,8 @@ function interpret(
     }
   } else if (!pixelElement.encapsulatedPixelData || !pixelElement.fragments || pixelElement.fragments.length === 0) {
     return fail('DICOM_PIXELS', `expected compressed (encapsulated) pixel data for ${transferSyntaxLabel(tsUid)}, found none`);
+  } else if (frameCount > pixelElement.fragments.length) {
+    return fail('DICOM_PIXELS', `expected at least one compressed fragment per frame (${frameCount} frames), found ${pixelElement.fragments.length} fragment(s)`);
   }
   const { frames, enhanced } = frameGeometries(ds, frameCount);
   const seriesNumber = ds.intString(TAG.SeriesNumber);

@@ -61,7 +61,14 @@ export async function readDicomSeries(files: readonly SourceFile[], opts: ReadDi
   }
   const series: DicomSeries[] = [];
   for (const group of groupBySeries(instances).values()) {
-    const result = await seriesFromInstances(group, opts);
+    let result: Awaited<ReturnType<typeof seriesFromInstances>>;
+    try {
+      result = await seriesFromInstances(group, opts);
+    } catch (err) {
+      // a last guard: nothing throws past the reader
+      const why = err instanceof Error ? err.message : String(err);
+      result = { problem: fileProblem(group[0]!.file, 'DICOM_UNREADABLE', `${baseName(group[0]!.file)}: the series could not be read (${why})`) };
+    }
     if ('problem' in result) problems.push(result.problem);
     else series.push(result.series);
   }

@@ -36,6 +36,7 @@ function wasmCodec(spec: WasmCodecSpec): FrameCodec {
         d.getEncodedBuffer(encoded.length).set(encoded);
         d.decode();
       } catch (err) {
+        decoder = undefined; // an aborted wasm instance is not reused
         const why = typeof err === 'number' && module.getExceptionMessage ? module.getExceptionMessage(err) : String(err);
         throw new FedsegError('DICOM_DECODE', `${spec.name} could not decode the frame: ${why}`);
       }
