@@ -138,6 +138,13 @@ export const PlanSchema = z
         message: `expected "none" or "normbound" with secure aggregation (the coordinator sees only the sum, so it cannot take a ${rule})`,
       });
     }
+    if (plan.privacy.dp.enabled && (rule === 'median' || rule === 'trimmedmean')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aggregation', 'robust', 'rule'],
+        message: `expected "none" or "normbound" with differential privacy (its noise is calibrated to a clipped sum, not to a ${rule})`,
+      });
+    }
   });
 
 export type Plan = z.output<typeof PlanSchema>;

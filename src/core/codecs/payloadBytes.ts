@@ -1,0 +1,89 @@
+/**
+ * Helpers shared by the codecs: deflate (fflate, fast level), a bounded inflate that refuses
+ * payloads that do not inflate to exactly the expected size (no decompression bombs), and
+ * checks that name the problem with a stable code.
+ */
+import { deflateSync, inflateSync } from 'fflate';
+import type { NamedArray, WeightSet } from '../types/weights.ts';
+import { shapeSize } from '../types/weights.ts';
+import { FedsegError } from '../util/errors.ts';
+import type { WeightSpec } from '../protocol/weightSpec.ts';
+import { checkFinite } from '../protocol/weightSpec.ts';
+
+export function deflateFast(bytes: Uint8Array): Uint8Array {
+  return deflateSync(bytes, { level: 1 });
+}
+
+/** Inflate into exactly `expected` bytes, else UPDATE_MALFORMED. */
+export function inflateExact(bytes: Uint8Array, expected: number, codec: string): Uint8Array {
+  const out = new Uint8Array(expected + 1);
+  let got: Uint8Array;
+  try {
+    got = inflateSync(bytes, { out });
+  } catch (e) {
+    throw new FedsegError('UPDATE_MALFORMED', `${codec} payload: expected deflate data, found an unreadable stream (${(e as Error).message})`);
+  }
+  if (got.length !== expected) {
+    throw new FedsegError('UPDATE_MALFORMED', `${codec} payload: expected ${expected} bytes once inflated, found ${got.length > expected ? 'more' : got.length}`);
+  }
+  return got;
+}
+
+/** Inflate a payload whose size is only known to be at most `max` bytes. */
+export function inflateAtMost(bytes: Uint8Array, max: number, codec: string): Uint8Array {
+  const out = new Uint8Array(max + 1);
+  let got: Uint8Array;
+  try {
+    got = inflateSync(bytes, { out });
+  } catch (e) {
+    throw new FedsegError('UPDATE_MALFORMED', `${codec} payload: expected deflate data, found an unreadable stream (${(e as Error).message})`);
+  }
+  if (got.length > max) throw new FedsegError('UPDATE_TOO_LARGE', `${codec} payload: expected at most ${max} bytes once inflated, found more`);
+  return got;
+}
+
+export function expectLength(bytes: Uint8Array, expected: number, codec: string): void {
+  if (bytes.length !== expected) {
+    throw new FedsegError('UPDATE_SHAPE', `${codec} payload: expected ${expected} bytes for the plan's model, found ${bytes.length}`);
+  }
+}
+
+export function totalSize(spec: WeightSpec): number {
+  let n = 0;
+  for (const t of spec) n += shapeSize(t.shape);
+  return n;
+}
+
+/** Copy bytes into a fresh (aligned) buffer. */
+export function aligned(bytes: Uint8Array): ArrayBuffer {
+  const buf = new ArrayBuffer(bytes.length);
+  new Uint8Array(buf).set(bytes);
+  return buf;
+}
+
+/** Split one flat float32 array into the spec's tensors (views), checking finiteness. */
+export function splitFlat(flat: Float32Array, spec: WeightSpec, codec: string): WeightSet {
+  const out: NamedArray[] = [];
+  let o = 0;
+  for (const t of spec) {
+    const n = shapeSize(t.shape);
+    const values = flat.subarray(o, o + n);
+    checkFinite(t.name, values, 'UPDATE', `${codec} payload`);
+    out.push({ name: t.name, shape: [...t.shape], values });
+    o += n;
+  }
+  return out;
+}
+
+/** The update as one flat float32 array (spec order). */
+export function flatten(update: WeightSet): Float32Array {
+  let n = 0;
+  for (const t of update) n += t.values.length;
+  const flat = new Float32Array(n);
+  let o = 0;
+  for (const t of update) {
+    flat.set(t.values, o);
+    o += t.values.length;
+  }
+  return flat;
+}
