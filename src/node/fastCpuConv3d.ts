@@ -1,0 +1,212 @@
+/**
+ * Fast Conv3D, Conv3DBackpropInputV2 and Conv3DBackpropFilterV2 for tfjs's cpu
+ * backend in Node: im2col in JavaScript, matrix products in XNNPACK (WebAssembly
+ * SIMD, see fastCpuConv3dGemm.ts), in chunks of output rows so the patch matrix
+ * stays small.
+ *
+ *   forward:        out[M x outC]  = patches[M x K] * filter[K x outC]
+ *   input gradient: dpatches[M x K] = dy[M x outC] * filter^T[outC x K], then col2im
+ *   filter gradient: dfilter[K x outC] = patches^T[K x M] * dy[M x outC]
+ *
+ * with M output voxels and K = taps x inC. `registerFastCpuKernels(tf, { enabled })`
+ * installs them behind the same switch as the WebGPU kernels.
+ */
+import type * as tfc from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { registerFastKernels, type FastKernelFactory } from '../kernels/registerFastKernels.ts';
+import { WasmGemm, type HeapBuffer } from './fastCpuConv3dGemm.ts';
+import { type ConvGeom, col2imAdd, im2col, outputVoxels, patchColumns } from './fastCpuConv3dIm2col.ts';
+
+/** Floats of patch matrix per chunk (16 MB). */
+const CHUNK_FLOATS = 1 << 22;
+
+interface CpuBackendLike {
+  data: { get(dataId: object): { values?: unknown } };
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
+}
+
+type Shape5 = [number, number, number, number, number];
+
+function geometry(tf: typeof tfc, xShape: number[], fShape: number[], strides: number | [number, number, number], pad: unknown): ConvGeom {
+  const info = tf.backend_util.computeConv3DInfo(xShape as Shape5, fShape as Shape5, strides, 1, pad as 'same' | 'valid');
+  return {
+    batch: info.batchSize,
+    inD: info.inDepth, inH: info.inHeight, inW: info.inWidth, inC: info.inChannels,
+    outD: info.outDepth, outH: info.outHeight, outW: info.outWidth, outC: info.outChannels,
+    fD: info.filterDepth, fH: info.filterHeight, fW: info.filterWidth,
+    sD: info.strideDepth, sH: info.strideHeight, sW: info.strideWidth,
+    pD: info.padInfo.front, pH: info.padInfo.top, pW: info.padInfo.left,
+  };
+}
+
+function values(backend: CpuBackendLike, t: TensorInfo): Float32Array {
+  const v = backend.data.get(t.dataId).values;
+  if (!(v instanceof Float32Array)) throw new Error(`fast cpu conv3d expects float32 data, found ${t.dtype}`);
+  return v;
+}
+
+/** Runs `body` with heap buffers that are freed afterwards, whatever happens. */
+function withBuffers<T>(gemm: WasmGemm, sizes: number[], body: (bufs: HeapBuffer[]) => T): T {
+  const bufs: HeapBuffer[] = [];
+  try {
+    for (const s of sizes) bufs.push(gemm.alloc(s));
+    return body(bufs);
+  } finally {
+    for (const b of bufs) gemm.free(b);
+  }
+}
+
+function chunkRows(m: number, k: number): number {
+  return Math.max(1, Math.min(m, Math.floor(CHUNK_FLOATS / Math.max(1, k))));
+}
+
+export function conv3dForward(gemm: WasmGemm, g: ConvGeom, x: Float32Array, filter: Float32Array): Float32Array {
+  const M = outputVoxels(g);
+  const K = patchColumns(g);
+  const N = g.outC;
+  const rowsPer = chunkRows(M, K);
+  return withBuffers(gemm, [M * N, K * N, rowsPer * K], ([out, w, cols]) => {
+    gemm.heap().set(filter, gemm.index(w!));
+    const wId = gemm.view(w!, 0, K * N);
+    try {
+      for (let r0 = 0; r0 < M; r0 += rowsPer) {
+        const rows = Math.min(rowsPer, M - r0);
+        im2col(x, g, r0, r0 + rows, gemm.heap(), gemm.index(cols!), K, 1);
+        const aId = gemm.view(cols!, 0, rows * K);
+        const oId = gemm.view(out!, r0 * N, rows * N);
+        gemm.matmul(aId, wId, oId, rows, K, N);
+        gemm.release(aId);
+        gemm.release(oId);
+      }
+    } finally {
+      gemm.release(wId);
+    }
+    const o = gemm.index(out!);
+    return gemm.heap().slice(o, o + M * N);
+  });
+}
+
+export function conv3dBackpropInput(gemm: WasmGemm, g: ConvGeom, dy: Float32Array, filter: Float32Array): Float32Array {
+  const M = outputVoxels(g);
+  const K = patchColumns(g);
+  const N = g.outC;
+  const rowsPer = chunkRows(M, K);
+  const dx = new Float32Array(g.batch * g.inD * g.inH * g.inW * g.inC);
+  withBuffers(gemm, [M * N, N * K, rowsPer * K], ([dyBuf, wT, dcols]) => {
+    const heap = gemm.heap();
+    heap.set(dy, gemm.index(dyBuf!));
+    const t0 = gemm.index(wT!);
+    for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) heap[t0 + n * K + k] = filter[k * N + n] as number;
+    const wTId = gemm.view(wT!, 0, N * K);
+    try {
+      for (let r0 = 0; r0 < M; r0 += rowsPer) {
+        const rows = Math.min(rowsPer, M - r0);
+        const aId = gemm.view(dyBuf!, r0 * N, rows * N);
+        const oId = gemm.view(dcols!, 0, rows * K);
+        gemm.matmul(aId, wTId, oId, rows, N, K);
+        gemm.release(aId);
+        gemm.release(oId);
+        col2imAdd(gemm.heap(), gemm.index(dcols!), g, r0, r0 + rows, dx);
+      }
+    } finally {
+      gemm.release(wTId);
+    }
+  });
+  return dx;
+}
+
+/**
+ * dfilter[K x outC] = patches^T[K x M] * dy[M x outC], chunk by chunk: the transposed
+ * patch rows are the left operand, dy's chunk (read in place on the heap) is packed by
+ * XNNPACK as its weight matrix, and the partial products are summed in JavaScript.
+ */
+export function conv3dBackpropFilter(gemm: WasmGemm, g: ConvGeom, x: Float32Array, dy: Float32Array): Float32Array {
+  const M = outputVoxels(g);
+  const K = patchColumns(g);
+  const N = g.outC;
+  const rowsPer = chunkRows(M, K);
+  const dw = new Float32Array(K * N);
+  withBuffers(gemm, [M * N, rowsPer * K, K * N], ([dyBuf, colsT, part]) => {
+    gemm.heap().set(dy, gemm.index(dyBuf!));
+    for (let r0 = 0; r0 < M; r0 += rowsPer) {
+      const rows = Math.min(rowsPer, M - r0);
+      im2col(x, g, r0, r0 + rows, gemm.heap(), gemm.index(colsT!), 1, rows);
+      const aId = gemm.view(colsT!, 0, K * rows);
+      const bId = gemm.view(dyBuf!, r0 * N, rows * N);
+      const oId = gemm.view(part!, 0, K * N);
+      gemm.matmul(aId, bId, oId, K, rows, N);
+      gemm.release(aId);
+      gemm.release(bId);
+      gemm.release(oId);
+      const heap = gemm.heap();
+      const p = gemm.index(part!);
+      for (let i = 0; i < K * N; i++) dw[i] = (dw[i] as number) + (heap[p + i] as number);
+    }
+  });
+  return dw;
+}
+
+function isUnit(d: unknown): boolean {
+  return d === undefined || d === 1 || (Array.isArray(d) && d.every((v) => v === 1));
+}
+
+function fallback(stock: KernelConfig | undefined, name: string, args: unknown): TensorInfo {
+  if (!stock) throw new Error(`${name}: the fast cpu kernel covers float32 NDHWC with dilation 1 only, and no stock kernel is registered`);
+  return (stock.kernelFunc as KernelFunc)(args as Parameters<KernelFunc>[0]) as TensorInfo;
+}
+
+/** The three kernel factories for the cpu backend, computing through `gemm`. */
+export function fastCpuConv3dFactories(tf: typeof tfc, gemm: WasmGemm): FastKernelFactory[] {
+  type Args = { inputs: Record<string, TensorInfo>; backend: CpuBackendLike; attrs: Record<string, unknown> };
+  const strides = (a: Args): number | [number, number, number] => a.attrs.strides as number | [number, number, number];
+  const forward: FastKernelFactory = (stock) => ({
+    kernelName: tf.Conv3D, backendName: 'cpu',
+    kernelFunc: ((a: Args) => {
+      const { x, filter } = a.inputs as { x: TensorInfo; filter: TensorInfo };
+      if (x.dtype !== 'float32' || !isUnit(a.attrs.dilations) || (a.attrs.dataFormat ?? 'NDHWC') !== 'NDHWC') {
+        return fallback(stock, tf.Conv3D, a);
+      }
+      const g = geometry(tf, x.shape, filter.shape, strides(a), a.attrs.pad);
+      const out = conv3dForward(gemm, g, values(a.backend, x), values(a.backend, filter));
+      return a.backend.makeTensorInfo([g.batch, g.outD, g.outH, g.outW, g.outC], 'float32', out);
+    }) as unknown as KernelFunc,
+  });
+  const backpropInput: FastKernelFactory = (stock) => ({
+    kernelName: tf.Conv3DBackpropInputV2, backendName: 'cpu',
+    kernelFunc: ((a: Args) => {
+      const { dy, filter } = a.inputs as { dy: TensorInfo; filter: TensorInfo };
+      if (dy.dtype !== 'float32') return fallback(stock, tf.Conv3DBackpropInputV2, a);
+      const inputShape = a.attrs.inputShape as number[];
+      const g = geometry(tf, inputShape, filter.shape, strides(a), a.attrs.pad);
+      const dx = conv3dBackpropInput(gemm, g, values(a.backend, dy), values(a.backend, filter));
+      return a.backend.makeTensorInfo([...inputShape], 'float32', dx);
+    }) as unknown as KernelFunc,
+  });
+  const backpropFilter: FastKernelFactory = (stock) => ({
+    kernelName: tf.Conv3DBackpropFilterV2, backendName: 'cpu',
+    kernelFunc: ((a: Args) => {
+      const { x, dy } = a.inputs as { x: TensorInfo; dy: TensorInfo };
+      if (x.dtype !== 'float32') return fallback(stock, tf.Conv3DBackpropFilterV2, a);
+      const filterShape = a.attrs.filterShape as number[];
+      const g = geometry(tf, x.shape, filterShape, strides(a), a.attrs.pad);
+      const dw = conv3dBackpropFilter(gemm, g, values(a.backend, x), values(a.backend, dy));
+      return a.backend.makeTensorInfo([...filterShape], 'float32', dw);
+    }) as unknown as KernelFunc,
+  });
+  return [forward, backpropInput, backpropFilter];
+}
+
+let shared: Promise<WasmGemm> | undefined;
+
+/**
+ * Installs (enabled) or removes the fast Conv3D kernels of tfjs's cpu backend.
+ * Imports '@tensorflow/tfjs-backend-wasm' for its XNNPACK module (the engine's
+ * backends are left as they are). Resolves with the kernel names now served fast.
+ */
+export async function registerFastCpuKernels(tf: typeof tfc, options: { enabled: boolean }): Promise<string[]> {
+  if (!options.enabled) return registerFastKernels(tf, 'cpu', { enabled: false, factories: fastCpuConv3dFactories(tf, undefined as unknown as WasmGemm) });
+  await import('@tensorflow/tfjs-backend-wasm');
+  shared ??= WasmGemm.create(tf);
+  const gemm = await shared;
+  return registerFastKernels(tf, 'cpu', { enabled: true, factories: fastCpuConv3dFactories(tf, gemm) });
+}
