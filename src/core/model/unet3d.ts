@@ -80,7 +80,10 @@ export class UNet3D {
         const up = upsampleNearest(this.act(this.norm(`dec${l}.upnorm`, this.conv(`dec${l}.up`, t, 1))));
         t = this.block(`dec${l}`, up, skips[l]);
       }
-      return tf.add(this.conv('head', t, 1), this.v('head.bias'));
+      // bias added on a 2D view: WebGPU's broadcasting binary ops fail at rank 5
+      const logits = this.conv('head', t, 1);
+      const [b, d, h, w, c] = logits.shape;
+      return tf.reshape(tf.add(tf.reshape(logits, [b * d * h * w, c]), this.v('head.bias')), [b, d, h, w, c]);
     });
   }
 
@@ -163,8 +166,10 @@ export class UNet3D {
     return tf.reshape(out, [b, d, h, w, c]);
   }
 
+  /** LeakyReLU on a 2D view: its gradient uses `where`, which WebGPU lacks at rank 5 */
   private act(x: tf.Tensor5D): tf.Tensor5D {
-    return tf.leakyRelu(x, LEAK);
+    const [b, d, h, w, c] = x.shape;
+    return tf.reshape(tf.leakyRelu(tf.reshape(x, [b * d * h * w, c]), LEAK), [b, d, h, w, c]);
   }
 
   /**
@@ -187,8 +192,11 @@ export class UNet3D {
     const split = (kernel: string, x: tf.Tensor5D, y: tf.Tensor5D): tf.Tensor5D => {
       const w = this.v(kernel) as tf.Tensor5D;
       const [k, , , cin, cout] = w.shape;
-      const wx = tf.slice(w, [0, 0, 0, 0, 0], [k, k, k, cx, cout]);
-      const wy = tf.slice(w, [0, 0, 0, cx, 0], [k, k, k, cin - cx, cout]);
+      // sliced on a 2D view [k^3, cin * cout]: the gradient of a slice is a pad, which
+      // WebGPU cannot compile at rank 5
+      const flat = tf.reshape(w, [k * k * k, cin * cout]);
+      const wx = tf.reshape(tf.slice(flat, [0, 0], [k * k * k, cx * cout]), [k, k, k, cx, cout]);
+      const wy = tf.reshape(tf.slice(flat, [0, cx * cout], [k * k * k, (cin - cx) * cout]), [k, k, k, cin - cx, cout]);
       return tf.add(tf.conv3d(x, wx, 1, 'same'), tf.conv3d(y, wy, 1, 'same'));
     };
     const h = this.act(this.norm(`${name}.norm1`, split(`${name}.conv1.kernel`, x, skip)));

@@ -1,0 +1,104 @@
+/**
+ * The model on WebGPU (Dawn on SwiftShader in Node) computes what it computes on the CPU
+ * backend: the forward pass and the gradients of every weight of the tiny model agree
+ * within 1e-4 relative error. Also: the wasm backend runs the same forward pass.
+ */
+import { describe, expect, it } from 'vitest';
+import { getPreset } from '../core/model/modelPresets.ts';
+import { UNet3D } from '../core/model/unet3d.ts';
+import { segmentationLoss } from '../core/train/segmentationLoss.ts';
+import { sphereCase } from '../core/train/sphereCase.ts';
+import { PatchSampler } from '../core/train/patchSampler.ts';
+import { trainLocal } from '../core/train/localTrainer.ts';
+import type { WeightSet } from '../core/types/weights.ts';
+import { initTfNode, registerWebgpu, type NodeBackend } from './tfNode.ts';
+
+// tiny's architecture on the smallest input it takes (8^3): SwiftShader is slow
+const micro = { ...getPreset('tiny'), name: 'micro', patchSize: 8 };
+const batch = new PatchSampler([sphereCase({ seed: 1 })], { patchSize: 8, seed: 1, foregroundFraction: 1 }).next(1);
+
+interface Result {
+  logits: Float32Array;
+  loss: number;
+  grads: Float32Array[];
+}
+
+async function forwardAndGradients(backend: NodeBackend, weights?: WeightSet): Promise<Result & { weights: WeightSet }> {
+  const { tf } = await initTfNode([backend]);
+  const model = UNet3D.create(micro, 3);
+  if (weights) model.setWeights(weights);
+  const x = tf.tensor5d(batch.image, [1, 8, 8, 8, 4]);
+  const y = tf.tensor2d(batch.targets, [512, 3]);
+  const logits = model.apply(x, true);
+  const { value, grads } = tf.variableGrads(() => segmentationLoss(model.apply(x, true), y), model.trainableVariables());
+  const out = {
+    logits: (await logits.data()) as Float32Array,
+    loss: (await value.data())[0] as number,
+    grads: [] as Float32Array[],
+    weights: await model.getWeights(),
+  };
+  for (const v of model.trainableVariables()) out.grads.push((await (grads[v.name] as typeof value).data()) as Float32Array);
+  tf.dispose([x, y, logits, value, ...Object.values(grads)]);
+  model.dispose();
+  return out;
+}
+
+/** max |a - b| / max |b|: the error relative to the tensor's scale */
+function relativeError(a: Float32Array, b: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+    scale = Math.max(scale, Math.abs(b[i] as number));
+  }
+  return diff / Math.max(scale, 1e-12);
+}
+
+describe('the model on other backends', () => {
+  it('WebGPU (Dawn) forward pass and gradients match the CPU backend within 1e-4', async (ctx) => {
+    const gpu = await registerWebgpu();
+    if (!gpu.ok) {
+      console.warn(`SKIPPED WebGPU correctness: ${gpu.detail}`);
+      ctx.skip();
+    }
+    const cpu = await forwardAndGradients('cpu');
+    const web = await forwardAndGradients('webgpu', cpu.weights);
+    expect(relativeError(web.logits, cpu.logits)).toBeLessThan(1e-4);
+    expect(Math.abs(web.loss - cpu.loss) / cpu.loss).toBeLessThan(1e-4);
+    expect(web.grads.length).toBe(cpu.grads.length);
+    cpu.grads.forEach((g, i) => {
+      const err = relativeError(web.grads[i] as Float32Array, g);
+      expect(err, `gradient of ${cpu.weights[i]?.name}`).toBeLessThan(1e-4);
+    });
+    // and the trainer runs there: Adam's update kernels compile and move the weights
+    await initTfNode(['webgpu']);
+    const model = UNet3D.create(micro, 3);
+    const w0 = await model.getWeights();
+    const losses: number[] = [];
+    for await (const p of trainLocal(model, [sphereCase({ seed: 1 })], { steps: 2, batchSize: 1, optimizer: 'adam', learningRate: 0.01, seed: 1 })) losses.push(p.loss);
+    const w1 = await model.getWeights();
+    model.dispose();
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(w1.every((t) => t.values.every(Number.isFinite))).toBe(true);
+    w1.forEach((t, i) => expect(t.values).not.toEqual(w0[i]?.values));
+    await initTfNode(['cpu']);
+  });
+
+  it('wasm forward pass matches the CPU backend', async () => {
+    const cpu = await forwardAndGradients('cpu');
+    const wasm = await forwardAndGradients('wasm', cpu.weights);
+    expect(relativeError(wasm.logits, cpu.logits)).toBeLessThan(1e-4);
+    expect(Math.abs(wasm.loss - cpu.loss) / cpu.loss).toBeLessThan(1e-4);
+    await initTfNode(['cpu']);
+  });
+
+  // Known defect of @tensorflow/tfjs-backend-wasm 4.22: Conv3DBackpropInputV2 (and
+  // Conv3DBackpropFilterV2 with stride 2) give wrong values, so training on wasm is wrong.
+  // This test fails while the defect lasts; when it starts passing, drop `.fails`.
+  it.fails('wasm gradients match the CPU backend (fails: tfjs-backend-wasm 4.22 conv3d gradients are wrong)', async () => {
+    const cpu = await forwardAndGradients('cpu');
+    const wasm = await forwardAndGradients('wasm', cpu.weights);
+    await initTfNode(['cpu']);
+    cpu.grads.forEach((g, i) => expect(relativeError(wasm.grads[i] as Float32Array, g), `gradient of ${cpu.weights[i]?.name}`).toBeLessThan(1e-4));
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * TensorFlow.js for Node, in one place: registers the backends Node can run (pure-JS
+ * cpu always; wasm from the package's own .wasm files; webgpu through Dawn when asked)
+ * and selects one with the platform-free selectBackend.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { selectBackend, type BackendChoice } from '../core/model/selectBackend.ts';
+import { installNodeWebgpu } from './nodeWebgpu.ts';
+
+export type NodeBackend = 'cpu' | 'wasm' | 'webgpu';
+export const NODE_BACKENDS: readonly NodeBackend[] = ['cpu', 'wasm', 'webgpu'];
+
+let wasmLoaded = false;
+let webgpuResult: { ok: boolean; detail: string } | undefined;
+
+/** Registers the wasm backend (its .wasm files from node_modules). */
+export async function registerWasm(): Promise<void> {
+  if (wasmLoaded) return;
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const pkg = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
+  wasm.setWasmPaths(join(dirname(pkg), 'dist') + '/');
+  wasmLoaded = true;
+}
+
+/**
+ * Installs WebGPU from Dawn and registers the webgpu backend (the backend registers
+ * itself only if navigator.gpu exists when it loads). Resolves with why it failed.
+ */
+export async function registerWebgpu(): Promise<{ ok: boolean; detail: string }> {
+  if (webgpuResult) return webgpuResult;
+  const r = await installNodeWebgpu();
+  if (r.ok) await import('@tensorflow/tfjs-backend-webgpu');
+  webgpuResult = r;
+  return r;
+}
+
+export interface TfNode extends BackendChoice {
+  readonly tf: typeof tf;
+  /** the WebGPU adapter, when webgpu was tried */
+  readonly adapter?: string;
+}
+
+/**
+ * Starts tfjs on the first backend of `order` that works (default: just cpu) and says
+ * which one runs and why the others were refused.
+ */
+export async function initTfNode(order: readonly NodeBackend[] = ['cpu']): Promise<TfNode> {
+  let adapter: string | undefined;
+  const preRefused: BackendChoice['refused'] = [];
+  if (order.includes('wasm')) await registerWasm();
+  if (order.includes('webgpu')) {
+    const r = await registerWebgpu();
+    if (r.ok) adapter = r.detail;
+    else preRefused.push({ name: 'webgpu', reason: r.detail });
+  }
+  const choice = await selectBackend(tf, order.filter((b) => !preRefused.some((p) => p.name === b)));
+  await tf.ready();
+  return { tf, backend: choice.backend, refused: [...preRefused, ...choice.refused], ...(adapter ? { adapter } : {}) };
+}
