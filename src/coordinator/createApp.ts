@@ -1,0 +1,151 @@
+/**
+ * The coordinator's HTTP API (hono), all under /api/v1, and the built page at /.
+ * JSON for control, application/octet-stream for models and updates, server-sent
+ * events (or long polling) for round notifications. One error handler: known errors
+ * become 4xx with a stable code (docs/api.md lists them), unknown ones are logged and
+ * become 500. Every refused upload or signed request is written to the audit log.
+ */
+import { Hono, type Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { JoinRequestSchema, MetricsReportSchema, parseMessage, SHA256_HEX } from '../core/protocol/messages.ts';
+import { SIGNATURE_HEADERS } from '../core/protocol/signing.ts';
+import { specSize } from '../core/protocol/weightSpec.ts';
+import type { Federation } from './federation.ts';
+import { errorAnswer, HttpError } from './httpError.ts';
+import { operatorStatus } from './operatorStatus.ts';
+import { readBody, readJson } from './readBody.ts';
+import { RequestAuth } from './requestAuth.ts';
+import { securityHeaders } from './securityHeaders.ts';
+import { staticSite } from './staticSite.ts';
+import type { FederationStore } from './storage/federationStore.ts';
+
+export interface AppOptions {
+  readonly federation: Federation;
+  readonly store: FederationStore;
+  /** folder of the built page; null serves no page */
+  readonly staticRoot: string | null;
+  readonly now?: () => number;
+  readonly log?: (line: string) => void;
+}
+
+const LONG_POLL_MAX_S = 60;
+const SSE_KEEPALIVE_MS = 15_000;
+
+export function createApp(opts: AppOptions): Hono {
+  const { federation, store } = opts;
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const auth = new RequestAuth(store, opts.now);
+  const plan = federation.plan;
+  const maxMessage = plan.limits.maxMessageBytes;
+  // the largest update any codec can need (float32 values plus indices), capped by the plan
+  const maxUpdate = Math.min(plan.limits.maxUpdateBytes, specSize(federation.spec) * 8 + 128 * 1024);
+
+  const app = new Hono();
+  app.use('*', securityHeaders());
+
+  app.onError(async (err, c) => {
+    const a = errorAnswer(err);
+    if (a.unknown) {
+      log(`${c.req.method} ${new URL(c.req.url).pathname}: ${err instanceof Error ? err.stack : String(err)}`);
+    } else if (c.req.method !== 'GET' || c.req.header(SIGNATURE_HEADERS.site)) {
+      const claimed = c.req.header(SIGNATURE_HEADERS.site) ?? null;
+      await federation.auditRefusal(claimed, a.body.error.code, `${c.req.method} ${new URL(c.req.url).pathname}`).catch(() => undefined);
+    }
+    return c.json(a.body, a.status);
+  });
+
+  const api = new Hono();
+  api.get('/health', (c) => c.json({ ok: true }));
+
+  api.get('/plan', (c) => c.json({ plan, planHash: federation.planHash }));
+
+  api.post('/join', async (c) => {
+    const { value } = await readJson(c, maxMessage, 'join request');
+    const req = parseMessage(JoinRequestSchema, value, 'join request');
+    return c.json(await federation.join(req));
+  });
+
+  api.get('/round', async (c) => {
+    const after = intParam(c, 'after');
+    const waitS = Math.min(LONG_POLL_MAX_S, Math.max(0, intParam(c, 'wait') ?? 0));
+    if (after === undefined || waitS === 0) return c.json(await federation.roundStatus());
+    return c.json(await federation.waitForRound(after, waitS * 1000));
+  });
+
+  api.get('/events', (c) =>
+    streamSSE(c, async (stream) => {
+      let id = 0;
+      const send = (s: unknown) => stream.writeSSE({ event: 'round', id: String(++id), data: JSON.stringify(s) });
+      await send(await federation.roundStatus());
+      const off = federation.onChange((s) => void send(s).catch(() => undefined));
+      stream.onAbort(off);
+      while (!stream.aborted) {
+        await stream.sleep(SSE_KEEPALIVE_MS);
+        if (!stream.aborted) await stream.write(': keep-alive\n\n');
+      }
+      off();
+    }),
+  );
+
+  api.get('/status', async (c) => c.json(await operatorStatus(store, plan, federation.planHash, await federation.roundStatus(), federation.roundNotice)));
+
+  api.get('/me', async (c) => {
+    const siteId = await auth.siteOf(c, null);
+    const site = await store.site(siteId);
+    return c.json({ siteId, siteName: site?.name ?? siteId, status: site?.status ?? 'active' });
+  });
+
+  api.get('/models/:hash', async (c) => {
+    await auth.siteOf(c, null);
+    const hash = c.req.param('hash');
+    if (!SHA256_HEX.test(hash)) throw new HttpError(400, 'BAD_HASH', `expected a SHA-256 as 64 lower-case hex digits, found "${hash.slice(0, 80)}"`);
+    const bytes = await federation.model(hash);
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': 'application/octet-stream',
+      ETag: `"${hash}"`,
+      'Cache-Control': 'private, max-age=31536000, immutable',
+    });
+  });
+
+  api.post('/rounds/:round/evaluation', async (c) => {
+    const round = pathRound(c);
+    const { value, bytes } = await readJson(c, maxMessage, 'evaluation report');
+    const siteId = await auth.siteOf(c, bytes);
+    const report = parseMessage(MetricsReportSchema, value, 'evaluation report');
+    if (report.round !== round) throw new HttpError(400, 'ROUND_PATH_MISMATCH', `evaluation: the path names round ${round}, the report round ${report.round}`);
+    const status = await federation.submitEvaluation(siteId, report);
+    return c.json({ status, round });
+  });
+
+  api.post('/rounds/:round/update', async (c) => {
+    const round = pathRound(c);
+    const type = c.req.header('content-type') ?? '';
+    if (!type.startsWith('application/octet-stream')) {
+      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `update: expected Content-Type application/octet-stream, found "${type}"`);
+    }
+    const bytes = await readBody(c, maxUpdate, 'update');
+    const siteId = await auth.siteOf(c, bytes);
+    const result = await federation.submitUpdate(siteId, bytes, round);
+    return c.json(result);
+  });
+
+  api.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no API route ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));
+  app.route('/api/v1', api);
+  app.all('/api/*', (c) => c.json({ error: { code: 'NOT_FOUND', message: `no API route ${c.req.method} ${new URL(c.req.url).pathname} (the API lives under /api/v1)` } }, 404));
+
+  if (opts.staticRoot !== null) app.get('*', staticSite(opts.staticRoot));
+  return app;
+}
+
+function intParam(c: Context, name: string): number | undefined {
+  const v = c.req.query(name);
+  if (v === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(v)) throw new HttpError(400, 'BAD_QUERY', `query ${name}: expected a non-negative integer, found "${v.slice(0, 40)}"`);
+  return Number(v);
+}
+
+function pathRound(c: Context): number {
+  const v = c.req.param('round') ?? '';
+  if (!/^\d{1,9}$/.test(v)) throw new HttpError(400, 'BAD_ROUND', `expected a round number in the path, found "${v.slice(0, 40)}"`);
+  return Number(v);
+}

@@ -1,0 +1,420 @@
+/**
+ * The coordinator's federation: one plan, its sites, its rounds. It validates every
+ * join, evaluation and update before anything changes, keeps the round's running
+ * aggregate (memory: the global model plus one running sum, whatever the number of
+ * sites), and closes rounds by the round state machine's decision. State changes run
+ * one at a time (a small promise queue), so concurrent uploads cannot race.
+ *
+ * Durability: an update is acknowledged only after its envelope is a blob on disk and
+ * its record is committed. On start the current round is rebuilt from the store: the
+ * global model is read back and every acknowledged update re-added to a fresh aggregator.
+ */
+import type { Plan } from '../core/protocol/plan.ts';
+import type { WeightSet } from '../core/types/weights.ts';
+import type { WeightSpec } from '../core/protocol/weightSpec.ts';
+import { checkWeights } from '../core/protocol/weightSpec.ts';
+import { decodeWeightsBlob, encodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
+import { checkUpdateContext, decodeUpdateEnvelope } from '../core/protocol/updateEnvelope.ts';
+import type { JoinRequest, JoinResponse, MetricsReport, RoundStatus } from '../core/protocol/messages.ts';
+import { REGIONS } from '../core/types/labels.ts';
+import { sha256Hex } from '../core/util/webCrypto.ts';
+import type { Aggregator } from '../core/aggregation/strategy.ts';
+import { HttpError } from './httpError.ts';
+import { hashInviteToken } from './inviteToken.ts';
+import { RoundMachine } from './roundMachine.ts';
+import type { BlobStore } from './storage/blobStore.ts';
+import type { FederationStore, RoundRecord } from './storage/federationStore.ts';
+import type { FederationAlgorithms } from './federationAlgorithms.ts';
+
+export interface FederationDeps {
+  readonly store: FederationStore;
+  readonly blobs: BlobStore;
+  readonly plan: Plan;
+  readonly planHash: string;
+  /** names and shapes of the plan's model (UNet3D.weightSpec() of its preset) */
+  readonly spec: WeightSpec;
+  readonly algorithms: FederationAlgorithms;
+  /** the initial global weights; called on the first start only */
+  readonly initialWeights: () => Promise<WeightSet>;
+  readonly now?: () => number;
+  readonly log?: (line: string) => void;
+}
+
+export type UploadResult = { readonly status: 'accepted' | 'duplicate'; readonly round: number; readonly uploadHash: string };
+
+type Listener = (status: RoundStatus) => void;
+
+export class Federation {
+  readonly plan: Plan;
+  readonly planHash: string;
+  readonly spec: WeightSpec;
+  private readonly store: FederationStore;
+  private readonly blobs: BlobStore;
+  private readonly algorithms: FederationAlgorithms;
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+  private current!: RoundRecord;
+  private machine: RoundMachine | null = null;
+  private aggregator: Aggregator | null = null;
+  private finalModel: string | null = null;
+  /** why the round waits beyond its deadline (extended, stalled); null when on time */
+  private notice: string | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<Listener>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  private constructor(deps: FederationDeps) {
+    this.plan = deps.plan;
+    this.planHash = deps.planHash;
+    this.spec = deps.spec;
+    this.store = deps.store;
+    this.blobs = deps.blobs;
+    this.algorithms = deps.algorithms;
+    this.now = deps.now ?? Date.now;
+    this.log = deps.log ?? ((line) => console.log(line));
+  }
+
+  /** Opens the federation: creates it on first start, or resumes the stored one. */
+  static async open(deps: FederationDeps): Promise<Federation> {
+    const f = new Federation(deps);
+    await f.resume(deps.initialWeights);
+    return f;
+  }
+
+  get policy() {
+    const s = this.plan.stragglers;
+    return { minSites: s.minSites, deadlineMs: s.roundDeadlineSeconds * 1000, extendOnTimeout: s.extendOnTimeout };
+  }
+
+  /** Checks deadlines every `intervalMs` until close(). */
+  startClock(intervalMs = 250): void {
+    this.timer ??= setInterval(() => void this.tick().catch((e: unknown) => this.log(`round clock: ${String(e)}`)), intervalMs);
+    this.timer.unref?.();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.queue.catch(() => undefined);
+  }
+
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves with the round status once `round` > after (or the federation finished), or after timeoutMs. */
+  async waitForRound(after: number, timeoutMs: number): Promise<RoundStatus> {
+    const now = await this.roundStatus();
+    if (now.round > after || now.finished) return now;
+    return new Promise((resolve) => {
+      const done = (s: RoundStatus) => {
+        clearTimeout(t);
+        off();
+        resolve(s);
+      };
+      const off = this.onChange((s) => {
+        if (s.round > after || s.finished) done(s);
+      });
+      const t = setTimeout(() => void this.roundStatus().then(done, () => undefined), timeoutMs);
+    });
+  }
+
+  // --- sites ---------------------------------------------------------------------------
+
+  async join(req: JoinRequest): Promise<JoinResponse> {
+    if (req.planHash !== this.planHash) {
+      throw new HttpError(409, 'PLAN_MISMATCH', `join: expected plan hash ${this.planHash}, found ${req.planHash}; reload the plan`);
+    }
+    const site = await this.store.redeemInvite(await hashInviteToken(req.inviteToken), req.publicKeyJwk, this.now());
+    if (!site) {
+      await this.store.audit({ at: this.now(), siteId: null, action: 'refused', round: null, detail: { code: 'INVITE_INVALID', request: 'join' } });
+      throw new HttpError(403, 'INVITE_INVALID', 'join: the invite token is unknown, already used or revoked; ask the operator for a new invite');
+    }
+    this.log(`site ${site.id} ("${site.name}") joined`);
+    this.emit();
+    return { siteId: site.id, siteName: site.name, federation: this.plan.federation, planHash: this.planHash };
+  }
+
+  // --- rounds --------------------------------------------------------------------------
+
+  async roundStatus(): Promise<RoundStatus> {
+    const active = await this.activeSites();
+    const finished = this.finalModel !== null;
+    return {
+      federation: this.plan.federation,
+      planHash: this.planHash,
+      round: finished ? this.plan.rounds + 1 : this.current.round,
+      rounds: this.plan.rounds,
+      state: finished ? 'closed' : (this.machine?.status ?? 'closed'),
+      finished,
+      globalModelHash: this.finalModel ?? this.current.globalModel,
+      deadline: finished || !this.machine ? null : this.machine.deadline,
+      expectedSites: active.size,
+      reportedSites: finished ? 0 : (this.machine?.reported.size ?? 0),
+      minSites: this.plan.stragglers.minSites,
+    };
+  }
+
+  /** Why the current round waits past its deadline, for the operator; null when on time. */
+  get roundNotice(): string | null {
+    return this.notice;
+  }
+
+  /** The bytes of a model this federation published; MODEL_NOT_FOUND otherwise. */
+  async model(hash: string): Promise<Uint8Array> {
+    const rounds = await this.store.rounds();
+    const known = rounds.some((r) => r.globalModel === hash || r.resultModel === hash);
+    if (!known || !this.blobs.has(hash)) {
+      throw new HttpError(404, 'MODEL_NOT_FOUND', `no model with SHA-256 ${hash} in this federation`);
+    }
+    return this.blobs.get(hash);
+  }
+
+  /** Federated evaluation of the round's global model (or, once finished, of the final one). */
+  async submitEvaluation(siteId: string, report: MetricsReport): Promise<'accepted' | 'duplicate'> {
+    if (report.siteId !== siteId) throw new HttpError(403, 'SITE_MISMATCH', `evaluation: expected site ${siteId}, found ${report.siteId}`);
+    this.checkPlan(report.federation, report.planHash, 'evaluation');
+    for (const r of REGIONS) {
+      const d = report.dice[r];
+      const h = report.hd95[r];
+      if (!(d >= 0 && d <= 1) || !(h >= 0)) {
+        throw new HttpError(422, 'METRICS_OUT_OF_RANGE', `evaluation: ${r}: expected Dice in [0, 1] and HD95 >= 0, found Dice ${d}, HD95 ${h}`);
+      }
+    }
+    return this.serial(async () => {
+      const status = await this.roundStatus();
+      if (report.round !== status.round) this.refuseRound('evaluation', report.round, status.round);
+      if (report.modelHash !== status.globalModelHash) {
+        throw new HttpError(409, 'MODEL_MISMATCH', `evaluation: round ${report.round}: expected model ${status.globalModelHash}, found ${report.modelHash}`);
+      }
+      if (!status.finished) this.machine?.noteEvaluation();
+      const r = await this.store.recordEvaluation({
+        round: report.round, siteId, modelHash: report.modelHash, cases: report.cases, dice: report.dice, hd95: report.hd95, receivedAt: this.now(),
+      });
+      if (r === 'new') this.emit();
+      return r === 'new' ? 'accepted' : 'duplicate';
+    });
+  }
+
+  /** Validates an update envelope fully, stores it, adds it to the running aggregate. */
+  async submitUpdate(siteId: string, envelope: Uint8Array, pathRound?: number): Promise<UploadResult> {
+    const { meta, payload } = await decodeUpdateEnvelope(envelope, { maxBytes: this.plan.limits.maxUpdateBytes });
+    if (pathRound !== undefined && meta.round !== pathRound) {
+      throw new HttpError(400, 'ROUND_PATH_MISMATCH', `update: the path names round ${pathRound}, the update round ${meta.round}`);
+    }
+    if (meta.siteId !== siteId) throw new HttpError(403, 'UPDATE_SITE_MISMATCH', `update: expected site ${siteId}, found ${meta.siteId}`);
+    this.checkPlan(meta.federation, meta.planHash, 'update');
+    const uploadHash = await sha256Hex(envelope);
+    const earlier = await this.earlierUpload(meta.round, siteId, uploadHash);
+    if (earlier) return earlier;
+    const status = await this.roundStatus();
+    if (meta.round !== status.round || status.finished) this.refuseRound('update', meta.round, status.round);
+    this.machine?.assertAccepting();
+    checkUpdateContext(meta, {
+      federation: this.plan.federation, planHash: this.planHash, round: status.round, baseModelHash: this.current.globalModel,
+      siteId, codecName: this.plan.codec.name, secureAggregation: this.plan.privacy.secureAggregation.enabled,
+    });
+    const delta = this.algorithms.decodeUpdate(payload, this.spec);
+    checkWeights(delta, this.spec, 'UPDATE', 'update');
+    await this.blobs.put(envelope);
+
+    return this.serial(async () => {
+      const again = await this.earlierUpload(meta.round, siteId, uploadHash);
+      if (again) return again;
+      const machine = this.machine;
+      if (!machine || machine.round !== meta.round) this.refuseRound('update', meta.round, (await this.roundStatus()).round);
+      machine!.assertAccepting();
+      const r = await this.store.recordUpdate({
+        round: meta.round, siteId, payloadHash: uploadHash, baseModel: meta.baseModelHash, sampleCount: meta.sampleCount,
+        codec: meta.codec.name, bytes: envelope.length, metrics: meta.localMetrics, receivedAt: this.now(),
+      });
+      if (r === 'duplicate') return { status: 'duplicate', round: meta.round, uploadHash } as const;
+      if (r === 'conflict') throw this.conflict(meta.round);
+      machine!.acceptUpdate(siteId);
+      try {
+        this.aggregator!.add(delta, meta.sampleCount);
+      } catch (e) {
+        this.log(`round ${meta.round}: adding the update of ${siteId} failed (${String(e)}); rebuilding the aggregate from disk`);
+        await this.rebuildAggregator();
+      }
+      this.log(`round ${meta.round}: update from ${siteId} (${meta.sampleCount} samples, ${envelope.length} bytes)`);
+      this.emit();
+      await this.decideNow();
+      return { status: 'accepted', round: meta.round, uploadHash } as const;
+    });
+  }
+
+  /** Records a refused request in the audit log (the HTTP layer calls it for every 4xx). */
+  async auditRefusal(siteId: string | null, code: string, request: string): Promise<void> {
+    const round = this.finalModel === null ? this.current.round : null;
+    await this.store.audit({ at: this.now(), siteId, action: 'refused', round, detail: { code, request } });
+  }
+
+  /** Applies the round state machine's decision now (deadlines). */
+  tick(): Promise<void> {
+    return this.serial(() => this.decideNow());
+  }
+
+  // --- internals -----------------------------------------------------------------------
+
+  private async resume(initialWeights: () => Promise<WeightSet>): Promise<void> {
+    const stored = await this.store.federation();
+    if (!stored) {
+      const weights = await initialWeights();
+      checkWeights(weights, this.spec, 'MODEL', 'initial model');
+      const hash = await this.blobs.put(encodeWeightsBlob(weights));
+      const at = this.now();
+      await this.store.initialise(
+        { planJson: JSON.stringify(this.plan), planHash: this.planHash, createdAt: at },
+        { round: 1, status: 'open', globalModel: hash, openedAt: at, deadline: at + this.policy.deadlineMs, extensions: 0, closedAt: null, resultModel: null, summary: null },
+      );
+      this.log(`federation "${this.plan.federation}" created: plan ${this.planHash}, round 1 of ${this.plan.rounds}, model ${hash}`);
+    } else if (stored.planHash !== this.planHash) {
+      throw new HttpError(409, 'PLAN_CHANGED', `the data folder holds a federation with plan hash ${stored.planHash}; the plan given has ${this.planHash} (start with the same plan, or a new --data folder)`);
+    }
+    this.blobs.cleanTemporary();
+    const rounds = await this.store.rounds();
+    const current = rounds.at(-1);
+    if (!current) throw new Error('federation store has no round');
+    this.current = current;
+    const stateHash = rounds.filter((r) => r.status === 'closed').at(-1)?.summary?.strategyState;
+    if (typeof stateHash === 'string') {
+      this.algorithms.importState(decodeWeightsBlob(await this.blobs.getVerified(stateHash), { expected: null, kind: 'MODEL', source: 'strategy state' }));
+    }
+    if (current.status === 'closed') {
+      this.finalModel = current.resultModel;
+      return;
+    }
+    const updates = await this.store.updates(current.round);
+    this.machine = new RoundMachine(
+      { round: current.round, status: current.status === 'aggregating' ? 'collecting' : current.status, deadline: current.deadline, reported: updates.map((u) => u.siteId) },
+      this.policy,
+    );
+    await this.rebuildAggregator();
+    if (stored) this.log(`resumed round ${current.round} of ${this.plan.rounds} with ${updates.length} acknowledged update(s)`);
+  }
+
+  /** A fresh aggregator for the current round, fed every acknowledged update from disk. */
+  private async rebuildAggregator(): Promise<void> {
+    const global = decodeWeightsBlob(await this.blobs.getVerified(this.current.globalModel), { expected: this.spec, kind: 'MODEL', source: 'global model' });
+    const agg = this.algorithms.begin(this.current.round, global);
+    for (const u of await this.store.updates(this.current.round)) {
+      const { payload } = await decodeUpdateEnvelope(await this.blobs.getVerified(u.payloadHash), { maxBytes: Number.MAX_SAFE_INTEGER });
+      agg.add(this.algorithms.decodeUpdate(payload, this.spec), u.sampleCount);
+    }
+    this.aggregator = agg;
+  }
+
+  private async decideNow(): Promise<void> {
+    const machine = this.machine;
+    if (!machine) return;
+    const d = machine.decide(this.now(), await this.activeSites());
+    if (d.kind === 'aggregate') {
+      await this.aggregate(d.reason);
+    } else if (d.kind === 'extend') {
+      machine.extend(d.deadline);
+      this.notice = `round ${machine.round} extended: ${d.reason}`;
+      await this.store.extendRound(machine.round, d.deadline, this.now(), d.reason);
+      this.log(this.notice);
+      this.emit();
+    } else if (d.kind === 'stalled' && this.notice !== d.reason && machine.status !== 'aggregating') {
+      this.notice = d.reason;
+      await this.store.audit({ at: this.now(), siteId: null, action: 'round-stalled', round: machine.round, detail: { reason: d.reason } });
+      this.log(`round ${machine.round}: ${d.reason}`);
+      this.emit();
+    }
+  }
+
+  private async aggregate(reason: string): Promise<void> {
+    const machine = this.machine!;
+    const n = machine.round;
+    machine.beginAggregation();
+    await this.store.setRoundStatus(n, 'aggregating');
+    this.emit();
+    try {
+      const updates = await this.store.updates(n);
+      const weights = this.aggregator!.finish();
+      checkWeights(weights, this.spec, 'MODEL', `round ${n} aggregate`);
+      const hash = await this.blobs.put(encodeWeightsBlob(weights));
+      const state = this.algorithms.exportState();
+      const stateHash = state.length > 0 ? await this.blobs.put(encodeWeightsBlob(state)) : null;
+      const at = this.now();
+      const summary = {
+        ...(stateHash ? { strategyState: stateHash } : {}),
+        reason,
+        strategy: this.plan.aggregation.strategy,
+        updates: updates.length,
+        sites: updates.map((u) => u.siteId),
+        samples: updates.reduce((s, u) => s + u.sampleCount, 0),
+        ...this.algorithms.roundSummary(n),
+      };
+      const next: RoundRecord | null =
+        n < this.plan.rounds
+          ? { round: n + 1, status: 'open', globalModel: hash, openedAt: at, deadline: at + this.policy.deadlineMs, extensions: 0, closedAt: null, resultModel: null, summary: null }
+          : null;
+      await this.store.closeRound(n, { resultModel: hash, closedAt: at, summary }, next);
+      machine.close();
+      this.notice = null;
+      this.log(`round ${n} aggregated (${reason}): ${updates.length} update(s) -> model ${hash}`);
+      if (next) {
+        this.current = next;
+        this.machine = new RoundMachine({ round: next.round, status: 'open', deadline: next.deadline }, this.policy);
+        this.aggregator = this.algorithms.begin(next.round, weights);
+      } else {
+        this.current = (await this.store.round(n))!;
+        this.machine = null;
+        this.aggregator = null;
+        this.finalModel = hash;
+        this.log(`federation finished after ${n} rounds; final model ${hash}`);
+      }
+    } catch (e) {
+      machine.abortAggregation();
+      await this.store.setRoundStatus(n, 'collecting');
+      this.log(`round ${n}: aggregation failed: ${e instanceof Error ? e.stack : String(e)}`);
+      await this.rebuildAggregator();
+    }
+    this.emit();
+  }
+
+  private async earlierUpload(round: number, siteId: string, uploadHash: string): Promise<UploadResult | null> {
+    const prior = (await this.store.updates(round)).find((u) => u.siteId === siteId);
+    if (!prior) return null;
+    if (prior.payloadHash === uploadHash) return { status: 'duplicate', round, uploadHash };
+    throw this.conflict(round);
+  }
+
+  private conflict(round: number): HttpError {
+    return new HttpError(409, 'UPDATE_CONFLICT', `update: this site already sent a different update for round ${round}; a round takes one update per site`);
+  }
+
+  private refuseRound(what: string, found: number, current: number): never {
+    if (found < current || this.finalModel !== null) {
+      throw new HttpError(409, 'ROUND_CLOSED', `${what}: round ${found} is closed (the current round is ${current}); fetch the round again`);
+    }
+    throw new HttpError(409, 'UPDATE_WRONG_ROUND', `${what}: expected round ${current}, found ${found}`);
+  }
+
+  private checkPlan(federation: string, planHash: string, what: string): void {
+    if (federation !== this.plan.federation || planHash !== this.planHash) {
+      throw new HttpError(409, 'PLAN_MISMATCH', `${what}: expected federation "${this.plan.federation}" with plan hash ${this.planHash}, found "${federation}" with ${planHash}`);
+    }
+  }
+
+  private async activeSites(): Promise<Set<string>> {
+    return new Set((await this.store.sites()).filter((s) => s.status === 'active').map((s) => s.id));
+  }
+
+  private emit(): void {
+    if (this.listeners.size === 0) return;
+    void this.roundStatus().then((s) => {
+      for (const l of this.listeners) l(s);
+    }, () => undefined);
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Every bad request is refused with its stable code and changes nothing: a real
+ * coordinator on loopback, real SQLite in a temporary folder, real HTTP.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSiteKeyPair } from '../core/protocol/signing.ts';
+import type { RunningCoordinator } from './startCoordinator.ts';
+import {
+  constantDelta, globalWeights, joinSite, send, sendUpdate, signedHeaders, startTestCoordinator, tempDir, testPlan,
+  updateEnvelope, type TestSite,
+} from './testing/testFederation.ts';
+import type { WeightSet } from '../core/types/weights.ts';
+
+const plan = testPlan({ rounds: 2 });
+let dir: ReturnType<typeof tempDir>;
+let coord: RunningCoordinator;
+let a: TestSite;
+let b: TestSite;
+let global: WeightSet;
+let model1: string;
+let z: { siteId: string; privateKey: import('../core/util/webCrypto.ts').CryptoKeyLike } | null = null;
+
+/** What must not change when a request is refused. */
+async function snapshot() {
+  const s = (await send(coord.url, { method: 'GET', path: '/api/v1/status' })).json;
+  return { current: s.current, rounds: s.rounds.map((r: any) => ({ round: r.round, status: r.status, updates: r.updates, evaluations: r.evaluations })) };
+}
+
+async function expectRefused(res: Promise<{ status: number; json: any }>, status: number, code: string) {
+  const before = await snapshot();
+  const r = await res;
+  expect({ status: r.status, code: r.json?.error?.code }).toEqual({ status, code });
+  expect(typeof r.json.error.message).toBe('string');
+  expect(await snapshot()).toEqual(before);
+}
+
+beforeAll(async () => {
+  dir = tempDir();
+  coord = await startTestCoordinator(plan, dir.path);
+  a = await joinSite(coord, 'Hospital A');
+  b = await joinSite(coord, 'Hospital B');
+  const round = await a.client.round();
+  model1 = round.globalModelHash;
+  global = await globalWeights(a, model1);
+});
+
+afterAll(async () => {
+  await coord?.close();
+  dir?.remove();
+});
+
+describe('the coordinator refuses', () => {
+  it('an update for another plan hash', async () => {
+    const body = await updateEnvelope(plan, a, 1, model1, constantDelta(global, 0.01), { planHash: 'f'.repeat(64) });
+    await expectRefused(sendUpdate(coord.url, a, 1, body), 409, 'PLAN_MISMATCH');
+  });
+
+  it('wrong tensor sizes', async () => {
+    const payload = new Uint8Array(100 * 4);
+    const body = await updateEnvelope(plan, a, 1, model1, global, { payload });
+    await expectRefused(sendUpdate(coord.url, a, 1, body), 422, 'UPDATE_SHAPE');
+  });
+
+  it('NaN values', async () => {
+    const delta = constantDelta(global, 0.01);
+    const flat = new Float32Array(delta.reduce((n, t) => n + t.values.length, 0)).fill(0.01);
+    flat[17] = NaN;
+    const body = await updateEnvelope(plan, a, 1, model1, delta, { payload: new Uint8Array(flat.buffer) });
+    await expectRefused(sendUpdate(coord.url, a, 1, body), 422, 'UPDATE_NONFINITE');
+  });
+
+  it('a delta from another base model', async () => {
+    const body = await updateEnvelope(plan, a, 1, 'e'.repeat(64), constantDelta(global, 0.01));
+    await expectRefused(sendUpdate(coord.url, a, 1, body), 409, 'UPDATE_BASE_MISMATCH');
+  });
+
+  it('an oversized body', async () => {
+    const body = new Uint8Array(global.reduce((n, t) => n + t.values.length, 0) * 8 + 200 * 1024);
+    await expectRefused(sendUpdate(coord.url, a, 1, body), 413, 'BODY_TOO_LARGE');
+  });
+
+  it('a bad signature (signed by another key)', async () => {
+    const body = await updateEnvelope(plan, a, 1, model1, constantDelta(global, 0.01));
+    const req = { method: 'POST', path: '/api/v1/rounds/1/update', body, contentType: 'application/octet-stream' };
+    const other = await generateSiteKeyPair();
+    await expectRefused(send(coord.url, { ...req, headers: await signedHeaders(a.siteId, other.privateKey, req) }), 401, 'BAD_SIGNATURE');
+  });
+
+  it('a body changed after signing', async () => {
+    const body = await updateEnvelope(plan, a, 1, model1, constantDelta(global, 0.01));
+    const req = { method: 'POST', path: '/api/v1/rounds/1/update', body, contentType: 'application/octet-stream' };
+    const headers = await signedHeaders(a.siteId, a.privateKey, req);
+    const changed = await updateEnvelope(plan, a, 1, model1, constantDelta(global, 0.02));
+    await expectRefused(send(coord.url, { ...req, body: changed, headers }), 401, 'BAD_SIGNATURE');
+  });
+
+  it('an unknown site', async () => {
+    const body = await updateEnvelope(plan, a, 1, model1, constantDelta(global, 0.01));
+    const req = { method: 'POST', path: '/api/v1/rounds/1/update', body, contentType: 'application/octet-stream' };
+    await expectRefused(send(coord.url, { ...req, headers: await signedHeaders('nobody-000000', a.privateKey, req) }), 401, 'UNKNOWN_SITE');
+  });
+
+  it('a request without a signature', async () => {
+    await expectRefused(send(coord.url, { method: 'GET', path: `/api/v1/models/${model1}` }), 401, 'SIGNATURE_MISSING');
+  });
+
+  it('a used invite', async () => {
+    const invite = await coord.invite('Hospital Z');
+    const { planHash } = await a.client.plan();
+    const keys = await generateSiteKeyPair();
+    const join = async () => {
+      const { exportPublicJwk } = await import('../core/protocol/signing.ts');
+      const body = new TextEncoder().encode(JSON.stringify({ inviteToken: invite.token, publicKeyJwk: await exportPublicJwk(keys.publicKey), planHash }));
+      return send(coord.url, { method: 'POST', path: '/api/v1/join', body, contentType: 'application/json' });
+    };
+    const first = await join();
+    expect(first.status).toBe(200);
+    z = { siteId: first.json.siteId, privateKey: keys.privateKey };
+    const again = await join();
+    expect({ status: again.status, code: again.json.error.code }).toEqual({ status: 403, code: 'INVITE_INVALID' });
+  });
+
+  it('a replayed upload, while the first copy is accepted once', async () => {
+    // Hospital Z joined above and never uploads: the round stays open for the next tests
+    const body = await updateEnvelope(plan, a, 1, model1, constantDelta(global, 0.01));
+    const req = { method: 'POST', path: '/api/v1/rounds/1/update', body, contentType: 'application/octet-stream' };
+    const headers = await signedHeaders(a.siteId, a.privateKey, req);
+    const first = await send(coord.url, { ...req, headers });
+    expect(first.status).toBe(200);
+    expect(first.json.status).toBe('accepted');
+    await expectRefused(send(coord.url, { ...req, headers }), 401, 'REPLAYED');
+    // the same update signed afresh is an idempotent duplicate
+    const again = await sendUpdate(coord.url, a, 1, body);
+    expect(again.json).toMatchObject({ status: 'duplicate', round: 1 });
+    const status = (await send(coord.url, { method: 'GET', path: '/api/v1/status' })).json;
+    expect(status.rounds[0].updates.map((u: any) => u.siteId)).toEqual([a.siteId]);
+  });
+
+  it('a second, different update for the same round', async () => {
+    const body = await updateEnvelope(plan, a, 1, model1, constantDelta(global, 0.05));
+    await expectRefused(sendUpdate(coord.url, a, 1, body), 409, 'UPDATE_CONFLICT');
+  });
+
+  it('a stale round after it closed', async () => {
+    const late = await joinSite(coord, 'Hospital Late');
+    // close round 1: B and the two other active sites report
+    for (const s of [b, late]) {
+      const r = await sendUpdate(coord.url, s, 1, await updateEnvelope(plan, s, 1, model1, constantDelta(global, 0.01)));
+      expect(r.status).toBe(200);
+    }
+    const zRecord = (await send(coord.url, { method: 'GET', path: '/api/v1/status' })).json.sites.find((s: any) => s.name === 'Hospital Z');
+    expect(zRecord.status).toBe('active');
+    // Hospital Z never reports; the operator revokes it (as `fedseg invite --revoke` does)
+    const { SqliteStore } = await import('./storage/sqliteStore.ts');
+    const { dataPaths } = await import('./startCoordinator.ts');
+    const store = new SqliteStore(dataPaths(dir.path).db);
+    await store.revokeSite(zRecord.id, Date.now());
+    await store.close();
+    await coord.federation.tick();
+    const round = await a.client.waitForRound(1, 10);
+    expect(round.round).toBe(2);
+    const stale = await updateEnvelope(plan, b, 1, model1, constantDelta(global, 0.03));
+    await expectRefused(sendUpdate(coord.url, b, 1, stale), 409, 'UPDATE_CONFLICT');
+    const fresh = await joinSite(coord, 'Hospital New');
+    const staleNew = await updateEnvelope(plan, fresh, 1, model1, constantDelta(global, 0.03));
+    await expectRefused(sendUpdate(coord.url, fresh, 1, staleNew), 409, 'ROUND_CLOSED');
+  });
+
+  it('a revoked site', async () => {
+    const status = (await send(coord.url, { method: 'GET', path: '/api/v1/status' })).json;
+    expect(status.rounds[0].summary).toMatchObject({ updates: 3, reason: 'all-reported' });
+    expect(status.sites.find((s: any) => s.name === 'Hospital Z').status).toBe('revoked');
+    const req = { method: 'GET', path: '/api/v1/me' };
+    await expectRefused(send(coord.url, { ...req, headers: await signedHeaders(z!.siteId, z!.privateKey, req) }), 403, 'SITE_REVOKED');
+  });
+
+  it('and records each refusal in the audit log', async () => {
+    const { SqliteStore } = await import('./storage/sqliteStore.ts');
+    const { dataPaths } = await import('./startCoordinator.ts');
+    const store = new SqliteStore(dataPaths(dir.path).db);
+    const refused = (await store.auditLog()).filter((e) => e.action === 'refused').map((e) => e.detail.code);
+    await store.close();
+    for (const code of ['PLAN_MISMATCH', 'UPDATE_SHAPE', 'UPDATE_NONFINITE', 'BODY_TOO_LARGE', 'BAD_SIGNATURE', 'UNKNOWN_SITE', 'REPLAYED', 'UPDATE_CONFLICT', 'ROUND_CLOSED', 'INVITE_INVALID', 'SITE_REVOKED']) {
+      expect(refused).toContain(code);
+    }
+  });
+});

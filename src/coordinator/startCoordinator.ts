@@ -1,0 +1,121 @@
+/**
+ * Starts a coordinator: opens (or creates) the federation in the data folder, serves
+ * the API and the page, and runs the round clock. Used by `fedseg coordinator`, the
+ * tests and the simulator.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { parsePlan, planHash as hashPlan, type Plan } from '../core/protocol/plan.ts';
+import { getPreset } from '../core/model/modelPresets.ts';
+import { unetPlan } from '../core/model/unetSpec.ts';
+import type { WeightSet } from '../core/types/weights.ts';
+import { FedsegError } from '../core/util/errors.ts';
+import { createApp } from './createApp.ts';
+import { Federation } from './federation.ts';
+import { createSiteInvite, type Invite } from './siteInvites.ts';
+import { federationAlgorithms } from './federationAlgorithms.ts';
+import { BlobStore } from './storage/blobStore.ts';
+import { SqliteStore } from './storage/sqliteStore.ts';
+
+export interface CoordinatorOptions {
+  /** the plan; may be omitted when the data folder already holds a federation */
+  readonly plan?: Plan;
+  readonly dataDir: string;
+  /** 0 picks a free port */
+  readonly port?: number;
+  readonly host?: string;
+  /** folder of the built page; null serves none */
+  readonly staticRoot?: string | null;
+  readonly log?: (line: string) => void;
+  readonly now?: () => number;
+  /** how often deadlines are checked, ms */
+  readonly clockMs?: number;
+}
+
+export interface RunningCoordinator {
+  readonly url: string;
+  readonly port: number;
+  readonly federation: Federation;
+  /** a one-time invite for a new site (as `fedseg invite` makes) */
+  invite(siteName: string): Promise<Invite>;
+  close(): Promise<void>;
+}
+
+/** The database file and blob folder inside a data folder. */
+export function dataPaths(dataDir: string): { db: string; blobs: string } {
+  return { db: join(dataDir, 'federation.sqlite'), blobs: join(dataDir, 'blobs') };
+}
+
+export async function startCoordinator(opts: CoordinatorOptions): Promise<RunningCoordinator> {
+  const log = opts.log ?? ((line: string) => console.log(`[coordinator] ${line}`));
+  mkdirSync(opts.dataDir, { recursive: true });
+  const paths = dataPaths(opts.dataDir);
+  const store = new SqliteStore(paths.db);
+  try {
+    const stored = await store.federation();
+    const plan = opts.plan ?? (stored ? parsePlan(JSON.parse(stored.planJson), `${paths.db} (stored plan)`) : null);
+    if (!plan) throw new FedsegError('PLAN_REQUIRED', `${opts.dataDir} holds no federation yet: give a plan (--plan plan.json)`);
+    if (plan.privacy.secureAggregation.enabled) {
+      throw new FedsegError('PLAN_UNSUPPORTED', 'this coordinator does not run secure aggregation yet; set privacy.secureAggregation.enabled to false');
+    }
+    const preset = getPreset(plan.model.preset);
+    const spec = unetPlan(preset).params.map((p) => ({ name: p.name, shape: [...p.shape] }));
+    const federation = await Federation.open({
+      store,
+      blobs: new BlobStore(paths.blobs),
+      plan,
+      planHash: await hashPlan(plan),
+      spec,
+      algorithms: federationAlgorithms(plan),
+      initialWeights: () => initialWeights(plan),
+      log,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
+    federation.startClock(opts.clockMs);
+    const app = createApp({ federation, store, staticRoot: opts.staticRoot ?? null, log, ...(opts.now ? { now: opts.now } : {}) });
+    const host = opts.host ?? '127.0.0.1';
+    const server = await listen(app.fetch, opts.port ?? 8080, host);
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    return {
+      url,
+      port,
+      federation,
+      invite: (siteName) => createSiteInvite(store, siteName, url),
+      async close() {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        });
+        await federation.close();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+/** The plan's initial global model: UNet3D of its preset, seeded, on tfjs's CPU backend. */
+async function initialWeights(plan: Plan): Promise<WeightSet> {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-cpu');
+  await tf.ready();
+  const { UNet3D } = await import('../core/model/unet3d.ts');
+  const model = UNet3D.create(getPreset(plan.model.preset), plan.model.seed);
+  try {
+    return await model.getWeights();
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * `fedseg status [--url URL] [--json]`: the operator's view of a running federation.
+ */
+import { parseArgs } from 'node:util';
+import { ProtocolClient } from '../../core/protocol/client/protocolClient.ts';
+import { REGIONS } from '../../core/types/labels.ts';
+import type { OperatorStatus, RoundEvaluation } from '../../coordinator/operatorStatus.ts';
+import type { Command } from '../command.ts';
+
+const usage = `fedseg status [--url URL] [--json]
+
+Prints the federation's rounds, its sites, who reported in each round, and the
+federated evaluation per round (Dice and HD95 per region, weighted by each site's
+validation cases), from GET /api/v1/status.
+
+Options:
+  --url URL   the coordinator (default http://127.0.0.1:8080)
+  --json      print the status JSON as it comes`;
+
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '-');
+const evalText = (e: RoundEvaluation | null) =>
+  e ? `${REGIONS.map((r) => f2(e.dice[r])).join(' ')}  (${e.cases} cases, ${e.sites} sites)` : '-';
+const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
+
+export function formatStatus(s: OperatorStatus, now = Date.now()): string {
+  const c = s.current;
+  const lines: string[] = [];
+  lines.push(`Federation "${s.federation}"  plan ${s.planHash.slice(0, 16)}…  ${s.plan.rounds} rounds, ${s.plan.aggregation.strategy}, model ${s.plan.model.preset}`);
+  if (c.finished) lines.push(`Finished. Final model ${c.globalModelHash}`);
+  else {
+    const left = c.deadline === null ? '' : `, deadline in ${Math.max(0, Math.round((c.deadline - now) / 1000))} s`;
+    lines.push(`Round ${c.round} of ${c.rounds}: ${c.state}; ${c.reportedSites} of ${c.expectedSites} active sites reported (min ${c.minSites})${left}`);
+  }
+  if (s.notice) lines.push(`Notice: ${s.notice}`);
+  if (s.epsilonSpent !== undefined) lines.push(`Differential privacy: epsilon spent ${s.epsilonSpent.toFixed(3)}`);
+  lines.push('', 'Sites:');
+  if (s.sites.length === 0) lines.push('  (none invited yet: fedseg invite --site NAME)');
+  for (const site of s.sites) lines.push(`  ${site.id.padEnd(28)} ${site.name.padEnd(24)} ${site.status.padEnd(8)} joined ${time(site.joinedAt)}`);
+  lines.push('', `Rounds:                                       federated evaluation of the round's starting model`);
+  lines.push(`  round  status       updates  samples  reported by                    Dice ${REGIONS.join('/')}`);
+  for (const r of s.rounds) {
+    const samples = r.updates.reduce((a, u) => a + u.sampleCount, 0);
+    const who = r.updates.map((u) => u.siteId).join(', ') || '-';
+    lines.push(`  ${String(r.round).padEnd(6)} ${r.status.padEnd(12)} ${String(r.updates.length).padEnd(8)} ${String(samples).padEnd(8)} ${who.slice(0, 30).padEnd(30)} ${evalText(r.evaluation)}`);
+  }
+  if (c.finished) lines.push(`  final  -            -        -        -                              ${evalText(s.final)}`);
+  return lines.join('\n');
+}
+
+export const statusCommand: Command = {
+  summary: "print the federation's rounds, sites and metrics",
+  usage,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: { url: { type: 'string', default: 'http://127.0.0.1:8080' }, json: { type: 'boolean', default: false } },
+      strict: true,
+    });
+    const client = new ProtocolClient({ baseUrl: values.url, retry: { attempts: 2 } });
+    const status = (await client.status()) as OperatorStatus;
+    console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status));
+    return 0;
+  },
+};
