@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { readDicomSeries } from './readDicomSeries.ts';
+import { readDicomSeg } from './readDicomSeg.ts';
+import { SEGMENTATION_SOP_CLASS, writeDicomSeg } from './writeDicomSeg.ts';
+import { syntheticDicomSeries, syntheticEnhancedDicom } from './testing/syntheticDicom.ts';
+import { readDicomFile } from './dcmjsLib.ts';
+import type { NaturalDataset } from './dcmjsLib.ts';
+
+function tumour(nx: number, ny: number, nz: number): Uint8Array {
+  const labels = new Uint8Array(nx * ny * nz);
+  for (let k = 1; k < nz - 1; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        const r = Math.hypot(i - nx / 2, j - ny / 2, (k - nz / 2) * 1.5);
+        labels[i + nx * (j + ny * k)] = r < 1.5 ? 1 : r < 2.5 ? 4 : r < 3.5 ? 2 : 0;
+      }
+  return labels;
+}
+
+const asArray = (v: unknown): NaturalDataset[] => (Array.isArray(v) ? v : [v]) as NaturalDataset[];
+
+describe('writeDicomSeg', () => {
+  it('writes a SEG that dcmjs reads back to the same mask per segment, referencing the source', async () => {
+    const files = syntheticDicomSeries({ dims: [9, 8, 6], orientation: [0, 1, 0, 0, 0, -1], sliceSpacing: 3, description: 'T1 post' });
+    const { series } = await readDicomSeries(files);
+    const source = series[0]!;
+    const labels = tumour(9, 8, 6);
+    labels[0] = 3; // BraTS 2023 enhancing tumour -> written as label 4
+    const bytes = writeDicomSeg(labels, source, { now: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)) });
+    const { labels: back, segments, dataset } = readDicomSeg(bytes, source);
+    const expected = labels.map((v) => (v === 3 ? 4 : v));
+    expect(Array.from(back)).toEqual(Array.from(expected));
+    expect(segments.map((s) => [s.number, s.typeCode, s.typeScheme, s.algorithmType, s.algorithmName])).toEqual([
+      [1, '6574001', 'SCT', 'AUTOMATIC', 'fedseg 3D U-Net'],
+      [2, '79654002', 'SCT', 'AUTOMATIC', 'fedseg 3D U-Net'],
+      [3, 'C113842', 'NCIt', 'AUTOMATIC', 'fedseg 3D U-Net'],
+    ]);
+    expect(dataset.SOPClassUID).toBe(SEGMENTATION_SOP_CLASS);
+    expect(dataset.Modality).toBe('SEG');
+    expect(dataset.SegmentationType).toBe('BINARY');
+    expect(dataset.StudyInstanceUID).toBe(source.studyInstanceUid);
+    expect(dataset.FrameOfReferenceUID).toBe(source.frameOfReferenceUid);
+    const refSeries = asArray(dataset.ReferencedSeriesSequence)[0]!;
+    expect(refSeries.SeriesInstanceUID).toBe(source.seriesInstanceUid);
+    expect(asArray(refSeries.ReferencedInstanceSequence).map((r) => r.ReferencedSOPInstanceUID).sort()).toEqual(
+      source.sourceUids.map((r) => r.sopInstanceUid).sort(),
+    );
+    // each frame's plane position is the position of the slice it references
+    const perFrame = asArray(dataset.PerFrameFunctionalGroupsSequence);
+    for (const fg of perFrame) {
+      const ref = asArray(asArray(asArray(fg.DerivationImageSequence)[0]!.SourceImageSequence))[0]!;
+      const k = source.sourceUids.findIndex((r) => r.sopInstanceUid === ref.ReferencedSOPInstanceUID);
+      const ipp = asArray(fg.PlanePositionSequence)[0]!.ImagePositionPatient as number[];
+      const a = source.volume.affine;
+      expect(ipp[0]).toBeCloseTo(-(a[3]! + k * a[2]!), 4);
+      expect(ipp[2]).toBeCloseTo(a[11]! + k * a[10]!, 4);
+    }
+  });
+
+  it('references frame numbers for an enhanced multi-frame source and keeps an empty segment', async () => {
+    const { series } = await readDicomSeries([syntheticEnhancedDicom({ dims: [5, 5, 4] })]);
+    const source = series[0]!;
+    const labels = new Uint8Array(100);
+    labels[2 + 5 * 2 + 25 * 3] = 2; // one oedema voxel on slice 3
+    const bytes = writeDicomSeg(labels, source);
+    const { labels: back } = readDicomSeg(bytes, source);
+    expect(Array.from(back)).toEqual(Array.from(labels));
+    const ds = readDicomFile(bytes);
+    expect(ds.NumberOfFrames).toBe(3); // one frame per segment: two empty placeholders and the oedema slice
+  });
+
+  it('refuses a mask on another grid, saying both sizes', async () => {
+    const { series } = await readDicomSeries(syntheticDicomSeries({ dims: [4, 4, 2] }));
+    expect(() => writeDicomSeg(new Uint8Array(10), series[0]!)).toThrow(/expected 32 labels \(4x4x2.*found 10/);
+  });
+});
