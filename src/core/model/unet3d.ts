@@ -195,8 +195,8 @@ export class UNet3D {
       // sliced on a 2D view [k^3, cin * cout]: the gradient of a slice is a pad, which
       // WebGPU cannot compile at rank 5
       const flat = tf.reshape(w, [k * k * k, cin * cout]);
-      const wx = tf.reshape(tf.slice(flat, [0, 0], [k * k * k, cx * cout]), [k, k, k, cx, cout]);
-      const wy = tf.reshape(tf.slice(flat, [0, cx * cout], [k * k * k, (cin - cx) * cout]), [k, k, k, cin - cx, cout]);
+      const wx: tf.Tensor5D = tf.reshape(tf.slice(flat, [0, 0], [k * k * k, cx * cout]), [k, k, k, cx, cout]);
+      const wy: tf.Tensor5D = tf.reshape(tf.slice(flat, [0, cx * cout], [k * k * k, (cin - cx) * cout]), [k, k, k, cin - cx, cout]);
       return tf.add(tf.conv3d(x, wx, 1, 'same'), tf.conv3d(y, wy, 1, 'same'));
     };
     const h = this.act(this.norm(`${name}.norm1`, split(`${name}.conv1.kernel`, x, skip)));
