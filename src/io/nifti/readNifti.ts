@@ -44,6 +44,9 @@ export interface ReadNiftiOptions {
 }
 
 export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+const MAX_VOX_OFFSET = 64 * 1024 * 1024;
+/** DEFLATE cannot expand data more than about 1032:1 */
+const MAX_DEFLATE_RATIO = 1100;
 
 function fail(code: string, fileName: string, what: string): never {
   throw new FedsegError(code, `${fileName}: ${what}`, { file: fileName });
@@ -91,8 +94,8 @@ function layoutOf(prefix: Uint8Array, fileName: string, opts: ReadNiftiOptions):
     fail('NIFTI_TOO_LARGE', fileName, `expected at most ${(maxBytes / 2 ** 20).toFixed(0)} MiB of voxel data, found ${dims.join('x')} ${type.name} = ${(Math.max(outBytes, count * type.bytes) / 2 ** 20).toFixed(1)} MiB`);
   }
   const vo = header.voxOffset;
-  if (!Number.isFinite(vo) || vo < header.headerSize || vo > 2 ** 31) {
-    fail('NIFTI_BAD_OFFSET', fileName, `expected vox_offset >= ${header.headerSize} (the header size), found ${vo}`);
+  if (!Number.isFinite(vo) || vo < header.headerSize || vo > MAX_VOX_OFFSET) {
+    fail('NIFTI_BAD_OFFSET', fileName, `expected vox_offset from ${header.headerSize} (the header size) to ${MAX_VOX_OFFSET} (64 MiB of extensions), found ${vo}`);
   }
   return { header, dims, type, voxOffset: Math.floor(vo), count, scaled };
 }
@@ -104,8 +107,13 @@ export function readNifti(bytes: ArrayBuffer | Uint8Array, fileName: string, opt
   let raw: Uint8Array;
   if (gzipped) {
     raw = gunzipPrefix(input, fileName, 540, (prefix) => {
-      layout = layoutOf(prefix, fileName, opts);
-      return layout.voxOffset + layout.count * layout.type.bytes;
+      const lay = layoutOf(prefix, fileName, opts);
+      layout = lay;
+      const need = lay.voxOffset + lay.count * lay.type.bytes;
+      if (need > input.length * MAX_DEFLATE_RATIO + 65536) {
+        fail('NIFTI_TRUNCATED', fileName, `expected ${need} bytes (header ${lay.voxOffset} + ${lay.dims.join('x')} ${lay.type.name} voxels), but ${input.length} compressed bytes cannot hold that many`);
+      }
+      return need;
     });
   } else raw = input;
   const lay: Layout = layout ?? layoutOf(raw, fileName, opts);
