@@ -10,9 +10,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import { parsePlan, planHash as hashPlan, type Plan } from '../core/protocol/plan.ts';
 import { getPreset } from '../core/model/modelPresets.ts';
 import { unetPlan } from '../core/model/unetSpec.ts';
-import type { WeightSet } from '../core/types/weights.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import { createApp } from './createApp.ts';
+import { initialModel } from './initialModel.ts';
 import { Federation } from './federation.ts';
 import { createSiteInvite, type Invite } from './siteInvites.ts';
 import { federationAlgorithms } from './federationAlgorithms.ts';
@@ -69,7 +69,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       planHash: await hashPlan(plan),
       spec,
       algorithms: federationAlgorithms(plan),
-      initialWeights: () => initialWeights(plan),
+      initialWeights: async () => initialModel(preset, plan.model.seed),
       log,
       ...(opts.now ? { now: opts.now } : {}),
     });
@@ -104,18 +104,4 @@ function listen(fetch: (req: Request) => Response | Promise<Response>, port: num
     const server = serve({ fetch, port, hostname }, () => resolve(server));
     server.once('error', reject);
   });
-}
-
-/** The plan's initial global model: UNet3D of its preset, seeded, on tfjs's CPU backend. */
-async function initialWeights(plan: Plan): Promise<WeightSet> {
-  const tf = await import('@tensorflow/tfjs-core');
-  await import('@tensorflow/tfjs-backend-cpu');
-  await tf.ready();
-  const { UNet3D } = await import('../core/model/unet3d.ts');
-  const model = UNet3D.create(getPreset(plan.model.preset), plan.model.seed);
-  try {
-    return await model.getWeights();
-  } finally {
-    model.dispose();
-  }
 }
