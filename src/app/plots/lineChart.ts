@@ -1,0 +1,119 @@
+/**
+ * A small line chart over uPlot: x values and one or more named series, appended point
+ * by point. It keeps its width to its container's and carries a text table beside it
+ * for people who cannot see the plot.
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { h } from '../dom.ts';
+
+export interface SeriesSpec {
+  readonly label: string;
+  /** a CSS colour */
+  readonly stroke: string;
+}
+
+export interface LineChartOptions {
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly series: readonly SeriesSpec[];
+  readonly height?: number;
+  readonly yRange?: readonly [number, number];
+}
+
+export class LineChart {
+  readonly element: HTMLElement;
+  private readonly plotHost: HTMLElement;
+  private readonly xs: number[] = [];
+  private readonly ys: number[][];
+  private plot: uPlot | undefined;
+  private readonly resize: ResizeObserver;
+  private pending = false;
+
+  constructor(private readonly opts: LineChartOptions) {
+    this.ys = opts.series.map(() => []);
+    this.plotHost = h('div', { className: 'chart-plot', attrs: { role: 'img', 'aria-label': opts.title } });
+    this.element = h('figure', { className: 'chart' }, h('figcaption', { text: opts.title }), this.plotHost);
+    this.resize = new ResizeObserver(() => this.fit());
+    this.resize.observe(this.element);
+  }
+
+  /** Appends one x and a y for each series (NaN leaves a gap). */
+  add(x: number, ys: readonly number[]): void {
+    this.xs.push(x);
+    this.ys.forEach((col, i) => col.push(ys[i] ?? Number.NaN));
+    this.schedule();
+  }
+
+  clear(): void {
+    this.xs.length = 0;
+    for (const col of this.ys) col.length = 0;
+    this.schedule();
+  }
+
+  get points(): number {
+    return this.xs.length;
+  }
+
+  /** the data as [x, y1, y2, ...] rows */
+  rows(): number[][] {
+    return this.xs.map((x, i) => [x, ...this.ys.map((c) => c[i] ?? Number.NaN)]);
+  }
+
+  dispose(): void {
+    this.resize.disconnect();
+    this.plot?.destroy();
+    this.plot = undefined;
+  }
+
+  /** redraws at most once per animation frame, so that a burst of points costs one draw */
+  private schedule(): void {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.draw();
+    });
+  }
+
+  private data(): uPlot.AlignedData {
+    const nanToNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+    return [this.xs, ...this.ys.map((c) => c.map(nanToNull))] as uPlot.AlignedData;
+  }
+
+  private draw(): void {
+    if (!this.plot) {
+      const width = this.width();
+      if (width <= 0) return;
+      const range = this.opts.yRange;
+      this.plot = new uPlot(
+        {
+          width,
+          height: this.opts.height ?? 220,
+          scales: { x: { time: false }, ...(range ? { y: { range: [range[0], range[1]] } } : {}) },
+          axes: [{ label: this.opts.xLabel }, { label: this.opts.yLabel }],
+          series: [{ label: this.opts.xLabel }, ...this.opts.series.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, spanGaps: true }))],
+          legend: { show: true },
+        },
+        this.data(),
+        this.plotHost,
+      );
+      return;
+    }
+    this.plot.setData(this.data());
+  }
+
+  private width(): number {
+    return Math.max(0, Math.floor(this.element.clientWidth) - 8);
+  }
+
+  private fit(): void {
+    if (!this.plot) {
+      if (this.xs.length) this.schedule();
+      return;
+    }
+    const width = this.width();
+    if (width > 0 && Math.abs(width - this.plot.width) > 2) this.plot.setSize({ width, height: this.plot.height });
+  }
+}

@@ -1,0 +1,36 @@
+/** Shows the backend the Worker uses, why others were refused and what it means for speed. */
+import { h, replaceChildren } from '../dom.ts';
+import type { AppState } from '../state/appState.ts';
+import type { View } from './view.ts';
+
+export function backendPanel(state: AppState): View {
+  const name = h('strong', { attrs: { 'data-testid': 'backend-name' }, text: 'starting…' });
+  const meaning = h('p', { className: 'backend-meaning', attrs: { 'data-testid': 'backend-meaning' } });
+  const refused = h('ul', { className: 'backend-refused' });
+  const element = h(
+    'section',
+    { className: 'panel backend', attrs: { 'aria-labelledby': 'backend-heading' } },
+    h('h2', { id: 'backend-heading', text: 'Compute backend' }),
+    h('p', {}, 'Training runs in a background worker on: ', name),
+    meaning,
+    refused,
+  );
+  const off = state.backend.subscribe((b) => {
+    element.classList.toggle('fallback', b.status === 'ready' && b.info.fellBack);
+    element.classList.toggle('error', b.status === 'failed');
+    if (b.status === 'starting') {
+      name.textContent = 'starting…';
+      meaning.textContent = 'Looking for WebGPU, then WebGL, WebAssembly and plain JavaScript.';
+      refused.replaceChildren();
+    } else if (b.status === 'failed') {
+      name.textContent = 'none';
+      meaning.textContent = `No backend could start: ${b.error}`;
+      refused.replaceChildren();
+    } else {
+      name.textContent = b.info.backend;
+      meaning.textContent = b.info.meaning;
+      replaceChildren(refused, ...b.info.refused.map((r) => h('li', {}, h('strong', { text: r.name }), ` was not used: ${r.reason}`)));
+    }
+  });
+  return { element, dispose: off };
+}

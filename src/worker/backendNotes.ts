@@ -1,0 +1,27 @@
+/**
+ * What each tfjs backend means for a site, in words the page shows next to the
+ * backend actually in use. Speeds are orders of magnitude for a 3D U-Net step, not
+ * promises: they depend on the machine.
+ */
+export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_ORDER)[number];
+
+export const BACKEND_MEANING: Readonly<Record<string, string>> = {
+  webgpu:
+    'WebGPU: training runs on this computer\'s graphics card. This is the fast path. ' +
+    '(In a browser without a GPU, WebGPU may run on a software rasteriser and be slow.)',
+  webgl:
+    'WebGL: training runs on the graphics card through the older WebGL interface. ' +
+    'Expect it to be several times slower than WebGPU for 3D convolutions.',
+  wasm:
+    'WebAssembly: training runs on the processor (CPU) with SIMD. Expect a step to take ' +
+    'ten or more times longer than on a GPU; the tiny model stays usable, larger ones do not.',
+  cpu:
+    'Plain JavaScript on the processor: the slowest fallback, roughly 1 GFLOP/s. ' +
+    'Only the tiny model is practical; ask your IT department to enable WebGPU.',
+};
+
+/** The explanation for a backend name; unknown names get a generic sentence. */
+export function backendMeaning(name: string): string {
+  return BACKEND_MEANING[name] ?? `Backend "${name}": no notes on its speed.`;
+}
