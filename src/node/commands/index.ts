@@ -6,4 +6,9 @@ import type { Command } from '../command.ts';
  */
 export const COMMANDS: Record<string, () => Promise<Command>> = {
   metrics: async () => (await import('./metrics.ts')).metricsCommand,
+  coordinator: async () => (await import('./coordinator.ts')).coordinatorCommand,
+  invite: async () => (await import('./invite.ts')).inviteCommand,
+  status: async () => (await import('./status.ts')).statusCommand,
+  collaborate: async () => (await import('./collaborate.ts')).collaborateCommand,
+  'train-local': async () => (await import('./trainLocal.ts')).trainLocalCommand,
 };
