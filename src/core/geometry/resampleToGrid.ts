@@ -19,59 +19,105 @@ export function resampleToGrid(vol: Volume<VoxelArray>, dims: Dims3, affine: Mat
 export function resampleToGrid(vol: Volume<VoxelArray>, dims: Dims3, affine: Mat4, mode: Interpolation): Volume<VoxelArray>;
 export function resampleToGrid(vol: Volume<VoxelArray>, dims: Dims3, affine: Mat4, mode: Interpolation): Volume<VoxelArray> {
   const m = indexMap(vol.affine, affine);
-  const [sx, sy, sz] = vol.dims;
-  const src = vol.data;
   const n = dims[0] * dims[1] * dims[2];
+  const src = vol.data;
   const out: VoxelArray = mode === 'nearest' ? new (src.constructor as new (n: number) => VoxelArray)(n) : new Float32Array(n);
-  const e = 1e-6;
-  const lo = -0.5 - e;
-  const hx = sx - 0.5 + e;
-  const hy = sy - 0.5 + e;
-  const hz = sz - 0.5 + e;
+  if (mode === 'nearest') nearestInto(src, vol.dims, m, dims, out);
+  else linearInto(src, vol.dims, m, dims, out as Float32Array);
+  return { dims: [dims[0], dims[1], dims[2]], spacing: voxelSpacing(affine), affine: [...affine], data: out };
+}
+
+const EPS = 1e-6;
+
+function nearestInto(src: VoxelArray, sdims: Dims3, m: number[], dims: Dims3, out: VoxelArray): void {
+  const [sx, sy, sz] = sdims;
   const plane = sx * sy;
+  const hx = sx - 0.5 - EPS;
+  const hy = sy - 0.5 - EPS;
+  const hz = sz - 0.5 - EPS;
+  const lo = -0.5 - EPS;
   let p = 0;
   for (let k = 0; k < dims[2]; k++) {
     for (let j = 0; j < dims[1]; j++) {
-      // source coordinates of (0, j, k), then step along i
       let x = m[1]! * j + m[2]! * k + m[3]!;
       let y = m[5]! * j + m[6]! * k + m[7]!;
       let z = m[9]! * j + m[10]! * k + m[11]!;
-      const dx = m[0]!;
-      const dy = m[4]!;
-      const dz = m[8]!;
-      for (let i = 0; i < dims[0]; i++, p++, x += dx, y += dy, z += dz) {
-        if (x < lo || y < lo || z < lo || x > hx || y > hy || z > hz) continue;
-        if (mode === 'nearest') {
-          const xi = Math.min(sx - 1, Math.max(0, Math.round(x)));
-          const yi = Math.min(sy - 1, Math.max(0, Math.round(y)));
-          const zi = Math.min(sz - 1, Math.max(0, Math.round(z)));
-          out[p] = src[xi + sx * yi + plane * zi]!;
-          continue;
-        }
-        const cx = Math.min(sx - 1, Math.max(0, x));
-        const cy = Math.min(sy - 1, Math.max(0, y));
-        const cz = Math.min(sz - 1, Math.max(0, z));
-        const x0 = Math.min(sx - 2, Math.floor(cx));
-        const y0 = Math.min(sy - 2, Math.floor(cy));
-        const z0 = Math.min(sz - 2, Math.floor(cz));
-        // single-voxel axes: x0 = -1 would be wrong; fall back to that axis's only sample
-        const X0 = x0 < 0 ? 0 : x0;
-        const Y0 = y0 < 0 ? 0 : y0;
-        const Z0 = z0 < 0 ? 0 : z0;
-        const fx = x0 < 0 ? 0 : cx - x0;
-        const fy = y0 < 0 ? 0 : cy - y0;
-        const fz = z0 < 0 ? 0 : cz - z0;
-        const ox = x0 < 0 ? 0 : 1;
-        const oy = y0 < 0 ? 0 : sx;
-        const oz = z0 < 0 ? 0 : plane;
-        const b = X0 + sx * Y0 + plane * Z0;
-        const c00 = src[b]! * (1 - fx) + src[b + ox]! * fx;
-        const c10 = src[b + oy]! * (1 - fx) + src[b + oy + ox]! * fx;
-        const c01 = src[b + oz]! * (1 - fx) + src[b + oz + ox]! * fx;
-        const c11 = src[b + oz + oy]! * (1 - fx) + src[b + oz + oy + ox]! * fx;
-        out[p] = (c00 * (1 - fy) + c10 * fy) * (1 - fz) + (c01 * (1 - fy) + c11 * fy) * fz;
+      for (let i = 0; i < dims[0]; i++, p++, x += m[0]!, y += m[4]!, z += m[8]!) {
+        if (x < lo || y < lo || z < lo || x > hx + 2 * EPS || y > hy + 2 * EPS || z > hz + 2 * EPS) continue;
+        // round half up, clamped into the grid
+        let xi = Math.floor(x + 0.5);
+        let yi = Math.floor(y + 0.5);
+        let zi = Math.floor(z + 0.5);
+        xi = xi < 0 ? 0 : xi >= sx ? sx - 1 : xi;
+        yi = yi < 0 ? 0 : yi >= sy ? sy - 1 : yi;
+        zi = zi < 0 ? 0 : zi >= sz ? sz - 1 : zi;
+        out[p] = src[xi + sx * yi + plane * zi]!;
       }
     }
   }
-  return { dims: [dims[0], dims[1], dims[2]], spacing: voxelSpacing(affine), affine: [...affine], data: out };
+}
+
+function linearInto(src: VoxelArray, sdims: Dims3, m: number[], dims: Dims3, out: Float32Array): void {
+  const [sx, sy, sz] = sdims;
+  const plane = sx * sy;
+  const lo = -0.5 - EPS;
+  const hx = sx - 0.5 + EPS;
+  const hy = sy - 0.5 + EPS;
+  const hz = sz - 0.5 + EPS;
+  // interior: all eight neighbours exist without clamping
+  const ix = sx - 1;
+  const iy = sy - 1;
+  const iz = sz - 1;
+  let p = 0;
+  for (let k = 0; k < dims[2]; k++) {
+    for (let j = 0; j < dims[1]; j++) {
+      let x = m[1]! * j + m[2]! * k + m[3]!;
+      let y = m[5]! * j + m[6]! * k + m[7]!;
+      let z = m[9]! * j + m[10]! * k + m[11]!;
+      for (let i = 0; i < dims[0]; i++, p++, x += m[0]!, y += m[4]!, z += m[8]!) {
+        if (x >= 0 && y >= 0 && z >= 0 && x < ix && y < iy && z < iz) {
+          const x0 = x | 0;
+          const y0 = y | 0;
+          const z0 = z | 0;
+          const fx = x - x0;
+          const fy = y - y0;
+          const fz = z - z0;
+          const b = x0 + sx * y0 + plane * z0;
+          const c00 = src[b]! + (src[b + 1]! - src[b]!) * fx;
+          const c10 = src[b + sx]! + (src[b + sx + 1]! - src[b + sx]!) * fx;
+          const c01 = src[b + plane]! + (src[b + plane + 1]! - src[b + plane]!) * fx;
+          const c11 = src[b + plane + sx]! + (src[b + plane + sx + 1]! - src[b + plane + sx]!) * fx;
+          const c0 = c00 + (c10 - c00) * fy;
+          const c1 = c01 + (c11 - c01) * fy;
+          out[p] = c0 + (c1 - c0) * fz;
+          continue;
+        }
+        if (x < lo || y < lo || z < lo || x > hx || y > hy || z > hz) continue;
+        out[p] = edgeSample(src, sx, sy, sz, x, y, z);
+      }
+    }
+  }
+}
+
+/** Trilinear sample near the grid edge: coordinates clamped, single-voxel axes handled. */
+function edgeSample(src: VoxelArray, sx: number, sy: number, sz: number, x: number, y: number, z: number): number {
+  const plane = sx * sy;
+  const cx = Math.min(sx - 1, Math.max(0, x));
+  const cy = Math.min(sy - 1, Math.max(0, y));
+  const cz = Math.min(sz - 1, Math.max(0, z));
+  const x0 = Math.max(0, Math.min(sx - 2, Math.floor(cx)));
+  const y0 = Math.max(0, Math.min(sy - 2, Math.floor(cy)));
+  const z0 = Math.max(0, Math.min(sz - 2, Math.floor(cz)));
+  const fx = sx > 1 ? cx - x0 : 0;
+  const fy = sy > 1 ? cy - y0 : 0;
+  const fz = sz > 1 ? cz - z0 : 0;
+  const ox = sx > 1 ? 1 : 0;
+  const oy = sy > 1 ? sx : 0;
+  const oz = sz > 1 ? plane : 0;
+  const b = x0 + sx * y0 + plane * z0;
+  const c00 = src[b]! * (1 - fx) + src[b + ox]! * fx;
+  const c10 = src[b + oy]! * (1 - fx) + src[b + oy + ox]! * fx;
+  const c01 = src[b + oz]! * (1 - fx) + src[b + oz + ox]! * fx;
+  const c11 = src[b + oz + oy]! * (1 - fx) + src[b + oz + oy + ox]! * fx;
+  return (c00 * (1 - fy) + c10 * fy) * (1 - fz) + (c01 * (1 - fy) + c11 * fy) * fz;
 }
