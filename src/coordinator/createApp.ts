@@ -15,7 +15,6 @@ import { errorAnswer, HttpError } from './httpError.ts';
 import { operatorStatus } from './operatorStatus.ts';
 import { readBody, readJson } from './readBody.ts';
 import { RequestAuth } from './requestAuth.ts';
-import { securityHeaders } from './securityHeaders.ts';
 import { staticSite } from './staticSite.ts';
 import type { FederationStore } from './storage/federationStore.ts';
 
@@ -41,7 +40,6 @@ export function createApp(opts: AppOptions): Hono {
   const maxUpdate = Math.min(plan.limits.maxUpdateBytes, specSize(federation.spec) * 8 + 128 * 1024);
 
   const app = new Hono();
-  app.use('*', securityHeaders());
 
   app.onError(async (err, c) => {
     const a = errorAnswer(err);

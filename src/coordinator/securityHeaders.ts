@@ -3,8 +3,6 @@
  * no inline scripts or styles, connections only to this coordinator, WebAssembly allowed
  * (tfjs's wasm backend), workers from this origin or blob: URLs.
  */
-import type { MiddlewareHandler } from 'hono';
-
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
@@ -28,9 +26,17 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()',
 };
 
-export function securityHeaders(): MiddlewareHandler {
-  return async (c, next) => {
-    await next();
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
+/**
+ * Wraps the app's fetch so that every answer carries the headers, HEAD answers and
+ * streamed ones included (hono rebuilds HEAD answers after its middleware ran).
+ */
+export function withSecurityHeaders<A extends unknown[]>(
+  fetch: (req: Request, ...rest: A) => Response | Promise<Response>,
+): (req: Request, ...rest: A) => Promise<Response> {
+  return async (req, ...rest) => {
+    const res = await fetch(req, ...rest);
+    const headers = new Headers(res.headers);
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) headers.set(k, v);
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
   };
 }

@@ -12,6 +12,7 @@ import { getPreset } from '../core/model/modelPresets.ts';
 import { unetPlan } from '../core/model/unetSpec.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import { createApp } from './createApp.ts';
+import { withSecurityHeaders } from './securityHeaders.ts';
 import { initialModel } from './initialModel.ts';
 import { Federation } from './federation.ts';
 import { createSiteInvite, type Invite } from './siteInvites.ts';
@@ -76,7 +77,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     federation.startClock(opts.clockMs);
     const app = createApp({ federation, store, staticRoot: opts.staticRoot ?? null, log, ...(opts.now ? { now: opts.now } : {}) });
     const host = opts.host ?? '127.0.0.1';
-    const server = await listen(app.fetch, opts.port ?? 8080, host);
+    const server = await listen(withSecurityHeaders(app.fetch), opts.port ?? 8080, host);
     const port = (server.address() as AddressInfo).port;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     return {

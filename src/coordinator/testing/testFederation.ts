@@ -110,7 +110,7 @@ export async function send(baseUrl: string, req: RawRequest): Promise<{ status: 
   const res = await fetch(baseUrl + req.path, {
     method: req.method,
     headers: { ...(req.contentType ? { 'content-type': req.contentType } : {}), ...req.headers },
-    ...(req.body ? { body: req.body } : {}),
+    ...(req.body ? { body: req.body as Uint8Array<ArrayBuffer> } : {}),
   });
   const text = await res.text();
   let json: unknown = null;
