@@ -1,0 +1,116 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { writeNifti } from '../nifti/writeNifti.ts';
+import { diagonalAffine } from '../../core/types/volume.ts';
+import type { Volume, VoxelArray } from '../../core/types/volume.ts';
+import type { SourceFile } from '../sourceFile.ts';
+import { syntheticDicomSeries, testUid } from '../dicom/testing/syntheticDicom.ts';
+import { discoverCases } from './discoverCases.ts';
+import { assignSeries } from './assignSeries.ts';
+
+const BRATS = '/work/shared/data/brats';
+
+function niftiFile(name: string, vol: Volume<VoxelArray>, gzip = true): SourceFile {
+  const bytes = writeNifti(vol, { gzip });
+  return { name, bytes: bytes.slice().buffer };
+}
+
+function vol<T extends VoxelArray>(data: T, dims: [number, number, number] = [4, 3, 2]): Volume<T> {
+  return { dims, spacing: [1, 1, 1], affine: diagonalAffine([1, 1, 1]), data };
+}
+
+describe('discoverCases on NIfTI', () => {
+  it('finds the real BraTS case: four sequences, ground-truth label, predictions left out', async () => {
+    const files = readdirSync(BRATS)
+      .filter((f) => !f.includes('Consensus'))
+      .map((f) => {
+        const b = readFileSync(`${BRATS}/${f}`);
+        return { name: `site/${f}`, bytes: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer };
+      });
+    const report = await discoverCases(files);
+    expect(report.problems).toEqual([]);
+    expect(report.cases).toHaveLength(1);
+    const c = report.cases[0]!;
+    expect(c.id).toBe('site/BraTS19_TCIA08_105_1');
+    expect(c.found).toEqual(['t1', 't1ce', 't2', 'flair']);
+    expect(c.missing).toEqual([]);
+    expect(c.hasLabel).toBe(true);
+    expect(c.dims).toEqual([240, 240, 155]);
+    expect(c.spacing).toEqual([1, 1, 1]);
+    expect(c.imaging?.images.flair.data).toBeInstanceOf(Float32Array);
+    expect(new Set(c.imaging!.label!.data)).toEqual(new Set([0, 1, 2, 4]));
+    expect(report.unassigned.map((u) => u.id)).toEqual(['site/BraTS19_TCIA08_105_1_seg_PIM.nii.gz']);
+    expect(report.unassigned[0]!.reason).toMatch(/not used as the label/);
+  }, 60_000);
+
+  it('groups BraTS 2023 names by prefix, reports what is missing, maps label 3 to 4 and reports bad files', async () => {
+    const img = (v: number) => vol(new Int16Array(24).fill(v));
+    const label = vol(new Uint8Array(24).map((_, i) => [0, 1, 2, 3][i % 4]!));
+    const files: SourceFile[] = [
+      ...['t1n', 't1c', 't2w', 't2f'].map((s, i) => niftiFile(`a/BraTS-GLI-00001-000-${s}.nii.gz`, img(i + 1))),
+      niftiFile('a/BraTS-GLI-00001-000-seg.nii.gz', label),
+      niftiFile('b/BraTS-GLI-00002-000-t1n.nii.gz', img(1)),
+      niftiFile('b/BraTS-GLI-00002-000-t2f.nii', img(1), false),
+      niftiFile('b/BraTS-GLI-00002-000-seg.nii.gz', vol(new Uint8Array(6), [3, 2, 1])),
+      { name: 'b/BraTS-GLI-00002-000-t2w.nii.gz', bytes: new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]).buffer },
+      { name: 'b/notes.txt', bytes: new TextEncoder().encode('hello').buffer },
+    ];
+    const report = await discoverCases(files);
+    const [a, b] = report.cases;
+    expect(a!.id).toBe('a/BraTS-GLI-00001-000');
+    expect(a!.missing).toEqual([]);
+    expect(a!.hasLabel).toBe(true);
+    expect(Array.from(a!.imaging!.label!.data.slice(0, 4))).toEqual([0, 1, 2, 4]);
+    expect(a!.notes.join()).toMatch(/label 3 .* read as 4/);
+    expect(a!.imaging!.images.t1ce.data[0]).toBe(2);
+    expect(b!.id).toBe('b/BraTS-GLI-00002-000');
+    expect(b!.found).toEqual(['t1', 'flair']);
+    expect(b!.missing).toEqual(['t1ce', 't2']);
+    expect(b!.imaging).toBeUndefined();
+    expect(b!.hasLabel).toBe(false);
+    const problems = Object.fromEntries(report.problems.map((p) => [p.file, p]));
+    expect(Object.keys(problems).sort()).toEqual(['b/BraTS-GLI-00002-000-seg.nii.gz', 'b/BraTS-GLI-00002-000-t2w.nii.gz', 'b/notes.txt']);
+    expect(problems['b/BraTS-GLI-00002-000-seg.nii.gz']!.code).toBe('LABEL_GRID');
+    expect(problems['b/notes.txt']!.message).toMatch(/notes\.txt: expected a NIfTI .* or DICOM file, found a \.txt file/);
+    expect(problems['b/BraTS-GLI-00002-000-t2w.nii.gz']!.message).toContain('BraTS-GLI-00002-000-t2w.nii.gz');
+  });
+});
+
+describe('discoverCases on DICOM', () => {
+  function study(folder: string, descriptions: string[], dims: [number, number, number] = [4, 4, 3]) {
+    const studyUid = testUid();
+    return descriptions.flatMap((d, i) => syntheticDicomSeries({ dims, studyUid, description: d, seriesNumber: i + 1, folder: `${folder}/s${i + 1}` }));
+  }
+
+  it('makes one case per study, matching series to sequences by description, and allows assignment by hand', async () => {
+    const one = study('patient1', ['AX T1 SE', 'AX T1 POST GD', 'AX T2 FSE', 'AX FLAIR', '3-plane localizer', 'AX T1 SE repeat']);
+    const two = study('patient2', ['AX FLAIR'], [4, 4, 2]);
+    const report = await discoverCases([...one, ...two]);
+    expect(report.problems).toEqual([]);
+    expect(report.cases.map((c) => c.id)).toEqual(['patient1', 'patient2/s1']);
+    const [p1, p2] = report.cases;
+    expect(p1!.source).toBe('dicom');
+    expect(p1!.found).toEqual(['t1', 't1ce', 't2', 'flair']);
+    expect(p1!.imaging?.images.t2.dims).toEqual([4, 4, 3]);
+    expect(p1!.sources.t1ce).toBe('#2 "AX T1 POST GD"');
+    expect(p1!.orientation).toBe('LPS');
+    expect(p2!.found).toEqual(['flair']);
+    expect(p2!.missing).toEqual(['t1', 't1ce', 't2']);
+    const unassigned = report.unassigned.map((u) => [u.description, u.reason]);
+    expect(unassigned).toHaveLength(2);
+    expect(unassigned.find(([d]) => d!.includes('localizer'))![1]).toMatch(/not one of the four sequences/);
+    expect(unassigned.find(([d]) => d!.includes('repeat'))![1]).toMatch(/also looks like T1/);
+
+    const repeat = report.assignments.find((a) => a.description.includes('repeat'))!;
+    const firstT1 = p1!.seriesUids!.t1!;
+    const after = assignSeries(report, repeat.seriesUid, 't1');
+    expect(after.cases[0]!.seriesUids!.t1).toBe(repeat.seriesUid);
+    expect(after.unassigned.find((u) => u.id === firstT1)!.reason).toMatch(/replaced by .*repeat.* by hand/);
+    // the original report is unchanged
+    expect(report.cases[0]!.seriesUids!.t1).toBe(firstT1);
+    // a PD series assigned by hand completes nothing but is taken
+    const flair2 = assignSeries(after, report.assignments.find((a) => a.caseId === 'patient2/s1')!.seriesUid, null);
+    expect(flair2.cases.map((c) => c.id)).toEqual(['patient1']);
+    expect(() => assignSeries(report, '1.2.3', 't1')).toThrow(/no DICOM series 1\.2\.3/);
+  });
+});

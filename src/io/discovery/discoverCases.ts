@@ -1,0 +1,44 @@
+/**
+ * A site's files (a folder's worth, flat, with relative paths) -> the cases they hold:
+ * NIfTI by BraTS naming, DICOM series by study and SeriesDescription rules. Files that
+ * cannot be used become FileProblems; nothing throws.
+ */
+import { readDicomSeries } from '../dicom/readDicomSeries.ts';
+import type { DicomSeries } from '../dicom/dicomSeries.ts';
+import { baseName, fileProblem } from '../sourceFile.ts';
+import type { FileProblem, SourceFile } from '../sourceFile.ts';
+import { assignByRules, dicomCasesFrom } from './dicomCases.ts';
+import type { DiscoveryReport } from './discoveryReport.ts';
+import { fileKind } from './fileKind.ts';
+import { niftiCases } from './niftiCases.ts';
+import { DEFAULT_SEQUENCE_RULES } from './sequenceRules.ts';
+import type { SequenceRules } from './sequenceRules.ts';
+
+export async function discoverCases(files: readonly SourceFile[], rules: SequenceRules = DEFAULT_SEQUENCE_RULES): Promise<DiscoveryReport> {
+  const problems: FileProblem[] = [];
+  const nifti: SourceFile[] = [];
+  const dicom: SourceFile[] = [];
+  for (const f of files) {
+    const kind = fileKind(f);
+    if (kind === 'nifti') nifti.push(f);
+    else if (kind === 'dicom') dicom.push(f);
+    else {
+      const ext = /\.([^./]+)$/.exec(baseName(f.name))?.[1];
+      problems.push(fileProblem(f.name, 'FILE_UNKNOWN', `${baseName(f.name)}: expected a NIfTI (.nii, .nii.gz) or DICOM file, found ${ext ? `a .${ext} file` : 'another kind of file'} (${f.bytes.byteLength} bytes)`));
+    }
+  }
+  const n = niftiCases(nifti);
+  problems.push(...n.problems);
+  const d = dicom.length > 0 ? await readDicomSeries(dicom) : { series: [] as DicomSeries[], problems: [] };
+  problems.push(...d.problems);
+  const dicomSeries = new Map(d.series.map((s) => [s.seriesInstanceUid, s]));
+  const assignments = assignByRules(d.series, rules);
+  const dc = dicomCasesFrom(assignments, dicomSeries);
+  return {
+    cases: [...n.cases, ...dc.cases].sort((a, b) => a.id.localeCompare(b.id)),
+    problems,
+    unassigned: [...n.unassigned, ...dc.unassigned],
+    assignments,
+    dicomSeries,
+  };
+}

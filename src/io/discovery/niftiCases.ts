@@ -1,0 +1,131 @@
+/**
+ * NIfTI files named the BraTS way -> cases: files sharing a folder and name prefix form
+ * one case; each file's suffix says its sequence (or the label).
+ */
+import { FedsegError } from '../../core/util/errors.ts';
+import { SEQUENCES } from '../../core/types/sequences.ts';
+import type { Sequence } from '../../core/types/sequences.ts';
+import type { ImagingCase } from '../../core/types/case.ts';
+import type { Volume, VoxelArray } from '../../core/types/volume.ts';
+import { readNifti } from '../nifti/readNifti.ts';
+import { baseName, fileProblem } from '../sourceFile.ts';
+import type { FileProblem, SourceFile } from '../sourceFile.ts';
+import { parseBratsName } from './bratsNaming.ts';
+import type { BratsRole } from './bratsNaming.ts';
+import type { DiscoveredCase, GridInfo, UnassignedItem } from './discoveryReport.ts';
+import { orientationCode } from './orientationCode.ts';
+
+export interface NiftiCasesResult {
+  cases: DiscoveredCase[];
+  problems: FileProblem[];
+  unassigned: UnassignedItem[];
+}
+
+export function gridOf(v: Volume<VoxelArray>): GridInfo {
+  return { dims: v.dims, spacing: v.spacing, orientation: orientationCode(v.affine) };
+}
+
+export function sameGrid(a: Volume<VoxelArray>, b: Volume<VoxelArray>): boolean {
+  return a.dims.every((d, i) => d === b.dims[i]) && a.affine.every((x, i) => Math.abs(x - b.affine[i]!) < 1e-3 * (1 + Math.abs(x)));
+}
+
+const fmtGrid = (g: GridInfo) => `${g.dims.join('x')} at ${g.spacing.map((s) => +s.toFixed(2)).join('x')} mm ${g.orientation}`;
+
+export function toFloat32(v: Volume<VoxelArray>): Volume<Float32Array> {
+  const data = v.data instanceof Float32Array ? v.data : Float32Array.from(v.data);
+  return { dims: v.dims, spacing: v.spacing, affine: v.affine, data };
+}
+
+/** Label volume as uint8 {0,1,2,4} (3 read as 4), or a message saying which values were found. */
+export function toLabelVolume(v: Volume<VoxelArray>): { label: Volume<Uint8Array>; mapped3: number } | { error: string } {
+  const out = new Uint8Array(v.data.length);
+  const odd = new Set<number>();
+  let mapped3 = 0;
+  for (let p = 0; p < v.data.length; p++) {
+    const x = v.data[p]!;
+    if (x === 0 || x === 1 || x === 2 || x === 4) out[p] = x;
+    else if (x === 3) {
+      out[p] = 4;
+      mapped3++;
+    } else if (odd.size < 5) odd.add(x);
+  }
+  if (odd.size > 0) return { error: `expected label values {0, 1, 2, 4} (or 3 for BraTS 2023), found also ${[...odd].join(', ')}` };
+  return { label: { dims: v.dims, spacing: v.spacing, affine: v.affine, data: out }, mapped3 };
+}
+
+export function niftiCases(files: readonly SourceFile[]): NiftiCasesResult {
+  const problems: FileProblem[] = [];
+  const unassigned: UnassignedItem[] = [];
+  const groups = new Map<string, Map<BratsRole, { file: SourceFile; volume: Volume<VoxelArray> }>>();
+  for (const file of files) {
+    const parsed = parseBratsName(file.name);
+    if (!parsed) {
+      const reason = /[_-]seg[_-]/i.test(baseName(file.name))
+        ? 'a segmentation other than the ground truth (e.g. a model prediction): not used as the label'
+        : 'the name does not end in a BraTS sequence suffix (_t1, _t1ce, _t2, _flair, _seg; or -t1n, -t1c, -t2w, -t2f)';
+      unassigned.push({ kind: 'nifti', id: file.name, description: baseName(file.name), reason });
+      continue;
+    }
+    let volume: Volume<VoxelArray>;
+    try {
+      volume = readNifti(file.bytes, file.name);
+    } catch (err) {
+      const code = err instanceof FedsegError ? err.code : 'NIFTI_UNREADABLE';
+      const msg = err instanceof Error ? err.message : String(err);
+      problems.push(fileProblem(file.name, code, msg.startsWith(baseName(file.name)) || msg.includes(file.name) ? msg : `${baseName(file.name)}: ${msg}`));
+      continue;
+    }
+    const group = groups.get(parsed.caseKey) ?? new Map();
+    groups.set(parsed.caseKey, group);
+    const earlier = group.get(parsed.role);
+    if (earlier) {
+      unassigned.push({ kind: 'nifti', id: file.name, caseId: parsed.caseKey, description: baseName(file.name), grid: gridOf(volume), reason: `case ${parsed.caseKey} already has a ${parsed.role} file (${baseName(earlier.file.name)})` });
+      continue;
+    }
+    group.set(parsed.role, { file, volume });
+  }
+  const cases: DiscoveredCase[] = [];
+  for (const [id, group] of groups) {
+    const found = SEQUENCES.filter((s) => group.has(s));
+    const missing = SEQUENCES.filter((s) => !group.has(s));
+    const reference = group.get('t1ce') ?? group.get(found[0] ?? 'seg')!;
+    const refGrid = gridOf(reference.volume);
+    const notes: string[] = [];
+    const sources: DiscoveredCase['sources'] = {};
+    const grids: DiscoveredCase['grids'] = {};
+    for (const s of found) {
+      const e = group.get(s)!;
+      sources[s] = e.file.name;
+      grids[s] = gridOf(e.volume);
+      if (!sameGrid(e.volume, reference.volume)) notes.push(`${s} grid (${fmtGrid(grids[s])}) differs from ${baseName(reference.file.name)} (${fmtGrid(refGrid)}); it will be resampled`);
+    }
+    let label: Volume<Uint8Array> | undefined;
+    const seg = group.get('seg');
+    if (seg) {
+      sources.label = seg.file.name;
+      grids.label = gridOf(seg.volume);
+      const converted = toLabelVolume(seg.volume);
+      if ('error' in converted) {
+        problems.push(fileProblem(seg.file.name, 'LABEL_VALUES', `${baseName(seg.file.name)}: ${converted.error}`));
+      } else if (found.length > 0 && !seg.volume.dims.every((d, i) => d === reference.volume.dims[i])) {
+        problems.push(fileProblem(seg.file.name, 'LABEL_GRID', `${baseName(seg.file.name)}: expected the label on the grid of the images (${fmtGrid(refGrid)}), found ${fmtGrid(grids.label)}`));
+      } else {
+        label = converted.label;
+        if (converted.mapped3 > 0) notes.push(`label 3 (BraTS 2023 enhancing tumour) read as 4 in ${converted.mapped3} voxels`);
+      }
+    }
+    let imaging: ImagingCase | undefined;
+    if (missing.length === 0) {
+      const images = Object.fromEntries(SEQUENCES.map((s) => [s, toFloat32(group.get(s)!.volume)])) as Record<Sequence, Volume<Float32Array>>;
+      imaging = label ? { id, images, label } : { id, images };
+    }
+    const c: DiscoveredCase = {
+      id, source: 'nifti', found, missing, hasLabel: label !== undefined,
+      dims: refGrid.dims, spacing: refGrid.spacing, orientation: refGrid.orientation,
+      sources, grids, notes,
+      ...(imaging ? { imaging } : {}),
+    };
+    cases.push(c);
+  }
+  return { cases, problems, unassigned };
+}
