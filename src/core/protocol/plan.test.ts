@@ -54,6 +54,11 @@ describe('parsePlan', () => {
     expect(msg).toContain('aggregation.robust.rule');
   });
 
+  it('refuses DP or a lossy codec with secure aggregation', () => {
+    expect(problemOf({ privacy: { secureAggregation: { enabled: true }, dp: { enabled: true } } })).toContain('privacy.dp.enabled');
+    expect(problemOf({ codec: { name: 'int8' }, privacy: { secureAggregation: { enabled: true } } })).toContain('codec.name');
+  });
+
   it('computes local steps from epochs when set', () => {
     const p = parsePlan({ training: { localEpochs: 2, batchSize: 2, localSteps: 7 } }, 'p');
     expect(localStepsFor(p, 5)).toBe(5);

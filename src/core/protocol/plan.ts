@@ -138,6 +138,20 @@ export const PlanSchema = z
         message: `expected "none" or "normbound" with secure aggregation (the coordinator sees only the sum, so it cannot take a ${rule})`,
       });
     }
+    if (plan.privacy.secureAggregation.enabled && plan.privacy.dp.enabled) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['privacy', 'dp', 'enabled'],
+        message: 'expected false with secure aggregation (DP over secure aggregation needs clipping at the sites and noise on the sum: not supported yet)',
+      });
+    }
+    if (plan.privacy.secureAggregation.enabled && plan.codec.name !== 'float32') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['codec', 'name'],
+        message: 'expected "float32" with secure aggregation (the masked vector replaces the codec payload)',
+      });
+    }
     if (plan.privacy.dp.enabled && (rule === 'median' || rule === 'trimmedmean')) {
       ctx.addIssue({
         code: 'custom',
