@@ -14,6 +14,15 @@ export type NodeBackend = 'cpu' | 'wasm' | 'webgpu';
 export const NODE_BACKENDS: readonly NodeBackend[] = ['cpu', 'wasm', 'webgpu'];
 
 let wasmLoaded = false;
+
+/**
+ * Gradients: tfjs-core's own registration module is an ES module Node cannot load (see
+ * src/core/model/ensureGradients.ts); the union package's Node bundle registers the same
+ * gradient functions into the shared registry.
+ */
+export function registerGradients(): void {
+  if (!tf.getGradient('Conv3D')) createRequire(import.meta.url)('@tensorflow/tfjs');
+}
 let webgpuResult: { ok: boolean; detail: string } | undefined;
 
 /** Registers the wasm backend (its .wasm files from node_modules). */
@@ -48,6 +57,7 @@ export interface TfNode extends BackendChoice {
  * which one runs and why the others were refused.
  */
 export async function initTfNode(order: readonly NodeBackend[] = ['cpu']): Promise<TfNode> {
+  registerGradients();
   let adapter: string | undefined;
   const preRefused: BackendChoice['refused'] = [];
   if (order.includes('wasm')) await registerWasm();

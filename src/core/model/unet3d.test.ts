@@ -14,10 +14,10 @@ describe('UNet3D', () => {
     const preset = getPreset(name);
     const model = UNet3D.create(preset, 1);
     // fully convolutional: standard and fets are checked on a small input, not their patch
-    const s = name === 'tiny' ? preset.patchSize : 16;
-    const x = tf.randomNormal([1, s, s, 8, 4]) as tf.Tensor5D;
+    const s = name === 'tiny' ? preset.patchSize : 8;
+    const x = tf.randomNormal([1, s, 2 * s, 8, 4]) as tf.Tensor5D;
     const y = model.apply(x, false);
-    expect(y.shape).toEqual([1, s, s, 8, 3]);
+    expect(y.shape).toEqual([1, s, 2 * s, 8, 3]);
     const v = await y.data();
     expect(v.every(Number.isFinite)).toBe(true);
     tf.dispose([x, y]);

@@ -8,8 +8,6 @@
  * Head: 1x1x1 convolution to 3 logits (ET, TC, WT).
  */
 import * as tf from '@tensorflow/tfjs-core';
-// gradients are registered by a side-effect module (the tfjs union package imports it too)
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { WeightSet } from '../types/weights.ts';
 import { shapeSize } from '../types/weights.ts';
 import { FedsegError } from '../util/errors.ts';

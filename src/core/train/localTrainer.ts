@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingCase } from '../types/case.ts';
 import { FedsegError } from '../util/errors.ts';
 import type { UNet3D } from '../model/unet3d.ts';
+import { ensureGradients } from '../model/ensureGradients.ts';
 import { PatchSampler } from './patchSampler.ts';
 import { segmentationLoss } from './segmentationLoss.ts';
 
@@ -61,6 +62,7 @@ export async function* trainLocal(
   opts: TrainOptions,
 ): AsyncGenerator<TrainProgress, TrainSummary> {
   checkOptions(opts);
+  await ensureGradients();
   const p = model.preset.patchSize;
   const sampler = new PatchSampler(cases, {
     patchSize: p,
