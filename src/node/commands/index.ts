@@ -11,4 +11,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   status: async () => (await import('./status.ts')).statusCommand,
   collaborate: async () => (await import('./collaborate.ts')).collaborateCommand,
   'train-local': async () => (await import('./trainLocal.ts')).trainLocalCommand,
+  inspect: async () => (await import('./inspect.ts')).inspectCommand,
+  convert: async () => (await import('./convert.ts')).convertCommand,
+  simulate: async () => (await import('./simulate.ts')).simulateCommand,
 };
