@@ -23,11 +23,28 @@ export function reduceCoordinates(updates: readonly WeightSet[], reduce: SortedR
     const out = new Float32Array(t.values.length);
     for (let k = 0; k < out.length; k++) {
       for (let j = 0; j < n; j++) scratch[j] = updates[j]![i]!.values[k]!;
-      scratch.sort();
+      sortSmall(scratch);
       out[k] = reduce(scratch);
     }
     return { name: t.name, shape: t.shape, values: out };
   });
+}
+
+/** Ascending in place: insertion sort for the usual handful of sites, the built-in sort beyond. */
+function sortSmall(a: Float64Array): void {
+  if (a.length > 32) {
+    a.sort();
+    return;
+  }
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > x) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = x;
+  }
 }
 
 export function bufferedRobust(name: string, inner: AggregationStrategy, reduce: (updates: readonly WeightSet[]) => WeightSet): AggregationStrategy {

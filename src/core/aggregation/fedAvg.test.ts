@@ -57,6 +57,15 @@ describe('fedAvg', () => {
     expect(maxDiff(p.finish(), add(global, u))).toBeLessThan(1e-6);
   });
 
+  it('streams: an update is folded into the sum on add and not kept', () => {
+    const u = randomWeights(3);
+    const expected = add(global, u);
+    const agg = fedAvg().begin(global);
+    agg.add(u, 2);
+    for (const t of u) t.values.fill(1e6); // the caller reuses its buffers
+    expect(maxDiff(agg.finish(), expected)).toBeLessThan(1e-6);
+  });
+
   it('refuses bad options with a sentence', () => {
     expect(() => fedAvg({ serverLearningRate: -1 })).toThrow(/fedavg options: serverLearningRate: expected number > 0, found -1/);
     expect(() => fedAvg({ lr: 1 })).toThrow(/unknown key "lr"/);

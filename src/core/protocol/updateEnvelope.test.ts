@@ -51,6 +51,12 @@ describe('update envelope', () => {
     tampered[tampered.length - 1] = 4;
     expect(await asyncCodeOf(() => decodeUpdateEnvelope(tampered, { maxBytes: 1 << 20 }))).toBe('UPDATE_HASH_MISMATCH');
     expect(await asyncCodeOf(() => decodeUpdateEnvelope(bytes.subarray(0, bytes.length - 1), { maxBytes: 1 << 20 }))).toBe('UPDATE_HASH_MISMATCH');
+    const foreign = bytes.slice();
+    foreign[3] = 0x58;
+    expect(await asyncCodeOf(() => decodeUpdateEnvelope(foreign, { maxBytes: 1 << 20 }))).toBe('UPDATE_MALFORMED');
+    const badJson = bytes.slice();
+    badJson[12] = 0x7d;
+    expect(await asyncCodeOf(() => decodeUpdateEnvelope(badJson, { maxBytes: 1 << 20 }))).toBe('UPDATE_MALFORMED');
     expect(await asyncCodeOf(() => encodeUpdateEnvelope({ ...draft, sampleCount: 0 }, new Uint8Array(1)))).toBe('UPDATE_META_INVALID');
     expect(await asyncCodeOf(() => encodeUpdateEnvelope({ ...draft, fileName: 'patient.nii' } as UpdateMetaDraft, new Uint8Array(1)))).toBe('UPDATE_META_INVALID');
   });
