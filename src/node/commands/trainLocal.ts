@@ -11,8 +11,7 @@ import { UNet3D } from '../../core/model/unet3d.ts';
 import { trainLocal } from '../../core/train/localTrainer.ts';
 import { syntheticCase } from '../../core/synthetic/syntheticCase.ts';
 import { SITE_PROFILES } from '../../core/synthetic/siteProfiles.ts';
-import type { ImagingCase, TrainingCase } from '../../core/types/case.ts';
-import { SEQUENCES } from '../../core/types/sequences.ts';
+import { prepareCase } from '../../io/prepareCase.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import type { Command } from '../command.ts';
 import { initTfNode, NODE_BACKENDS, type NodeBackend } from '../tfNode.ts';
@@ -42,32 +41,6 @@ function positiveInt(v: string | undefined, name: string, dflt: number): number 
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new FedsegError('BAD_OPTION', `--${name}: expected a positive integer; found "${v}"`);
   return n;
-}
-
-/**
- * Model input from a synthetic case: each sequence z-scored inside the brain (non-zero
- * voxels), channels interleaved voxel-major. The synthetic grid is already canonical and
- * 1 mm; real data goes through prepareCase (src/io) instead.
- */
-function syntheticTrainingCase(c: ImagingCase): TrainingCase {
-  const first = c.images.t1;
-  const n = first.data.length;
-  const image = new Float32Array(n * 4);
-  SEQUENCES.forEach((s, ch) => {
-    const d = c.images[s].data;
-    let sum = 0, sq = 0, k = 0;
-    for (let i = 0; i < n; i++) {
-      const v = d[i] as number;
-      if (v !== 0) { sum += v; sq += v * v; k++; }
-    }
-    const mean = k ? sum / k : 0;
-    const sd = k ? Math.sqrt(Math.max(1e-12, sq / k - mean * mean)) : 1;
-    for (let i = 0; i < n; i++) {
-      const v = d[i] as number;
-      image[i * 4 + ch] = v === 0 ? 0 : (v - mean) / sd;
-    }
-  });
-  return { id: c.id, dims: first.dims, spacing: first.spacing, image, ...(c.label ? { label: c.label.data } : {}) };
 }
 
 function formatMs(ms: number): string {
@@ -107,9 +80,9 @@ export const trainLocalCommand: Command = {
     }
     const profile = SITE_PROFILES[0];
     const cases = Array.from({ length: caseCount }, (_, i) =>
-      syntheticTrainingCase(syntheticCase({ seed: seed * 1000 + i, size, id: `synthetic-${i}`, ...(profile ? { profile } : {}) })),
+      prepareCase(syntheticCase({ seed: seed * 1000 + i, size, id: `synthetic-${i}`, ...(profile ? { profile } : {}) }), { patchSize: preset.patchSize }),
     );
-    console.error(`train-local: preset ${preset.name}, ${cases.length} synthetic cases of ${size}^3, backend ${tfn.backend}${tfn.adapter ? ` (${tfn.adapter})` : ''}, ${steps} steps`);
+    console.error(`train-local: preset ${preset.name}, ${cases.length} synthetic cases of ${size}^3 (prepared: ${cases.map((c) => c.dims.join('x')).join(', ')}), backend ${tfn.backend}${tfn.adapter ? ` (${tfn.adapter})` : ''}, ${steps} steps`);
     const model = UNet3D.create(preset, seed);
     const it = trainLocal(model, cases, { steps, batchSize, optimizer, learningRate, seed });
     const tty = process.stderr.isTTY;
