@@ -57,4 +57,11 @@ describe('readDicomSeries on files it cannot use', () => {
     expect(r.problems[0]!.code).toBe('DICOM_SERIES_ORIENTATION');
     expect(r.problems[0]!.message).toMatch(/expected one slice orientation/);
   });
+
+  it('refuses a series above the memory budget before allocating it', async () => {
+    const r = await readDicomSeries(syntheticDicomSeries({ dims: [4, 4, 3] }), { maxVoxels: 40 });
+    expect(r.series).toEqual([]);
+    expect(r.problems[0]!.code).toBe('DICOM_TOO_LARGE');
+    expect(r.problems[0]!.message).toMatch(/4x4x3 voxels exceed the memory budget of 40 voxels/);
+  });
 });

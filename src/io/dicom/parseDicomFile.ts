@@ -171,7 +171,7 @@ export function parseDicomFile(file: SourceFile): ParsedDicom {
     return fail('DICOM_TRUNCATED', `the DICOM dataset could not be read (${why}); the file is probably truncated or damaged`);
   }
   try {
-    return interpret(ds, name, short, bytes.length, fail);
+    return interpret(ds, name, bytes.length, fail);
   } catch (err) {
     const why = typeof err === 'string' ? err : err instanceof Error ? err.message : String(err);
     return fail('DICOM_UNREADABLE', `the DICOM attributes could not be read (${why}); the file is probably damaged`);
@@ -181,7 +181,6 @@ export function parseDicomFile(file: SourceFile): ParsedDicom {
 function interpret(
   ds: DataSet,
   name: string,
-  short: string,
   size: number,
   fail: (code: string, message: string) => ParsedDicom,
 ): ParsedDicom {
@@ -258,7 +257,6 @@ function interpret(
     dataSet: ds,
     pixelElement,
   };
-  void short;
   return { instance };
 }
 
