@@ -117,7 +117,7 @@ describe('prepareCase', () => {
   it('refuses an all-zero case, bad labels, and bad options', () => {
     const zero = mapCase(src, (v) => ({ ...v, data: new (v.data.constructor as new (n: number) => typeof v.data)(v.data.length) }));
     expect(() => prepareCase(zero, { patchSize: 16 })).toThrow(/found all four sequences zero everywhere/);
-    const badLabel = mapCase(src, (v, s) => (s === 'label' ? { ...v, data: v.data.map((x) => (x === 2 ? 7 : x)) } : v));
+    const badLabel = mapCase(src, (v, s) => (s === 'label' ? ({ ...v, data: (v.data as Uint8Array).map((x) => (x === 2 ? 7 : x)) } as typeof v) : v));
     expect(() => prepareCase(badLabel, { patchSize: 16 })).toThrow(/found 7/);
     expect(() => prepareCase(src, { patchSize: 0 })).toThrow(/positive integer patch size/);
   });

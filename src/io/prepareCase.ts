@@ -111,7 +111,9 @@ function caseGrid(ref: Grid, r: AxisReorientation, target: number): Grid {
 function ontoGrid<T extends VoxelArray>(
   v: Volume<T>, what: string, caseId: string, ref: Grid, r: AxisReorientation, grid: Grid, reorientOnly: boolean, mode: 'linear' | 'nearest',
 ): VoxelArray {
-  if (reorientOnly && sameGrid(v, ref)) return reorientData(v.data, v.dims, r);
+  if (reorientOnly && sameGrid(v, ref)) {
+    return mode === 'linear' ? reorientData(v.data, v.dims, r, new Float32Array(v.data.length)) : reorientData(v.data, v.dims, r);
+  }
   const frac = overlapFraction(v, grid);
   if (frac < MIN_OVERLAP) {
     throw new FedsegError(
@@ -144,57 +146,65 @@ export function prepareCaseWithTransform(c: ImagingCase, opts: PrepareOptions): 
   const [nx, ny, nz] = grid.dims;
   const n = nx * ny * nz;
 
-  const channels = SEQUENCES.map((s: Sequence) => ontoGrid(c.images[s], s, c.id, ref, r, grid, reorientOnly, 'linear'));
+  // float32 on the case grid (resampling gives float32; exact copies are converted)
+  const channels = SEQUENCES.map((s: Sequence) => ontoGrid(c.images[s], s, c.id, ref, r, grid, reorientOnly, 'linear') as Float32Array);
   let label: Uint8Array | undefined;
   if (c.label) {
-    label = ontoGrid(c.label, 'the label', c.id, ref, r, grid, reorientOnly, 'nearest') as Uint8Array;
+    const raw = ontoGrid(c.label, 'the label', c.id, ref, r, grid, reorientOnly, 'nearest');
+    const lab = new Uint8Array(n);
     for (let p = 0; p < n; p++) {
-      const v = label[p]!;
-      if (v === 3) label[p] = 4;
-      else if (v !== 0 && v !== 1 && v !== 2 && v !== 4) {
+      const v = raw[p]!;
+      if (v === 0) continue;
+      if (v === 1 || v === 2 || v === 4) lab[p] = v;
+      else if (v === 3) lab[p] = 4;
+      else {
         throw new FedsegError('PREPARE_BAD_LABEL', `case ${c.id}: expected label values 0, 1, 2, 4 (or 3 for enhancing tumour), found ${v}`);
       }
     }
+    label = lab;
   }
 
-  // brain mask, its bounding box, and per-channel statistics inside it
+  // brain mask, its bounding box, and per-channel statistics inside it (one pass)
+  const [c0, c1, c2, c3] = channels as [Float32Array, Float32Array, Float32Array, Float32Array];
   const mask = new Uint8Array(n);
   const lo = [nx, ny, nz];
   const hi = [-1, -1, -1];
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+  let count = 0;
   for (let k = 0, p = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
+      let rowLo = -1;
+      let rowHi = -1;
       for (let i = 0; i < nx; i++, p++) {
-        if (channels[0]![p] === 0 && channels[1]![p] === 0 && channels[2]![p] === 0 && channels[3]![p] === 0) continue;
+        const a = c0[p]!, b = c1[p]!, c = c2[p]!, d = c3[p]!;
+        if (a === 0 && b === 0 && c === 0 && d === 0) continue;
         mask[p] = 1;
-        if (i < lo[0]!) lo[0] = i;
-        if (i > hi[0]!) hi[0] = i;
-        if (j < lo[1]!) lo[1] = j;
-        if (j > hi[1]!) hi[1] = j;
-        if (k < lo[2]!) lo[2] = k;
-        if (k > hi[2]!) hi[2] = k;
+        if (rowLo < 0) rowLo = i;
+        rowHi = i;
+        s0 += a; s1 += b; s2 += c; s3 += d;
+        q0 += a * a; q1 += b * b; q2 += c * c; q3 += d * d;
+        count++;
       }
+      if (rowLo < 0) continue;
+      if (rowLo < lo[0]!) lo[0] = rowLo;
+      if (rowHi > hi[0]!) hi[0] = rowHi;
+      if (j < lo[1]!) lo[1] = j;
+      if (j > hi[1]!) hi[1] = j;
+      if (k < lo[2]!) lo[2] = k;
+      if (k > hi[2]!) hi[2] = k;
     }
   }
-  if (hi[0]! < 0) {
+  if (count === 0) {
     throw new FedsegError('PREPARE_EMPTY', `case ${c.id}: expected a brain (non-zero voxels) in at least one sequence, found all four sequences zero everywhere`);
   }
-  const mean = [0, 0, 0, 0];
-  const scale = [1, 1, 1, 1];
-  channels.forEach((ch, s) => {
-    let sum = 0;
-    let sum2 = 0;
-    let count = 0;
-    for (let p = 0; p < n; p++) {
-      if (!mask[p]) continue;
-      const v = ch[p]!;
-      sum += v;
-      sum2 += v * v;
-      count++;
-    }
-    const m = sum / count;
-    const sd = Math.sqrt(Math.max(0, sum2 / count - m * m));
-    mean[s] = m;
-    scale[s] = sd > 1e-8 * Math.max(1, Math.abs(m)) ? 1 / sd : 1;
+  const sums = [s0, s1, s2, s3];
+  const squares = [q0, q1, q2, q3];
+  const mean = sums.map((x) => x / count);
+  const scale = squares.map((x, ch) => {
+    const m = mean[ch]!;
+    const sd = Math.sqrt(Math.max(0, x / count - m * m));
+    return sd > 1e-8 * Math.max(1, Math.abs(m)) ? 1 / sd : 1;
   });
 
   // crop box: brain bbox + margin, padded (centred) to a multiple of the patch size
@@ -209,7 +219,6 @@ export function prepareCaseWithTransform(c: ImagingCase, opts: PrepareOptions): 
   const [ox, oy, oz] = odims as [number, number, number];
   const image = new Float32Array(ox * oy * oz * 4);
   const outLabel = label ? new Uint8Array(ox * oy * oz) : undefined;
-  const [c0, c1, c2, c3] = channels as [VoxelArray, VoxelArray, VoxelArray, VoxelArray];
   for (let k = 0, q = 0; k < oz; k++) {
     const gk = start[2]! + k;
     for (let j = 0; j < oy; j++) {

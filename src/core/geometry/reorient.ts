@@ -48,42 +48,55 @@ export function reorientedAffine(affine: Mat4, dims: Dims3, r: AxisReorientation
   return multiply(affine, t);
 }
 
-/**
- * For each voxel of the new grid (x fastest), its index in the old grid.
- * Shared by both directions of the data copy.
- */
-function forEachMapped(dims: Dims3, r: AxisReorientation, f: (newIndex: number, oldIndex: number) => void): void {
-  const nd = reorientedDims(dims, r);
+/** Start offset and per-axis steps, in the old linear index, of the new grid's axes. */
+function oldIndexSteps(dims: Dims3, r: AxisReorientation): { start: number; step: [number, number, number] } {
   const oldStride = [1, dims[0], dims[0] * dims[1]];
-  // step in the old linear index per unit step along each new axis, and the start
-  const step = [0, 1, 2].map((a) => (r.flip[a] ? -1 : 1) * oldStride[r.perm[a]!]!);
+  const step = [0, 1, 2].map((a) => (r.flip[a] ? -1 : 1) * oldStride[r.perm[a]!]!) as [number, number, number];
   let start = 0;
   for (let a = 0; a < 3; a++) if (r.flip[a]) start += (dims[r.perm[a]!]! - 1) * oldStride[r.perm[a]!]!;
-  let n = 0;
-  for (let k = 0; k < nd[2]; k++) {
-    const ok = start + k * step[2]!;
-    for (let j = 0; j < nd[1]; j++) {
-      let o = ok + j * step[1]!;
-      for (let i = 0; i < nd[0]; i++, o += step[0]!) f(n++, o);
-    }
-  }
+  return { start, step };
 }
 
-/** Data of a volume permuted/flipped to the new grid. */
-export function reorientData<T extends VoxelArray>(data: T, dims: Dims3, r: AxisReorientation): T {
-  const out = new (data.constructor as new (n: number) => T)(data.length);
-  forEachMapped(dims, r, (n, o) => {
-    out[n] = data[o]!;
-  });
-  return out;
+/**
+ * Data of a volume permuted/flipped to the new grid, into `out` when given (any array
+ * type: e.g. a Float32Array to convert while copying), else a new array of the same type.
+ */
+export function reorientData<T extends VoxelArray, O extends VoxelArray = T>(data: T, dims: Dims3, r: AxisReorientation, out?: O): O {
+  const res = out ?? (new (data.constructor as new (n: number) => VoxelArray)(data.length) as O);
+  const nd = reorientedDims(dims, r);
+  const { start, step } = oldIndexSteps(dims, r);
+  const [s0, s1, s2] = step;
+  const nx = nd[0];
+  let n = 0;
+  for (let k = 0; k < nd[2]; k++) {
+    for (let j = 0; j < nd[1]; j++, n += nx) {
+      const o = start + k * s2 + j * s1;
+      if (s0 === 1) res.set(data.subarray(o, o + nx), n);
+      else if (s0 === -1) {
+        // rows stored backwards: native copy (with type conversion), then reverse in place
+        res.set(data.subarray(o - nx + 1, o + 1), n);
+        res.subarray(n, n + nx).reverse();
+      } else {
+        for (let i = 0, oo = o; i < nx; i++, oo += s0) res[n + i] = data[oo]!;
+      }
+    }
+  }
+  return res;
 }
 
 /** The inverse of reorientData: data on the new grid back onto the old grid `dims`. */
 export function unreorientData<T extends VoxelArray>(data: T, dims: Dims3, r: AxisReorientation): T {
   const out = new (data.constructor as new (n: number) => T)(data.length);
-  forEachMapped(dims, r, (n, o) => {
-    out[o] = data[n]!;
-  });
+  const nd = reorientedDims(dims, r);
+  const { start, step } = oldIndexSteps(dims, r);
+  const [s0, s1, s2] = step;
+  let n = 0;
+  for (let k = 0; k < nd[2]; k++) {
+    for (let j = 0; j < nd[1]; j++) {
+      let o = start + k * s2 + j * s1;
+      for (let i = 0; i < nd[0]; i++, o += s0) out[o] = data[n++]!;
+    }
+  }
   return out;
 }
 
