@@ -106,7 +106,7 @@ export async function seriesFromInstances(
     } catch (err) {
       const why = err instanceof FedsegError ? err.message : err instanceof Error ? err.message : String(err);
       const code = err instanceof FedsegError ? err.code : 'DICOM_DECODE';
-      return { problem: fileProblem(s.instance.file, code, `${label}: ${baseName(s.instance.file)}: ${why}`) };
+      return { problem: fileProblem(s.instance.file, code, `${baseName(s.instance.file)} (${label}): ${why}`) };
     }
     sourceUids.push({ sopClassUid: s.instance.sopClassUid, sopInstanceUid: s.instance.sopInstanceUid, frameNumber: s.frame + 1 });
   }
@@ -148,7 +148,7 @@ export function rasAffine(stack: SliceStack): { affine: Mat4; spacing: Vec3 } {
 function seriesLabel(inst: DicomInstance, files: number): string {
   const what = inst.seriesDescription || inst.protocolName || 'no description';
   const num = inst.seriesNumber !== undefined ? `series ${inst.seriesNumber} ` : 'series ';
-  return `${num}"${what}" (${files} file${files === 1 ? '' : 's'}, e.g. ${baseName(inst.file)})`;
+  return `${num}"${what}" (${files} file${files === 1 ? '' : 's'})`;
 }
 
 function seriesFileName(group: readonly DicomInstance[]): string {
