@@ -11,14 +11,18 @@ import { UNet3D } from '../../core/model/unet3d.ts';
 import { trainLocal } from '../../core/train/localTrainer.ts';
 import { syntheticCase } from '../../core/synthetic/syntheticCase.ts';
 import { SITE_PROFILES } from '../../core/synthetic/siteProfiles.ts';
+import type { TrainingCase } from '../../core/types/case.ts';
+import { discoverCases } from '../../io/discovery/discoverCases.ts';
 import { prepareCase } from '../../io/prepareCase.ts';
+import { readFolder } from '../readFolder.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import type { Command } from '../command.ts';
 import { initTfNode, NODE_BACKENDS, type NodeBackend } from '../tfNode.ts';
 
 const usage = `fedseg train-local --out model.json [options]
 
-Trains a 3D U-Net on synthetic BraTS-like cases on this machine and writes the model:
+Trains a 3D U-Net on this machine, on synthetic BraTS-like cases or on the labelled
+cases of a folder (NIfTI or DICOM, as \`fedseg inspect\` finds them), and writes the model:
 model.json (manifest: preset, weight names, shapes and offsets) and, beside it,
 model.weights.bin (float32 little-endian values in manifest order).
 Progress (step/total, loss, voxels/s, ETA) goes to stderr.
@@ -27,7 +31,8 @@ Options:
   --out FILE         the manifest to write (required); the binary goes beside it
   --preset NAME      model preset: ${Object.keys(MODEL_PRESETS).join(', ')} (default tiny)
   --steps N          optimisation steps (default 50)
-  --cases N          synthetic training cases (default 4)
+  --data FOLDER      train on the complete, labelled cases found in FOLDER
+  --cases N          synthetic training cases (default 4), or the first N cases of --data
   --size N           synthetic case edge in voxels (default 2 x the preset's patch, at most 96)
   --batch N          patches per step (default 1)
   --optimizer NAME   adam or sgd (default adam)
@@ -57,7 +62,7 @@ export const trainLocalCommand: Command = {
       options: {
         out: { type: 'string' }, preset: { type: 'string' }, steps: { type: 'string' }, cases: { type: 'string' },
         size: { type: 'string' }, batch: { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
-        backend: { type: 'string' }, seed: { type: 'string' },
+        backend: { type: 'string' }, seed: { type: 'string' }, data: { type: 'string' },
       },
     });
     if (!values.out) throw new FedsegError('BAD_OPTION', '--out: expected the file to write the model to; found none');
@@ -78,11 +83,31 @@ export const trainLocalCommand: Command = {
     if (tfn.backend !== backend) {
       throw new FedsegError('NO_BACKEND', `backend ${backend} refused: ${tfn.refused.map((r) => r.reason).join('; ')}`);
     }
-    const profile = SITE_PROFILES[0];
-    const cases = Array.from({ length: caseCount }, (_, i) =>
-      prepareCase(syntheticCase({ seed: seed * 1000 + i, size, id: `synthetic-${i}`, ...(profile ? { profile } : {}) }), { patchSize: preset.patchSize }),
-    );
-    console.error(`train-local: preset ${preset.name}, ${cases.length} synthetic cases of ${size}^3 (prepared: ${cases.map((c) => c.dims.join('x')).join(', ')}), backend ${tfn.backend}${tfn.adapter ? ` (${tfn.adapter})` : ''}, ${steps} steps`);
+    let cases: TrainingCase[];
+    let what: string;
+    if (values.data) {
+      const { files, problems } = readFolder([values.data]);
+      const report = await discoverCases(files);
+      const usable = report.cases.filter((c) => c.imaging && c.hasLabel);
+      if (usable.length === 0) {
+        const found = report.cases.map((c) => `${c.id} (missing: ${[...c.missing, ...(c.hasLabel ? [] : ['label'])].join(', ') || 'none'})`);
+        throw new FedsegError(
+          'NO_TRAINING_CASES',
+          `${values.data}: expected at least one case with all four sequences and a label; found ${found.length ? found.join('; ') : 'no cases'}` +
+            (problems.length + report.problems.length ? ` (${problems.length + report.problems.length} unreadable files: run fedseg inspect)` : ''),
+        );
+      }
+      const take = values.cases !== undefined ? usable.slice(0, caseCount) : usable;
+      cases = take.map((c) => prepareCase(c.imaging as NonNullable<typeof c.imaging>, { patchSize: preset.patchSize }));
+      what = `${cases.length} cases from ${values.data}`;
+    } else {
+      const profile = SITE_PROFILES[0];
+      cases = Array.from({ length: caseCount }, (_, i) =>
+        prepareCase(syntheticCase({ seed: seed * 1000 + i, size, id: `synthetic-${i}`, ...(profile ? { profile } : {}) }), { patchSize: preset.patchSize }),
+      );
+      what = `${cases.length} synthetic cases of ${size}^3`;
+    }
+    console.error(`train-local: preset ${preset.name}, ${what} (prepared: ${cases.map((c) => c.dims.join('x')).join(', ')}), backend ${tfn.backend}${tfn.adapter ? ` (${tfn.adapter})` : ''}, ${steps} steps`);
     const model = UNet3D.create(preset, seed);
     const it = trainLocal(model, cases, { steps, batchSize, optimizer, learningRate, seed });
     const tty = process.stderr.isTTY;
@@ -98,7 +123,7 @@ export const trainLocalCommand: Command = {
     const weightsFile = `${basename(values.out).replace(/\.json$/i, '')}.weights.bin`;
     const { manifest, bin } = encodeModel(preset, await model.getWeights(), weightsFile, {
       trainedWith: 'fedseg train-local', steps, batchSize, optimizer, learningRate, seed, backend: tfn.backend,
-      cases: cases.length, caseSize: size, meanLoss: summary.meanLoss, lastLoss: summary.lastLoss,
+      cases: cases.length, data: values.data ? 'folder' : 'synthetic', meanLoss: summary.meanLoss, lastLoss: summary.lastLoss,
     });
     model.dispose();
     writeFileSync(values.out, JSON.stringify(manifest, null, 1));
