@@ -27,6 +27,11 @@ function nativeFrame(inst: DicomInstance, frame: number): FrameSamples {
   const view = new DataView(ds.byteArray.buffer, ds.byteArray.byteOffset + start, n * bytesPer);
   const little = !inst.transferSyntax.bigEndian;
   if (bytesPer === 1) return new Uint8Array(ds.byteArray.buffer, ds.byteArray.byteOffset + start, n).slice();
+  if (little) {
+    // native little-endian samples: an aligned copy viewed as the sample type (hosts are little endian)
+    const copy = new Uint8Array(ds.byteArray.buffer, ds.byteArray.byteOffset + start, n * bytesPer).slice();
+    return bytesPer === 2 ? new Uint16Array(copy.buffer) : new Uint32Array(copy.buffer);
+  }
   if (bytesPer === 2) {
     const out = new Uint16Array(n);
     for (let i = 0; i < n; i++) out[i] = view.getUint16(2 * i, little);
