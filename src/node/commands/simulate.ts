@@ -25,7 +25,8 @@ Federation:
   --preset P           model preset: tiny, standard, fets (default ${D.preset})
   --seed S             seed of everything (default ${D.seed})
   --strategy NAME      fedavg, fedprox, fedadam, fedyogi, fedadagrad (default ${D.strategy})
-  --server-lr X        server learning rate of the strategy (its default when absent)
+  --server-lr X        server step size (fedavg: serverLearningRate; fedadam/yogi/adagrad: eta)
+  --mu X               FedProx proximal term of the local loss (default 0)
   --robust RULE        none, median, trimmedmean, normbound (default ${D.robust})
   --max-norm X         normbound's bound on an update's L2 norm (default ${D.robustMaxNorm})
   --trim-fraction X    trimmedmean's share cut at each end (default ${D.trimFraction})
@@ -64,7 +65,7 @@ export function optionsFromArgs(argv: string[]): { options: Partial<SimulateOpti
     args: argv,
     strict: true,
     options: {
-      sites: s, rounds: s, 'local-steps': s, preset: s, seed: s, strategy: s, 'server-lr': s, robust: s, 'max-norm': s,
+      sites: s, rounds: s, 'local-steps': s, preset: s, seed: s, strategy: s, 'server-lr': s, mu: s, robust: s, 'max-norm': s,
       'trim-fraction': s, codec: s, 'topk-fraction': s, secagg: b, 'dp-epsilon': s, 'dp-delta': s, 'dp-clip': s,
       malicious: s, attack: s, 'attack-factor': s, lr: s, 'batch-size': s, size: s, 'max-cases': s, 'test-cases': s,
       'eval-overlap': s, arms: s, 'no-fast-kernels': b, json: b, quiet: b,
@@ -81,7 +82,12 @@ export function optionsFromArgs(argv: string[]): { options: Partial<SimulateOpti
   set('seed', num(v.seed, '--seed'));
   set('strategy', v.strategy);
   const serverLr = num(v['server-lr'], '--server-lr');
-  if (serverLr !== undefined) o.strategyOptions = { serverLearningRate: serverLr };
+  if (serverLr !== undefined) {
+    // the server optimisers (fedopt.ts) call their step size eta; fedavg and its kin serverLearningRate
+    const fedOpt = ['fedadam', 'fedyogi', 'fedadagrad'].includes(v.strategy ?? '');
+    o.strategyOptions = fedOpt ? { eta: serverLr } : { serverLearningRate: serverLr };
+  }
+  set('proximalMu', num(v.mu, '--mu'));
   set('robust', v.robust as SimulateOptions['robust'] | undefined);
   set('robustMaxNorm', num(v['max-norm'], '--max-norm'));
   set('trimFraction', num(v['trim-fraction'], '--trim-fraction'));

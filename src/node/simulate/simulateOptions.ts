@@ -42,6 +42,8 @@ export interface SimulateOptions {
   /** factor of the attack: scale multiplies the update by it, signflip by its negative */
   attackFactor: number;
   localSteps: number;
+  /** FedProx: mu/2 ||w - w_global||^2 added to the local loss (plan.training.proximalMu) */
+  proximalMu: number;
   batchSize: number;
   learningRate: number;
   optimizer: 'adam' | 'sgd';
@@ -76,6 +78,7 @@ export const DEFAULT_SIMULATE_OPTIONS: SimulateOptions = {
   attack: 'scale',
   attackFactor: 10,
   localSteps: 10,
+  proximalMu: 0,
   batchSize: 1,
   learningRate: 3e-3,
   optimizer: 'adam',
@@ -115,7 +118,7 @@ export function planFromOptions(o: SimulateOptions): Plan {
     description: `simulated federation of ${o.sites} synthetic sites`,
     model: { preset: o.preset, seed: o.seed },
     rounds: o.rounds,
-    training: { localSteps: o.localSteps, batchSize: o.batchSize, optimizer: o.optimizer, learningRate: o.learningRate },
+    training: { localSteps: o.localSteps, proximalMu: o.proximalMu, batchSize: o.batchSize, optimizer: o.optimizer, learningRate: o.learningRate },
     aggregation: { strategy: o.strategy, options: o.strategyOptions, robust: { rule: o.robust, options: robustOptions } },
     validation: { fraction: 0 },
     codec: { name: o.codec, options: o.codecOptions },

@@ -1,0 +1,59 @@
+/** Flags -> options -> a validated Plan (the coordinator's plan path), and the refusals. */
+import { describe, expect, it } from 'vitest';
+import { FedsegError } from '../../core/util/errors.ts';
+import { strategyFromPlan } from '../../core/aggregation/strategies.ts';
+import { codecFor } from '../../core/codecs/updateCodec.ts';
+import { optionsFromArgs } from '../commands/simulate.ts';
+import { planFromOptions, resolveOptions } from './simulateOptions.ts';
+import { buildSimulationData, caseSeed } from './simulationData.ts';
+
+const codeOf = (f: () => unknown): string | undefined => {
+  try {
+    f();
+  } catch (e) {
+    return e instanceof FedsegError ? e.code : String(e);
+  }
+  return undefined;
+};
+
+describe('simulate options', () => {
+  it('turn the command line into the plan the coordinator would run', () => {
+    const { options, json, fastKernels } = optionsFromArgs([
+      '--sites', '5', '--rounds', '3', '--strategy', 'fedadam', '--server-lr', '0.1', '--mu', '0.01', '--robust', 'normbound', '--max-norm', '2',
+      '--codec', 'topk', '--topk-fraction', '0.05', '--dp-epsilon', '4', '--malicious', '1', '--attack', 'signflip', '--json', '--no-fast-kernels',
+    ]);
+    expect(json).toBe(true);
+    expect(fastKernels).toBe(false);
+    const plan = planFromOptions(resolveOptions(options));
+    expect(plan.rounds).toBe(3);
+    expect(plan.aggregation).toEqual({ strategy: 'fedadam', options: { eta: 0.1 }, robust: { rule: 'normbound', options: { maxNorm: 2 } } });
+    expect(plan.training.proximalMu).toBe(0.01);
+    expect(plan.codec).toEqual({ name: 'topk', options: { fraction: 0.05 } });
+    expect(plan.privacy.dp).toMatchObject({ enabled: true, epsilon: 4 });
+    expect(strategyFromPlan(plan).strategy.name).toBe('dp(normbound(fedadam))');
+    expect(codecFor(plan.codec).name).toBe('topk');
+  });
+
+  it('refuse what the plan or the simulation cannot run, saying why', () => {
+    expect(codeOf(() => planFromOptions(resolveOptions({ secureAggregation: true, robust: 'median' })))).toBe('PLAN_INVALID');
+    expect(codeOf(() => planFromOptions(resolveOptions({ dpEpsilon: 1, robust: 'trimmedmean' })))).toBe('PLAN_INVALID');
+    expect(codeOf(() => resolveOptions({ sites: 2, malicious: 2 }))).toBe('SIMULATE_OPTIONS');
+    expect(codeOf(() => resolveOptions({ arms: ['federated', 'pooled' as never] }))).toBe('SIMULATE_OPTIONS');
+    expect(codeOf(() => optionsFromArgs(['--rounds', 'many']))).toBe('SIMULATE_OPTIONS');
+    expect(codeOf(() => strategyFromPlan(planFromOptions(resolveOptions({ strategy: 'fedsgd' }))))).toBe('UNKNOWN_AGGREGATION_STRATEGY');
+  });
+
+  it('make non-IID sites (one per profile, the small one included) and a test set from every profile, the same per seed', () => {
+    const o = { sites: 5, seed: 3, size: 16, maxCasesPerSite: 2, testCasesPerProfile: 1, malicious: 1, patchSize: 16 };
+    const a = buildSimulationData(o);
+    expect(a.sites.map((s) => s.profile.name)).toEqual(['academic-3t', 'community-1.5t', 'regional-thick-slice', 'small-clinic', 'academic-3t']);
+    expect(a.sites.map((s) => s.train.length)).toEqual([2, 2, 2, 2, 2]);
+    expect(a.sites.map((s) => s.malicious)).toEqual([false, false, false, false, true]);
+    expect(a.test.map((c) => c.id)).toEqual(['test-academic-3t-0', 'test-community-1.5t-0', 'test-regional-thick-slice-0', 'test-small-clinic-0']);
+    // site 0 and site 4 share a profile but not their patients
+    expect(a.sites[0]!.train[0]!.image).not.toEqual(a.sites[4]!.train[0]!.image);
+    const b = buildSimulationData(o);
+    expect(b.sites[2]!.train[1]!.image).toEqual(a.sites[2]!.train[1]!.image);
+    expect(new Set([caseSeed(1, 1, 0, 0), caseSeed(1, 2, 0, 0), caseSeed(2, 1, 0, 0), caseSeed(1, 1, 1, 0), caseSeed(1, 1, 0, 1)]).size).toBe(5);
+  });
+});
