@@ -10,6 +10,7 @@ import { segmentationLoss } from '../core/train/segmentationLoss.ts';
 import { sphereCase } from '../core/train/sphereCase.ts';
 import { PatchSampler } from '../core/train/patchSampler.ts';
 import { trainLocal } from '../core/train/localTrainer.ts';
+import { predictProbabilities } from '../core/inference/predictLabels.ts';
 import type { WeightSet } from '../core/types/weights.ts';
 import { initTfNode, registerWebgpu, type NodeBackend } from './tfNode.ts';
 
@@ -70,6 +71,18 @@ describe('the model on other backends', () => {
       const err = relativeError(web.grads[i] as Float32Array, g);
       expect(err, `gradient of ${cpu.weights[i]?.name}`).toBeLessThan(1e-4);
     });
+    // sliding-window inference gives the same probabilities (12^3 volume: 8 overlapping windows)
+    const vol = sphereCase({ seed: 2, dims: [12, 12, 12] });
+    const probs: Float32Array[] = [];
+    for (const backend of ['cpu', 'webgpu'] as const) {
+      await initTfNode([backend]);
+      const m = UNet3D.create(micro, 3);
+      m.setWeights(cpu.weights);
+      probs.push(await predictProbabilities(m, vol));
+      m.dispose();
+    }
+    expect(relativeError(probs[1] as Float32Array, probs[0] as Float32Array)).toBeLessThan(1e-4);
+
     // and the trainer runs there: Adam's update kernels compile and move the weights
     await initTfNode(['webgpu']);
     const model = UNet3D.create(micro, 3);

@@ -14,15 +14,34 @@ describe('UNet3D', () => {
     const preset = getPreset(name);
     const model = UNet3D.create(preset, 1);
     // fully convolutional: standard and fets are checked on a small input, not their patch
-    const s = name === 'tiny' ? preset.patchSize : 8;
-    const x = tf.randomNormal([1, s, 2 * s, 8, 4]) as tf.Tensor5D;
+    const shape = name === 'tiny' ? [1, 16, 32, 8] : [1, 8, 8, 16];
+    const x = tf.randomNormal([...shape, 4]) as tf.Tensor5D;
     const y = model.apply(x, false);
-    expect(y.shape).toEqual([1, s, 2 * s, 8, 3]);
+    expect(y.shape).toEqual([...shape, 3]);
     const v = await y.data();
     expect(v.every(Number.isFinite)).toBe(true);
     tf.dispose([x, y]);
     expect(model.flopsPerStep(1)).toBeGreaterThan(0);
     model.dispose();
+  });
+
+  it("norm 'batch' pools statistics over the batch: samples then influence each other", async () => {
+    const x = tf.randomNormal([2, 8, 8, 8, 4], 0, 1, 'float32', 3) as tf.Tensor5D;
+    const first = tf.slice(x, [0, 0, 0, 0, 0], [1, 8, 8, 8, 4]) as tf.Tensor5D;
+    const outputs: Float32Array[] = [];
+    for (const norm of ['instance', 'batch'] as const) {
+      const model = UNet3D.create({ ...getPreset('tiny'), norm, patchSize: 8 }, 1);
+      const both = model.apply(x, true);
+      const alone = model.apply(first, true);
+      const a = (await tf.slice(both, [0, 0, 0, 0, 0], [1, 8, 8, 8, 3]).data()) as Float32Array;
+      const b = (await alone.data()) as Float32Array;
+      outputs.push(a.map((v, i) => Math.abs(v - (b[i] as number))));
+      tf.dispose([both, alone]);
+      model.dispose();
+    }
+    expect(Math.max(...(outputs[0] as Float32Array))).toBeLessThan(1e-4);
+    expect(Math.max(...(outputs[1] as Float32Array))).toBeGreaterThan(1e-3);
+    tf.dispose([x, first]);
   });
 
   it('fets is residual with base 32 filters and standard has base 16', () => {
