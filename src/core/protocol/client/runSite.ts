@@ -1,0 +1,167 @@
+/**
+ * A site's federated loop, platform-free (the Node collaborator runs it; the page's
+ * Worker can too): for each round, fetch the global model (cached by hash), evaluate it
+ * on the local validation cases and report the metrics (federated evaluation), train
+ * locally, encode the delta with the plan's codec, upload it signed (retried,
+ * idempotent), then wait for the next round. Once the federation finished, the final
+ * model is evaluated and reported, and the loop ends.
+ */
+import type { TrainingCase } from '../../types/case.ts';
+import type { RegionScores } from '../../types/labels.ts';
+import type { WeightSet } from '../../types/weights.ts';
+import { REGIONS } from '../../types/labels.ts';
+import { getPreset } from '../../model/modelPresets.ts';
+import { UNet3D } from '../../model/unet3d.ts';
+import { trainLocal, type TrainSummary } from '../../train/localTrainer.ts';
+import { evaluateModel } from '../../train/evaluateModel.ts';
+import { lookup } from '../../util/errors.ts';
+import { CODECS } from '../../codecs/updateCodec.ts';
+import type { CodecState } from '../../codecs/codecTypes.ts';
+import { localStepsFor, type Plan } from '../plan.ts';
+import type { RoundStatus } from '../messages.ts';
+import { decodeWeightsBlob } from '../weightsBlob.ts';
+import { encodeUpdateEnvelope } from '../updateEnvelope.ts';
+import type { ProtocolClient } from './protocolClient.ts';
+import { ProtocolError } from './protocolError.ts';
+
+export interface SiteData {
+  readonly train: readonly TrainingCase[];
+  readonly validation: readonly TrainingCase[];
+}
+
+export type SiteEvent =
+  | { readonly kind: 'round'; readonly status: RoundStatus }
+  | { readonly kind: 'evaluated'; readonly round: number; readonly cases: number; readonly dice: RegionScores; readonly hd95: RegionScores }
+  | { readonly kind: 'training'; readonly round: number; readonly step: number; readonly steps: number; readonly loss: number }
+  | { readonly kind: 'uploaded'; readonly round: number; readonly bytes: number; readonly status: 'accepted' | 'duplicate'; readonly summary: TrainSummary }
+  | { readonly kind: 'refused'; readonly round: number; readonly code: string; readonly message: string }
+  | { readonly kind: 'finished'; readonly finalModel: string };
+
+export interface RunSiteOptions {
+  readonly client: ProtocolClient;
+  readonly plan: Plan;
+  readonly planHash: string;
+  readonly data: SiteData;
+  /** seed of local sampling; each round adds its number */
+  readonly seed?: number;
+  readonly onEvent?: (e: SiteEvent) => void;
+  readonly signal?: { readonly aborted: boolean };
+  /** stop (as if the site dropped out) before training this round */
+  readonly stopBeforeTrainingRound?: number;
+  /** long-poll wait per request, seconds */
+  readonly pollSeconds?: number;
+}
+
+export interface RunSiteResult {
+  /** rounds this site uploaded an update for */
+  readonly roundsTrained: number[];
+  /** final model hash, when the federation finished while the site ran */
+  readonly finalModel: string | null;
+  readonly stoppedEarly: boolean;
+}
+
+export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
+  const { client, plan, planHash, data } = opts;
+  const siteId = client.credentials?.siteId;
+  if (!siteId) throw new ProtocolError(0, 'NOT_JOINED', 'runSite: the client has no site credentials; join first');
+  const emit = opts.onEvent ?? (() => undefined);
+  const codec = lookup(CODECS, plan.codec.name, 'update codec')();
+  const model = UNet3D.create(getPreset(plan.model.preset), plan.model.seed);
+  const spec = model.weightSpec();
+  const roundsTrained: number[] = [];
+  let lastDone = 0;
+  let evaluated = -1;
+  let codecState: CodecState | null = null; // error feedback of stateful codecs (top-k), kept by the site
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) return { roundsTrained, finalModel: null, stoppedEarly: true };
+      const status = lastDone === 0 ? await client.round() : await client.waitForRound(lastDone, opts.pollSeconds ?? 30);
+      if (status.planHash !== planHash) {
+        throw new ProtocolError(200, 'PLAN_CHANGED', `the coordinator now runs plan ${status.planHash}; this site joined plan ${planHash}`);
+      }
+      if (!status.finished && status.round <= lastDone) continue; // long poll timed out
+      emit({ kind: 'round', status });
+      const global = decodeWeightsBlob(await client.model(status.globalModelHash), { expected: spec, kind: 'MODEL', source: `global model ${status.globalModelHash}` });
+      model.setWeights(global);
+
+      if (evaluated !== status.round && data.validation.length > 0) {
+        evaluated = status.round;
+        const ev = await evaluateModel(model, data.validation);
+        if (ev.cases > 0 && REGIONS.every((r) => Number.isFinite(ev.dice[r]) && Number.isFinite(ev.hd95[r]))) {
+          emit({ kind: 'evaluated', round: status.round, cases: ev.cases, dice: ev.dice, hd95: ev.hd95 });
+          await tolerateRefusal(emit, status.round, () =>
+            client.reportEvaluation({
+              federation: plan.federation, planHash, round: status.round, siteId, modelHash: status.globalModelHash,
+              cases: ev.cases, dice: ev.dice, hd95: ev.hd95,
+            }),
+          );
+        }
+      }
+      if (status.finished) {
+        emit({ kind: 'finished', finalModel: status.globalModelHash });
+        return { roundsTrained, finalModel: status.globalModelHash, stoppedEarly: false };
+      }
+      if (opts.stopBeforeTrainingRound !== undefined && status.round >= opts.stopBeforeTrainingRound) {
+        return { roundsTrained, finalModel: null, stoppedEarly: true };
+      }
+
+      const started = Date.now();
+      const steps = localStepsFor(plan, data.train.length);
+      const gen = trainLocal(model, data.train, {
+        steps, batchSize: plan.training.batchSize, optimizer: plan.training.optimizer, learningRate: plan.training.learningRate,
+        seed: (opts.seed ?? 0) + status.round, proximalMu: plan.training.proximalMu, foregroundFraction: plan.training.foregroundFraction,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      let r = await gen.next();
+      while (!r.done) {
+        emit({ kind: 'training', round: status.round, step: r.value.step, steps: r.value.steps, loss: r.value.loss });
+        r = await gen.next();
+      }
+      const summary = r.value;
+      const delta = subtract(await model.getWeights(), global);
+      const encoded = codec.encodeWithState(delta, codecState);
+      codecState = encoded.state;
+      const payload = encoded.bytes;
+      const { bytes } = await encodeUpdateEnvelope(
+        {
+          federation: plan.federation, planHash, round: status.round, siteId, baseModelHash: status.globalModelHash,
+          sampleCount: Math.max(1, data.train.length), codec: { name: plan.codec.name, options: plan.codec.options },
+          localMetrics: { steps: summary.steps, meanLoss: summary.meanLoss, lastLoss: summary.lastLoss, durationMs: Date.now() - started },
+          secureAggregation: false,
+        },
+        payload,
+      );
+      const ok = await tolerateRefusal(emit, status.round, () => client.uploadUpdate(status.round, bytes));
+      if (ok) {
+        roundsTrained.push(status.round);
+        emit({ kind: 'uploaded', round: status.round, bytes: bytes.length, status: ok.status, summary });
+      }
+      lastDone = status.round;
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+/** local - global, tensor by tensor */
+export function subtract(local: WeightSet, global: WeightSet): WeightSet {
+  return local.map((t, i) => {
+    const g = global[i]!.values;
+    const values = new Float32Array(t.values.length);
+    for (let k = 0; k < values.length; k++) values[k] = t.values[k]! - g[k]!;
+    return { name: t.name, shape: t.shape, values };
+  });
+}
+
+/** A round that closed under us is not an error for the loop: note it and go on. */
+async function tolerateRefusal<T>(emit: (e: SiteEvent) => void, round: number, fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ProtocolError && (e.code === 'ROUND_CLOSED' || e.code === 'ROUND_AGGREGATING' || e.code === 'MODEL_MISMATCH' || e.code === 'UPDATE_WRONG_ROUND')) {
+      emit({ kind: 'refused', round, code: e.code, message: e.message });
+      return null;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The cases a headless collaborator trains and validates on: a folder of scans (NIfTI
+ * or DICOM, found by case discovery) or a simulated site (--synthetic profile). Cases
+ * are preprocessed to the plan's model and split into training and validation cases.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { ImagingCase, TrainingCase } from '../../core/types/case.ts';
+import { getSiteProfile } from '../../core/synthetic/siteProfiles.ts';
+import { syntheticSiteCases } from '../../core/synthetic/syntheticCase.ts';
+import { FedsegError } from '../../core/util/errors.ts';
+import type { SiteData } from '../../core/protocol/client/runSite.ts';
+import { prepareCase } from '../../io/prepareCase.ts';
+
+export interface SyntheticSiteOptions {
+  readonly profile: string;
+  readonly seed?: number;
+  /** voxels per side (default 32) */
+  readonly size?: number;
+  /** cases to make (default the profile's caseCount) */
+  readonly cases?: number;
+}
+
+export function syntheticSite(opts: SyntheticSiteOptions, patchSize: number, validationFraction: number): SiteData {
+  const profile = getSiteProfile(opts.profile);
+  const sized = opts.cases === undefined ? profile : { ...profile, caseCount: opts.cases };
+  const cases = syntheticSiteCases(sized, opts.seed ?? 1, opts.size ?? 32);
+  return splitCases(cases.map((c) => prepareCase(c, { patchSize })), validationFraction);
+}
+
+/** Every labelled, complete case discovery finds in a folder (read recursively). */
+export async function folderSite(folder: string, patchSize: number, validationFraction: number): Promise<SiteData> {
+  const { discoverCases } = await import('../../io/discovery/discoverCases.ts');
+  const files = readFolder(folder);
+  const report = await discoverCases(files);
+  const complete = report.cases.flatMap((c) => (c.imaging && c.hasLabel ? [c.imaging as ImagingCase] : []));
+  if (complete.length === 0) {
+    throw new FedsegError('NO_CASES', `${folder}: found no complete labelled case (4 sequences and a label) among ${files.length} files`);
+  }
+  return splitCases(complete.map((c) => prepareCase(c, { patchSize })), validationFraction);
+}
+
+/**
+ * Deterministic split: cases sorted by id, the last ceil(fraction * n) for validation
+ * (at least one when there are two or more cases and the fraction is > 0).
+ */
+export function splitCases(cases: readonly TrainingCase[], fraction: number): SiteData {
+  const sorted = [...cases].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const n = sorted.length;
+  let v = fraction > 0 && n >= 2 ? Math.max(1, Math.ceil(fraction * n)) : 0;
+  if (v >= n) v = n - 1;
+  return { train: sorted.slice(0, n - v), validation: sorted.slice(n - v) };
+}
+
+function readFolder(folder: string): { name: string; bytes: ArrayBuffer }[] {
+  const out: { name: string; bytes: ArrayBuffer }[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (st.isFile()) {
+        const b = readFileSync(p);
+        out.push({ name: relative(folder, p), bytes: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer });
+      }
+    }
+  };
+  walk(folder);
+  return out;
+}

@@ -1,0 +1,110 @@
+/**
+ * `fedseg collaborate --url URL --invite TOKEN --data FOLDER | --synthetic PROFILE`
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FedsegError } from '../../core/util/errors.ts';
+import { getPreset } from '../../core/model/modelPresets.ts';
+import { REGIONS } from '../../core/types/labels.ts';
+import type { SiteEvent } from '../../core/protocol/client/runSite.ts';
+import type { Command } from '../command.ts';
+
+const usage = `fedseg collaborate --url URL (--invite TOKEN | --key-file FILE) (--data FOLDER | --synthetic PROFILE)
+                  [--backend cpu|wasm|webgpu] [--key-file FILE] [--seed N] [--cases N] [--size N]
+
+A site without a browser: joins the federation with an invite, then each round
+downloads the global model, evaluates it on the local validation cases and reports the
+metrics, trains on the local cases and uploads the update (signed; retried). Only
+model updates, sample counts and aggregate metrics leave the machine.
+
+Options:
+  --url URL           the coordinator
+  --invite TOKEN      the one-time invite token (the part after #/join/ in the invite URL)
+  --key-file FILE     keep this site's key here (mode 0600) to rejoin after a restart
+  --data FOLDER       scans: NIfTI or DICOM, 4 sequences and a label per case
+  --synthetic NAME    simulated site instead of scans (academic-3t, community-1.5t,
+                      regional-thick-slice, small-clinic)
+  --cases N, --size N synthetic cases and their edge in voxels (default: profile, 32)
+  --backend NAME      tfjs backend: cpu (default), wasm, webgpu
+  --seed N            seed of local sampling and synthetic cases (default 1)`;
+
+function describe(e: SiteEvent): string | null {
+  switch (e.kind) {
+    case 'round':
+      return e.status.finished ? 'federation finished' : `round ${e.status.round} of ${e.status.rounds}: model ${e.status.globalModelHash.slice(0, 12)}…`;
+    case 'evaluated':
+      return `  evaluated on ${e.cases} validation cases: Dice ${REGIONS.map((r) => `${r} ${e.dice[r].toFixed(3)}`).join(', ')}`;
+    case 'training':
+      return e.step === e.steps || e.step % 10 === 0 ? `  step ${e.step}/${e.steps} loss ${e.loss.toFixed(4)}` : null;
+    case 'uploaded':
+      return `  update sent (${e.bytes} bytes, ${e.status})`;
+    case 'refused':
+      return `  round ${e.round}: ${e.code}: ${e.message}`;
+    case 'finished':
+      return `final model ${e.finalModel}`;
+  }
+}
+
+export const collaborateCommand: Command = {
+  summary: 'join a federation as a headless site and train round after round',
+  usage,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        url: { type: 'string' },
+        invite: { type: 'string' },
+        'key-file': { type: 'string' },
+        data: { type: 'string' },
+        synthetic: { type: 'string' },
+        cases: { type: 'string' },
+        size: { type: 'string' },
+        backend: { type: 'string', default: 'cpu' },
+        seed: { type: 'string', default: '1' },
+      },
+      strict: true,
+    });
+    if (!values.url) throw new FedsegError('BAD_OPTION', '--url: expected the coordinator URL');
+    if (!values.data === !values.synthetic) throw new FedsegError('BAD_OPTION', 'expected exactly one of --data FOLDER and --synthetic PROFILE');
+    const int = (name: string, v: string | undefined) => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new FedsegError('BAD_OPTION', `--${name}: expected a non-negative integer, found "${v}"`);
+      return n;
+    };
+    const seed = int('seed', values.seed) ?? 1;
+    // loaded here, not at the top: `fedseg --help` must not load tfjs
+    const { initTfNode, NODE_BACKENDS } = await import('../tfNode.ts');
+    const { runCollaborator } = await import('../collaborator/runCollaborator.ts');
+    const { folderSite, syntheticSite } = await import('../collaborator/siteCases.ts');
+    const wanted = values.backend as (typeof NODE_BACKENDS)[number];
+    if (!NODE_BACKENDS.includes(wanted)) throw new FedsegError('UNKNOWN_BACKEND', `--backend: unknown "${values.backend}"; known: ${NODE_BACKENDS.join(', ')}`);
+    const tfNode = await initTfNode([wanted]);
+    if (tfNode.backend !== wanted) {
+      throw new FedsegError('BACKEND_UNAVAILABLE', `--backend ${wanted}: ${tfNode.refused.map((r) => `${r.name}: ${r.reason}`).join('; ') || 'not available'}`);
+    }
+    const backend = tfNode.backend;
+    console.log(`tfjs backend: ${backend}${tfNode.adapter ? ` (${tfNode.adapter})` : ''}`);
+    const result = await runCollaborator({
+      url: values.url,
+      ...(values.invite ? { invite: values.invite } : {}),
+      ...(values['key-file'] ? { keyFile: resolve(values['key-file']) } : {}),
+      backendName: backend,
+      seed,
+      data: (plan) => {
+        const patch = getPreset(plan.model.preset).patchSize;
+        const cases = int('cases', values.cases);
+        const size = int('size', values.size);
+        return values.synthetic
+          ? syntheticSite({ profile: values.synthetic, seed, ...(cases !== undefined ? { cases } : {}), ...(size !== undefined ? { size } : {}) }, patch, plan.validation.fraction)
+          : folderSite(resolve(values.data!), patch, plan.validation.fraction);
+      },
+      onEvent: (e) => {
+        const line = describe(e);
+        if (line) console.log(line);
+      },
+    });
+    console.log(`site ${result.siteId}: trained rounds ${result.roundsTrained.join(', ') || 'none'}`);
+    return 0;
+  },
+};
