@@ -16,9 +16,11 @@ import { simulate } from './simulate.ts';
 import type { SimulationData } from './simulationData.ts';
 import type { SimulationResult } from './simulationResult.ts';
 
+let tensorsNow: () => number = () => 0;
 beforeAll(async () => {
   const { tf } = await initTfNode(['cpu']);
   await registerFastCpuKernels(tf, { enabled: true });
+  tensorsNow = () => tf.memory().numTensors;
 });
 
 /** Sites of 16^3 sphere phantoms (one sliding window each), the last `malicious` attacking. */
@@ -77,7 +79,9 @@ describe('simulate', () => {
   it('FedAvg of one site with float32 and no privacy equals that site trained alone for the same steps', async () => {
     // one round: later rounds start from global + (local - global) in float32, one rounding
     // away from local, and Adam's normalised steps amplify that to ~1e-5 after a round
+    const tensorsBefore = tensorsNow();
     const run = await simulate({ sites: 1, rounds: 1, localSteps: 3, arms: ['federated', 'local'] }, { data: sphereData(1, 2) });
+    expect(tensorsNow()).toBe(tensorsBefore); // the one shared model and every step's tensors were disposed
     const fed = run.weights.federated!;
     const local = run.weights.local![0]!;
     const moved = run.result.federated!.rounds.map((x) => x.globalStepNorm);
