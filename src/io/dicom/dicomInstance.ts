@@ -26,6 +26,8 @@ export interface DicomInstance {
   readonly protocolName: string;
   readonly modality: string;
   readonly seriesNumber: number | undefined;
+  /** EchoNumbers of a classic image (multi-echo series hold one volume per echo) */
+  readonly echoNumber: number | undefined;
   readonly transferSyntax: TransferSyntax;
   readonly rows: number;
   readonly columns: number;

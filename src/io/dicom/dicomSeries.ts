@@ -25,9 +25,15 @@ export interface DicomStudyInfo {
 
 /** One DICOM series read into a volume. */
 export interface DicomSeries {
+  /**
+   * Identifies this volume among those read: the SeriesInstanceUID, plus "#echo N"
+   * when one series held several echoes (one volume each).
+   */
+  readonly key: string;
   readonly seriesInstanceUid: string;
   readonly studyInstanceUid: string;
   readonly frameOfReferenceUid: string;
+  /** SeriesDescription (with " (echo N)" for one echo of a multi-echo series) */
   readonly description: string;
   readonly protocolName: string;
   readonly modality: string;

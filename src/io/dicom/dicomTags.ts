@@ -17,6 +17,7 @@ export const TAG = {
   PatientBirthDate: 'x00100030',
   PatientSex: 'x00100040',
   SliceThickness: 'x00180050',
+  EchoNumbers: 'x00180086',
   SpacingBetweenSlices: 'x00180088',
   ProtocolName: 'x00181030',
   StudyInstanceUID: 'x0020000d',

@@ -231,6 +231,7 @@ function interpret(
   }
   const { frames, enhanced } = frameGeometries(ds, frameCount);
   const seriesNumber = ds.intString(TAG.SeriesNumber);
+  const echoNumber = ds.intString(TAG.EchoNumbers);
   const instance: DicomInstance = {
     file: name,
     sopClassUid,
@@ -242,6 +243,7 @@ function interpret(
     protocolName: str(ds, TAG.ProtocolName),
     modality: str(ds, TAG.Modality),
     seriesNumber: seriesNumber !== undefined && Number.isFinite(seriesNumber) ? seriesNumber : undefined,
+    echoNumber: echoNumber !== undefined && Number.isFinite(echoNumber) ? echoNumber : undefined,
     transferSyntax: ts,
     rows,
     columns,

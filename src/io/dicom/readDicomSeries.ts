@@ -61,27 +61,44 @@ export async function readDicomSeries(files: readonly SourceFile[], opts: ReadDi
   }
   const series: DicomSeries[] = [];
   for (const group of groupBySeries(instances).values()) {
-    let result: Awaited<ReturnType<typeof seriesFromInstances>>;
-    try {
-      result = await seriesFromInstances(group, opts);
-    } catch (err) {
-      // a last guard: nothing throws past the reader
-      const why = err instanceof Error ? err.message : String(err);
-      result = { problem: fileProblem(group[0]!.file, 'DICOM_UNREADABLE', `${baseName(group[0]!.file)}: the series could not be read (${why})`) };
-    }
-    if ('problem' in result) problems.push(result.problem);
-    else series.push(result.series);
+    for (const part of splitEchoes(group)) series.push(...(await readPart(part, opts, problems)));
   }
   return { series, problems };
+}
+
+/** One volume per echo when a series holds several (EchoNumbers differ); else the series as is. */
+export function splitEchoes(group: readonly DicomInstance[]): { instances: DicomInstance[]; echo?: number }[] {
+  const echoes = [...new Set(group.map((i) => i.echoNumber ?? 1))].sort((a, b) => a - b);
+  if (echoes.length < 2) return [{ instances: [...group] }];
+  return echoes.map((echo) => ({ instances: group.filter((i) => (i.echoNumber ?? 1) === echo), echo }));
+}
+
+/** Reads one volume's instances; a failure goes to `problems` (a last guard: nothing throws past the reader). */
+async function readPart(
+  part: { instances: DicomInstance[]; echo?: number },
+  opts: ReadDicomOptions,
+  problems: FileProblem[],
+): Promise<DicomSeries[]> {
+  const first = part.instances[0]!;
+  try {
+    const result = await seriesFromInstances(part.instances, opts, part.echo);
+    if ('series' in result) return [result.series];
+    problems.push(result.problem);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    problems.push(fileProblem(first.file, 'DICOM_UNREADABLE', `${baseName(first.file)}: the series could not be read (${why})`));
+  }
+  return [];
 }
 
 /** One series' instances -> a DicomSeries, or one problem naming the series and why. */
 export async function seriesFromInstances(
   group: readonly DicomInstance[],
   opts: ReadDicomOptions = {},
+  echo?: number,
 ): Promise<{ series: DicomSeries } | { problem: FileProblem }> {
   const first = group[0]!;
-  const label = seriesLabel(first, group.length);
+  const label = seriesLabel(first, group.length, echo);
   const stacked = sliceStack(group);
   if ('code' in stacked) return { problem: fileProblem(seriesFileName(group), stacked.code, `${label}: ${stacked.message}`) };
   const stack = stacked.stack;
@@ -113,10 +130,11 @@ export async function seriesFromInstances(
   const { affine, spacing } = rasAffine(stack);
   return {
     series: {
+      key: echo === undefined ? first.seriesInstanceUid : `${first.seriesInstanceUid}#echo${echo}`,
       seriesInstanceUid: first.seriesInstanceUid,
       studyInstanceUid: first.studyInstanceUid,
       frameOfReferenceUid: first.frameOfReferenceUid,
-      description: first.seriesDescription,
+      description: echo === undefined ? first.seriesDescription : `${first.seriesDescription} (echo ${echo})`,
       protocolName: first.protocolName,
       modality: first.modality,
       seriesNumber: first.seriesNumber,
@@ -145,8 +163,8 @@ export function rasAffine(stack: SliceStack): { affine: Mat4; spacing: Vec3 } {
   return { affine: affine.map((v) => (Object.is(v, -0) ? 0 : v)), spacing: [colSpacing, rowSpacing, kSpacing] };
 }
 
-function seriesLabel(inst: DicomInstance, files: number): string {
-  const what = inst.seriesDescription || inst.protocolName || 'no description';
+function seriesLabel(inst: DicomInstance, files: number, echo?: number): string {
+  const what = (inst.seriesDescription || inst.protocolName || 'no description') + (echo === undefined ? '' : ` (echo ${echo})`);
   const num = inst.seriesNumber !== undefined ? `series ${inst.seriesNumber} ` : 'series ';
   return `${num}"${what}" (${files} file${files === 1 ? '' : 's'})`;
 }

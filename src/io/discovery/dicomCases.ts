@@ -49,7 +49,7 @@ export function assignByRules(series: readonly DicomSeries[], rules: SequenceRul
   for (const s of series) {
     const caseId = ids.get(s.studyInstanceUid)!;
     const rule = matchSequence(s.description, s.protocolName, rules);
-    const base = { seriesUid: s.seriesInstanceUid, caseId, description: seriesName(s), grid: gridOf(s.volume) };
+    const base = { seriesUid: s.key, caseId, description: seriesName(s), grid: gridOf(s.volume) };
     if (s.volume.dims[2] < 2) out.push({ ...base, sequence: null, how: 'none', reason: 'a single slice, not a volume' });
     else if (!rule) out.push({ ...base, sequence: null, how: 'none', reason: 'no rule matches its description; assign it by hand' });
     else if (rule.sequence === 'ignore') out.push({ ...base, sequence: null, how: 'none', reason: `not one of the four sequences (${rule.note ?? rule.pattern})` });
@@ -63,7 +63,7 @@ export function assignByRules(series: readonly DicomSeries[], rules: SequenceRul
   for (const c of candidates) {
     const key = `${c.caseId}|${c.sequence}`;
     const winner = chosen.get(key)!;
-    const base = { seriesUid: c.s.seriesInstanceUid, caseId: c.caseId, description: seriesName(c.s), grid: gridOf(c.s.volume) };
+    const base = { seriesUid: c.s.key, caseId: c.caseId, description: seriesName(c.s), grid: gridOf(c.s.volume) };
     if (winner === c.s) out.push({ ...base, sequence: c.sequence, how: 'rule', reason: `description matches ${SEQUENCE_NAMES[c.sequence]}` });
     else out.push({ ...base, sequence: null, how: 'none', reason: `also looks like ${SEQUENCE_NAMES[c.sequence]}, but ${seriesName(winner)} has more voxels and was chosen; assign by hand to change` });
   }
@@ -98,7 +98,7 @@ export function dicomCasesFrom(
       const ser = bySequence.get(s)!;
       sources[s] = seriesName(ser);
       grids[s] = gridOf(ser.volume);
-      seriesUids[s] = ser.seriesInstanceUid;
+      seriesUids[s] = ser.key;
       if (!sameGrid(ser.volume, reference.volume)) notes.push(`${s} is on another grid (${grids[s].dims.join('x')}, ${grids[s].orientation}) than ${seriesName(reference)}; it will be resampled`);
       for (const w of ser.warnings) notes.push(`${s}: ${w}`);
     }

@@ -31,7 +31,7 @@ export async function discoverCases(files: readonly SourceFile[], rules: Sequenc
   problems.push(...n.problems);
   const d = dicom.length > 0 ? await readDicomSeries(dicom) : { series: [] as DicomSeries[], problems: [] };
   problems.push(...d.problems);
-  const dicomSeries = new Map(d.series.map((s) => [s.seriesInstanceUid, s]));
+  const dicomSeries = new Map(d.series.map((s) => [s.key, s]));
   const assignments = assignByRules(d.series, rules);
   const dc = dicomCasesFrom(assignments, dicomSeries);
   return {

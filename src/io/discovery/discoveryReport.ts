@@ -27,7 +27,7 @@ export interface DiscoveredCase {
   /** per sequence: the file (NIfTI) or series description (DICOM) it came from */
   readonly sources: Partial<Record<Sequence | 'label', string>>;
   readonly grids: Partial<Record<Sequence | 'label', GridInfo>>;
-  /** DICOM: the series assigned to each sequence */
+  /** DICOM: the series (key, see SeriesAssignment) assigned to each sequence */
   readonly seriesUids?: Partial<Record<Sequence, string>>;
   /** readable but noteworthy: grids that differ (prepareCase resamples them), labels mapped 3 -> 4 */
   readonly notes: string[];
@@ -48,6 +48,7 @@ export interface UnassignedItem {
 
 /** How each DICOM series was assigned; the page edits this through assignSeries. */
 export interface SeriesAssignment {
+  /** the series' key: its SeriesInstanceUID (+ "#echoN" for one echo of a multi-echo series) */
   readonly seriesUid: string;
   readonly caseId: string;
   readonly description: string;
@@ -62,6 +63,6 @@ export interface DiscoveryReport {
   readonly problems: FileProblem[];
   readonly unassigned: UnassignedItem[];
   readonly assignments: SeriesAssignment[];
-  /** the DICOM series read, by SeriesInstanceUID (for assignSeries and DICOM SEG export) */
+  /** the DICOM series read, by key (SeriesInstanceUID, + "#echoN"), for assignSeries and DICOM SEG export */
   readonly dicomSeries: ReadonlyMap<string, DicomSeries>;
 }

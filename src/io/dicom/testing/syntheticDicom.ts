@@ -31,6 +31,8 @@ export interface SyntheticSeriesOptions {
   /** folder part of the file names */
   readonly folder?: string;
   readonly transferSyntaxUid?: string;
+  /** EchoNumbers written into every file */
+  readonly echo?: number;
 }
 
 let uidCounter = 0;
@@ -100,6 +102,7 @@ export function syntheticDicomSeries(o: SyntheticSeriesOptions): SourceFile[] {
       ImagePositionPatient: positionOf(r, k), ImageOrientationPatient: [...r.iop],
       PixelSpacing: [...r.ps], SliceThickness: r.dz * 0.7, // deliberately not the spacing
       RescaleSlope: o.slope ?? 1, RescaleIntercept: o.intercept ?? 0,
+      ...(o.echo !== undefined ? { EchoNumbers: o.echo } : {}),
       PixelData: framePixels(r, k), _vrMap: { PixelData: 'OW' },
     };
     files.push({ name: `${o.folder ?? 'series'}/slice_${String((k * 7) % r.nz).padStart(3, '0')}_${k}.dcm`, bytes: writeDicomFile(ds, o.transferSyntaxUid) });
