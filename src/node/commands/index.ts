@@ -14,4 +14,5 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   inspect: async () => (await import('./inspect.ts')).inspectCommand,
   convert: async () => (await import('./convert.ts')).convertCommand,
   simulate: async () => (await import('./simulate.ts')).simulateCommand,
+  bench: async () => (await import('./bench.ts')).benchCommand,
 };
