@@ -14,7 +14,7 @@ describe('UNet3D', () => {
     const preset = getPreset(name);
     const model = UNet3D.create(preset, 1);
     // fully convolutional: standard and fets are checked on a small input, not their patch
-    const shape = name === 'tiny' ? [1, 16, 32, 8] : [1, 8, 8, 16];
+    const shape: [number, number, number, number] = name === 'tiny' ? [1, 16, 32, 8] : [1, 8, 8, 16];
     const x = tf.randomNormal([...shape, 4]) as tf.Tensor5D;
     const y = model.apply(x, false);
     expect(y.shape).toEqual([...shape, 3]);
