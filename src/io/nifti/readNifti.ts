@@ -16,6 +16,7 @@ import { chooseAffine, type AffineSource } from './niftiAffine.ts';
 import { NIFTI_DATATYPES, UNSUPPORTED_DATATYPE_NAMES, type NiftiDatatype } from './niftiDatatypes.ts';
 import { listExtensions, parseNiftiHeader, type NiftiExtension, type NiftiHeader } from './niftiHeader.ts';
 import { gunzipPrefix, isGzip } from './gunzipPrefix.ts';
+import { gunzipPrefixNative } from './gunzipPrefixNative.ts';
 
 export interface NiftiHeaderInfo extends NiftiHeader {
   readonly datatypeName: string;
@@ -102,21 +103,42 @@ function layoutOf(prefix: Uint8Array, fileName: string, opts: ReadNiftiOptions):
 
 export function readNifti(bytes: ArrayBuffer | Uint8Array, fileName: string, opts: ReadNiftiOptions = {}): NiftiVolume {
   const input = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const gzipped = isGzip(input);
+  if (!isGzip(input)) return decodeNifti(input, layoutOf(input, fileName, opts), false, fileName, opts);
   let layout: Layout | null = null;
-  let raw: Uint8Array;
-  if (gzipped) {
-    raw = gunzipPrefix(input, fileName, 540, (prefix) => {
-      const lay = layoutOf(prefix, fileName, opts);
-      layout = lay;
-      const need = lay.voxOffset + lay.count * lay.type.bytes;
-      if (need > input.length * MAX_DEFLATE_RATIO + 65536) {
-        fail('NIFTI_TRUNCATED', fileName, `expected ${need} bytes (header ${lay.voxOffset} + ${lay.dims.join('x')} ${lay.type.name} voxels), but ${input.length} compressed bytes cannot hold that many`);
-      }
-      return need;
-    });
-  } else raw = input;
-  const lay: Layout = layout ?? layoutOf(raw, fileName, opts);
+  const raw = gunzipPrefix(input, fileName, 540, (prefix) => {
+    layout = layoutOf(prefix, fileName, opts);
+    return bytesNeeded(layout, input.length, fileName);
+  });
+  return decodeNifti(raw, layout ?? layoutOf(raw, fileName, opts), true, fileName, opts);
+}
+
+/**
+ * readNifti with the platform's native gzip (DecompressionStream, in browsers and
+ * Node >= 18): several times faster than the pure-JS inflater on large volumes. Same
+ * results and errors as readNifti; falls back to it where DecompressionStream is missing.
+ */
+export async function readNiftiAsync(bytes: ArrayBuffer | Uint8Array, fileName: string, opts: ReadNiftiOptions = {}): Promise<NiftiVolume> {
+  const input = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  if (!isGzip(input) || typeof DecompressionStream === 'undefined') return readNifti(input, fileName, opts);
+  let layout: Layout | null = null;
+  const raw = await gunzipPrefixNative(input, fileName, 540, (prefix) => {
+    layout = layoutOf(prefix, fileName, opts);
+    return bytesNeeded(layout, input.length, fileName);
+  });
+  return decodeNifti(raw, layout ?? layoutOf(raw, fileName, opts), true, fileName, opts);
+}
+
+/** Bytes of decompressed file needed; refuses sizes no DEFLATE stream of this length can hold. */
+function bytesNeeded(lay: Layout, compressedLength: number, fileName: string): number {
+  const need = lay.voxOffset + lay.count * lay.type.bytes;
+  if (need > compressedLength * MAX_DEFLATE_RATIO + 65536) {
+    fail('NIFTI_TRUNCATED', fileName, `expected ${need} bytes (header ${lay.voxOffset} + ${lay.dims.join('x')} ${lay.type.name} voxels), but ${compressedLength} compressed bytes cannot hold that many`);
+  }
+  return need;
+}
+
+/** Voxel data, scaling, non-finite handling and affine, from the decompressed file. */
+function decodeNifti(raw: Uint8Array, lay: Layout, gzipped: boolean, fileName: string, opts: ReadNiftiOptions): NiftiVolume {
   const { header, dims, type, voxOffset, count } = lay;
   const need = voxOffset + count * type.bytes;
   if (raw.length < need) {

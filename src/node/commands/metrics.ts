@@ -9,7 +9,7 @@ import { regionMetrics } from '../../core/metrics/regionMetrics.ts';
 import { REGIONS } from '../../core/types/labels.ts';
 import type { VoxelArray } from '../../core/types/volume.ts';
 import { FedsegError } from '../../core/util/errors.ts';
-import { readNifti, type NiftiVolume } from '../../io/nifti/readNifti.ts';
+import { readNiftiAsync, type NiftiVolume } from '../../io/nifti/readNifti.ts';
 import type { Command } from '../command.ts';
 
 const usage = `fedseg metrics --truth T.nii.gz --pred P.nii.gz [--json]
@@ -24,14 +24,14 @@ Options:
   --pred FILE    predicted labels on the same grid
   --json         print JSON instead of a table`;
 
-function readLabels(path: string): NiftiVolume {
+async function readLabels(path: string): Promise<NiftiVolume> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch (err) {
     throw new FedsegError('FILE_UNREADABLE', `${path}: cannot read the file (${(err as Error).message})`);
   }
-  return readNifti(bytes, path);
+  return readNiftiAsync(bytes, path);
 }
 
 /** Label values as bytes; anything but 0..255 integers is refused. */
@@ -61,8 +61,7 @@ export const metricsCommand: Command = {
       console.error(`fedseg metrics: --truth and --pred are both required\n\n${usage}`);
       return 2;
     }
-    const truth = readLabels(values.truth);
-    const pred = readLabels(values.pred);
+    const [truth, pred] = await Promise.all([readLabels(values.truth), readLabels(values.pred)]);
     if (truth.dims.join() !== pred.dims.join()) {
       throw new FedsegError('METRICS_GRID_MISMATCH', `expected ${values.pred} on the grid of ${values.truth} (${truth.dims.join('x')}), found ${pred.dims.join('x')}`);
     }

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { gzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { FedsegError } from '../../core/util/errors.ts';
+import { buildTestNifti } from './buildTestNifti.ts';
+import { readNifti, readNiftiAsync } from './readNifti.ts';
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof FedsegError) return err.code;
+    throw err;
+  }
+  return 'no error';
+}
+
+function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+describe('readNiftiAsync (native DecompressionStream)', () => {
+  it('reads the real BraTS T1 exactly as readNifti does', async () => {
+    const bytes = readFileSync('/work/shared/data/brats/BraTS19_TCIA08_105_1_t1.nii.gz');
+    const a = await readNiftiAsync(bytes, 't1.nii.gz');
+    const b = readNifti(bytes, 't1.nii.gz');
+    expect(a.dims).toEqual(b.dims);
+    expect(a.affine).toEqual(b.affine);
+    expect(a.header.gzipped).toBe(true);
+    expect(firstDifference(a.data, b.data)).toBe(-1);
+  });
+
+  it('gives the same error codes: truncated, corrupt, over budget', async () => {
+    const values = Array.from({ length: 24 }, (_, i) => i);
+    const gz = gzipSync(buildTestNifti({ dims: [4, 3, 2], values }));
+    expect([...(await readNiftiAsync(gz, 'ok.nii.gz')).data]).toEqual(values);
+    expect(await codeOf(readNiftiAsync(gz.slice(0, gz.length - 20), 'cut.nii.gz'))).toBe('NIFTI_TRUNCATED');
+    const corrupt = gz.slice();
+    for (let i = 20; i < 40; i++) corrupt[i] = 0xff;
+    expect(['NIFTI_GZIP', 'NIFTI_TRUNCATED']).toContain(await codeOf(readNiftiAsync(corrupt, 'c.nii.gz')));
+    const huge = gzipSync(buildTestNifti({ dims: [4000, 4000, 4000], values: [], datatype: 64 }));
+    expect(await codeOf(readNiftiAsync(huge, 'huge.nii.gz'))).toBe('NIFTI_TOO_LARGE');
+    // not gzipped: the synchronous reader
+    expect([...(await readNiftiAsync(buildTestNifti({ dims: [4, 3, 2], values }), 'plain.nii')).data]).toEqual(values);
+  });
+
+  it('returns a volume or throws a FedsegError for mutated .nii.gz (fast-check)', async () => {
+    const seed = gzipSync(buildTestNifti({ dims: [5, 4, 3], values: Array.from({ length: 60 }, (_, i) => i), datatype: 4, qformCode: 1 }));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }),
+        fc.option(fc.nat(), { nil: undefined }),
+        async (flips, cut) => {
+          let b = seed.slice();
+          for (const [at, v] of flips) b[at % b.length] = v;
+          if (cut !== undefined) b = b.slice(0, cut % (b.length + 1));
+          try {
+            const v = await readNiftiAsync(b, 'fuzz.nii.gz', { maxBytes: 1 << 20 });
+            expect(v.data.length).toBe(v.dims[0] * v.dims[1] * v.dims[2]);
+          } catch (err) {
+            if (!(err instanceof FedsegError)) throw err;
+            expect(err.message).toMatch(/^fuzz\.nii\.gz: /);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 5 },
+    );
+  });
+});
