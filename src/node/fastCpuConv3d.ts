@@ -15,10 +15,16 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { registerFastKernels, type FastKernelFactory } from '../kernels/registerFastKernels.ts';
 import { WasmGemm, type HeapBuffer } from './fastCpuConv3dGemm.ts';
-import { type ConvGeom, col2imAdd, im2col, outputVoxels, patchColumns } from './fastCpuConv3dIm2col.ts';
+import { type ConvGeom, col2imAdd, im2col, im2colInHeap, outputVoxels, patchColumns } from './fastCpuConv3dIm2col.ts';
 
 /** Floats of patch matrix per chunk (16 MB). */
 const CHUNK_FLOATS = 1 << 22;
+/**
+ * Output rows per chunk of the filter gradient: its patch matrix is written
+ * transposed, one row of the chunk per column, and a short chunk keeps those strided
+ * writes within a few cache lines (chunks of 8,192 rows, 32 KB strides, were 2-4x slower).
+ */
+const FILTER_CHUNK_ROWS = 512;
 
 interface CpuBackendLike {
   data: { get(dataId: object): { values?: unknown } };
@@ -65,13 +71,14 @@ export function conv3dForward(gemm: WasmGemm, g: ConvGeom, x: Float32Array, filt
   const K = patchColumns(g);
   const N = g.outC;
   const rowsPer = chunkRows(M, K);
-  return withBuffers(gemm, [M * N, K * N, rowsPer * K], ([out, w, cols]) => {
+  return withBuffers(gemm, [x.length, M * N, K * N, rowsPer * K], ([xBuf, out, w, cols]) => {
+    gemm.heap().set(x, gemm.index(xBuf!));
     gemm.heap().set(filter, gemm.index(w!));
     const wId = gemm.view(w!, 0, K * N);
     try {
       for (let r0 = 0; r0 < M; r0 += rowsPer) {
         const rows = Math.min(rowsPer, M - r0);
-        im2col(x, g, r0, r0 + rows, gemm.heap(), gemm.index(cols!), K, 1);
+        im2colInHeap(gemm.heap(), gemm.index(xBuf!), g, r0, r0 + rows, gemm.index(cols!));
         const aId = gemm.view(cols!, 0, rows * K);
         const oId = gemm.view(out!, r0 * N, rows * N);
         gemm.matmul(aId, wId, oId, rows, K, N);
@@ -86,7 +93,36 @@ export function conv3dForward(gemm: WasmGemm, g: ConvGeom, x: Float32Array, filt
   });
 }
 
+/**
+ * The input gradient. With stride 1 it is itself a forward convolution: of dy, by the
+ * filter flipped in space with its channel axes swapped, padded by f - 1 - p in front
+ * (for 'valid', a full convolution). Otherwise dpatches = dy * filter^T, scattered
+ * back onto the input (col2im).
+ */
 export function conv3dBackpropInput(gemm: WasmGemm, g: ConvGeom, dy: Float32Array, filter: Float32Array): Float32Array {
+  if (g.sD === 1 && g.sH === 1 && g.sW === 1) return backpropInputAsConv(gemm, g, dy, filter);
+  return backpropInputCol2im(gemm, g, dy, filter);
+}
+
+function backpropInputAsConv(gemm: WasmGemm, g: ConvGeom, dy: Float32Array, filter: Float32Array): Float32Array {
+  const { fD, fH, fW, inC, outC } = g;
+  const flipped = new Float32Array(filter.length);
+  for (let kd = 0; kd < fD; kd++) for (let kh = 0; kh < fH; kh++) for (let kw = 0; kw < fW; kw++) {
+    const src = ((kd * fH + kh) * fW + kw) * inC * outC;
+    const dst = (((fD - 1 - kd) * fH + (fH - 1 - kh)) * fW + (fW - 1 - kw)) * outC * inC;
+    for (let ci = 0; ci < inC; ci++) for (let co = 0; co < outC; co++) flipped[dst + co * inC + ci] = filter[src + ci * outC + co] as number;
+  }
+  const t: ConvGeom = {
+    batch: g.batch,
+    inD: g.outD, inH: g.outH, inW: g.outW, inC: outC,
+    outD: g.inD, outH: g.inH, outW: g.inW, outC: inC,
+    fD, fH, fW, sD: 1, sH: 1, sW: 1,
+    pD: fD - 1 - g.pD, pH: fH - 1 - g.pH, pW: fW - 1 - g.pW,
+  };
+  return conv3dForward(gemm, t, dy, flipped);
+}
+
+function backpropInputCol2im(gemm: WasmGemm, g: ConvGeom, dy: Float32Array, filter: Float32Array): Float32Array {
   const M = outputVoxels(g);
   const K = patchColumns(g);
   const N = g.outC;
@@ -120,11 +156,11 @@ export function conv3dBackpropInput(gemm: WasmGemm, g: ConvGeom, dy: Float32Arra
  * patch rows are the left operand, dy's chunk (read in place on the heap) is packed by
  * XNNPACK as its weight matrix, and the partial products are summed in JavaScript.
  */
-export function conv3dBackpropFilter(gemm: WasmGemm, g: ConvGeom, x: Float32Array, dy: Float32Array): Float32Array {
+export function conv3dBackpropFilter(gemm: WasmGemm, g: ConvGeom, x: Float32Array, dy: Float32Array, chunk = FILTER_CHUNK_ROWS): Float32Array {
   const M = outputVoxels(g);
   const K = patchColumns(g);
   const N = g.outC;
-  const rowsPer = chunkRows(M, K);
+  const rowsPer = Math.min(chunk, chunkRows(M, K));
   const dw = new Float32Array(K * N);
   withBuffers(gemm, [M * N, rowsPer * K, K * N], ([dyBuf, colsT, part]) => {
     gemm.heap().set(dy, gemm.index(dyBuf!));

@@ -140,3 +140,62 @@ export function col2imAdd(cols: Float32Array, base: number, g: ConvGeom, r0: num
     }
   }
 }
+
+/** Runs at least this long are copied with `copyWithin` (a memmove) rather than a loop. */
+const MEMMOVE_MIN = 32;
+
+/**
+ * `im2col` for row-major patches when x itself is on the same heap (at float index
+ * `xIndex`): contiguous runs are moved with `copyWithin` and padding cleared with
+ * `fill`, which beats element loops once a run is a few dozen values long.
+ */
+export function im2colInHeap(heap: Float32Array, xIndex: number, g: ConvGeom, r0: number, r1: number, base: number): void {
+  const { inD, inH, inW, inC, outD, outH, outW, fD, fH, fW, sD, sH, sW, pD, pH, pW } = g;
+  const run = fW * inC;
+  const K = patchColumns(g);
+  let [b, od, oh, ow] = decodeRow(g, r0);
+  for (let r = r0; r < r1; r++) {
+    const d0 = od * sD - pD;
+    const h0 = oh * sH - pH;
+    const w0 = ow * sW - pW;
+    const wInside = w0 >= 0 && w0 + fW <= inW;
+    let o = base + (r - r0) * K;
+    for (let kd = 0; kd < fD; kd++) {
+      const id = d0 + kd;
+      for (let kh = 0; kh < fH; kh++, o += run) {
+        const ih = h0 + kh;
+        if (id < 0 || id >= inD || ih < 0 || ih >= inH) {
+          heap.fill(0, o, o + run);
+          continue;
+        }
+        const rowBase = xIndex + (((b * inD + id) * inH + ih) * inW) * inC;
+        if (wInside) {
+          const src = rowBase + w0 * inC;
+          if (run >= MEMMOVE_MIN) heap.copyWithin(o, src, src + run);
+          else for (let i = 0; i < run; i++) heap[o + i] = heap[src + i] as number;
+          continue;
+        }
+        for (let kw = 0; kw < fW; kw++) {
+          const iw = w0 + kw;
+          const oo = o + kw * inC;
+          if (iw < 0 || iw >= inW) {
+            for (let c = 0; c < inC; c++) heap[oo + c] = 0;
+          } else {
+            const src = rowBase + iw * inC;
+            for (let c = 0; c < inC; c++) heap[oo + c] = heap[src + c] as number;
+          }
+        }
+      }
+    }
+    if (++ow === outW) {
+      ow = 0;
+      if (++oh === outH) {
+        oh = 0;
+        if (++od === outD) {
+          od = 0;
+          b++;
+        }
+      }
+    }
+  }
+}
