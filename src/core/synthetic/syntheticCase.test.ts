@@ -56,7 +56,7 @@ describe('syntheticCase', () => {
 
   it('labels are in {0,1,2,4} and every region is present, for every profile and many seeds', () => {
     for (const profile of SITE_PROFILES) {
-      for (let seed = 0; seed < 20; seed++) {
+      for (let seed = 0; seed < 12; seed++) {
         const c = syntheticCase({ seed, profile });
         const counts = new Map<number, number>();
         for (const v of c.label!.data) counts.set(v, (counts.get(v) ?? 0) + 1);
