@@ -15,4 +15,5 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   convert: async () => (await import('./convert.ts')).convertCommand,
   simulate: async () => (await import('./simulate.ts')).simulateCommand,
   bench: async () => (await import('./bench.ts')).benchCommand,
+  demo: async () => (await import('./demo.ts')).demoCommand,
 };

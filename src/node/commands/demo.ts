@@ -1,0 +1,130 @@
+/**
+ * `fedseg demo`: what `npm start` runs. A coordinator with a demo federation (the tiny
+ * model on synthetic sites), serving the built page, plus headless collaborators on
+ * synthetic cases, so that a person who opens the printed invite URL joins a living
+ * federation. State lives in --data; --fresh starts the federation anew.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parsePlan, type Plan } from '../../core/protocol/plan.ts';
+import { FedsegError } from '../../core/util/errors.ts';
+import type { Command } from '../command.ts';
+
+const SYNTHETIC_SITES = ['academic-3t', 'community-1.5t', 'regional-thick-slice', 'small-clinic'];
+
+/** Long enough to stay alive while a visitor joins; rounds close when every joined site reported, or at the deadline. */
+export const LIVING_DEMO_PLAN: Plan = parsePlan(
+  {
+    federation: 'fedseg demo',
+    description: 'The tiny 3D U-Net on synthetic brain phantoms from simulated hospitals. Open the invite URL to join as another site.',
+    model: { preset: 'tiny', seed: 1 },
+    rounds: 200,
+    training: { localSteps: 5, batchSize: 1, optimizer: 'adam', learningRate: 3e-3 },
+    stragglers: { minSites: 1, roundDeadlineSeconds: 90 },
+  },
+  'the demo plan',
+);
+
+const usage = `fedseg demo [--port 8080] [--host 127.0.0.1] [--data .fedseg-data/demo] [--collaborators 2] [--fresh]
+
+Starts a coordinator with a demo federation (${LIVING_DEMO_PLAN.rounds} rounds of the tiny model), serving the
+built page (dist/, made by \`npm run build\`), prints an invite URL for you, and starts
+headless collaborators on synthetic cases so the federation is alive when you join.
+
+Options:
+  --port N            TCP port (default 8080)
+  --host ADDR         address to listen on (default 127.0.0.1)
+  --data DIR          the demo federation's data folder (default .fedseg-data/demo)
+  --collaborators N   headless synthetic sites to start (0-${SYNTHETIC_SITES.length}, default 2)
+  --fresh             delete the data folder first and start a new federation`;
+
+export const demoCommand: Command = {
+  summary: 'run a demo federation: coordinator, page, headless synthetic sites (npm start)',
+  usage,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', default: '8080' },
+        host: { type: 'string', default: '127.0.0.1' },
+        data: { type: 'string', default: '.fedseg-data/demo' },
+        collaborators: { type: 'string', default: '2' },
+        fresh: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new FedsegError('BAD_OPTION', `--port: expected 0-65535, found "${values.port}"`);
+    const count = Number(values.collaborators);
+    if (!Number.isInteger(count) || count < 0 || count > SYNTHETIC_SITES.length) {
+      throw new FedsegError('BAD_OPTION', `--collaborators: expected 0-${SYNTHETIC_SITES.length}, found "${values.collaborators}"`);
+    }
+    const dataDir = resolve(values.data);
+    if (values.fresh && existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
+    const staticRoot = resolve('dist');
+    if (!existsSync(resolve(staticRoot, 'index.html'))) {
+      console.warn(`fedseg demo: ${staticRoot}/index.html not found: build the page first (npm run build); serving the API only`);
+    }
+
+    const { startCoordinator } = await import('../../coordinator/startCoordinator.ts');
+    const { initTfNode } = await import('../tfNode.ts');
+    const { runCollaborator } = await import('../collaborator/runCollaborator.ts');
+    const { syntheticSite } = await import('../collaborator/siteCases.ts');
+    const { getPreset } = await import('../../core/model/modelPresets.ts');
+
+    const fresh = !existsSync(resolve(dataDir, 'federation.sqlite'));
+    const running = await startCoordinator({
+      ...(fresh ? { plan: LIVING_DEMO_PLAN } : {}),
+      dataDir,
+      port,
+      host: values.host,
+      staticRoot,
+      log: (line) => console.log(`[coordinator] ${line}`),
+    });
+    const visitor = await running.invite('You (the browser)');
+    const s = await running.federation.roundStatus();
+    console.log(`\nfedseg demo: coordinator on ${running.url}, federation "${s.federation}", round ${s.round} of ${s.rounds}`);
+    console.log(`\n  Open this invite URL in Chromium or Chrome to join as a site:\n\n    ${visitor.url}\n`);
+    console.log(`  More invites: fedseg invite --site "Hospital B" --data ${values.data} --url ${running.url}`);
+    console.log(`  Status:       fedseg status --url ${running.url}\n`);
+
+    const stop = new AbortController();
+    if (fresh && count > 0) {
+      await initTfNode(['cpu']);
+      const patch = getPreset(LIVING_DEMO_PLAN.model.preset).patchSize;
+      for (let i = 0; i < count; i++) {
+        const profile = SYNTHETIC_SITES[i]!;
+        const invite = await running.invite(`Synthetic ${profile}`);
+        void runCollaborator({
+          url: running.url,
+          invite: invite.token,
+          data: (plan) => syntheticSite({ profile, seed: 10 + i, cases: 4, size: 32 }, patch, plan.validation.fraction),
+          seed: 10 + i,
+          signal: stop.signal,
+          onEvent: (e) => {
+            if (e.kind === 'uploaded') console.log(`[${profile}] round ${e.round}: update sent (${e.bytes} bytes)`);
+            if (e.kind === 'refused') console.log(`[${profile}] round ${e.round}: ${e.code}`);
+          },
+        }).catch((err: unknown) => {
+          if (!stop.signal.aborted) console.error(`[${profile}] stopped: ${(err as Error).message}`);
+        });
+      }
+    } else if (!fresh) {
+      console.log('  (resumed an existing demo federation; its synthetic sites are not restarted: use --fresh for a new one)');
+    }
+
+    await new Promise<void>((done) => {
+      const onSignal = () => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        console.log('stopping the demo');
+        stop.abort();
+        void running.close().then(done, done);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+    return 0;
+  },
+};
