@@ -22,7 +22,9 @@ export async function gunzipPrefixNative(
       }
       const end = Math.min(gz.length, offset + INPUT_SLICE);
       // a copy: the stream may transfer (detach) the chunk's buffer
-      controller.enqueue(gz.slice(offset, end));
+      const chunk = new Uint8Array(end - offset);
+      chunk.set(gz.subarray(offset, end));
+      controller.enqueue(chunk);
       offset = end;
     },
   });

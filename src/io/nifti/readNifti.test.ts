@@ -113,6 +113,18 @@ describe('readNifti on constructed files', () => {
     expect(b.affine).toEqual([-3, 0, 0, 4.5, 0, 1, 0, -1, 0, 0, 2, -1, 0, 0, 0, 1]);
   });
 
+  it('reads from a Node Buffer that is a view at an odd offset into a larger buffer', () => {
+    const file = buildTestNifti({ dims: [4, 3, 2], values, datatype: 4 });
+    const big = new Uint8Array(file.length + 100).fill(0xee);
+    big.set(file, 7);
+    const view = Buffer.from(big.buffer, 7, file.length);
+    expect([...readNifti(view, 'view.nii').data]).toEqual(values);
+    const ami = readFileSync('/work/shared/data/ami/adi_slice.nii');
+    const a = readNifti(ami, 'adi_slice.nii');
+    const b = readNifti(new Uint8Array(ami), 'adi_slice.nii');
+    expect(a.data).toEqual(b.data);
+  });
+
   it('skips header extensions through vox_offset', () => {
     const bytes = buildTestNifti({ dims: [4, 3, 2], values, extensions: [{ code: 6, bytes: new TextEncoder().encode('a comment of some length') }, { code: 4, bytes: new Uint8Array(40) }] });
     const v = readNifti(bytes, 'e.nii');

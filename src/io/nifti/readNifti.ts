@@ -151,7 +151,10 @@ function decodeNifti(raw: Uint8Array, lay: Layout, gzipped: boolean, fileName: s
   warnings.push(...affineWarnings);
 
   // copy the voxel bytes into an aligned buffer, swapping bytes for big-endian files
-  const buf = raw.slice(voxOffset, need).buffer;
+  // (an explicit copy: Node's Buffer.slice would be a view into a shared pool)
+  const bytesCopy = new Uint8Array(need - voxOffset);
+  bytesCopy.set(raw.subarray(voxOffset, need));
+  const buf = bytesCopy.buffer;
   if (!header.littleEndian && type.bytes > 1) swapBytes(new Uint8Array(buf), type.bytes);
   let data: VoxelArray = type.view(buf, 0, count);
   if (lay.scaled) {
