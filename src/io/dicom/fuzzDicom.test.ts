@@ -13,7 +13,6 @@ const seeds: Uint8Array[] = [
   new Uint8Array(syntheticEnhancedDicom({ dims: [4, 4, 3] }).bytes),
   new Uint8Array(daikonFile('deflated.dcm').bytes),
   new Uint8Array(daikonFile('implicit_little.dcm').bytes).subarray(0, 132876),
-  new Uint8Array(daikonFile('jpeg_lossless_sel1.dcm').bytes),
 ];
 
 type Mutation =
@@ -44,7 +43,7 @@ function mutate(src: Uint8Array, muts: readonly Mutation[]): Uint8Array {
 }
 
 describe('readDicomSeries under mutation (fast-check)', () => {
-  it('returns series or problems for ~1500 mutated files, never throws', async () => {
+  it('returns series or problems for ~1200 mutated files, never throws', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), async (s, muts) => {
         const bytes = mutate(seeds[s]!, muts);
@@ -59,7 +58,7 @@ describe('readDicomSeries under mutation (fast-check)', () => {
           expect(ser.volume.affine.every(Number.isFinite)).toBe(true);
         }
       }),
-      { numRuns: 1500, seed: 20261127, timeout: 5000 },
+      { numRuns: 1200, seed: 20261127, timeout: 5000 },
     );
   });
 });

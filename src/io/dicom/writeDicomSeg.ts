@@ -25,6 +25,8 @@ export interface WriteSegOptions {
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+/** a decimal string (DS) value that fits DICOM's 16 characters */
+const decimal = (v: number) => Number(v.toPrecision(9));
 const dicomDate = (d: Date) => `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
 const dicomTime = (d: Date) => `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
 
@@ -39,12 +41,12 @@ function sliceGeometry(series: DicomSeries) {
   const [si, sj, sk] = series.volume.spacing;
   return {
     orientation: [...unit(col(0)), ...unit(col(1))],
-    pixelSpacing: [sj, si],
-    sliceSpacing: sk,
+    pixelSpacing: [decimal(sj), decimal(si)],
+    sliceSpacing: decimal(sk),
     position: (k: number) => {
       const o = col(3);
       const dk = col(2);
-      return [0, 1, 2].map((r) => +(o[r]! + k * dk[r]!).toFixed(6));
+      return [0, 1, 2].map((r) => decimal(o[r]! + k * dk[r]!));
     },
   };
 }
@@ -153,7 +155,7 @@ export function writeDicomSeg(labels: Uint8Array, source: DicomSeries, opts: Wri
       { DimensionOrganizationUID: dimensionOrganizationUid, DimensionIndexPointer: 0x00200032, FunctionalGroupPointer: 0x00209113, DimensionDescriptionLabel: 'ImagePositionPatient' },
     ],
     SharedFunctionalGroupsSequence: [{
-      PlaneOrientationSequence: [{ ImageOrientationPatient: geometry.orientation.map((v) => +v.toFixed(8)) }],
+      PlaneOrientationSequence: [{ ImageOrientationPatient: geometry.orientation.map(decimal) }],
       PixelMeasuresSequence: [{ PixelSpacing: geometry.pixelSpacing, SliceThickness: geometry.sliceSpacing, SpacingBetweenSlices: geometry.sliceSpacing }],
     }],
     PerFrameFunctionalGroupsSequence: frames.map(({ segment, k }) => {

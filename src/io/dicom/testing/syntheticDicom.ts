@@ -65,8 +65,11 @@ function resolve(o: SyntheticSeriesOptions): Resolved {
   };
 }
 
+/** decimal strings (DS) must fit 16 characters */
+const decimal = (v: number) => Number(v.toPrecision(10));
+
 function positionOf(r: Resolved, k: number): number[] {
-  return [0, 1, 2].map((a) => r.origin[a]! + r.normal[a]! * r.dz * k);
+  return [0, 1, 2].map((a) => decimal(r.origin[a]! + r.normal[a]! * r.dz * k));
 }
 
 function framePixels(r: Resolved, k: number): ArrayBuffer {
@@ -99,8 +102,8 @@ export function syntheticDicomSeries(o: SyntheticSeriesOptions): SourceFile[] {
       ...common(o, r, studyUid, seriesUid),
       SOPClassUID: '1.2.840.10008.5.1.4.1.1.4', SOPInstanceUID: testUid(),
       InstanceNumber: r.nz - k, // deliberately reversed: readers must not sort by it
-      ImagePositionPatient: positionOf(r, k), ImageOrientationPatient: [...r.iop],
-      PixelSpacing: [...r.ps], SliceThickness: r.dz * 0.7, // deliberately not the spacing
+      ImagePositionPatient: positionOf(r, k), ImageOrientationPatient: r.iop.map(decimal),
+      PixelSpacing: [...r.ps], SliceThickness: +(r.dz * 0.7).toFixed(4), // deliberately not the spacing
       RescaleSlope: o.slope ?? 1, RescaleIntercept: o.intercept ?? 0,
       ...(o.echo !== undefined ? { EchoNumbers: o.echo } : {}),
       PixelData: framePixels(r, k), _vrMap: { PixelData: 'OW' },
@@ -123,7 +126,7 @@ export function syntheticEnhancedDicom(o: SyntheticSeriesOptions): SourceFile {
     SOPClassUID: '1.2.840.10008.5.1.4.1.1.4.1', SOPInstanceUID: testUid(),
     NumberOfFrames: r.nz, ImageType: ['ORIGINAL', 'PRIMARY', 'M', 'NONE'],
     SharedFunctionalGroupsSequence: [{
-      PlaneOrientationSequence: [{ ImageOrientationPatient: [...r.iop] }],
+      PlaneOrientationSequence: [{ ImageOrientationPatient: r.iop.map(decimal) }],
       PixelMeasuresSequence: [{ PixelSpacing: [...r.ps], SliceThickness: r.dz, SpacingBetweenSlices: r.dz }],
       PixelValueTransformationSequence: [{ RescaleSlope: o.slope ?? 1, RescaleIntercept: o.intercept ?? 0, RescaleType: 'US' }],
     }],
