@@ -1,0 +1,3 @@
+export { syntheticCase, syntheticSiteCases, type SyntheticCaseOptions } from './syntheticCase.ts';
+export { SITE_PROFILES, getSiteProfile, type SiteProfile } from './siteProfiles.ts';
+export { TISSUES, TISSUE_CONTRASTS, type Tissue } from './tissueContrasts.ts';
