@@ -153,12 +153,18 @@ export function subtract(local: WeightSet, global: WeightSet): WeightSet {
   });
 }
 
+/**
+ * Refusals that mean "this round is over for this site": it closed or is closing under
+ * us, or (after a restart of the site) it already holds this site's update.
+ */
+const TOLERATED = new Set(['ROUND_CLOSED', 'ROUND_AGGREGATING', 'MODEL_MISMATCH', 'UPDATE_WRONG_ROUND', 'UPDATE_CONFLICT']);
+
 /** A round that closed under us is not an error for the loop: note it and go on. */
 async function tolerateRefusal<T>(emit: (e: SiteEvent) => void, round: number, fn: () => Promise<T>): Promise<T | null> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof ProtocolError && (e.code === 'ROUND_CLOSED' || e.code === 'ROUND_AGGREGATING' || e.code === 'MODEL_MISMATCH' || e.code === 'UPDATE_WRONG_ROUND')) {
+    if (e instanceof ProtocolError && TOLERATED.has(e.code)) {
       emit({ kind: 'refused', round, code: e.code, message: e.message });
       return null;
     }

@@ -1,0 +1,132 @@
+/**
+ * The HTTP surface over real loopback HTTP: the page and its headers, the plan and its
+ * hash, round notifications (server-sent events and long polling), immutable models,
+ * federated evaluation reports, and JSON error answers.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planHash } from '../core/protocol/plan.ts';
+import { sha256Hex } from '../core/util/webCrypto.ts';
+import { CONTENT_SECURITY_POLICY } from './securityHeaders.ts';
+import { startCoordinator, type RunningCoordinator } from './startCoordinator.ts';
+import { constantDelta, globalWeights, joinSite, send, sendUpdate, tempDir, testPlan, updateEnvelope, type TestSite } from './testing/testFederation.ts';
+
+const plan = testPlan({ rounds: 1, stragglers: { minSites: 1, roundDeadlineSeconds: 120 } });
+let dir: ReturnType<typeof tempDir>;
+let coord: RunningCoordinator;
+let site: TestSite;
+
+beforeAll(async () => {
+  dir = tempDir();
+  const page = join(dir.path, 'dist');
+  mkdirSync(join(page, 'assets'), { recursive: true });
+  writeFileSync(join(page, 'index.html'), '<!doctype html><title>fedseg</title><script type="module" src="/assets/app.js"></script>');
+  writeFileSync(join(page, 'assets', 'app.js'), 'console.log(1)');
+  coord = await startCoordinator({ plan, dataDir: join(dir.path, 'data'), port: 0, staticRoot: page, log: () => undefined, clockMs: 50 });
+  site = await joinSite(coord, 'Hospital A');
+});
+
+afterAll(async () => {
+  await coord?.close();
+  dir?.remove();
+});
+
+describe('the coordinator API', () => {
+  it('serves the page with a strict CSP and security headers, and the invite route falls back to it', async () => {
+    for (const path of ['/', '/assets/app.js', '/some/route', '/api/v1/health']) {
+      const res = await fetch(coord.url + path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(res.headers.get('permissions-policy')).toContain('camera=()');
+      await res.arrayBuffer();
+    }
+    expect(CONTENT_SECURITY_POLICY).toContain("connect-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-inline');
+    expect(await (await fetch(`${coord.url}/assets/app.js`)).text()).toBe('console.log(1)');
+    expect(await (await fetch(`${coord.url}/..%2f..%2fetc/passwd`)).text()).toContain('<title>fedseg</title>');
+    const head = await fetch(coord.url + '/', { method: 'HEAD' });
+    expect(head.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('publishes the plan with a hash a site can recompute', async () => {
+    const r = await send(coord.url, { method: 'GET', path: '/api/v1/plan' });
+    expect(r.json.planHash).toBe(await planHash(plan));
+    expect((await site.client.plan()).planHash).toBe(r.json.planHash);
+  });
+
+  it('answers unknown routes, bad JSON and bad messages with stable codes', async () => {
+    expect((await send(coord.url, { method: 'GET', path: '/api/v1/nothing' })).json.error.code).toBe('NOT_FOUND');
+    const bad = await send(coord.url, { method: 'POST', path: '/api/v1/join', body: new TextEncoder().encode('{nope'), contentType: 'application/json' });
+    expect([bad.status, bad.json.error.code]).toEqual([400, 'BAD_JSON']);
+    const invalid = await send(coord.url, { method: 'POST', path: '/api/v1/join', body: new TextEncoder().encode('{"inviteToken":"x"}'), contentType: 'application/json' });
+    expect([invalid.status, invalid.json.error.code]).toEqual([400, 'MESSAGE_INVALID']);
+    expect(invalid.json.error.message).toMatch(/publicKeyJwk/);
+    const form = await send(coord.url, { method: 'POST', path: '/api/v1/rounds/1/update', body: new Uint8Array(4), contentType: 'text/plain' });
+    expect([form.status, form.json.error.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+  });
+
+  it('serves models by hash, immutable, to joined sites', async () => {
+    const round = await site.client.round();
+    const bytes = await site.client.model(round.globalModelHash);
+    expect(await sha256Hex(bytes)).toBe(round.globalModelHash);
+    const missing = await site.client.model('0'.repeat(64)).catch((e: { code: string }) => e.code);
+    expect(missing).toBe('MODEL_NOT_FOUND');
+  });
+
+  it('takes federated evaluation reports once per site and round, and checks them', async () => {
+    const round = await site.client.round();
+    const { planHash: ph } = await site.client.plan();
+    const report = {
+      federation: plan.federation, planHash: ph, round: 1, siteId: site.siteId, modelHash: round.globalModelHash, cases: 3,
+      dice: { ET: 0.5, TC: 0.6, WT: 0.7 }, hd95: { ET: 5, TC: 4, WT: 3 },
+    };
+    const wrongModel = await site.client.reportEvaluation({ ...report, modelHash: 'a'.repeat(64) }).catch((e: { code: string }) => e.code);
+    expect(wrongModel).toBe('MODEL_MISMATCH');
+    const outOfRange = await site.client.reportEvaluation({ ...report, dice: { ET: 1.5, TC: 0.6, WT: 0.7 } }).catch((e: { code: string }) => e.code);
+    expect(outOfRange).toBe('METRICS_OUT_OF_RANGE');
+    expect(await site.client.reportEvaluation(report)).toEqual({ status: 'accepted', round: 1 });
+    expect(await site.client.reportEvaluation({ ...report, cases: 9 })).toEqual({ status: 'duplicate', round: 1 });
+    const s = (await send(coord.url, { method: 'GET', path: '/api/v1/status' })).json;
+    expect(s.rounds[0].evaluation).toMatchObject({ cases: 3, sites: 1 });
+    expect(s.rounds[0].evaluation.dice.WT).toBeCloseTo(0.7, 12);
+    expect(s.current.state).toBe('collecting');
+  });
+
+  it('notifies sites of the next round by server-sent events and long polling', async () => {
+    const events = await fetch(`${coord.url}/api/v1/events`);
+    expect(events.headers.get('content-type')).toContain('text/event-stream');
+    const reader = events.body!.getReader();
+    let text = '';
+    const readUntil = async (pattern: RegExp) => {
+      while (!pattern.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('event stream ended');
+        text += new TextDecoder().decode(value);
+      }
+    };
+    await readUntil(/event: round\ndata: .*"round":1/);
+    const poll = site.client.waitForRound(1, 20);
+    const round = await site.client.round();
+    const global = await globalWeights(site, round.globalModelHash);
+    const r = await sendUpdate(coord.url, site, 1, await updateEnvelope(plan, site, 1, round.globalModelHash, constantDelta(global, 0.01)));
+    expect(r.json.status).toBe('accepted');
+    const next = await poll;
+    expect(next).toMatchObject({ finished: true, round: 2, state: 'closed' });
+    await readUntil(/"finished":true/);
+    await reader.cancel();
+    // the final model is evaluated under round rounds + 1
+    const { planHash: ph } = await site.client.plan();
+    const final = await site.client.reportEvaluation({
+      federation: plan.federation, planHash: ph, round: 2, siteId: site.siteId, modelHash: next.globalModelHash, cases: 2,
+      dice: { ET: 0.6, TC: 0.7, WT: 0.8 }, hd95: { ET: 4, TC: 3, WT: 2 },
+    });
+    expect(final.status).toBe('accepted');
+    const s = (await send(coord.url, { method: 'GET', path: '/api/v1/status' })).json;
+    expect(s.final).toMatchObject({ cases: 2, sites: 1 });
+    expect(JSON.stringify(s)).not.toMatch(/"x":|publicKey|token/);
+  });
+});
