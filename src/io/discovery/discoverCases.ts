@@ -30,7 +30,16 @@ export async function discoverCases(files: readonly SourceFile[], rules: Sequenc
   const n = niftiCases(nifti);
   problems.push(...n.problems);
   const d = dicom.length > 0 ? await readDicomSeries(dicom) : { series: [] as DicomSeries[], problems: [] };
-  problems.push(...d.problems);
+  // a file taken for DICOM only because it has no extension, and that is not DICOM, is simply unknown
+  const byName = new Map(dicom.map((f) => [f.name, f]));
+  problems.push(
+    ...d.problems.map((p) => {
+      const f = byName.get(p.file);
+      return p.code === 'DICOM_NOT_DICOM' && f && !/\.(dcm|dicom|ima)$/i.test(f.name)
+        ? fileProblem(p.file, 'FILE_UNKNOWN', `${baseName(p.file)}: expected a NIfTI (.nii, .nii.gz) or DICOM file, found neither (${f.bytes.byteLength} bytes)`)
+        : p;
+    }),
+  );
   const dicomSeries = new Map(d.series.map((s) => [s.key, s]));
   const assignments = assignByRules(d.series, rules);
   const dc = dicomCasesFrom(assignments, dicomSeries);
