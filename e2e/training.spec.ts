@@ -1,9 +1,10 @@
 /**
  * The training demo in the built page: the Worker picks WebGPU (SwiftShader in headless
- * Chromium), trains the tiny preset for a few steps, the loss falls, and the main
+ * Chromium), trains the tiny preset for a few steps, the loss falls (mean of the first
+ * three steps vs the last three), and the main
  * thread is never blocked for more than 100 ms while steps run.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { collectErrors, readBlocking, startBlockingProbe } from './support/pageProbes.ts';
 import { servePage, type PageServer } from './support/pageServer.ts';
 
@@ -17,40 +18,41 @@ test.afterAll(async () => {
   await server?.close();
 });
 
-async function runDemo(page: import('@playwright/test').Page, steps: number): Promise<void> {
+async function startDemo(page: Page, steps: number): Promise<void> {
   await page.getByLabel('Model').selectOption('tiny');
   await page.getByLabel('Steps').fill(String(steps));
   await page.getByLabel('Seed').fill('3');
   await page.getByTestId('demo-start').click();
+}
+
+async function waitForDemo(page: Page): Promise<void> {
   await expect(page.getByTestId('demo-status')).toContainText(/Done|Stopped/, { timeout: 150_000 });
   await expect(page.getByTestId('demo-error')).toHaveText('');
   await expect(page.getByTestId('demo-status')).toContainText('Done');
 }
 
-test('trains the tiny model on WebGPU in the Worker and the loss falls', async ({ page }) => {
+// One page run checks both claims: a fresh Worker spends ~25 s compiling shaders on
+// SwiftShader, so a second run would double the spec's time.
+test('trains the tiny model on WebGPU in the Worker; the loss falls; the main thread never blocks > 100 ms', async ({ page }) => {
   test.setTimeout(180_000);
   const errors = collectErrors(page);
   await page.goto(server.url + '#/demo');
   await expect(page.getByTestId('backend-name')).toHaveText('webgpu', { timeout: 60_000 });
-  await runDemo(page, 8);
+  await startDemo(page, 10);
+  // from the click on: Playwright's own form filling is not the page's work
+  await startBlockingProbe(page);
+  await waitForDemo(page);
+  const report = await readBlocking(page);
+  test.info().annotations.push({ type: 'blocking', description: JSON.stringify(report) });
+  console.log(`main-thread probe: long tasks ${JSON.stringify(report.longTasksMs)} ms at ${JSON.stringify(report.longTaskStartsMs.map(Math.round))}, marks ${JSON.stringify(await page.evaluate(() => performance.getEntriesByType('mark').map((m) => Math.round(m.startTime))))}, largest 10 ms-timer gap ${report.maxTimerGapMs.toFixed(0)} ms`);
+  expect(Math.max(0, ...report.longTasksMs)).toBeLessThanOrEqual(100);
+
   const first = Number(await page.getByTestId('loss-first').textContent());
   const last = Number(await page.getByTestId('loss-last').textContent());
   expect(Number.isFinite(first) && Number.isFinite(last)).toBe(true);
   expect(last).toBeLessThan(first);
   await expect(page.getByTestId('demo-status')).toContainText('on webgpu');
   expect(await page.locator('.chart canvas').count()).toBeGreaterThan(0);
-  expect(errors).toEqual([]);
-});
-
-test('the main thread is never blocked for more than 100 ms while steps run', async ({ page }) => {
-  test.setTimeout(180_000);
-  const errors = collectErrors(page);
-  await page.goto(server.url + '#/demo');
-  await expect(page.getByTestId('backend-name')).toHaveText('webgpu', { timeout: 60_000 });
-  await startBlockingProbe(page);
-  await runDemo(page, 4);
-  const report = await readBlocking(page);
-  test.info().annotations.push({ type: 'blocking', description: JSON.stringify(report) });
-  expect(Math.max(0, ...report.longTasksMs)).toBeLessThanOrEqual(100);
+  await page.screenshot({ path: test.info().outputPath('training-demo.png'), fullPage: true });
   expect(errors).toEqual([]);
 });

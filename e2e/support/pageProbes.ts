@@ -17,6 +17,8 @@ export function collectErrors(page: Page): string[] {
 export interface BlockingReport {
   /** durations of main-thread tasks over 50 ms (PerformanceObserver 'longtask') */
   readonly longTasksMs: number[];
+  /** when each long task started (performance.now() of the page) */
+  readonly longTaskStartsMs: number[];
   /** the largest gap between two 10 ms interval ticks */
   readonly maxTimerGapMs: number;
 }
@@ -24,9 +26,9 @@ export interface BlockingReport {
 /** Starts measuring main-thread blocking in the page; read it with `readBlocking`. */
 export async function startBlockingProbe(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const probe = { longTasks: [] as number[], maxGap: 0, last: performance.now(), timer: 0, observer: undefined as PerformanceObserver | undefined };
+    const probe = { starts: [] as number[], longTasks: [] as number[], maxGap: 0, last: performance.now(), timer: 0, observer: undefined as PerformanceObserver | undefined };
     probe.observer = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) probe.longTasks.push(e.duration);
+      for (const e of list.getEntries()) probe.longTasks.push(e.duration), probe.starts.push(e.startTime);
     });
     probe.observer.observe({ type: 'longtask', buffered: false });
     probe.timer = window.setInterval(() => {
@@ -40,9 +42,9 @@ export async function startBlockingProbe(page: Page): Promise<void> {
 
 export async function readBlocking(page: Page): Promise<BlockingReport> {
   return page.evaluate(() => {
-    const probe = (window as unknown as { __fedsegProbe: { longTasks: number[]; maxGap: number; timer: number; observer?: PerformanceObserver } }).__fedsegProbe;
+    const probe = (window as unknown as { __fedsegProbe: { starts: number[]; longTasks: number[]; maxGap: number; timer: number; observer?: PerformanceObserver } }).__fedsegProbe;
     window.clearInterval(probe.timer);
     probe.observer?.disconnect();
-    return { longTasksMs: probe.longTasks, maxTimerGapMs: probe.maxGap };
+    return { longTasksMs: probe.longTasks, longTaskStartsMs: probe.starts, maxTimerGapMs: probe.maxGap };
   });
 }

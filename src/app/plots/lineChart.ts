@@ -110,7 +110,9 @@ export class LineChart {
 
   private fit(): void {
     if (!this.plot) {
-      if (this.xs.length) this.schedule();
+      // create the plot as soon as the chart has a width, so that the first point costs
+      // a redraw and not a whole construction while training runs
+      this.draw();
       return;
     }
     const width = this.width();

@@ -13,6 +13,13 @@ import { callback } from '../workerClient.ts';
 import { backendPanel } from './backendPanel.ts';
 import type { View } from './view.ts';
 
+/** Single-patch losses are noisy (a patch may hold tumour or not): the trend compares means. */
+const TREND_WINDOW = 3;
+
+function mean(v: readonly number[]): number {
+  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN;
+}
+
 export function demoView(state: AppState): View {
   const backend = backendPanel(state);
   const preset = h('select', { id: 'demo-preset' }, ...Object.keys(MODEL_PRESETS).map((n) => h('option', { text: n, attrs: { value: n } })));
@@ -51,19 +58,23 @@ export function demoView(state: AppState): View {
       progress.element,
       status,
       error,
-      h('p', { className: 'losses' }, 'First loss: ', firstLoss, ' · last loss: ', lastLoss),
+      h('p', { className: 'losses' }, `Mean loss of the first ${TREND_WINDOW} steps: `, firstLoss, ` · of the last ${TREND_WINDOW} steps: `, lastLoss),
       chart.element,
     ),
   );
 
+  const losses: number[] = [];
   let running = false;
+  let runId = 0;
   async function run(): Promise<void> {
     if (running) return;
     running = true;
+    const thisRun = ++runId;
     start.disabled = true;
     stop.disabled = false;
     error.textContent = '';
     chart.clear();
+    losses.length = 0;
     firstLoss.textContent = '—';
     lastLoss.textContent = '—';
     progress.set(Number.NaN, 'starting…');
@@ -72,8 +83,12 @@ export function demoView(state: AppState): View {
       if (!info) throw new Error('no compute backend could start (see above)');
       const summary = await state.worker.trainDemo(
         { preset: preset.value, steps: Number(steps.value), seed: Number(seed.value) },
-        callback((p: DemoProgress) => show(p)),
+        // progress comes over its own channel and may arrive after the result: drop late ones
+        callback((p: DemoProgress) => {
+          if (runId === thisRun && running) show(p);
+        }),
       );
+      running = false;
       finish(summary);
     } catch (e) {
       error.textContent = `Training failed: ${errorText(e)}`;
@@ -86,16 +101,19 @@ export function demoView(state: AppState): View {
   }
 
   function show(p: DemoProgress): void {
+    performance.mark(`fedseg:demo:${p.phase}:${p.step}`);
+    if (p.phase === 'done') return; // finish() reports the end
     if (p.phase !== 'training') {
       status.textContent = p.message;
-      if (p.phase !== 'done') progress.set(Number.NaN, p.message);
+      progress.set(Number.NaN, p.message);
       return;
     }
     progress.set(p.step / p.steps, `step ${p.step} of ${p.steps} · ETA ${formatDuration(p.etaMs)} · ${formatRate(p.voxelsPerSecond)}`);
     status.textContent = `Training: step ${p.step} of ${p.steps}, loss ${formatNumber(p.loss)}`;
     chart.add(p.step, [p.loss]);
-    if (p.step === 1) firstLoss.textContent = formatNumber(p.loss);
-    lastLoss.textContent = formatNumber(p.loss);
+    losses.push(p.loss);
+    firstLoss.textContent = formatNumber(mean(losses.slice(0, TREND_WINDOW)));
+    lastLoss.textContent = formatNumber(mean(losses.slice(-TREND_WINDOW)));
   }
 
   function finish(s: DemoSummary): void {
