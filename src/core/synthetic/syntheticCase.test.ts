@@ -88,6 +88,31 @@ describe('syntheticCase', () => {
     }
   });
 
+  it('coarser resolution blurs (smaller neighbour differences), a bias field multiplies by a smooth varying field', () => {
+    const base = { ...getSiteProfile('academic-3t'), noise: 0, biasField: 0 };
+    const roughness = (res: number) => {
+      const v = syntheticCase({ seed: 2, profile: { ...base, resolution: res } }).images.t1.data;
+      let s = 0;
+      let n = 0;
+      for (let p = 1; p < v.length; p++) {
+        if (v[p] === 0 || v[p - 1] === 0) continue;
+        s += Math.abs(v[p]! - v[p - 1]!);
+        n++;
+      }
+      return s / n;
+    };
+    expect(roughness(3)).toBeLessThan(roughness(1) * 0.8);
+    // the bias field is a smooth multiplicative field: the ratio to the unbiased image varies
+    const flat = syntheticCase({ seed: 2, profile: base }).images.t1.data;
+    const biased = syntheticCase({ seed: 2, profile: { ...base, biasField: 0.3 } }).images.t1.data;
+    const ratios: number[] = [];
+    for (let p = 0; p < flat.length; p++) if (flat[p]! > 0) ratios.push(biased[p]! / flat[p]!);
+    const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
+    const sd = Math.sqrt(ratios.reduce((a, b) => a + (b - mean) ** 2, 0) / ratios.length);
+    expect(sd).toBeGreaterThan(0.03);
+    expect(Math.min(...ratios)).toBeGreaterThan(0.5);
+  });
+
   it('keeps outside-brain voxels at exactly 0 and has at least one small site', () => {
     const c = syntheticCase({ seed: 9, profile: getSiteProfile('regional-thick-slice') });
     expect(c.images.flair.data[0]).toBe(0);
