@@ -125,6 +125,14 @@ describe('readNifti on constructed files', () => {
     expect(a.data).toEqual(b.data);
   });
 
+  it('reads vox_offset 0 as the minimum offset (as nibabel), with a warning', () => {
+    const file = buildTestNifti({ dims: [4, 3, 2], values });
+    new DataView(file.buffer).setFloat32(108, 0, true);
+    const v = readNifti(file, 'zero-offset.nii');
+    expect([...v.data]).toEqual(values);
+    expect(v.header.warnings.join()).toMatch(/vox_offset was 0/);
+  });
+
   it('skips header extensions through vox_offset', () => {
     const bytes = buildTestNifti({ dims: [4, 3, 2], values, extensions: [{ code: 6, bytes: new TextEncoder().encode('a comment of some length') }, { code: 4, bytes: new Uint8Array(40) }] });
     const v = readNifti(bytes, 'e.nii');

@@ -58,6 +58,8 @@ interface Layout {
   readonly dims: [number, number, number];
   readonly type: NiftiDatatype;
   readonly voxOffset: number;
+  /** set when vox_offset was 0 and the minimum single-file offset was used instead */
+  readonly offsetWarning?: string;
   readonly count: number;
   readonly scaled: boolean;
 }
@@ -94,11 +96,17 @@ function layoutOf(prefix: Uint8Array, fileName: string, opts: ReadNiftiOptions):
   if (count * type.bytes > maxBytes || outBytes > maxBytes) {
     fail('NIFTI_TOO_LARGE', fileName, `expected at most ${(maxBytes / 2 ** 20).toFixed(0)} MiB of voxel data, found ${dims.join('x')} ${type.name} = ${(Math.max(outBytes, count * type.bytes) / 2 ** 20).toFixed(1)} MiB`);
   }
-  const vo = header.voxOffset;
+  let vo = header.voxOffset;
+  let offsetWarning: string | undefined;
+  if (vo === 0) {
+    // as nibabel: a single file cannot have its data at 0; use the minimum offset
+    vo = header.headerSize + 4;
+    offsetWarning = `vox_offset was 0; read the voxels from byte ${vo}, right after the header`;
+  }
   if (!Number.isFinite(vo) || vo < header.headerSize || vo > MAX_VOX_OFFSET) {
     fail('NIFTI_BAD_OFFSET', fileName, `expected vox_offset from ${header.headerSize} (the header size) to ${MAX_VOX_OFFSET} (64 MiB of extensions), found ${vo}`);
   }
-  return { header, dims, type, voxOffset: Math.floor(vo), count, scaled };
+  return { header, dims, type, voxOffset: Math.floor(vo), count, scaled, ...(offsetWarning ? { offsetWarning } : {}) };
 }
 
 export function readNifti(bytes: ArrayBuffer | Uint8Array, fileName: string, opts: ReadNiftiOptions = {}): NiftiVolume {
@@ -144,8 +152,8 @@ function decodeNifti(raw: Uint8Array, lay: Layout, gzipped: boolean, fileName: s
   if (raw.length < need) {
     fail('NIFTI_TRUNCATED', fileName, `expected ${need} bytes (header ${voxOffset} + ${dims.join('x')} ${type.name} voxels), found ${raw.length}${gzipped ? ' after decompression' : ''}`);
   }
-  const warnings: string[] = [];
-  const ext = listExtensions(raw, header);
+  const warnings: string[] = lay.offsetWarning ? [lay.offsetWarning] : [];
+  const ext = listExtensions(raw, { ...header, voxOffset });
   if (ext.problem) warnings.push(ext.problem);
   const { affine, source, warnings: affineWarnings } = chooseAffine(header, dims);
   warnings.push(...affineWarnings);
