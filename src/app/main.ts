@@ -6,7 +6,11 @@ import './styles/app.css';
 import { h, replaceChildren } from './dom.ts';
 import { parseRoute, routeHref, type Route } from './router.ts';
 import { AppState } from './state/appState.ts';
+import { dataView } from './views/dataView.ts';
 import { demoView } from './views/demoView.ts';
+import { joinView } from './views/joinView.ts';
+import { ledgerView } from './views/ledgerView.ts';
+import { trainView } from './views/trainView.ts';
 import type { View } from './views/view.ts';
 import { startTrainingWorker } from './workerClient.ts';
 
@@ -16,6 +20,10 @@ interface ViewEntry {
 }
 
 const VIEWS: Readonly<Record<string, ViewEntry>> = {
+  join: { title: 'Join', make: (s, r) => joinView(s, r.params[0]) },
+  data: { title: 'Scans', make: (s) => dataView(s) },
+  train: { title: 'Train', make: (s) => trainView(s) },
+  ledger: { title: 'Privacy ledger', make: (s) => ledgerView(s) },
   demo: { title: 'Training demo', make: (s) => demoView(s) },
 };
 const DEFAULT_VIEW = 'demo';
@@ -24,8 +32,9 @@ function main(): void {
   const root = document.getElementById('app');
   if (!root) throw new Error('index.html has no #app element');
   const { remote } = startTrainingWorker();
-  const state = new AppState(remote);
+  const state = new AppState(remote, location.origin);
   void state.initBackend();
+  void state.connect();
 
   const nav = h('nav', { className: 'tabs', attrs: { 'aria-label': 'Sections' } });
   const main = h('main', { id: 'main', attrs: { tabindex: -1 } });

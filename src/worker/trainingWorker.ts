@@ -1,9 +1,27 @@
 /**
- * The dedicated module Worker that trains and predicts, so that the page never freezes.
- * Created by the page with
+ * The dedicated module Worker that trains, predicts and talks to the coordinator, so
+ * that the page never freezes. Created by the page with
  * `new Worker(new URL('../worker/trainingWorker.ts', import.meta.url), { type: 'module' })`.
  */
 import * as Comlink from 'comlink';
+import { exposeErrorCodes } from './errorTransfer.ts';
+import { SiteService } from './siteService.ts';
 import { TrainingService } from './trainingService.ts';
+import type { FedsegWorkerApi } from './workerApi.ts';
 
-Comlink.expose(new TrainingService());
+/** One object with the demo trainer's and the site's methods (comlink exposes one). */
+function workerApi(training: TrainingService, site: SiteService): FedsegWorkerApi {
+  const api: Record<string, unknown> = {};
+  for (const target of [training, site]) {
+    for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(target))) {
+      const fn = (target as unknown as Record<string, unknown>)[name];
+      if (name !== 'constructor' && typeof fn === 'function') api[name] = fn.bind(target);
+    }
+  }
+  return api as unknown as FedsegWorkerApi;
+}
+
+exposeErrorCodes();
+const site = new SiteService();
+const training = new TrainingService();
+Comlink.expose(workerApi(training, site));

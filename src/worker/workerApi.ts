@@ -71,3 +71,130 @@ export interface TrainingWorkerApi {
 }
 
 export type { RegionScores };
+
+// --- the site: federation, data, participation, review -------------------------------
+
+import type { Plan } from '../core/protocol/plan.ts';
+import type { RoundStatus } from '../core/protocol/messages.ts';
+import type { Sequence } from '../core/types/sequences.ts';
+import type { LedgerEntry } from './ledgerFetch.ts';
+
+export type { Plan, RoundStatus, LedgerEntry, Sequence };
+
+/** A file the page picked, with its path relative to the chosen folder. */
+export interface LocalFile {
+  readonly path: string;
+  readonly file: File;
+}
+
+export interface SiteIdentityInfo {
+  readonly siteId: string;
+  readonly siteName: string;
+  readonly federation: string;
+  readonly planHash: string;
+  readonly joinedAt: number;
+}
+
+export interface FederationInfo {
+  readonly baseUrl: string;
+  readonly plan: Plan;
+  /** recomputed in the Worker from the plan itself */
+  readonly planHash: string;
+  /** this browser's stored identity for this coordinator, if it joined before */
+  readonly identity: SiteIdentityInfo | null;
+  /** a resumable participation was interrupted (reload, closed tab) */
+  readonly resumable: { readonly round: number; readonly phase: string } | null;
+}
+
+export interface CaseSummary {
+  readonly id: string;
+  readonly source: 'nifti' | 'dicom';
+  readonly found: Sequence[];
+  readonly missing: Sequence[];
+  readonly hasLabel: boolean;
+  readonly dims: [number, number, number];
+  readonly spacing: [number, number, number];
+  readonly orientation: string;
+  readonly sources: Partial<Record<Sequence | 'label', string>>;
+  readonly notes: string[];
+  /** all four sequences are there: the model can predict on it */
+  readonly reviewable: boolean;
+  readonly role: 'train' | 'validation' | 'excluded' | 'unusable';
+  /** why the case cannot be used, in words */
+  readonly reason?: string;
+}
+
+export interface DataSummary {
+  readonly files: number;
+  readonly bytes: number;
+  readonly cases: CaseSummary[];
+  readonly problems: { file: string; code: string; message: string }[];
+  readonly unassigned: { kind: string; id: string; description: string; reason: string; caseId?: string }[];
+  readonly assignments: { seriesUid: string; caseId: string; description: string; sequence: Sequence | null; how: string; reason: string }[];
+  readonly train: number;
+  readonly validation: number;
+}
+
+export type SitePhase = 'idle' | 'preparing' | 'loading' | 'validating' | 'training' | 'uploading' | 'waiting' | 'finished' | 'stopped' | 'failed';
+
+export interface SiteProgress {
+  readonly phase: SitePhase;
+  readonly round: number;
+  readonly rounds: number;
+  readonly message: string;
+  readonly step?: number;
+  readonly steps?: number;
+  readonly loss?: number;
+  readonly etaMs?: number;
+}
+
+export type SiteEventForPage =
+  | { readonly kind: 'progress'; readonly progress: SiteProgress }
+  | { readonly kind: 'round'; readonly status: RoundStatus }
+  | { readonly kind: 'evaluated'; readonly round: number; readonly cases: number; readonly dice: RegionScores; readonly hd95: RegionScores }
+  | { readonly kind: 'trained'; readonly round: number; readonly meanLoss: number; readonly lastLoss: number; readonly uploadBytes: number; readonly status: string }
+  | { readonly kind: 'refused'; readonly round: number; readonly code: string; readonly message: string }
+  | { readonly kind: 'ledger'; readonly entry: LedgerEntry };
+
+export interface ReviewVolume {
+  readonly caseId: string;
+  /** [nx, ny, nz] of the source grid (the T1Gd or first sequence as read) */
+  readonly dims: [number, number, number];
+  readonly spacing: [number, number, number];
+  /** voxel -> RAS mm, row-major 4x4 */
+  readonly affine: number[];
+  readonly images: Partial<Record<Sequence, Float32Array>>;
+  readonly prediction: Uint8Array;
+  readonly truth?: Uint8Array;
+  readonly dice?: RegionScores;
+  readonly hd95?: RegionScores;
+  readonly modelHash: string;
+  readonly source: 'nifti' | 'dicom';
+}
+
+export interface SiteWorkerApi {
+  /** Reads the plan from the coordinator at `baseUrl` and any identity stored for it. */
+  connect(baseUrl: string, onEvent: ProgressCallback<SiteEventForPage>): Promise<FederationInfo>;
+  /** Creates the site key (non-extractable), joins with the invite token, stores the identity. */
+  join(inviteToken: string): Promise<SiteIdentityInfo>;
+  /** Forgets this browser's identity and checkpoint for the connected coordinator. */
+  forget(): Promise<void>;
+  loadFiles(files: readonly LocalFile[], onProgress: ProgressCallback<{ done: number; total: number }>): Promise<DataSummary>;
+  dataSummary(): Promise<DataSummary>;
+  excludeCase(caseId: string, excluded: boolean): Promise<DataSummary>;
+  assignSeries(seriesUid: string, sequence: Sequence | null): Promise<DataSummary>;
+  /** Takes part in the federation's rounds until it finishes or `stopParticipating`. */
+  participate(): Promise<void>;
+  /** Resumes an interrupted participation from the IndexedDB checkpoint. */
+  resume(): Promise<void>;
+  stopParticipating(): Promise<void>;
+  roundStatus(): Promise<RoundStatus>;
+  /** Predicts a case with the federation's current global model. */
+  review(caseId: string, onProgress: ProgressCallback<{ done: number; total: number }>): Promise<ReviewVolume>;
+  /** The last reviewed prediction as a NIfTI file (gzip), on the case's source grid. */
+  exportNifti(caseId: string): Promise<Uint8Array>;
+  /** DICOM cases: the prediction as a DICOM SEG object. */
+  exportDicomSeg(caseId: string): Promise<Uint8Array>;
+}
+
+export type FedsegWorkerApi = TrainingWorkerApi & SiteWorkerApi;

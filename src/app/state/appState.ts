@@ -1,9 +1,13 @@
 /**
  * Everything the page knows, in one object that main.ts creates and passes to every
- * view (no globals). Each part is a Store that views subscribe to.
+ * view (no globals). Each part is a Store that views subscribe to; the Worker's events
+ * flow into the stores here and nowhere else.
  */
-import type { BackendInfo } from '../../worker/workerApi.ts';
-import type { WorkerRemote } from '../workerClient.ts';
+import type { RegionScores } from '../../core/types/labels.ts';
+import type {
+  BackendInfo, DataSummary, FederationInfo, LedgerEntry, RoundStatus, SiteEventForPage, SiteIdentityInfo, SiteProgress,
+} from '../../worker/workerApi.ts';
+import { callback, type WorkerRemote } from '../workerClient.ts';
 import { Store } from './store.ts';
 
 export type BackendState =
@@ -11,10 +15,32 @@ export type BackendState =
   | { readonly status: 'ready'; readonly info: BackendInfo }
   | { readonly status: 'failed'; readonly error: string };
 
+export type FederationState =
+  | { readonly status: 'connecting' }
+  | { readonly status: 'ready'; readonly info: FederationInfo }
+  | { readonly status: 'failed'; readonly error: string };
+
+/** One row of the per-round history the Train view plots. */
+export interface RoundRecord {
+  readonly round: number;
+  readonly dice?: RegionScores;
+  readonly validationCases?: number;
+  readonly meanLoss?: number;
+  readonly lastLoss?: number;
+  readonly uploadBytes?: number;
+}
+
 export class AppState {
   readonly backend = new Store<BackendState>({ status: 'starting' });
+  readonly federation = new Store<FederationState>({ status: 'connecting' });
+  readonly data = new Store<DataSummary | null>(null);
+  readonly progress = new Store<SiteProgress>({ phase: 'idle', round: 0, rounds: 0, message: 'Not taking part yet.' });
+  readonly roundStatus = new Store<RoundStatus | null>(null);
+  readonly history = new Store<readonly RoundRecord[]>([]);
+  readonly ledger = new Store<readonly LedgerEntry[]>([]);
+  readonly notices = new Store<readonly string[]>([]);
 
-  constructor(readonly worker: WorkerRemote) {}
+  constructor(readonly worker: WorkerRemote, readonly baseUrl: string) {}
 
   /** Asks the Worker to choose its backend once; later calls return the same answer. */
   async initBackend(): Promise<BackendInfo | undefined> {
@@ -28,6 +54,62 @@ export class AppState {
       this.backend.set({ status: 'failed', error: errorText(e) });
       return undefined;
     }
+  }
+
+  /** Reads the federation's plan and this browser's stored identity (through the Worker). */
+  async connect(): Promise<FederationInfo | undefined> {
+    this.federation.set({ status: 'connecting' });
+    try {
+      const info = await this.worker.connect(this.baseUrl, callback((e: SiteEventForPage) => this.onSiteEvent(e)));
+      this.federation.set({ status: 'ready', info });
+      return info;
+    } catch (e) {
+      this.federation.set({ status: 'failed', error: errorText(e) });
+      return undefined;
+    }
+  }
+
+  /** Records the identity after a join. */
+  joined(identity: SiteIdentityInfo): void {
+    const f = this.federation.value;
+    if (f.status === 'ready') this.federation.set({ status: 'ready', info: { ...f.info, identity } });
+  }
+
+  get identity(): SiteIdentityInfo | null {
+    const f = this.federation.value;
+    return f.status === 'ready' ? f.info.identity : null;
+  }
+
+  private onSiteEvent(e: SiteEventForPage): void {
+    switch (e.kind) {
+      case 'ledger':
+        this.ledger.set([...this.ledger.value, e.entry]);
+        break;
+      case 'progress':
+        this.progress.set(e.progress);
+        break;
+      case 'round':
+        this.roundStatus.set(e.status);
+        break;
+      case 'evaluated':
+        this.record(e.round, { dice: e.dice, validationCases: e.cases });
+        break;
+      case 'trained':
+        this.record(e.round, { meanLoss: e.meanLoss, lastLoss: e.lastLoss, uploadBytes: e.uploadBytes });
+        break;
+      case 'refused':
+        this.notices.set([...this.notices.value, `Round ${e.round}: the coordinator refused (${e.code}): ${e.message}`]);
+        break;
+    }
+  }
+
+  private record(round: number, patch: Omit<RoundRecord, 'round'>): void {
+    const rows = [...this.history.value];
+    const i = rows.findIndex((r) => r.round === round);
+    if (i >= 0) rows[i] = { ...rows[i]!, ...patch };
+    else rows.push({ round, ...patch });
+    rows.sort((a, b) => a.round - b.round);
+    this.history.set(rows);
   }
 }
 

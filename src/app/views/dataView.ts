@@ -1,0 +1,148 @@
+/**
+ * Data: choose a folder (directory picker, webkitdirectory input) or drop files; the
+ * Worker reads them and lists the cases found, their sequences and sizes, and every
+ * file it could not use with the reason. The user can exclude a case and assign a DICOM
+ * series to a sequence by hand. Nothing is sent anywhere.
+ */
+import { SEQUENCES, SEQUENCE_NAMES, type Sequence } from '../../core/types/sequences.ts';
+import type { CaseSummary, DataSummary, LocalFile } from '../../worker/workerApi.ts';
+import { h, ProgressBar, replaceChildren } from '../dom.ts';
+import { formatBytes } from '../format.ts';
+import { directoryPickerAvailable, filesFromDirectoryPicker, filesFromDrop, filesFromInput } from '../localFiles.ts';
+import { errorText, type AppState } from '../state/appState.ts';
+import { callback } from '../workerClient.ts';
+import { federationPanel } from './federationPanel.ts';
+import type { View } from './view.ts';
+
+const ROLE_TEXT: Record<CaseSummary['role'], string> = {
+  train: 'training',
+  validation: 'validation',
+  excluded: 'excluded by you',
+  unusable: 'not usable',
+};
+
+export function dataView(state: AppState): View {
+  const fed = federationPanel(state);
+  const progress = new ProgressBar('Reading files');
+  const error = h('p', { className: 'error-text', attrs: { role: 'alert', 'data-testid': 'data-error' } });
+  const folderInput = h('input', { id: 'folder-input', attrs: { type: 'file', webkitdirectory: true, multiple: true, 'data-testid': 'folder-input' } });
+  const filesInput = h('input', { id: 'files-input', attrs: { type: 'file', multiple: true, 'data-testid': 'files-input' } });
+  const pickButton = directoryPickerAvailable()
+    ? h('button', { text: 'Choose a folder…', attrs: { type: 'button' }, on: { click: () => void pickDirectory() } })
+    : null;
+  const drop = h('div', { className: 'dropzone', attrs: { tabindex: 0, 'aria-label': 'Drop a folder or files here' }, text: 'Or drop a folder or files here.' });
+  const results = h('div', { attrs: { 'data-testid': 'data-results' } });
+
+  folderInput.addEventListener('change', () => folderInput.files && void load(filesFromInput(folderInput.files)));
+  filesInput.addEventListener('change', () => filesInput.files && void load(filesFromInput(filesInput.files)));
+  drop.addEventListener('dragover', (ev) => { ev.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (ev) => {
+    ev.preventDefault();
+    drop.classList.remove('over');
+    if (ev.dataTransfer) void filesFromDrop(ev.dataTransfer.items).then(load, (e) => (error.textContent = `The dropped items could not be read: ${errorText(e)}`));
+  });
+
+  async function pickDirectory(): Promise<void> {
+    try {
+      const files = await filesFromDirectoryPicker();
+      if (files) await load(files);
+    } catch (e) {
+      error.textContent = `The folder could not be opened: ${errorText(e)}`;
+    }
+  }
+
+  async function load(files: LocalFile[]): Promise<void> {
+    error.textContent = '';
+    if (files.length === 0) {
+      error.textContent = 'The folder is empty.';
+      return;
+    }
+    progress.set(0, `0 of ${files.length} files`);
+    try {
+      const summary = await state.worker.loadFiles(files, callback(({ done, total }: { done: number; total: number }) => progress.set(done / total, `${done} of ${total} files read; finding cases…`)));
+      progress.set(1, `${files.length} files read`);
+      state.data.set(summary);
+    } catch (e) {
+      progress.set(0, 'failed');
+      error.textContent = `The files could not be read: ${errorText(e)}`;
+    }
+  }
+
+  async function change(op: () => Promise<DataSummary>): Promise<void> {
+    try {
+      state.data.set(await op());
+    } catch (e) {
+      error.textContent = errorText(e);
+    }
+  }
+
+  const off = state.data.subscribe((d) => replaceChildren(results, ...(d ? renderSummary(d) : [h('p', { text: 'No scans loaded yet.' })])));
+
+  function renderSummary(d: DataSummary): Node[] {
+    const caseRows = d.cases.map((c) => {
+      const use = h('input', { attrs: { type: 'checkbox', 'aria-label': `Use case ${c.id}`, 'data-testid': `use-${c.id}` } });
+      use.checked = c.role === 'train' || c.role === 'validation';
+      use.disabled = c.role === 'unusable';
+      use.addEventListener('change', () => void change(() => state.worker.excludeCase(c.id, !use.checked)));
+      return h('tr', { attrs: { 'data-case': c.id } },
+        h('td', {}, use),
+        h('th', { attrs: { scope: 'row' }, text: c.id }),
+        h('td', { text: c.source === 'dicom' ? 'DICOM' : 'NIfTI' }),
+        h('td', { text: c.found.map((s) => SEQUENCE_NAMES[s].split(' ')[0]).join(', ') + (c.missing.length ? ` (missing ${c.missing.join(', ')})` : '') }),
+        h('td', { text: c.hasLabel ? 'yes' : 'no' }),
+        h('td', { className: 'num', text: `${c.dims.join('×')} @ ${c.spacing.map((v) => +v.toFixed(2)).join('×')} mm ${c.orientation}` }),
+        h('td', { attrs: { 'data-testid': `role-${c.id}` } }, ROLE_TEXT[c.role], c.reason ? h('div', { className: 'muted', text: c.reason }) : null, ...c.notes.map((n) => h('div', { className: 'muted', text: n }))),
+      );
+    });
+    const nodes: Node[] = [
+      h('p', { attrs: { role: 'status', 'data-testid': 'data-counts' } },
+        `${d.files} files (${formatBytes(d.bytes)}) read; ${d.cases.length} case(s) found: `,
+        h('strong', { text: `${d.train} for training` }), ', ', h('strong', { text: `${d.validation} for validation` }), '.'),
+      h('table', { attrs: { 'data-testid': 'case-table' } },
+        h('caption', { text: 'Cases found' }),
+        h('thead', {}, h('tr', {}, ...['Use', 'Case', 'Format', 'Sequences', 'Label', 'Size', 'Role'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))),
+        h('tbody', {}, ...caseRows)),
+    ];
+    if (d.assignments.length) nodes.push(assignmentTable(d));
+    if (d.unassigned.length) {
+      nodes.push(h('h3', { text: 'Read but not placed in a case' }),
+        h('ul', { attrs: { 'data-testid': 'unassigned' } }, ...d.unassigned.map((u) => h('li', {}, h('strong', { text: u.description || u.id }), `: ${u.reason}`))));
+    }
+    nodes.push(h('h3', { text: d.problems.length ? `${d.problems.length} file(s) could not be used` : 'Every file was usable' }));
+    if (d.problems.length) {
+      nodes.push(h('table', { attrs: { 'data-testid': 'problem-table' } },
+        h('thead', {}, h('tr', {}, h('th', { text: 'File', attrs: { scope: 'col' } }), h('th', { text: 'Why', attrs: { scope: 'col' } }))),
+        h('tbody', {}, ...d.problems.map((p) => h('tr', { attrs: { 'data-code': p.code } }, h('td', { text: p.file }), h('td', { text: p.message }))))));
+    }
+    return nodes;
+  }
+
+  function assignmentTable(d: DataSummary): Node {
+    return h('table', { attrs: { 'data-testid': 'series-table' } },
+      h('caption', { text: 'DICOM series: which sequence each one is (change it if the guess is wrong)' }),
+      h('thead', {}, h('tr', {}, ...['Case', 'Series', 'Sequence', 'Why'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))),
+      h('tbody', {}, ...d.assignments.map((a) => {
+        const select = h('select', { attrs: { 'aria-label': `Sequence of series ${a.description}` } },
+          h('option', { text: '(not used)', attrs: { value: '' } }),
+          ...SEQUENCES.map((s) => h('option', { text: SEQUENCE_NAMES[s], attrs: { value: s } })));
+        select.value = a.sequence ?? '';
+        select.addEventListener('change', () => void change(() => state.worker.assignSeries(a.seriesUid, (select.value || null) as Sequence | null)));
+        return h('tr', {}, h('td', { text: a.caseId }), h('td', { text: a.description }), h('td', {}, select), h('td', { text: a.reason }));
+      })));
+  }
+
+  const element = h('div', { className: 'view data' },
+    h('h1', { text: 'Your scans' }),
+    h('p', { className: 'lead', text: 'Choose the folder that holds your cases (NIfTI or DICOM). The files are read by this browser only; nothing is uploaded.' }),
+    fed.element,
+    h('section', { className: 'panel' },
+      h('div', { className: 'pickers' },
+        pickButton,
+        h('label', { attrs: { for: 'folder-input' }, text: 'Folder:' }), folderInput,
+        h('label', { attrs: { for: 'files-input' }, text: 'Files:' }), filesInput),
+      drop, progress.element, error),
+    h('section', { className: 'panel' }, h('h2', { text: 'What was found' }), results),
+  );
+  return { element, dispose: () => { off(); fed.dispose(); } };
+}

@@ -1,0 +1,20 @@
+/** A short panel: which federation this page talks to and whether this browser joined. */
+import { h, replaceChildren } from '../dom.ts';
+import type { AppState } from '../state/appState.ts';
+import { routeHref } from '../router.ts';
+import type { View } from './view.ts';
+
+export function federationPanel(state: AppState): View {
+  const element = h('section', { className: 'panel federation', attrs: { 'aria-label': 'Federation' } });
+  const off = state.federation.subscribe((f) => {
+    if (f.status === 'connecting') return replaceChildren(element, h('p', { text: 'Connecting to the coordinator…' }));
+    if (f.status === 'failed') return replaceChildren(element, h('p', { className: 'error-text', text: `No coordinator answered at this address (${f.error}). The training demo works without one.` }));
+    const { plan, identity } = f.info;
+    replaceChildren(
+      element,
+      h('p', {}, 'Federation ', h('strong', { text: plan.federation }), ' · ',
+        identity ? `joined as ${identity.siteName} (${identity.siteId})` : h('span', {}, 'not joined yet: open your invite link (', h('a', { text: 'join', attrs: { href: routeHref('join') } }), ')')),
+    );
+  });
+  return { element, dispose: off };
+}

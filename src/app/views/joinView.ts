@@ -1,0 +1,91 @@
+/**
+ * Join: the invite URL (#/join/<token>) shows the federation, its plan and hash and
+ * exactly what this site will send; on consent the Worker creates a non-extractable
+ * ECDSA P-256 key, joins with the token and stores the identity in IndexedDB.
+ */
+import type { Plan } from '../../worker/workerApi.ts';
+import { h, replaceChildren } from '../dom.ts';
+import { errorText, type AppState } from '../state/appState.ts';
+import { routeHref } from '../router.ts';
+import type { View } from './view.ts';
+
+/** What leaves the site, in words (DESIGN.md: updates, counts, aggregate metrics, public key). */
+export function whatIsSent(plan: Plan): string[] {
+  return [
+    `Once: this browser's public key (ECDSA P-256). The private key is created here, cannot be exported, and stays in this browser.`,
+    `Each round: a model update (the change of the ${plan.model.preset} model's weights, encoded as ${plan.codec.name}) and how many training cases it came from.`,
+    `Each round: the global model's mean Dice and HD95 on this site's validation cases, and the number of those cases.`,
+    `Never: images, voxels, file names, DICOM tags or patient identifiers.`,
+    ...(plan.privacy.dp.enabled ? [`Differential privacy is on: each update is clipped (L2 ${plan.privacy.dp.clipNorm}) and noised for a total ε = ${plan.privacy.dp.epsilon}, δ = ${plan.privacy.dp.delta}.`] : []),
+  ];
+}
+
+function planRows(plan: Plan): [string, string][] {
+  return [
+    ['Model', `${plan.model.preset} 3D U-Net (initial weights seed ${plan.model.seed})`],
+    ['Rounds', String(plan.rounds)],
+    ['Local training', `${plan.training.localSteps} steps per round, batch ${plan.training.batchSize}, ${plan.training.optimizer} at learning rate ${plan.training.learningRate}`],
+    ['Aggregation', `${plan.aggregation.strategy}${plan.aggregation.robust.rule !== 'none' ? ` with ${plan.aggregation.robust.rule}` : ''}`],
+    ['Update encoding', plan.codec.name],
+    ['Validation', `${Math.round(plan.validation.fraction * 100)}% of this site's labelled cases are held out to measure the global model`],
+    ['Round deadline', `${plan.stragglers.roundDeadlineSeconds} s; a round closes with at least ${plan.stragglers.minSites} site(s)`],
+    ['Secure aggregation', plan.privacy.secureAggregation.enabled ? 'on' : 'off'],
+    ['Differential privacy', plan.privacy.dp.enabled ? `on (ε = ${plan.privacy.dp.epsilon})` : 'off'],
+  ];
+}
+
+export function joinView(state: AppState, token: string | undefined): View {
+  const body = h('div');
+  const element = h('div', { className: 'view join' }, h('h1', { text: 'Join the federation' }), body);
+
+  const render = (): void => {
+    const f = state.federation.value;
+    if (f.status === 'connecting') return replaceChildren(body, h('p', { attrs: { role: 'status' }, text: 'Reading the federation plan from the coordinator…' }));
+    if (f.status === 'failed') return replaceChildren(body, h('p', { className: 'error-text', attrs: { role: 'alert' }, text: `The coordinator could not be reached: ${f.error}` }));
+    const { plan, planHash, identity } = f.info;
+    const consent = h('input', { id: 'join-consent', attrs: { type: 'checkbox', 'data-testid': 'join-consent' } });
+    const join = h('button', { text: 'Join this federation', attrs: { type: 'submit', 'data-testid': 'join-button', disabled: true } });
+    const error = h('p', { className: 'error-text', attrs: { role: 'alert', 'data-testid': 'join-error' } });
+    consent.addEventListener('change', () => (join.disabled = !consent.checked));
+    const form = h(
+      'form',
+      { className: 'join-form', on: { submit: (ev) => { ev.preventDefault(); void doJoin(); } } },
+      h('p', {}, consent, ' ', h('label', { attrs: { for: 'join-consent' }, text: 'I agree that this site sends what is listed above, and nothing else.' })),
+      join,
+      error,
+    );
+    async function doJoin(): Promise<void> {
+      if (!token) return;
+      join.disabled = true;
+      error.textContent = '';
+      try {
+        state.joined(await state.worker.join(token));
+        render();
+      } catch (e) {
+        error.textContent = `Joining failed: ${errorText(e)}`;
+        join.disabled = false;
+      }
+    }
+    replaceChildren(
+      body,
+      h('section', { className: 'panel', attrs: { 'aria-labelledby': 'fed-heading' } },
+        h('h2', { id: 'fed-heading', attrs: { 'data-testid': 'federation-name' }, text: plan.federation }),
+        plan.description ? h('p', { text: plan.description }) : null,
+        h('table', { className: 'kv' }, h('tbody', {}, ...planRows(plan).map(([k, v]) => h('tr', {}, h('th', { text: k, attrs: { scope: 'row' } }), h('td', { text: v }))))),
+        h('p', {}, 'Plan hash (SHA-256, recomputed in this browser): ', h('code', { className: 'hash', attrs: { 'data-testid': 'plan-hash' }, text: planHash })),
+      ),
+      h('section', { className: 'panel', attrs: { 'aria-labelledby': 'sent-heading' } },
+        h('h2', { id: 'sent-heading', text: 'What this site will send' }),
+        h('ul', { attrs: { 'data-testid': 'what-is-sent' } }, ...whatIsSent(plan).map((t) => h('li', { text: t }))),
+      ),
+      identity
+        ? h('section', { className: 'panel ok', attrs: { role: 'status', 'data-testid': 'joined' } },
+            h('p', {}, 'This browser has joined as ', h('strong', { text: identity.siteName }), ` (site id ${identity.siteId}). `, h('a', { text: 'Next: choose your scans', attrs: { href: routeHref('data') } })))
+        : token
+          ? h('section', { className: 'panel' }, h('h2', { text: 'Consent' }), form)
+          : h('p', { text: 'Open the invite link your federation operator sent you to join.' }),
+    );
+  };
+  const off = state.federation.subscribe(render);
+  return { element, dispose: off };
+}

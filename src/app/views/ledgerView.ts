@@ -1,0 +1,46 @@
+/**
+ * Privacy ledger: every request this page made to the coordinator, with its kind and
+ * the bytes sent and received, so a privacy officer can see that no scan left.
+ */
+import type { LedgerEntry } from '../../worker/workerApi.ts';
+import { h, replaceChildren } from '../dom.ts';
+import { formatBytes } from '../format.ts';
+import type { AppState } from '../state/appState.ts';
+import type { View } from './view.ts';
+
+export function ledgerTotals(entries: readonly LedgerEntry[]): Map<string, { count: number; sent: number; received: number }> {
+  const totals = new Map<string, { count: number; sent: number; received: number }>();
+  for (const e of entries) {
+    const t = totals.get(e.kind) ?? { count: 0, sent: 0, received: 0 };
+    totals.set(e.kind, { count: t.count + 1, sent: t.sent + e.sentBytes, received: t.received + Math.max(0, e.receivedBytes) });
+  }
+  return totals;
+}
+
+export function ledgerView(state: AppState): View {
+  const summary = h('tbody');
+  const rows = h('tbody', { attrs: { 'data-testid': 'ledger-rows' } });
+  const total = h('p', { attrs: { role: 'status', 'data-testid': 'ledger-total' } });
+  const off = state.ledger.subscribe((entries) => {
+    const totals = ledgerTotals(entries);
+    const sent = entries.reduce((a, e) => a + e.sentBytes, 0);
+    total.textContent = `${entries.length} request(s) to ${state.baseUrl}; ${formatBytes(sent)} sent in all.`;
+    replaceChildren(summary, ...[...totals].map(([kind, t]) => h('tr', {}, h('th', { attrs: { scope: 'row' }, text: kind }), h('td', { className: 'num', text: String(t.count) }), h('td', { className: 'num', text: formatBytes(t.sent) }), h('td', { className: 'num', text: formatBytes(t.received) }))));
+    replaceChildren(rows, ...[...entries].reverse().map((e) => h('tr', { attrs: { 'data-kind': e.kind } },
+      h('td', { text: new Date(e.at).toLocaleTimeString() }),
+      h('td', { text: e.kind }),
+      h('td', { text: `${e.method} ${e.path}` }),
+      h('td', { className: 'num', attrs: { 'data-sent': e.sentBytes }, text: formatBytes(e.sentBytes) }),
+      h('td', { className: 'num', text: e.receivedBytes < 0 ? '—' : formatBytes(e.receivedBytes) }),
+      h('td', { className: 'num', text: e.status ? String(e.status) : 'failed' }))));
+  });
+  const element = h('div', { className: 'view ledger' },
+    h('h1', { text: 'Privacy ledger' }),
+    h('p', { className: 'lead', text: 'Every request this page made to the coordinator, newest first. Only model updates, sample counts, validation metrics and the site\'s public key are ever sent; scans, file names and patient data never leave this computer.' }),
+    h('section', { className: 'panel' }, total,
+      h('table', {}, h('caption', { text: 'By kind' }), h('thead', {}, h('tr', {}, ...['Kind', 'Requests', 'Sent', 'Received'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))), summary)),
+    h('section', { className: 'panel' },
+      h('table', {}, h('caption', { text: 'Every request' }), h('thead', {}, h('tr', {}, ...['Time', 'Kind', 'Request', 'Sent', 'Received', 'Status'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))), rows)),
+  );
+  return { element, dispose: off };
+}

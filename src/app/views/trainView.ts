@@ -1,0 +1,126 @@
+/**
+ * Train: take part in the federation's rounds. Progress bars for each phase of the
+ * current round (loading the global model, validating it, training with ETA,
+ * uploading), the loss and per-region Dice over rounds, and the federation's status.
+ * A participation interrupted by a reload resumes from the IndexedDB checkpoint.
+ */
+import { REGIONS } from '../../core/types/labels.ts';
+import type { SitePhase, SiteProgress } from '../../worker/workerApi.ts';
+import { h, ProgressBar, replaceChildren } from '../dom.ts';
+import { formatBytes, formatDuration, formatNumber } from '../format.ts';
+import { LineChart } from '../plots/lineChart.ts';
+import { errorText, type AppState } from '../state/appState.ts';
+import { backendPanel } from './backendPanel.ts';
+import { federationPanel } from './federationPanel.ts';
+import type { View } from './view.ts';
+
+const PHASES: readonly { phase: SitePhase; name: string }[] = [
+  { phase: 'loading', name: 'Loading model' },
+  { phase: 'validating', name: 'Validating' },
+  { phase: 'training', name: 'Training' },
+  { phase: 'uploading', name: 'Uploading' },
+];
+const ORDER: readonly SitePhase[] = ['preparing', 'loading', 'validating', 'training', 'uploading', 'waiting'];
+
+export function trainView(state: AppState): View {
+  const backend = backendPanel(state);
+  const fed = federationPanel(state);
+  const bars = PHASES.map((p) => ({ ...p, bar: new ProgressBar(p.name) }));
+  const start = h('button', { text: 'Start taking part', attrs: { type: 'button', 'data-testid': 'participate' } });
+  const resume = h('button', { text: 'Resume where this page stopped', attrs: { type: 'button', 'data-testid': 'resume', hidden: true } });
+  const stop = h('button', { text: 'Stop', attrs: { type: 'button', 'data-testid': 'stop-participating', disabled: true } });
+  const status = h('p', { className: 'status', attrs: { role: 'status', 'data-testid': 'site-status' } });
+  const error = h('p', { className: 'error-text', attrs: { role: 'alert', 'data-testid': 'train-error' } });
+  const roundInfo = h('p', { attrs: { 'data-testid': 'round-info' } });
+  const notices = h('ul', { className: 'notices' });
+  const lossChart = new LineChart({ title: 'Local training loss per round', xLabel: 'round', yLabel: 'loss', series: [{ label: 'mean loss', stroke: '#c0392b' }] });
+  const diceChart = new LineChart({
+    title: 'Dice of the global model on this site\'s validation cases', xLabel: 'round', yLabel: 'Dice', yRange: [0, 1],
+    series: [{ label: 'ET', stroke: '#d35400' }, { label: 'TC', stroke: '#8e44ad' }, { label: 'WT', stroke: '#27ae60' }],
+  });
+  const historyTable = h('tbody');
+
+  async function participate(resuming: boolean): Promise<void> {
+    error.textContent = '';
+    start.disabled = true;
+    resume.hidden = true;
+    stop.disabled = false;
+    try {
+      await state.initBackend();
+      if (resuming) await state.worker.resume();
+      else await state.worker.participate();
+    } catch (e) {
+      error.textContent = `Taking part stopped: ${errorText(e)}`;
+    } finally {
+      start.disabled = false;
+      stop.disabled = true;
+    }
+  }
+  start.addEventListener('click', () => void participate(false));
+  resume.addEventListener('click', () => void participate(true));
+  stop.addEventListener('click', () => void state.worker.stopParticipating());
+
+  const showProgress = (p: SiteProgress): void => {
+    status.textContent = p.message;
+    const current = ORDER.indexOf(p.phase);
+    for (const b of bars) {
+      const idx = ORDER.indexOf(b.phase);
+      if (p.phase === 'finished' || (current > idx && current >= 0)) b.bar.set(1, 'done');
+      else if (p.phase === b.phase) {
+        if (b.phase === 'training' && p.steps) b.bar.set((p.step ?? 0) / p.steps, `step ${p.step ?? 0} of ${p.steps} · ETA ${formatDuration(p.etaMs ?? Number.NaN)}${p.loss !== undefined ? ` · loss ${formatNumber(p.loss)}` : ''}`);
+        else b.bar.set(Number.NaN, 'in progress');
+      } else b.bar.set(0, current < 0 ? '' : 'waiting');
+    }
+    const running = ORDER.includes(p.phase);
+    start.disabled = running;
+    stop.disabled = !running;
+  };
+
+  const offs = [
+    state.progress.subscribe(showProgress),
+    state.roundStatus.subscribe((r) => {
+      roundInfo.textContent = r
+        ? r.finished
+          ? `The federation finished its ${r.rounds} rounds.`
+          : `Round ${r.round} of ${r.rounds}: ${r.state}; ${r.reportedSites} of ${r.expectedSites} site(s) reported (at least ${r.minSites} needed)${r.deadline ? `; deadline ${new Date(r.deadline).toLocaleTimeString()}` : ''}.`
+        : 'Round: not known yet.';
+    }),
+    state.history.subscribe((rows) => {
+      lossChart.clear();
+      diceChart.clear();
+      for (const r of rows) {
+        lossChart.add(r.round, [r.meanLoss ?? Number.NaN]);
+        diceChart.add(r.round, REGIONS.map((g) => r.dice?.[g] ?? Number.NaN));
+      }
+      replaceChildren(historyTable, ...rows.map((r) => h('tr', {},
+        h('td', { className: 'num', text: String(r.round) }),
+        ...REGIONS.map((g) => h('td', { className: 'num', text: formatNumber(r.dice?.[g] ?? Number.NaN, 3) })),
+        h('td', { className: 'num', text: formatNumber(r.meanLoss ?? Number.NaN) }),
+        h('td', { className: 'num', text: r.uploadBytes !== undefined ? formatBytes(r.uploadBytes) : '—' }))));
+    }),
+    state.notices.subscribe((n) => replaceChildren(notices, ...n.map((t) => h('li', { text: t })))),
+    state.federation.subscribe((f) => {
+      resume.hidden = !(f.status === 'ready' && f.info.resumable && ORDER.indexOf(state.progress.value.phase) < 0);
+      if (f.status === 'ready' && f.info.resumable) status.textContent = `This page was closed during round ${f.info.resumable.round} (${f.info.resumable.phase}); it can resume.`;
+    }),
+  ];
+
+  const element = h('div', { className: 'view train' },
+    h('h1', { text: 'Take part in training' }),
+    fed.element,
+    backend.element,
+    h('section', { className: 'panel', attrs: { 'aria-labelledby': 'rounds-heading' } },
+      h('h2', { id: 'rounds-heading', text: 'This round' }),
+      roundInfo,
+      h('div', { className: 'buttons' }, start, resume, stop),
+      ...bars.map((b) => b.bar.element),
+      status, error, notices),
+    h('section', { className: 'panel charts', attrs: { 'aria-labelledby': 'history-heading' } },
+      h('h2', { id: 'history-heading', text: 'Over the rounds' }),
+      h('div', { className: 'chart-row' }, lossChart.element, diceChart.element),
+      h('table', { attrs: { 'data-testid': 'round-history' } },
+        h('thead', {}, h('tr', {}, ...['Round', 'Dice ET', 'Dice TC', 'Dice WT', 'Mean loss', 'Update sent'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))),
+        historyTable)),
+  );
+  return { element, dispose: () => { for (const off of offs) off(); backend.dispose(); fed.dispose(); lossChart.dispose(); diceChart.dispose(); } };
+}

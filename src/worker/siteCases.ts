@@ -1,0 +1,140 @@
+/**
+ * The site's scans as the Worker holds them: files read here (never in the page's
+ * thread), cases found by discovery, the user's exclusions and hand assignments, and
+ * the split into training and validation cases. The page sees only a plain summary.
+ */
+import type { SiteData } from '../core/protocol/client/runSite.ts';
+import type { TrainingCase } from '../core/types/case.ts';
+import type { Sequence } from '../core/types/sequences.ts';
+import { FedsegError } from '../core/util/errors.ts';
+import { assignSeries } from '../io/discovery/assignSeries.ts';
+import { discoverCases } from '../io/discovery/discoverCases.ts';
+import type { DiscoveredCase, DiscoveryReport } from '../io/discovery/discoveryReport.ts';
+import { prepareCaseWithTransform, type PreparedCase } from '../io/prepareCase.ts';
+import type { SourceFile } from '../io/sourceFile.ts';
+import type { CaseSummary, DataSummary, LocalFile } from './workerApi.ts';
+
+export type CaseRole = CaseSummary['role'];
+
+/**
+ * Deterministic split (as the headless collaborator does): usable cases sorted by id,
+ * the last ceil(fraction * n) for validation, at least one when there are two or more.
+ */
+export function splitIds(ids: readonly string[], fraction: number): { train: string[]; validation: string[] } {
+  const sorted = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const n = sorted.length;
+  let v = fraction > 0 && n >= 2 ? Math.max(1, Math.ceil(fraction * n)) : 0;
+  if (v >= n) v = n - 1;
+  return { train: sorted.slice(0, n - v), validation: sorted.slice(n - v) };
+}
+
+function unusableReason(c: DiscoveredCase): string | undefined {
+  if (!c.imaging) return `missing ${c.missing.join(', ')}`;
+  if (!c.hasLabel) return 'no label (segmentation) file: it can be reviewed but not used for training';
+  return undefined;
+}
+
+export class SiteCases {
+  private report: DiscoveryReport | undefined;
+  private readonly excluded = new Set<string>();
+  private files = 0;
+  private bytes = 0;
+  private readonly prepared = new Map<string, { patchSize: number; prepared: PreparedCase }>();
+
+  /** Reads the files (File objects cross into the Worker; their bytes stay here) and discovers cases. */
+  async load(files: readonly LocalFile[], onProgress?: (done: number, total: number) => void): Promise<void> {
+    const sources: SourceFile[] = [];
+    let bytes = 0;
+    for (const [i, f] of files.entries()) {
+      const buf = await f.file.arrayBuffer();
+      bytes += buf.byteLength;
+      sources.push({ name: f.path, bytes: buf });
+      onProgress?.(i + 1, files.length);
+    }
+    this.report = await discoverCases(sources);
+    this.files = files.length;
+    this.bytes = bytes;
+    this.excluded.clear();
+    this.prepared.clear();
+  }
+
+  exclude(caseId: string, excluded: boolean): void {
+    this.find(caseId);
+    if (excluded) this.excluded.add(caseId);
+    else this.excluded.delete(caseId);
+  }
+
+  assign(seriesUid: string, sequence: Sequence | null): void {
+    this.report = assignSeries(this.requireReport(), seriesUid, sequence);
+    this.prepared.clear();
+  }
+
+  summary(validationFraction: number): DataSummary {
+    const report = this.report;
+    if (!report) return { files: 0, bytes: 0, cases: [], problems: [], unassigned: [], assignments: [], train: 0, validation: 0 };
+    const roles = this.roles(validationFraction);
+    return {
+      files: this.files,
+      bytes: this.bytes,
+      cases: report.cases.map((c) => {
+        const reason = unusableReason(c);
+        return {
+          id: c.id, source: c.source, found: [...c.found], missing: [...c.missing], hasLabel: c.hasLabel,
+          dims: [...c.dims] as [number, number, number], spacing: [...c.spacing] as [number, number, number],
+          orientation: c.orientation, sources: { ...c.sources }, notes: [...c.notes],
+          reviewable: c.imaging !== undefined, role: roles.get(c.id) ?? 'unusable',
+          ...(reason ? { reason } : {}),
+        };
+      }),
+      problems: report.problems.map((p) => ({ file: p.file, code: p.code, message: p.message })),
+      unassigned: report.unassigned.map((u) => ({ kind: u.kind, id: u.id, description: u.description, reason: u.reason, ...(u.caseId ? { caseId: u.caseId } : {}) })),
+      assignments: report.assignments.map((a) => ({ seriesUid: a.seriesUid, caseId: a.caseId, description: a.description, sequence: a.sequence, how: a.how, reason: a.reason })),
+      train: [...roles.values()].filter((r) => r === 'train').length,
+      validation: [...roles.values()].filter((r) => r === 'validation').length,
+    };
+  }
+
+  /** Training and validation cases, preprocessed for the model's patch size. */
+  siteData(patchSize: number, validationFraction: number): SiteData {
+    const { train, validation } = splitIds(this.usableIds(), validationFraction);
+    const prep = (id: string): TrainingCase => this.prepare(id, patchSize).case;
+    return { train: train.map(prep), validation: validation.map(prep) };
+  }
+
+  /** A case preprocessed (cached), with its way back to the source grid. */
+  prepare(caseId: string, patchSize: number): PreparedCase {
+    const hit = this.prepared.get(caseId);
+    if (hit && hit.patchSize === patchSize) return hit.prepared;
+    const c = this.find(caseId);
+    if (!c.imaging) throw new FedsegError('CASE_INCOMPLETE', `case ${caseId}: cannot be prepared, ${unusableReason(c)}`);
+    const prepared = prepareCaseWithTransform(c.imaging, { patchSize });
+    this.prepared.set(caseId, { patchSize, prepared });
+    return prepared;
+  }
+
+  find(caseId: string): DiscoveredCase {
+    const c = this.requireReport().cases.find((x) => x.id === caseId);
+    if (!c) throw new FedsegError('UNKNOWN_CASE', `no case "${caseId}" among the loaded scans`);
+    return c;
+  }
+
+  get dicomReport(): DiscoveryReport | undefined {
+    return this.report;
+  }
+
+  private usableIds(): string[] {
+    return (this.report?.cases ?? []).filter((c) => !unusableReason(c) && !this.excluded.has(c.id)).map((c) => c.id);
+  }
+
+  private roles(validationFraction: number): Map<string, CaseRole> {
+    const roles = new Map<string, CaseRole>();
+    for (const c of this.report?.cases ?? []) roles.set(c.id, unusableReason(c) ? 'unusable' : this.excluded.has(c.id) ? 'excluded' : 'train');
+    for (const id of splitIds(this.usableIds(), validationFraction).validation) roles.set(id, 'validation');
+    return roles;
+  }
+
+  private requireReport(): DiscoveryReport {
+    if (!this.report) throw new FedsegError('NO_DATA', 'no scans loaded yet: choose a folder first');
+    return this.report;
+  }
+}

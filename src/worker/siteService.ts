@@ -1,0 +1,292 @@
+/**
+ * The Worker's site: talks to the coordinator through the ledgered fetch, keeps the
+ * identity and the participation checkpoint in IndexedDB, holds the scans, runs the
+ * core's site loop (runSite) and predicts cases for review. The page gets plain data.
+ */
+import { getPreset } from '../core/model/modelPresets.ts';
+import { UNet3D } from '../core/model/unet3d.ts';
+import { predictLabels } from '../core/inference/predictLabels.ts';
+import { regionMetrics } from '../core/metrics/regionMetrics.ts';
+import { MemoryModelCache } from '../core/protocol/client/modelCache.ts';
+import { ProtocolClient } from '../core/protocol/client/protocolClient.ts';
+import { runSite, type SiteEvent } from '../core/protocol/client/runSite.ts';
+import type { RoundStatus } from '../core/protocol/messages.ts';
+import type { Plan } from '../core/protocol/plan.ts';
+import { generateSiteKeyPair } from '../core/protocol/signing.ts';
+import { decodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
+import { SEQUENCES, type Sequence } from '../core/types/sequences.ts';
+import { FedsegError } from '../core/util/errors.ts';
+import { writeDicomSeg } from '../io/dicom/writeDicomSeg.ts';
+import { writeNiftiLabels } from '../io/nifti/writeNifti.ts';
+import { ledgerFetch, type LedgerEntry, type RequestKind } from './ledgerFetch.ts';
+import { SiteCases } from './siteCases.ts';
+import { siteStore, type StoredIdentity } from './siteStore.ts';
+import type {
+  DataSummary, FederationInfo, LocalFile, ProgressCallback, ReviewVolume, SiteEventForPage,
+  SiteIdentityInfo, SitePhase, SiteProgress, SiteWorkerApi,
+} from './workerApi.ts';
+
+interface Connection {
+  readonly baseUrl: string;
+  readonly plan: Plan;
+  readonly planHash: string;
+  readonly client: ProtocolClient;
+  readonly emit: (e: SiteEventForPage) => void;
+}
+
+function identityInfo(id: StoredIdentity): SiteIdentityInfo {
+  return { siteId: id.siteId, siteName: id.siteName, federation: id.federation, planHash: id.planHash, joinedAt: id.joinedAt };
+}
+
+export class SiteService implements SiteWorkerApi {
+  private conn: Connection | undefined;
+  private readonly cases = new SiteCases();
+  private readonly cache = new MemoryModelCache();
+  private job: AbortController | undefined;
+  private progress: SiteProgress = { phase: 'idle', round: 0, rounds: 0, message: 'Not taking part yet.' };
+  private trainStarted = 0;
+  private lastReview: { caseId: string; review: ReviewVolume } | undefined;
+
+  async connect(baseUrl: string, onEvent: ProgressCallback<SiteEventForPage>): Promise<FederationInfo> {
+    const emit = (e: SiteEventForPage): void => void onEvent(e);
+    const fetch = ledgerFetch((entry: LedgerEntry) => {
+      emit({ kind: 'ledger', entry });
+      this.afterRequest(entry);
+    }, (kind) => this.beforeRequest(kind));
+    const client = new ProtocolClient({ baseUrl, fetch, cache: this.cache, retry: { attempts: 4 } });
+    const { plan, planHash } = await client.plan();
+    const stored = await siteStore.getIdentity(baseUrl);
+    const identity = stored && stored.planHash === planHash ? stored : undefined;
+    const authed = identity
+      ? new ProtocolClient({ baseUrl, fetch, cache: this.cache, retry: { attempts: 4 }, credentials: { siteId: identity.siteId, privateKey: identity.privateKey } })
+      : client;
+    this.conn = { baseUrl, plan, planHash, client: authed, emit };
+    const checkpoint = identity ? await siteStore.getCheckpoint(baseUrl) : undefined;
+    const resumable = checkpoint && checkpoint.active && checkpoint.planHash === planHash ? { round: checkpoint.round, phase: checkpoint.phase } : null;
+    return { baseUrl, plan, planHash, identity: identity ? identityInfo(identity) : null, resumable };
+  }
+
+  async join(inviteToken: string): Promise<SiteIdentityInfo> {
+    const conn = this.requireConn();
+    const keys = await generateSiteKeyPair();
+    const answer = await conn.client.join(inviteToken, keys, conn.planHash, { kind: 'browser', backend: 'webgpu' });
+    const stored: StoredIdentity = {
+      baseUrl: conn.baseUrl, siteId: answer.siteId, siteName: answer.siteName, federation: answer.federation,
+      planHash: answer.planHash, privateKey: keys.privateKey, joinedAt: Date.now(),
+    };
+    await siteStore.putIdentity(stored);
+    return identityInfo(stored);
+  }
+
+  async forget(): Promise<void> {
+    const conn = this.requireConn();
+    await this.stopParticipating();
+    await siteStore.deleteIdentity(conn.baseUrl);
+    await siteStore.deleteCheckpoint(conn.baseUrl);
+    await siteStore.deleteCases(conn.baseUrl);
+  }
+
+  async loadFiles(files: readonly LocalFile[], onProgress: ProgressCallback<{ done: number; total: number }>): Promise<DataSummary> {
+    await this.cases.load(files, (done, total) => void onProgress({ done, total }));
+    this.lastReview = undefined;
+    return this.dataSummary();
+  }
+
+  async dataSummary(): Promise<DataSummary> {
+    return this.cases.summary(this.conn?.plan.validation.fraction ?? 0.2);
+  }
+
+  async excludeCase(caseId: string, excluded: boolean): Promise<DataSummary> {
+    this.cases.exclude(caseId, excluded);
+    return this.dataSummary();
+  }
+
+  async assignSeries(seriesUid: string, sequence: Sequence | null): Promise<DataSummary> {
+    this.cases.assign(seriesUid, sequence);
+    return this.dataSummary();
+  }
+
+  async roundStatus(): Promise<RoundStatus> {
+    return this.requireConn().client.round();
+  }
+
+  async participate(): Promise<void> {
+    const conn = this.requireJoined();
+    this.setProgress({ phase: 'preparing', round: 0, rounds: conn.plan.rounds, message: 'Preparing the cases (resampling, normalising)' });
+    const data = this.cases.siteData(getPreset(conn.plan.model.preset).patchSize, conn.plan.validation.fraction);
+    if (data.train.length === 0) {
+      throw new FedsegError('NO_TRAINING_CASES', 'no usable training case: load a folder with complete, labelled cases first');
+    }
+    await siteStore.putCases({ baseUrl: conn.baseUrl, train: data.train, validation: data.validation });
+    await this.run(data);
+  }
+
+  async resume(): Promise<void> {
+    const conn = this.requireJoined();
+    const stored = await siteStore.getCases(conn.baseUrl);
+    if (!stored) throw new FedsegError('NO_CHECKPOINT', 'nothing to resume: no prepared cases are stored in this browser');
+    await this.run({ train: stored.train, validation: stored.validation });
+  }
+
+  async stopParticipating(): Promise<void> {
+    this.job?.abort();
+    const conn = this.conn;
+    if (conn) {
+      const cp = await siteStore.getCheckpoint(conn.baseUrl);
+      if (cp) await siteStore.putCheckpoint({ ...cp, active: false, savedAt: Date.now() });
+    }
+  }
+
+  async review(caseId: string, onProgress: ProgressCallback<{ done: number; total: number }>): Promise<ReviewVolume> {
+    const conn = this.requireJoined();
+    const found = this.cases.find(caseId);
+    const preset = getPreset(conn.plan.model.preset);
+    const prepared = this.cases.prepare(caseId, preset.patchSize);
+    const status = await conn.client.round();
+    const model = UNet3D.create(preset, conn.plan.model.seed);
+    try {
+      model.setWeights(decodeWeightsBlob(await conn.client.model(status.globalModelHash), { expected: model.weightSpec(), kind: 'MODEL', source: `global model ${status.globalModelHash}` }));
+      const onCase = await predictLabels(model, prepared.case, { overlap: 0.25, onProgress: (done, total) => void onProgress({ done, total }) });
+      const prediction = prepared.toSource(onCase);
+      const ref = found.imaging!.images[SEQUENCES[0]];
+      const images: Partial<Record<Sequence, Float32Array>> = {};
+      for (const s of SEQUENCES) {
+        const v = found.imaging!.images[s];
+        if (v.dims.join() === ref.dims.join() && v.affine.join() === ref.affine.join()) images[s] = Float32Array.from(v.data);
+      }
+      const label = found.imaging!.label;
+      const truth = label && label.dims.join() === ref.dims.join() ? label.data : undefined;
+      const metrics = truth ? regionMetrics(truth, prediction, ref.dims, ref.spacing) : undefined;
+      const review: ReviewVolume = {
+        caseId, source: found.source, modelHash: status.globalModelHash,
+        dims: [...ref.dims] as [number, number, number], spacing: [...ref.spacing] as [number, number, number], affine: [...ref.affine],
+        images, prediction, ...(truth ? { truth: Uint8Array.from(truth) } : {}), ...(metrics ? { dice: metrics.dice, hd95: metrics.hd95 } : {}),
+      };
+      this.lastReview = { caseId, review };
+      return review;
+    } finally {
+      model.dispose();
+    }
+  }
+
+  async exportNifti(caseId: string): Promise<Uint8Array> {
+    const r = this.reviewed(caseId);
+    const like = this.cases.find(caseId).imaging!.images[SEQUENCES[0]];
+    return writeNiftiLabels(r.prediction, like, { gzip: true });
+  }
+
+  async exportDicomSeg(caseId: string): Promise<Uint8Array> {
+    const r = this.reviewed(caseId);
+    const c = this.cases.find(caseId);
+    const uid = c.seriesUids?.[SEQUENCES[0]];
+    const series = uid ? this.cases.dicomReport?.dicomSeries.get(uid) : undefined;
+    if (c.source !== 'dicom' || !series) {
+      throw new FedsegError('NOT_DICOM', `case ${caseId} was read from NIfTI files: export it as NIfTI (DICOM SEG needs the DICOM series it refers to)`);
+    }
+    return new Uint8Array(writeDicomSeg(r.prediction, series, { seriesDescription: 'fedseg predicted tumour mask' }));
+  }
+
+  // --- internals ---------------------------------------------------------------------
+
+  private async run(data: { train: readonly import('../core/types/case.ts').TrainingCase[]; validation: readonly import('../core/types/case.ts').TrainingCase[] }): Promise<void> {
+    const conn = this.requireJoined();
+    if (this.job) throw new FedsegError('SITE_BUSY', 'this site is already taking part');
+    const job = new AbortController();
+    this.job = job;
+    await this.checkpoint(true);
+    try {
+      const result = await runSite({
+        client: conn.client, plan: conn.plan, planHash: conn.planHash, data, seed: 1, signal: job.signal, pollSeconds: 20,
+        onEvent: (e) => this.onSiteEvent(e),
+      });
+      if (result.stoppedEarly) this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
+      await this.checkpoint(false);
+    } catch (e) {
+      if (job.signal.aborted) {
+        this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
+        return;
+      }
+      this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped by an error: ${e instanceof Error ? e.message : String(e)}` });
+      throw e;
+    } finally {
+      this.job = undefined;
+    }
+  }
+
+  private onSiteEvent(e: SiteEvent): void {
+    const conn = this.requireConn();
+    const rounds = conn.plan.rounds;
+    switch (e.kind) {
+      case 'round':
+        conn.emit({ kind: 'round', status: e.status });
+        this.setProgress({ phase: 'loading', round: e.status.round, rounds, message: e.status.finished ? 'Loading the final model' : `Round ${e.status.round}: loading the global model` });
+        break;
+      case 'evaluated':
+        conn.emit({ kind: 'evaluated', round: e.round, cases: e.cases, dice: e.dice, hd95: e.hd95 });
+        this.trainStarted = performance.now();
+        this.setProgress({ phase: 'training', round: e.round, rounds, message: `Round ${e.round}: training`, step: 0, steps: conn.plan.training.localSteps });
+        break;
+      case 'training': {
+        // training starts after validation (the 'evaluated' event), or at once without validation cases
+        if (this.progress.phase !== 'training' || this.progress.round !== e.round) this.trainStarted = performance.now();
+        const elapsed = performance.now() - this.trainStarted;
+        const etaMs = e.step > 0 ? (elapsed / e.step) * (e.steps - e.step) : Number.NaN;
+        this.setProgress({ phase: 'training', round: e.round, rounds, message: `Round ${e.round}: training step ${e.step} of ${e.steps}`, step: e.step, steps: e.steps, loss: e.loss, etaMs });
+        break;
+      }
+      case 'uploaded':
+        conn.emit({ kind: 'trained', round: e.round, meanLoss: e.summary.meanLoss, lastLoss: e.summary.lastLoss, uploadBytes: e.bytes, status: e.status });
+        this.setProgress({ phase: 'waiting', round: e.round, rounds, message: `Round ${e.round}: update sent (${e.status}); waiting for the other sites` });
+        break;
+      case 'refused':
+        conn.emit({ kind: 'refused', round: e.round, code: e.code, message: e.message });
+        break;
+      case 'finished':
+        this.setProgress({ phase: 'finished', round: rounds, rounds, message: 'The federation finished: the final model is ready for review.' });
+        break;
+    }
+  }
+
+  private beforeRequest(kind: RequestKind): void {
+    if (kind === 'update upload') this.setProgress({ ...this.progress, phase: 'uploading', message: `Round ${this.progress.round}: uploading the update` });
+  }
+
+  private afterRequest(entry: LedgerEntry): void {
+    const conn = this.conn;
+    if (entry.kind === 'model download' && this.progress.phase === 'loading' && conn) {
+      this.setProgress({ ...this.progress, phase: 'validating', message: `Round ${this.progress.round}: validating the global model on this site's validation cases` });
+    }
+  }
+
+  private setProgress(p: SiteProgress): void {
+    this.progress = p;
+    this.conn?.emit({ kind: 'progress', progress: p });
+    if (this.job && p.phase !== 'training') void this.checkpoint(true);
+  }
+
+  private async checkpoint(active: boolean): Promise<void> {
+    const conn = this.conn;
+    if (!conn) return;
+    await siteStore.putCheckpoint({ baseUrl: conn.baseUrl, planHash: conn.planHash, active, round: this.progress.round, phase: this.progress.phase, savedAt: Date.now() });
+  }
+
+  private reviewed(caseId: string): ReviewVolume {
+    if (!this.lastReview || this.lastReview.caseId !== caseId) {
+      throw new FedsegError('NOT_REVIEWED', `case ${caseId} has no prediction yet: open it in the review first`);
+    }
+    return this.lastReview.review;
+  }
+
+  private requireConn(): Connection {
+    if (!this.conn) throw new FedsegError('NOT_CONNECTED', 'not connected to a coordinator: open the invite link first');
+    return this.conn;
+  }
+
+  private requireJoined(): Connection {
+    const conn = this.requireConn();
+    if (!conn.client.credentials) throw new FedsegError('NOT_JOINED', 'this browser has not joined the federation yet: accept the invite first');
+    return conn;
+  }
+}
+
+export type { SitePhase };

@@ -1,0 +1,79 @@
+/**
+ * What the site keeps in this browser (IndexedDB, origin-private): its identity (the
+ * non-extractable ECDSA private key as a CryptoKey, which IndexedDB stores without ever
+ * exposing its bytes), and the participation checkpoint that lets a reloaded page
+ * resume: the prepared cases and the last round it worked on. Nothing here leaves the
+ * machine.
+ */
+import type { CryptoKeyLike } from '../core/util/webCrypto.ts';
+import type { TrainingCase } from '../core/types/case.ts';
+
+export interface StoredIdentity {
+  readonly baseUrl: string;
+  readonly siteId: string;
+  readonly siteName: string;
+  readonly federation: string;
+  readonly planHash: string;
+  readonly privateKey: CryptoKeyLike;
+  readonly joinedAt: number;
+}
+
+/** The prepared cases the site trains on (kept apart from the small checkpoint record). */
+export interface StoredCases {
+  readonly baseUrl: string;
+  readonly train: readonly TrainingCase[];
+  readonly validation: readonly TrainingCase[];
+}
+
+export interface StoredCheckpoint {
+  readonly baseUrl: string;
+  readonly planHash: string;
+  /** participation was on when the page went away */
+  readonly active: boolean;
+  /** the round the site last worked on and what it had done */
+  readonly round: number;
+  readonly phase: string;
+  readonly savedAt: number;
+}
+
+const DB_NAME = 'fedseg-site';
+const STORE = 'kv';
+
+function open(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(new Error(`IndexedDB ${DB_NAME} could not be opened: ${req.error?.message ?? 'unknown error'}`));
+  });
+}
+
+async function run<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest): Promise<T> {
+  const db = await open();
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      const req = fn(tx.objectStore(STORE));
+      tx.oncomplete = () => resolve(req.result as T);
+      tx.onerror = () => reject(new Error(`IndexedDB ${mode}: ${tx.error?.message ?? 'unknown error'}`));
+      tx.onabort = () => reject(new Error(`IndexedDB ${mode} aborted: ${tx.error?.message ?? 'quota exceeded?'}`));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** Key of a record, per coordinator origin (one browser may join several federations). */
+const key = (kind: 'identity' | 'checkpoint' | 'cases', baseUrl: string): string => `${kind}:${baseUrl}`;
+
+export const siteStore = {
+  getIdentity: (baseUrl: string) => run<StoredIdentity | undefined>('readonly', (s) => s.get(key('identity', baseUrl))),
+  putIdentity: (id: StoredIdentity) => run<unknown>('readwrite', (s) => s.put(id, key('identity', id.baseUrl))),
+  deleteIdentity: (baseUrl: string) => run<unknown>('readwrite', (s) => s.delete(key('identity', baseUrl))),
+  getCheckpoint: (baseUrl: string) => run<StoredCheckpoint | undefined>('readonly', (s) => s.get(key('checkpoint', baseUrl))),
+  putCheckpoint: (c: StoredCheckpoint) => run<unknown>('readwrite', (s) => s.put(c, key('checkpoint', c.baseUrl))),
+  deleteCheckpoint: (baseUrl: string) => run<unknown>('readwrite', (s) => s.delete(key('checkpoint', baseUrl))),
+  getCases: (baseUrl: string) => run<StoredCases | undefined>('readonly', (s) => s.get(key('cases', baseUrl))),
+  putCases: (c: StoredCases) => run<unknown>('readwrite', (s) => s.put(c, key('cases', c.baseUrl))),
+  deleteCases: (baseUrl: string) => run<unknown>('readwrite', (s) => s.delete(key('cases', baseUrl))),
+};
