@@ -141,6 +141,8 @@ export class Federation {
   async roundStatus(): Promise<RoundStatus> {
     const active = await this.activeSites();
     const finished = this.finalModel !== null;
+    const roundsDone = finished ? this.plan.rounds : this.current.round - 1;
+    const epsilon = this.algorithms.epsilonAfter(roundsDone);
     return {
       federation: this.plan.federation,
       planHash: this.planHash,
@@ -153,6 +155,7 @@ export class Federation {
       expectedSites: active.size,
       reportedSites: finished ? 0 : (this.machine?.reported.size ?? 0),
       minSites: this.plan.stragglers.minSites,
+      ...(epsilon === null ? {} : { epsilonSpent: roundsDone === 0 ? 0 : epsilon }),
     };
   }
 

@@ -19,6 +19,8 @@ export interface FederationAlgorithms {
   decodeUpdate(payload: Uint8Array, spec: WeightSpec): WeightSet;
   /** extra facts for a closed round's record (epsilon spent under DP) */
   roundSummary(round: number): Record<string, unknown>;
+  /** DP: epsilon spent once `roundsDone` rounds were aggregated; null when DP is off */
+  epsilonAfter(roundsDone: number): number | null;
   /** strategy state to keep across a restart ([] when stateless) */
   exportState(): WeightSet;
   importState(state: WeightSet): void;
@@ -31,6 +33,7 @@ export function federationAlgorithms(plan: Plan): FederationAlgorithms {
     begin: (_round, global) => strategy.begin(global),
     decodeUpdate: (payload, spec) => codec.decode(payload, spec),
     roundSummary: (round) => (dp ? { epsilonSpent: dp.epsilonAfter(round, plan.privacy.dp.delta) } : {}),
+    epsilonAfter: (roundsDone) => (dp ? dp.epsilonAfter(roundsDone, plan.privacy.dp.delta) : null),
     exportState: () => strategy.exportState(),
     importState: (state) => strategy.importState(state),
   };

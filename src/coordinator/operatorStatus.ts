@@ -65,8 +65,7 @@ export async function operatorStatus(
   }
   const sites = (await store.sites()).map((s) => ({ id: s.id, name: s.name, status: s.status, invitedAt: s.invitedAt, joinedAt: s.joinedAt }));
   const final = current.finished ? pooledEvaluation(await store.evaluations(plan.rounds + 1)) : null;
-  const last = rounds.at(-1)?.summary;
-  const eps = last && typeof last.epsilonSpent === 'number' ? { epsilonSpent: last.epsilonSpent } : {};
+  const eps = current.epsilonSpent === undefined ? {} : { epsilonSpent: current.epsilonSpent };
   return { federation: plan.federation, planHash, plan, current, notice, sites, rounds, final, ...eps };
 }
 
