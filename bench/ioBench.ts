@@ -14,6 +14,7 @@ import { SEQUENCES, type Sequence } from '../src/core/types/sequences.ts';
 import type { Volume } from '../src/core/types/volume.ts';
 import { readNifti, readNiftiAsync, type NiftiVolume } from '../src/io/nifti/readNifti.ts';
 import { prepareCase } from '../src/io/prepareCase.ts';
+import { sharedData } from '../src/node/sharedData.ts';
 
 export interface IoBenchOptions {
   /** path prefix of the case's files; default the shared BraTS case */
@@ -24,7 +25,7 @@ export interface IoBenchOptions {
   readonly log?: (line: string) => void;
 }
 
-const DEFAULT_PREFIX = '/work/shared/data/brats/BraTS19_TCIA08_105_1_';
+const defaultPrefix = (): string => sharedData('brats', 'BraTS19_TCIA08_105_1_');
 
 /** process CPU time (all threads, ms): on a shared, loaded machine a steadier figure than wall time */
 function cpuMs(): number {
@@ -69,7 +70,7 @@ function best<T>(reps: number, f: () => T): Timed<T> {
 }
 
 export async function benchNifti(opts: IoBenchOptions = {}): Promise<BenchRow[]> {
-  const prefix = opts.prefix ?? DEFAULT_PREFIX;
+  const prefix = opts.prefix ?? defaultPrefix();
   const reps = Math.max(1, opts.reps ?? 3);
   const patch = opts.patchSize ?? 64;
   const log = opts.log ?? (() => {});

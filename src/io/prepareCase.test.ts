@@ -9,6 +9,7 @@ import type { Volume, VoxelArray } from '../core/types/volume.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import { readNifti } from './nifti/readNifti.ts';
 import { prepareCase, prepareCaseWithTransform } from './prepareCase.ts';
+import { sharedData } from '../node/sharedData.ts';
 
 function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Math.min(a.length, b.length);
@@ -123,7 +124,7 @@ describe('prepareCase', () => {
   });
 
   it('prepares the real BraTS case (LPS, 240x240x155) and pastes its label back exactly', () => {
-    const dir = '/work/shared/data/brats/BraTS19_TCIA08_105_1_';
+    const dir = sharedData('brats', 'BraTS19_TCIA08_105_1_');
     const read = (f: string) => readNifti(readFileSync(`${dir}${f}.nii.gz`), `${f}.nii.gz`);
     const images = {} as Record<Sequence, Volume<VoxelArray>>;
     for (const s of SEQUENCES) images[s] = read(s);

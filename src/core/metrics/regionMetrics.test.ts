@@ -6,6 +6,7 @@ import { readNifti } from '../../io/nifti/readNifti.ts';
 import { dice } from './dice.ts';
 import { HD95_MAX_MM, regionMetrics } from './regionMetrics.ts';
 import { hd95, percentile, surfaceDistances } from './surfaceDistances.ts';
+import { sharedData } from '../../node/sharedData.ts';
 
 function box(dims: Dims3, lo: readonly number[], hi: readonly number[], value = 1): Uint8Array {
   const m = new Uint8Array(dims[0] * dims[1] * dims[2]);
@@ -125,7 +126,7 @@ describe('regionMetrics', () => {
   });
 
   it('reproduces the published Dice of the real BraTS case (FeTS supplement) and scipy/medpy HD95', () => {
-    const dir = '/work/shared/data/brats/BraTS19_TCIA08_105_1_seg_';
+    const dir = sharedData('brats', 'BraTS19_TCIA08_105_1_seg_');
     const read = (name: string) => readNifti(readFileSync(`${dir}${name}.nii.gz`), `${name}.nii.gz`);
     const truth = read('GroundTruth');
     const expected = {

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readNifti } from '../nifti/readNifti.ts';
 import { readDicomSeries } from './readDicomSeries.ts';
+import { sharedData } from '../../node/sharedData.ts';
 
-const AMI = '/work/shared/data/ami';
+const AMI = sharedData('ami');
 const arrayBuffer = (path: string): ArrayBuffer => {
   const b = readFileSync(path);
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;

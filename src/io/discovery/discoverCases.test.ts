@@ -7,8 +7,9 @@ import type { SourceFile } from '../sourceFile.ts';
 import { syntheticDicomSeries, testUid } from '../dicom/testing/syntheticDicom.ts';
 import { discoverCases } from './discoverCases.ts';
 import { assignSeries } from './assignSeries.ts';
+import { sharedData } from '../../node/sharedData.ts';
 
-const BRATS = '/work/shared/data/brats';
+const BRATS = sharedData('brats');
 
 function niftiFile(name: string, vol: Volume<VoxelArray>, gzip = true): SourceFile {
   const bytes = writeNifti(vol, { gzip });

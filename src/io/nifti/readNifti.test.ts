@@ -5,8 +5,9 @@ import { FedsegError } from '../../core/util/errors.ts';
 import { applyToPoint } from '../../core/geometry/mat4.ts';
 import { buildTestNifti } from './buildTestNifti.ts';
 import { readNifti } from './readNifti.ts';
+import { sharedData } from '../../node/sharedData.ts';
 
-const BRATS = '/work/shared/data/brats/BraTS19_TCIA08_105_1_';
+const BRATS = sharedData('brats', 'BraTS19_TCIA08_105_1_');
 
 function codeOf(fn: () => unknown): string {
   try {
@@ -48,7 +49,7 @@ describe('readNifti on real files', () => {
   });
 
   it('places the ami slice origin at (-44.639, 139.690, 131.844) RAS', () => {
-    const v = readNifti(readFileSync('/work/shared/data/ami/adi_slice.nii'), 'adi_slice.nii');
+    const v = readNifti(readFileSync(sharedData('ami', 'adi_slice.nii')), 'adi_slice.nii');
     expect(v.dims).toEqual([192, 192, 1]);
     const o = applyToPoint(v.affine, [0, 0, 0]);
     expect(o[0]).toBeCloseTo(-44.639, 3);
@@ -119,7 +120,7 @@ describe('readNifti on constructed files', () => {
     big.set(file, 7);
     const view = Buffer.from(big.buffer, 7, file.length);
     expect([...readNifti(view, 'view.nii').data]).toEqual(values);
-    const ami = readFileSync('/work/shared/data/ami/adi_slice.nii');
+    const ami = readFileSync(sharedData('ami', 'adi_slice.nii'));
     const a = readNifti(ami, 'adi_slice.nii');
     const b = readNifti(new Uint8Array(ami), 'adi_slice.nii');
     expect(a.data).toEqual(b.data);

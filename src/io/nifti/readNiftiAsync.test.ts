@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FedsegError } from '../../core/util/errors.ts';
 import { buildTestNifti } from './buildTestNifti.ts';
 import { readNifti, readNiftiAsync } from './readNifti.ts';
+import { sharedData } from '../../node/sharedData.ts';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -24,7 +25,7 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 describe('readNiftiAsync (native DecompressionStream)', () => {
   it('reads the real BraTS T1 exactly as readNifti does', async () => {
-    const bytes = readFileSync('/work/shared/data/brats/BraTS19_TCIA08_105_1_t1.nii.gz');
+    const bytes = readFileSync(sharedData('brats', 'BraTS19_TCIA08_105_1_t1.nii.gz'));
     const a = await readNiftiAsync(bytes, 't1.nii.gz');
     const b = readNifti(bytes, 't1.nii.gz');
     expect(a.dims).toEqual(b.dims);

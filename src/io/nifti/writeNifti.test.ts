@@ -5,6 +5,7 @@ import { readNifti } from './readNifti.ts';
 import { writeNifti, writeNiftiLabels } from './writeNifti.ts';
 import { qformAffine } from './niftiAffine.ts';
 import { affineToQform } from './niftiQuaternion.ts';
+import { sharedData } from '../../node/sharedData.ts';
 
 /** Index of the first differing element, -1 when equal (vitest's deep equality is slow on 9M elements). */
 function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -43,7 +44,7 @@ describe('writeNifti', () => {
   });
 
   it('writes labels as uint8 on the source grid, codes copied, readable with the qform alone', () => {
-    const src = readNifti(readFileSync('/work/shared/data/brats/BraTS19_TCIA08_105_1_seg_GroundTruth.nii.gz'), 'gt.nii.gz');
+    const src = readNifti(readFileSync(sharedData('brats', 'BraTS19_TCIA08_105_1_seg_GroundTruth.nii.gz')), 'gt.nii.gz');
     const bytes = writeNiftiLabels(src.data as Uint8Array, src, { gzip: true });
     const back = readNifti(bytes, 'labels.nii.gz');
     expect(back.data).toBeInstanceOf(Uint8Array);

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { sharedData } from '../sharedData.ts';
 
-const SEG = '/work/shared/data/brats/BraTS19_TCIA08_105_1_seg_';
+const SEG = sharedData('brats', 'BraTS19_TCIA08_105_1_seg_');
 
 function fedseg(...args: string[]) {
   return spawnSync(process.execPath, ['bin/fedseg.mjs', 'metrics', ...args], { encoding: 'utf8' });
@@ -22,7 +23,7 @@ describe('fedseg metrics', () => {
     const t = fedseg('--truth', `${SEG}GroundTruth.nii.gz`, '--pred', `${SEG}PIM.nii.gz`);
     expect(t.status).toBe(0);
     expect(t.stdout).toMatch(/^ET\s+0\.8812\s+1\.41$/m);
-    const bad = fedseg('--truth', '/work/shared/data/ami/adi_slice.nii', '--pred', `${SEG}PIM.nii.gz`);
+    const bad = fedseg('--truth', sharedData('ami', 'adi_slice.nii'), '--pred', `${SEG}PIM.nii.gz`);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/seg_PIM\.nii\.gz on the grid of .*adi_slice\.nii \(192x192x1\), found 240x240x155 \[METRICS_GRID_MISMATCH\]/);
     expect(fedseg('--truth', `${SEG}PIM.nii.gz`).status).toBe(2);
