@@ -20,6 +20,8 @@ import { REGIONS } from '../core/types/labels.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
 import type { Aggregator } from '../core/aggregation/strategy.ts';
 import { HttpError } from './httpError.ts';
+import { checkPlanNamed, updateConflict, wrongRound } from './federationRefusals.ts';
+import { RoundNotifier, type RoundListener } from './roundNotifier.ts';
 import { hashInviteToken } from './inviteToken.ts';
 import { RoundMachine } from './roundMachine.ts';
 import type { BlobStore } from './storage/blobStore.ts';
@@ -42,8 +44,6 @@ export interface FederationDeps {
 
 export type UploadResult = { readonly status: 'accepted' | 'duplicate'; readonly round: number; readonly uploadHash: string };
 
-type Listener = (status: RoundStatus) => void;
-
 export class Federation {
   readonly plan: Plan;
   readonly planHash: string;
@@ -60,7 +60,7 @@ export class Federation {
   /** why the round waits beyond its deadline (extended, stalled); null when on time */
   private notice: string | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly listeners = new Set<Listener>();
+  private readonly notifier = new RoundNotifier();
   private timer: ReturnType<typeof setInterval> | null = null;
 
   private constructor(deps: FederationDeps) {
@@ -98,26 +98,13 @@ export class Federation {
     await this.queue.catch(() => undefined);
   }
 
-  onChange(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  onChange(listener: RoundListener): () => void {
+    return this.notifier.onChange(listener);
   }
 
   /** Resolves with the round status once `round` > after (or the federation finished), or after timeoutMs. */
   async waitForRound(after: number, timeoutMs: number): Promise<RoundStatus> {
-    const now = await this.roundStatus();
-    if (now.round > after || now.finished) return now;
-    return new Promise((resolve) => {
-      const done = (s: RoundStatus) => {
-        clearTimeout(t);
-        off();
-        resolve(s);
-      };
-      const off = this.onChange((s) => {
-        if (s.round > after || s.finished) done(s);
-      });
-      const t = setTimeout(() => void this.roundStatus().then(done, () => undefined), timeoutMs);
-    });
+    return this.notifier.waitForRound(await this.roundStatus(), after, timeoutMs, () => this.roundStatus());
   }
 
   // --- sites ---------------------------------------------------------------------------
@@ -177,7 +164,7 @@ export class Federation {
   /** Federated evaluation of the round's global model (or, once finished, of the final one). */
   async submitEvaluation(siteId: string, report: MetricsReport): Promise<'accepted' | 'duplicate'> {
     if (report.siteId !== siteId) throw new HttpError(403, 'SITE_MISMATCH', `evaluation: expected site ${siteId}, found ${report.siteId}`);
-    this.checkPlan(report.federation, report.planHash, 'evaluation');
+    checkPlanNamed({ federation: this.plan.federation, planHash: this.planHash }, report, 'evaluation');
     for (const r of REGIONS) {
       const d = report.dice[r];
       const h = report.hd95[r];
@@ -187,7 +174,7 @@ export class Federation {
     }
     return this.serial(async () => {
       const status = await this.roundStatus();
-      if (report.round !== status.round) this.refuseRound('evaluation', report.round, status.round);
+      if (report.round !== status.round) throw wrongRound('evaluation', report.round, status.round, status.finished);
       if (report.modelHash !== status.globalModelHash) {
         throw new HttpError(409, 'MODEL_MISMATCH', `evaluation: round ${report.round}: expected model ${status.globalModelHash}, found ${report.modelHash}`);
       }
@@ -207,12 +194,12 @@ export class Federation {
       throw new HttpError(400, 'ROUND_PATH_MISMATCH', `update: the path names round ${pathRound}, the update round ${meta.round}`);
     }
     if (meta.siteId !== siteId) throw new HttpError(403, 'UPDATE_SITE_MISMATCH', `update: expected site ${siteId}, found ${meta.siteId}`);
-    this.checkPlan(meta.federation, meta.planHash, 'update');
+    checkPlanNamed({ federation: this.plan.federation, planHash: this.planHash }, meta, 'update');
     const uploadHash = await sha256Hex(envelope);
     const earlier = await this.earlierUpload(meta.round, siteId, uploadHash);
     if (earlier) return earlier;
     const status = await this.roundStatus();
-    if (meta.round !== status.round || status.finished) this.refuseRound('update', meta.round, status.round);
+    if (meta.round !== status.round || status.finished) throw wrongRound('update', meta.round, status.round, status.finished);
     this.machine?.assertAccepting();
     checkUpdateContext(meta, {
       federation: this.plan.federation, planHash: this.planHash, round: status.round, baseModelHash: this.current.globalModel,
@@ -226,14 +213,17 @@ export class Federation {
       const again = await this.earlierUpload(meta.round, siteId, uploadHash);
       if (again) return again;
       const machine = this.machine;
-      if (!machine || machine.round !== meta.round) this.refuseRound('update', meta.round, (await this.roundStatus()).round);
+      if (!machine || machine.round !== meta.round) {
+        const now = await this.roundStatus();
+        throw wrongRound('update', meta.round, now.round, now.finished);
+      }
       machine!.assertAccepting();
       const r = await this.store.recordUpdate({
         round: meta.round, siteId, payloadHash: uploadHash, baseModel: meta.baseModelHash, sampleCount: meta.sampleCount,
         codec: meta.codec.name, bytes: envelope.length, metrics: meta.localMetrics, receivedAt: this.now(),
       });
       if (r === 'duplicate') return { status: 'duplicate', round: meta.round, uploadHash } as const;
-      if (r === 'conflict') throw this.conflict(meta.round);
+      if (r === 'conflict') throw updateConflict(meta.round);
       machine!.acceptUpdate(siteId);
       try {
         this.aggregator!.add(delta, meta.sampleCount);
@@ -384,24 +374,7 @@ export class Federation {
     const prior = (await this.store.updates(round)).find((u) => u.siteId === siteId);
     if (!prior) return null;
     if (prior.payloadHash === uploadHash) return { status: 'duplicate', round, uploadHash };
-    throw this.conflict(round);
-  }
-
-  private conflict(round: number): HttpError {
-    return new HttpError(409, 'UPDATE_CONFLICT', `update: this site already sent a different update for round ${round}; a round takes one update per site`);
-  }
-
-  private refuseRound(what: string, found: number, current: number): never {
-    if (found < current || this.finalModel !== null) {
-      throw new HttpError(409, 'ROUND_CLOSED', `${what}: round ${found} is closed (the current round is ${current}); fetch the round again`);
-    }
-    throw new HttpError(409, 'UPDATE_WRONG_ROUND', `${what}: expected round ${current}, found ${found}`);
-  }
-
-  private checkPlan(federation: string, planHash: string, what: string): void {
-    if (federation !== this.plan.federation || planHash !== this.planHash) {
-      throw new HttpError(409, 'PLAN_MISMATCH', `${what}: expected federation "${this.plan.federation}" with plan hash ${this.planHash}, found "${federation}" with ${planHash}`);
-    }
+    throw updateConflict(round);
   }
 
   private async activeSites(): Promise<Set<string>> {
@@ -409,10 +382,8 @@ export class Federation {
   }
 
   private emit(): void {
-    if (this.listeners.size === 0) return;
-    void this.roundStatus().then((s) => {
-      for (const l of this.listeners) l(s);
-    }, () => undefined);
+    if (!this.notifier.listening) return;
+    void this.roundStatus().then((s) => this.notifier.notify(s), () => undefined);
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
