@@ -6,16 +6,25 @@ import { ProtocolClient } from '../../core/protocol/client/protocolClient.ts';
 import { REGIONS } from '../../core/types/labels.ts';
 import type { OperatorStatus, RoundEvaluation } from '../../coordinator/operatorStatus.ts';
 import type { Command } from '../command.ts';
+import { FedsegError } from '../../core/util/errors.ts';
 
 const usage = `fedseg status [--url URL] [--json]
+fedseg status --audit [--data DIR] [--site SITE_ID] [--limit N] [--json]
 
 Prints the federation's rounds, its sites, who reported in each round, and the
 federated evaluation per round (Dice and HD95 per region, weighted by each site's
 validation cases), from GET /api/v1/status.
 
+With --audit it prints the coordinator's audit log instead (every invite, join,
+accepted update, evaluation, refusal, extension and aggregation, with time and site),
+read from the data folder.
+
 Options:
-  --url URL   the coordinator (default http://127.0.0.1:8080)
-  --json      print the status JSON as it comes`;
+  --url URL       the coordinator (default http://127.0.0.1:8080)
+  --json          print JSON
+  --audit         print the audit log from --data (default ./fedseg-data)
+  --site SITE_ID  only this site's entries
+  --limit N       the last N entries (default 100)`;
 
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '-');
 const evalText = (e: RoundEvaluation | null) =>
@@ -53,12 +62,39 @@ export const statusCommand: Command = {
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { url: { type: 'string', default: 'http://127.0.0.1:8080' }, json: { type: 'boolean', default: false } },
+      options: {
+        url: { type: 'string', default: 'http://127.0.0.1:8080' },
+        json: { type: 'boolean', default: false },
+        audit: { type: 'boolean', default: false },
+        data: { type: 'string', default: 'fedseg-data' },
+        site: { type: 'string' },
+        limit: { type: 'string', default: '100' },
+      },
       strict: true,
     });
+    if (values.audit) return printAudit(values.data, values.site, Number(values.limit), values.json);
     const client = new ProtocolClient({ baseUrl: values.url, retry: { attempts: 2 } });
     const status = (await client.status()) as OperatorStatus;
     console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status));
     return 0;
   },
 };
+
+async function printAudit(data: string, site: string | undefined, limit: number, json: boolean): Promise<number> {
+  const { existsSync } = await import('node:fs');
+  const { resolve } = await import('node:path');
+  const { dataPaths } = await import('../../coordinator/startCoordinator.ts');
+  const { SqliteStore } = await import('../../coordinator/storage/sqliteStore.ts');
+  const db = dataPaths(resolve(data)).db;
+  if (!existsSync(db)) throw new FedsegError('NO_FEDERATION', `${resolve(data)} holds no federation (no ${db})`);
+  if (!Number.isInteger(limit) || limit < 1) throw new FedsegError('BAD_OPTION', `--limit: expected a positive integer, found ${limit}`);
+  const store = new SqliteStore(db);
+  try {
+    const entries = await store.auditLog({ limit, ...(site ? { siteId: site } : {}) });
+    if (json) console.log(JSON.stringify(entries, null, 2));
+    else for (const e of entries) console.log(`${time(e.at)}  ${(e.siteId ?? '-').padEnd(28)} ${e.action.padEnd(20)} ${e.round === null ? '-' : `round ${e.round}`}  ${JSON.stringify(e.detail)}`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
