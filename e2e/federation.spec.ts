@@ -1,0 +1,93 @@
+/**
+ * A site joins a real coordinator from an invite URL, loads the real BraTS case and
+ * synthetic cases from disk through the folder chooser, trains one round of the tiny
+ * preset on WebGPU in the Worker (reloading the page mid-round and resuming), uploads,
+ * and the round closes with two headless collaborators. The network audit checks that
+ * no request body holds any 256-byte window of the input files, that the upload has
+ * exactly the codec's size, and that nothing goes to another host.
+ */
+import { expect, test } from '@playwright/test';
+import { planHash } from '../src/core/protocol/plan.ts';
+import { decodeUpdateEnvelope } from '../src/core/protocol/updateEnvelope.ts';
+import { unetPlan } from '../src/core/model/unetSpec.ts';
+import { getPreset } from '../src/core/model/modelPresets.ts';
+import { codecFor } from '../src/core/codecs/updateCodec.ts';
+import { e2ePlan, startFederation, type TestFederation } from './support/federation.ts';
+import { NetworkAudit } from './support/networkAudit.ts';
+import { collectErrors } from './support/pageProbes.ts';
+import { tempFolder, writeBratsCase, writeSyntheticCases } from './support/testData.ts';
+
+const plan = e2ePlan();
+let fed: TestFederation;
+let folder: string;
+let inputFiles: string[];
+
+test.beforeAll(async () => {
+  folder = tempFolder('fedseg-e2e-site-');
+  inputFiles = [...writeBratsCase(folder), ...writeSyntheticCases(folder, 2, 32)];
+  fed = await startFederation(plan, 2);
+});
+
+test.afterAll(async () => {
+  await fed?.close();
+});
+
+test('join, load scans, train a round with a reload mid-round, and the round closes; no scan byte leaves', async ({ page, context }) => {
+  test.setTimeout(420_000);
+  const audit = new NetworkAudit(inputFiles);
+  audit.attach(context);
+  const errors = collectErrors(page);
+  const invite = await fed.coordinator.invite('browser site');
+
+  // Join
+  await page.goto(`${fed.url}/#/join/${invite.token}`);
+  await expect(page.getByTestId('federation-name')).toHaveText(plan.federation, { timeout: 30_000 });
+  await expect(page.getByTestId('plan-hash')).toHaveText(await planHash(plan));
+  await expect(page.getByTestId('what-is-sent')).toContainText('Never: images, voxels, file names');
+  await page.getByTestId('join-consent').check();
+  await page.getByTestId('join-button').click();
+  await expect(page.getByTestId('joined')).toContainText('browser site', { timeout: 30_000 });
+
+  // Data
+  await page.goto(`${fed.url}/#/data`);
+  await page.getByTestId('folder-input').setInputFiles(folder);
+  await expect(page.getByTestId('data-counts')).toContainText('3 case(s) found', { timeout: 120_000 });
+  await expect(page.getByTestId('data-counts')).toContainText('2 for training');
+  await expect(page.getByTestId('data-counts')).toContainText('1 for validation');
+  await expect(page.getByTestId('case-table').locator('tr', { hasText: 'BraTS19_TCIA08_105_1' })).toContainText('training');
+
+  // Train, reload while training, resume
+  await page.goto(`${fed.url}/#/train`);
+  await expect(page.getByTestId('backend-name')).toHaveText('webgpu', { timeout: 60_000 });
+  await page.getByTestId('participate').click();
+  await expect(page.getByTestId('site-status')).toContainText('training step', { timeout: 240_000 });
+  await page.reload();
+  await expect(page.getByTestId('resume')).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId('resume').click();
+  await expect(page.getByTestId('site-status')).toContainText(/finished|waiting for the other sites/, { timeout: 300_000 });
+  const results = await fed.collaborators;
+  expect(results.length).toBe(2);
+  const status = (await fetch(`${fed.url}/api/v1/round`).then((r) => r.json())) as { finished: boolean };
+  expect(status.finished).toBe(true);
+
+  // Ledger
+  await page.goto(`${fed.url}/#/ledger`);
+  await expect(page.locator('[data-kind="update upload"]')).toHaveCount(1);
+
+  // Network audit
+  const origin = new URL(fed.url).origin;
+  const foreign = audit.requests.filter((r) => !r.url.startsWith('data:') && !r.url.startsWith('blob:') && new URL(r.url).origin !== origin);
+  expect(foreign.map((r) => r.url)).toEqual([]);
+  expect(audit.leaks()).toEqual([]);
+  const uploads = audit.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/update'));
+  expect(uploads.length).toBeGreaterThanOrEqual(1);
+  // the codec's size for this model: encode a zero delta of the plan's model
+  const zeros = unetPlan(getPreset(plan.model.preset)).params.map((p) => ({ name: p.name, shape: [...p.shape], values: new Float32Array(p.shape.reduce((a, b) => a * b, 1)) }));
+  const expectedPayload = codecFor(plan.codec).encode(zeros).length;
+  for (const u of uploads) {
+    const env = await decodeUpdateEnvelope(new Uint8Array(u.body!), { maxBytes: 64 * 1024 * 1024 });
+    expect(env.meta.codec.name).toBe('float32');
+    expect(env.payload.length).toBe(expectedPayload);
+  }
+  expect(errors).toEqual([]);
+});
