@@ -15,6 +15,8 @@ import { Rng } from '../src/core/util/rng.ts';
 import { codecFor } from '../src/core/codecs/updateCodec.ts';
 import { federationAlgorithms } from '../src/coordinator/federationAlgorithms.ts';
 import { initialModel } from '../src/coordinator/initialModel.ts';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { BenchRow } from './benchRow.ts';
 
 export interface AggregationBenchOptions {
@@ -31,8 +33,21 @@ function memoryNow(): number {
   return m.heapUsed + m.arrayBuffers;
 }
 
+/** The garbage collector: node's --expose-gc, or switched on at run time through v8 flags. */
+function garbageCollector(): (() => void) | null {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed;
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    return vm.runInNewContext('gc') as () => void;
+  } catch {
+    return null;
+  }
+}
+
+let gc: (() => void) | null | undefined;
 function collect(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
+  gc ??= garbageCollector();
   gc?.();
   gc?.();
 }
@@ -81,7 +96,8 @@ export async function benchAggregationMemory(opts: AggregationBenchOptions = {})
   if (opts.withMedian ?? true) {
     variants.push({ variant: 'median (buffered)', plan: parsePlan({ model: { preset: presetName }, aggregation: { strategy: 'median' } }, 'bench plan') });
   }
-  const gcNote = (globalThis as { gc?: unknown }).gc
+  collect();
+  const gcNote = gc
     ? 'retained after each add (gc)'
     : 'includes uncollected garbage: run node with --expose-gc to see what is retained';
   const rows: BenchRow[] = [
