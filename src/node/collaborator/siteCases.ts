@@ -3,14 +3,13 @@
  * or DICOM, found by case discovery) or a simulated site (--synthetic profile). Cases
  * are preprocessed to the plan's model and split into training and validation cases.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import type { ImagingCase, TrainingCase } from '../../core/types/case.ts';
 import { getSiteProfile } from '../../core/synthetic/siteProfiles.ts';
 import { syntheticSiteCases } from '../../core/synthetic/syntheticCase.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import type { SiteData } from '../../core/protocol/client/runSite.ts';
 import { prepareCase } from '../../io/prepareCase.ts';
+import { readFolder } from '../readFolder.ts';
 
 export interface SyntheticSiteOptions {
   readonly profile: string;
@@ -31,7 +30,8 @@ export function syntheticSite(opts: SyntheticSiteOptions, patchSize: number, val
 /** Every labelled, complete case discovery finds in a folder (read recursively). */
 export async function folderSite(folder: string, patchSize: number, validationFraction: number): Promise<SiteData> {
   const { discoverCases } = await import('../../io/discovery/discoverCases.ts');
-  const files = readFolder(folder);
+  const { files, problems } = readFolder([folder]);
+  for (const p of problems) console.warn(`${p.file}: ${p.message}`);
   const report = await discoverCases(files);
   const complete = report.cases.flatMap((c) => (c.imaging && c.hasLabel ? [c.imaging as ImagingCase] : []));
   if (complete.length === 0) {
@@ -50,21 +50,4 @@ export function splitCases(cases: readonly TrainingCase[], fraction: number): Si
   let v = fraction > 0 && n >= 2 ? Math.max(1, Math.ceil(fraction * n)) : 0;
   if (v >= n) v = n - 1;
   return { train: sorted.slice(0, n - v), validation: sorted.slice(n - v) };
-}
-
-function readFolder(folder: string): { name: string; bytes: ArrayBuffer }[] {
-  const out: { name: string; bytes: ArrayBuffer }[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile()) {
-        const b = readFileSync(p);
-        out.push({ name: relative(folder, p), bytes: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer });
-      }
-    }
-  };
-  walk(folder);
-  return out;
 }
