@@ -10,6 +10,7 @@ import { dataView } from './views/dataView.ts';
 import { demoView } from './views/demoView.ts';
 import { joinView } from './views/joinView.ts';
 import { ledgerView } from './views/ledgerView.ts';
+import { reviewView } from './views/reviewView.ts';
 import { trainView } from './views/trainView.ts';
 import type { View } from './views/view.ts';
 import { startTrainingWorker } from './workerClient.ts';
@@ -23,6 +24,7 @@ const VIEWS: Readonly<Record<string, ViewEntry>> = {
   join: { title: 'Join', make: (s, r) => joinView(s, r.params[0]) },
   data: { title: 'Scans', make: (s) => dataView(s) },
   train: { title: 'Train', make: (s) => trainView(s) },
+  review: { title: 'Review', make: (s) => reviewView(s) },
   ledger: { title: 'Privacy ledger', make: (s) => ledgerView(s) },
   demo: { title: 'Training demo', make: (s) => demoView(s) },
 };

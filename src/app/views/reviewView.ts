@@ -1,0 +1,146 @@
+/**
+ * Review: pick a case; the Worker predicts it with the federation's current global
+ * model; the scan is shown in axial, coronal and sagittal views with the predicted mask
+ * over it (necrotic core, oedema, enhancing tumour in distinct colours, opacity, a
+ * toggle per label, window/level, scrolling) and, where the site has one, the expert
+ * mask beside it with the per-case Dice. The mask exports as NIfTI or DICOM SEG.
+ */
+import { LABEL_NAMES, REGIONS } from '../../core/types/labels.ts';
+import { SEQUENCES, SEQUENCE_NAMES, type Sequence } from '../../core/types/sequences.ts';
+import type { ReviewVolume } from '../../worker/workerApi.ts';
+import { h, ProgressBar, replaceChildren } from '../dom.ts';
+import { formatNumber } from '../format.ts';
+import { errorText, type AppState } from '../state/appState.ts';
+import { autoWindow, LABEL_COLOURS, VIEW_AXES, type RenderOptions } from '../viewer/sliceImage.ts';
+import { SliceViewer } from '../viewer/sliceViewer.ts';
+import { callback } from '../workerClient.ts';
+import type { View } from './view.ts';
+
+function download(bytes: Uint8Array, name: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+  const a = h('a', { attrs: { href: url, download: name } });
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const safeName = (id: string): string => id.replace(/^.*\//, '').replace(/[^A-Za-z0-9._-]+/g, '_');
+
+export function reviewView(state: AppState): View {
+  const select = h('select', { id: 'review-case', attrs: { 'data-testid': 'review-case' } });
+  const open = h('button', { text: 'Predict and show', attrs: { type: 'submit', 'data-testid': 'review-open' } });
+  const progress = new ProgressBar('Predicting');
+  const error = h('p', { className: 'error-text', attrs: { role: 'alert', 'data-testid': 'review-error' } });
+  const viewerHost = h('div', { attrs: { 'data-testid': 'review-viewer' } });
+  const form = h('form', { className: 'demo-form', on: { submit: (ev) => { ev.preventDefault(); void show(); } } },
+    h('label', { attrs: { for: 'review-case' }, text: 'Case' }), select, open);
+
+  const offData = state.data.subscribe((d) => {
+    const cases = (d?.cases ?? []).filter((c) => c.reviewable);
+    replaceChildren(select, ...cases.map((c) => h('option', { text: c.id, attrs: { value: c.id } })));
+    open.disabled = cases.length === 0;
+    if (!cases.length) replaceChildren(viewerHost, h('p', { text: 'Load scans (Scans tab) and join a federation to review predictions.' }));
+  });
+
+  async function show(): Promise<void> {
+    const caseId = select.value;
+    if (!caseId) return;
+    error.textContent = '';
+    open.disabled = true;
+    progress.set(0, 'starting…');
+    try {
+      await state.initBackend();
+      const r = await state.worker.review(caseId, callback(({ done, total }: { done: number; total: number }) => progress.set(done / total, `window ${done} of ${total}`)));
+      progress.set(1, 'done');
+      replaceChildren(viewerHost, ...renderReview(r));
+    } catch (e) {
+      error.textContent = `The case could not be predicted: ${errorText(e)}`;
+    } finally {
+      open.disabled = false;
+    }
+  }
+
+  function renderReview(r: ReviewVolume): Node[] {
+    const grid = { dims: r.dims, affine: r.affine };
+    const sequences = SEQUENCES.filter((s) => r.images[s]);
+    let sequence: Sequence = sequences.includes('flair') ? 'flair' : sequences[0]!;
+    const win = autoWindow(r.images[sequence]!);
+    let options: RenderOptions = { level: win.level, width: win.width, opacity: 0.5, labels: new Set([1, 2, 4]) };
+    const viewers: SliceViewer[] = [];
+    const rows: Node[] = [];
+    for (const [title, mask, id] of [['Prediction', r.prediction, 'pred'], ...(r.truth ? [['Expert label', r.truth, 'truth'] as const] : [])] as const) {
+      const row = VIEW_AXES.map((axis) => new SliceViewer(grid, axis, title, r.images[sequence]!, mask, options, `view-${id}-${axis}`));
+      viewers.push(...row);
+      rows.push(h('div', { className: 'viewer-row' }, ...row.map((v) => v.element)));
+    }
+    const update = (): void => viewers.forEach((v) => v.setOptions(options));
+
+    const seqSelect = h('select', { id: 'review-seq', attrs: { 'aria-label': 'Sequence shown' } }, ...sequences.map((s) => h('option', { text: SEQUENCE_NAMES[s], attrs: { value: s } })));
+    seqSelect.value = sequence;
+    seqSelect.addEventListener('change', () => {
+      sequence = seqSelect.value as Sequence;
+      const w = autoWindow(r.images[sequence]!);
+      options = { ...options, level: w.level, width: w.width };
+      level.value = String(w.level);
+      width.value = String(w.width);
+      viewers.forEach((v) => v.setImage(r.images[sequence]!));
+      update();
+    });
+    const opacity = h('input', { id: 'review-opacity', attrs: { type: 'range', min: 0, max: 1, step: 0.05, 'data-testid': 'review-opacity' } });
+    opacity.value = String(options.opacity);
+    opacity.addEventListener('input', () => { options = { ...options, opacity: Number(opacity.value) }; update(); });
+    const level = h('input', { id: 'review-level', attrs: { type: 'number', step: 'any' } });
+    const width = h('input', { id: 'review-width', attrs: { type: 'number', step: 'any', min: 0 } });
+    level.value = String(+win.level.toPrecision(4));
+    width.value = String(+win.width.toPrecision(4));
+    const onWindow = (): void => {
+      const l = Number(level.value);
+      const w = Number(width.value);
+      if (Number.isFinite(l) && w > 0) { options = { ...options, level: l, width: w }; update(); }
+    };
+    level.addEventListener('change', onWindow);
+    width.addEventListener('change', onWindow);
+    const toggles = ([1, 2, 4] as const).map((l) => {
+      const box = h('input', { id: `review-label-${l}`, attrs: { type: 'checkbox', 'data-testid': `review-label-${l}` } });
+      box.checked = true;
+      box.addEventListener('change', () => {
+        const labels = new Set(options.labels);
+        if (box.checked) labels.add(l);
+        else labels.delete(l);
+        options = { ...options, labels };
+        update();
+      });
+      const [cr, cg, cb] = LABEL_COLOURS[l]!;
+      return h('span', { className: `label-toggle label-${l}` }, box, ' ', h('label', { attrs: { for: `review-label-${l}`, title: `rgb(${cr}, ${cg}, ${cb})` }, text: LABEL_NAMES[l] }));
+    });
+    const exportNifti = h('button', { text: 'Export mask as NIfTI', attrs: { type: 'button', 'data-testid': 'export-nifti' } });
+    exportNifti.addEventListener('click', () => void state.worker.exportNifti(r.caseId).then(
+      (bytes) => download(bytes, `${safeName(r.caseId)}_fedseg_pred.nii.gz`, 'application/gzip'),
+      (e) => (error.textContent = `Export failed: ${errorText(e)}`)));
+    const exportSeg = r.source === 'dicom' ? h('button', { text: 'Export mask as DICOM SEG', attrs: { type: 'button', 'data-testid': 'export-seg' } }) : null;
+    exportSeg?.addEventListener('click', () => void state.worker.exportDicomSeg(r.caseId).then(
+      (bytes) => download(bytes, `${safeName(r.caseId)}_fedseg_seg.dcm`, 'application/dicom'),
+      (e) => (error.textContent = `Export failed: ${errorText(e)}`)));
+
+    return [
+      h('p', { attrs: { 'data-testid': 'review-dice' } },
+        r.dice ? `Dice against the expert label: ${REGIONS.map((g) => `${g} ${formatNumber(r.dice![g], 3)}`).join(' · ')}` + (r.hd95 ? `; HD95 ${REGIONS.map((g) => `${g} ${formatNumber(r.hd95![g], 1)} mm`).join(' · ')}` : '') : 'No expert label for this case: no Dice.',
+        h('br'), h('span', { className: 'muted', text: `global model ${r.modelHash.slice(0, 12)}…` })),
+      h('div', { className: 'viewer-controls' },
+        h('label', { attrs: { for: 'review-seq' }, text: 'Sequence' }), seqSelect,
+        h('label', { attrs: { for: 'review-level' }, text: 'Level' }), level,
+        h('label', { attrs: { for: 'review-width' }, text: 'Window' }), width,
+        h('label', { attrs: { for: 'review-opacity' }, text: 'Mask opacity' }), opacity,
+        ...toggles),
+      ...rows,
+      h('div', { className: 'buttons' }, exportNifti, exportSeg),
+    ];
+  }
+
+  const element = h('div', { className: 'view review' },
+    h('h1', { text: 'Review predictions' }),
+    h('section', { className: 'panel' }, form, progress.element, error),
+    h('section', { className: 'panel' }, viewerHost));
+  return { element, dispose: offData };
+}
