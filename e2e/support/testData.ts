@@ -60,6 +60,6 @@ export function writeBadFiles(dir: string): void {
   const bad = join(dir, 'broken');
   mkdirSync(bad, { recursive: true });
   writeFileSync(join(bad, 'truncated_t1.nii.gz'), new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]));
-  writeFileSync(join(bad, 'noise.nii'), Uint8Array.from({ length: 600 }, (_, i) => (i * 37) & 0xff));
+  writeFileSync(join(bad, 'garbage_t2.nii'), Uint8Array.from({ length: 600 }, (_, i) => (i * 37) & 0xff));
   writeFileSync(join(bad, 'notes.txt'), 'not a scan\n');
 }

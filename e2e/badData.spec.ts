@@ -1,0 +1,56 @@
+/**
+ * Bad data: a folder with corrupt and unrelated files and an incomplete case beside
+ * good cases. The page names each file it could not use with the reason in words, says
+ * why the incomplete case cannot train, and still loads the good cases.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { collectErrors } from './support/pageProbes.ts';
+import { servePage, type PageServer } from './support/pageServer.ts';
+import { tempFolder, writeBadFiles, writeSyntheticCases } from './support/testData.ts';
+
+let server: PageServer;
+let folder: string;
+
+test.beforeAll(async () => {
+  server = await servePage();
+  folder = tempFolder('fedseg-e2e-bad-');
+  writeSyntheticCases(folder, 3, 16, 9);
+  rmSync(join(folder, 'synthetic-3', 'synthetic-3_flair.nii.gz'));
+  writeBadFiles(folder);
+});
+
+test.afterAll(async () => {
+  await server?.close();
+});
+
+test('a folder with corrupt files shows each reason and still loads the good cases', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = collectErrors(page);
+  await page.goto(server.url + '#/data');
+  await page.getByTestId('folder-input').setInputFiles(folder);
+  await expect(page.getByTestId('data-counts')).toContainText('3 case(s) found', { timeout: 60_000 });
+  await expect(page.getByTestId('data-counts')).toContainText('1 for training');
+  await expect(page.getByTestId('data-counts')).toContainText('1 for validation');
+
+  const incomplete = page.getByTestId('case-table').locator('tr', { hasText: 'synthetic-3' });
+  await expect(incomplete).toContainText('not usable');
+  await expect(incomplete).toContainText('missing flair');
+  await expect(incomplete.getByRole('checkbox')).toBeDisabled();
+
+  const problems = page.getByTestId('problem-table');
+  for (const name of ['truncated_t1.nii.gz', 'garbage_t2.nii', 'notes.txt']) {
+    const row = problems.locator('tr', { hasText: name });
+    await expect(row).toHaveCount(1);
+    expect((await row.locator('td').nth(1).textContent())!.length).toBeGreaterThan(10);
+  }
+
+  // excluding a good case moves it out of the counts
+  const good = page.getByTestId('case-table').locator('tr', { hasText: 'synthetic-1' });
+  await good.getByRole('checkbox').uncheck();
+  await expect(good).toContainText('excluded by you');
+  await expect(page.getByTestId('data-counts')).toContainText('1 for training');
+  await expect(page.getByTestId('data-counts')).toContainText('0 for validation');
+  expect(errors).toEqual([]);
+});
