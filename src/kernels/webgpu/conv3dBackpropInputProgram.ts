@@ -8,7 +8,24 @@
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { type ConvGeometry, type GemmTile, GEMM_UNIFORMS_DECL, chooseTile, gemmDispatch, implicitGemmSource } from './implicitGemm.ts';
 
-const OPERANDS = `
+/** WGSL operands; with unit strides every tap lands on an output voxel, so no division is needed. */
+function operands(unitStride: boolean): string {
+  const locate = unitStride
+    ? `
+    let od = r.d - kd;
+    let oh = r.h - kh;
+    let ow = r.w - kw;
+    if (od < 0 || oh < 0 || ow < 0) { return 0.0; }`
+    : `
+    let dd = r.d - kd;
+    let hh = r.h - kh;
+    let ww = r.w - kw;
+    if (dd < 0 || hh < 0 || ww < 0) { return 0.0; }
+    let od = dd / uniforms.sD;
+    let oh = hh / uniforms.sH;
+    let ow = ww / uniforms.sW;
+    if (od * uniforms.sD != dd || oh * uniforms.sH != hh || ow * uniforms.sW != ww) { return 0.0; }`;
+  return `
   struct RowA { b : i32, d : i32, h : i32, w : i32 };
 
   fn rowA(m : i32) -> RowA {
@@ -28,14 +45,7 @@ const OPERANDS = `
     let t = tap / uniforms.fW;
     let kh = t % uniforms.fH;
     let kd = t / uniforms.fH;
-    let dd = r.d - kd;
-    let hh = r.h - kh;
-    let ww = r.w - kw;
-    if (dd < 0 || hh < 0 || ww < 0) { return 0.0; }
-    let od = dd / uniforms.sD;
-    let oh = hh / uniforms.sH;
-    let ow = ww / uniforms.sW;
-    if (od * uniforms.sD != dd || oh * uniforms.sH != hh || ow * uniforms.sW != ww) { return 0.0; }
+    ${locate}
     if (od >= uniforms.outD || oh >= uniforms.outH || ow >= uniforms.outW) { return 0.0; }
     return dy[(((r.b * uniforms.outD + od) * uniforms.outH + oh) * uniforms.outW + ow) * uniforms.outC + co];
   }
@@ -46,6 +56,7 @@ const OPERANDS = `
     return W[(tap * uniforms.inC + n) * uniforms.outC + co];
   }
 `;
+}
 
 export class Conv3DBackpropInputGemmProgram implements WebGPUProgram {
   outputShape: number[];
@@ -57,18 +68,20 @@ export class Conv3DBackpropInputGemmProgram implements WebGPUProgram {
   workgroupSize: [number, number, number] = [64, 1, 1];
   readonly tile: GemmTile;
   readonly gemm: { m: number; n: number; k: number; kSplit: number };
+  readonly unitStride: boolean;
 
   constructor(g: ConvGeometry, maxWorkgroupsPerDim: number) {
     this.outputShape = [g.batch, g.inD, g.inH, g.inW, g.inC];
+    this.unitStride = g.sD === 1 && g.sH === 1 && g.sW === 1;
     const m = g.batch * g.inD * g.inH * g.inW;
     const k = g.fD * g.fH * g.fW * g.outC;
     this.gemm = { m, n: g.inC, k, kSplit: k };
     this.tile = chooseTile(g.inC);
     this.dispatch = gemmDispatch(this.tile, m, g.inC, 1, maxWorkgroupsPerDim);
-    this.shaderKey = `fedsegConv3dBackpropInputGemm_${this.tile.tm}x${this.tile.tn}`;
+    this.shaderKey = `fedsegConv3dBackpropInputGemm_${this.tile.tm}x${this.tile.tn}_${this.unitStride ? 's1' : 'sN'}`;
   }
 
   getUserCode(): string {
-    return implicitGemmSource(this.tile, OPERANDS);
+    return implicitGemmSource(this.tile, operands(this.unitStride));
   }
 }
