@@ -7,7 +7,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { FedsegError } from '../../core/util/errors.ts';
 import type { Command } from '../command.ts';
-import { DEFAULT_SIMULATE_OPTIONS as D, type Arm, type AttackName, type SimulateOptions } from '../simulate/simulateOptions.ts';
+import { DEFAULT_SIMULATE_OPTIONS as D, planFromOptions, resolveOptions, type Arm, type AttackName, type SimulateOptions } from '../simulate/simulateOptions.ts';
 
 const usage = `fedseg simulate [options]
 
@@ -116,6 +116,7 @@ export const simulateCommand: Command = {
   usage,
   async run(argv) {
     const args = optionsFromArgs(argv);
+    planFromOptions(resolveOptions(args.options)); // refuse bad flags before loading tfjs and making data
     const { initTfNode } = await import('../tfNode.ts');
     const { registerFastCpuKernels } = await import('../fastCpuConv3d.ts');
     const { simulate } = await import('../simulate/simulate.ts');

@@ -38,6 +38,7 @@ describe('simulate options', () => {
     expect(codeOf(() => planFromOptions(resolveOptions({ secureAggregation: true, robust: 'median' })))).toBe('PLAN_INVALID');
     expect(codeOf(() => planFromOptions(resolveOptions({ dpEpsilon: 1, robust: 'trimmedmean' })))).toBe('PLAN_INVALID');
     expect(codeOf(() => resolveOptions({ sites: 2, malicious: 2 }))).toBe('SIMULATE_OPTIONS');
+    expect(codeOf(() => resolveOptions({ secureAggregation: true, codec: 'int8' }))).toBe('SIMULATE_OPTIONS');
     expect(codeOf(() => resolveOptions({ arms: ['federated', 'pooled' as never] }))).toBe('SIMULATE_OPTIONS');
     expect(codeOf(() => optionsFromArgs(['--rounds', 'many']))).toBe('SIMULATE_OPTIONS');
     expect(codeOf(() => strategyFromPlan(planFromOptions(resolveOptions({ strategy: 'fedsgd' }))))).toBe('UNKNOWN_AGGREGATION_STRATEGY');

@@ -105,6 +105,9 @@ export function resolveOptions(partial: Partial<SimulateOptions>): SimulateOptio
   if (!(ATTACK_NAMES as readonly string[]).includes(o.attack)) bad(`--attack one of ${ATTACK_NAMES.join(', ')}`, o.attack);
   if (!(o.attackFactor > 0)) bad('--attack-factor > 0', o.attackFactor);
   if (!(o.evalOverlap >= 0 && o.evalOverlap <= 0.95)) bad('--eval-overlap in [0, 0.95]', o.evalOverlap);
+  if (o.secureAggregation && o.codec !== 'float32') {
+    bad('--codec float32 with --secagg (a secure upload is the masked vector of uint32 field elements; no codec applies)', o.codec);
+  }
   if (o.arms.length === 0 || o.arms.some((a) => !(ARMS as readonly string[]).includes(a))) bad(`--arms a list of ${ARMS.join(', ')}`, o.arms.join(','));
   return o;
 }
