@@ -21,20 +21,27 @@ const OPERANDS = `
     return RowA(t / uniforms.fH, t % uniforms.fH, kw, ci);
   }
 
-  fn readA(r : RowA, k : i32) -> f32 {
+  // a column is an output voxel: its batch and the input corner its patch starts at
+  struct ColA { b : i32, d : i32, h : i32, w : i32 };
+
+  fn colA(k : i32) -> ColA {
     let ow = k % uniforms.outW;
     let t1 = k / uniforms.outW;
     let oh = t1 % uniforms.outH;
     let t2 = t1 / uniforms.outH;
     let od = t2 % uniforms.outD;
     let b = t2 / uniforms.outD;
-    let d = od * uniforms.sD - uniforms.pD + r.kd;
-    let h = oh * uniforms.sH - uniforms.pH + r.kh;
-    let w = ow * uniforms.sW - uniforms.pW + r.kw;
+    return ColA(b, od * uniforms.sD - uniforms.pD, oh * uniforms.sH - uniforms.pH, ow * uniforms.sW - uniforms.pW);
+  }
+
+  fn readA(r : RowA, c : ColA) -> f32 {
+    let d = c.d + r.kd;
+    let h = c.h + r.kh;
+    let w = c.w + r.kw;
     if (d < 0 || d >= uniforms.inD || h < 0 || h >= uniforms.inH || w < 0 || w >= uniforms.inW) {
       return 0.0;
     }
-    return x[(((b * uniforms.inD + d) * uniforms.inH + h) * uniforms.inW + w) * uniforms.inC + r.ci];
+    return x[(((c.b * uniforms.inD + d) * uniforms.inH + h) * uniforms.inW + w) * uniforms.inC + r.ci];
   }
 
   fn readB(k : i32, n : i32) -> f32 {

@@ -12,14 +12,14 @@ import { type ConvGeometry, type GemmTile, GEMM_UNIFORMS_DECL, chooseTile, gemmD
 function operands(unitStride: boolean): string {
   const locate = unitStride
     ? `
-    let od = r.d - kd;
-    let oh = r.h - kh;
-    let ow = r.w - kw;
+    let od = r.d - c.kd;
+    let oh = r.h - c.kh;
+    let ow = r.w - c.kw;
     if (od < 0 || oh < 0 || ow < 0) { return 0.0; }`
     : `
-    let dd = r.d - kd;
-    let hh = r.h - kh;
-    let ww = r.w - kw;
+    let dd = r.d - c.kd;
+    let hh = r.h - c.kh;
+    let ww = r.w - c.kw;
     if (dd < 0 || hh < 0 || ww < 0) { return 0.0; }
     let od = dd / uniforms.sD;
     let oh = hh / uniforms.sH;
@@ -38,16 +38,20 @@ function operands(unitStride: boolean): string {
     return RowA(b, id + uniforms.pD, ih + uniforms.pH, iw + uniforms.pW);
   }
 
-  fn readA(r : RowA, k : i32) -> f32 {
+  struct ColA { kd : i32, kh : i32, kw : i32, co : i32 };
+
+  fn colA(k : i32) -> ColA {
     let tap = k / uniforms.outC;
     let co = k - tap * uniforms.outC;
     let kw = tap % uniforms.fW;
     let t = tap / uniforms.fW;
-    let kh = t % uniforms.fH;
-    let kd = t / uniforms.fH;
+    return ColA(t / uniforms.fH, t % uniforms.fH, kw, co);
+  }
+
+  fn readA(r : RowA, c : ColA) -> f32 {
     ${locate}
     if (od >= uniforms.outD || oh >= uniforms.outH || ow >= uniforms.outW) { return 0.0; }
-    return dy[(((r.b * uniforms.outD + od) * uniforms.outH + oh) * uniforms.outW + ow) * uniforms.outC + co];
+    return dy[(((r.b * uniforms.outD + od) * uniforms.outH + oh) * uniforms.outW + ow) * uniforms.outC + c.co];
   }
 
   fn readB(k : i32, n : i32) -> f32 {

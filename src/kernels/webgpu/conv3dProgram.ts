@@ -20,20 +20,24 @@ const OPERANDS = `
     return RowA(b, od * uniforms.sD - uniforms.pD, oh * uniforms.sH - uniforms.pH, ow * uniforms.sW - uniforms.pW);
   }
 
-  fn readA(r : RowA, k : i32) -> f32 {
+  struct ColA { kd : i32, kh : i32, kw : i32, ci : i32 };
+
+  fn colA(k : i32) -> ColA {
     let tap = k / uniforms.inC;
     let ci = k - tap * uniforms.inC;
     let kw = tap % uniforms.fW;
     let t = tap / uniforms.fW;
-    let kh = t % uniforms.fH;
-    let kd = t / uniforms.fH;
-    let d = r.d + kd;
-    let h = r.h + kh;
-    let w = r.w + kw;
+    return ColA(t / uniforms.fH, t % uniforms.fH, kw, ci);
+  }
+
+  fn readA(r : RowA, c : ColA) -> f32 {
+    let d = r.d + c.kd;
+    let h = r.h + c.kh;
+    let w = r.w + c.kw;
     if (d < 0 || d >= uniforms.inD || h < 0 || h >= uniforms.inH || w < 0 || w >= uniforms.inW) {
       return 0.0;
     }
-    return x[(((r.b * uniforms.inD + d) * uniforms.inH + h) * uniforms.inW + w) * uniforms.inC + ci];
+    return x[(((r.b * uniforms.inD + d) * uniforms.inH + h) * uniforms.inW + w) * uniforms.inC + c.ci];
   }
 
   fn readB(k : i32, n : i32) -> f32 {

@@ -46,10 +46,12 @@ export const GEMM_UNIFORMS_DECL = GEMM_UNIFORM_NAMES.map((n) => `${n} : i32,`).j
 
 /**
  * WGSL a kernel provides:
- *   struct RowA {...};  fn rowA(m : i32) -> RowA;        (decoded once per thread and row)
- *   fn readA(r : RowA, k : i32) -> f32;                   (0 outside the volume)
+ *   struct RowA {...};  fn rowA(m : i32) -> RowA;   (decoded once per thread and row)
+ *   struct ColA {...};  fn colA(k : i32) -> ColA;   (decoded once per workgroup and step)
+ *   fn readA(r : RowA, c : ColA) -> f32;            (0 outside the volume)
  *   fn readB(k : i32, n : i32) -> f32;
- * Callers guarantee m < M, k < K and n < N.
+ * Callers guarantee m < M, k < K and n < N. Row and column decoding (integer divisions,
+ * costly on GPUs) thus happen once per row and once per column of a tile, not per element.
  */
 export function implicitGemmSource(tile: GemmTile, operandSnippets: string): string {
   const { tm, tn } = tile;
@@ -69,13 +71,14 @@ export function implicitGemmSource(tile: GemmTile, operandSnippets: string): str
       for (var j = 0; j < ${kPerThread}; j++) {
         let k = k0 + lk + j;
         var v = 0.0;
-        if (inRow${r} && k < kEnd) { v = readA(ra${r}, k); }
+        if (inRow${r} && k < kEnd) { v = readA(ra${r}, cols[lk + j]); }
         As[(lk + j) * ${tm} + lr${r}] = v;
       }`);
   }
   return `
   var<workgroup> As : array<f32, ${TILE_K * tm}>;
   var<workgroup> Bs : array<f32, ${TILE_K * tn}>;
+  var<workgroup> cols : array<ColA, ${TILE_K}>;
 
   ${operandSnippets}
 
@@ -98,6 +101,8 @@ export function implicitGemmSource(tile: GemmTile, operandSnippets: string): str
     let steps = (uniforms.kSplit + ${TILE_K - 1}) / ${TILE_K};
     for (var step = 0; step < steps; step++) {
       let k0 = kBegin + step * ${TILE_K};
+      if (tid < ${TILE_K} && k0 + tid < kEnd) { cols[tid] = colA(k0 + tid); }
+      workgroupBarrier();
       ${rowLoads.join('\n')}
       for (var e = tid; e < ${TILE_K * tn}; e = e + ${WORKGROUP_THREADS}) {
         let k = k0 + e / ${tn};
