@@ -47,6 +47,9 @@ export class SiteService implements SiteWorkerApi {
   private trainStarted = 0;
   private lastReview: { caseId: string; review: ReviewVolume } | undefined;
 
+  /** `backend` names the tfjs backend in use (told to the coordinator at join). */
+  constructor(private readonly backend: () => string | undefined = () => undefined) {}
+
   async connect(baseUrl: string, onEvent: ProgressCallback<SiteEventForPage>): Promise<FederationInfo> {
     const emit = (e: SiteEventForPage): void => void onEvent(e);
     const fetch = ledgerFetch((entry: LedgerEntry) => {
@@ -69,7 +72,8 @@ export class SiteService implements SiteWorkerApi {
   async join(inviteToken: string): Promise<SiteIdentityInfo> {
     const conn = this.requireConn();
     const keys = await generateSiteKeyPair();
-    const answer = await conn.client.join(inviteToken, keys, conn.planHash, { kind: 'browser', backend: 'webgpu' });
+    const backend = this.backend();
+    const answer = await conn.client.join(inviteToken, keys, conn.planHash, { kind: 'browser', ...(backend ? { backend } : {}) });
     const stored: StoredIdentity = {
       baseUrl: conn.baseUrl, siteId: answer.siteId, siteName: answer.siteName, federation: answer.federation,
       planHash: answer.planHash, privateKey: keys.privateKey, joinedAt: Date.now(),

@@ -28,6 +28,11 @@ export class TrainingService implements TrainingWorkerApi {
   private backendInfo: BackendInfo | undefined;
   private job: AbortController | undefined;
 
+  /** the backend in use, once init() chose it */
+  get backendName(): string | undefined {
+    return this.backendInfo?.backend;
+  }
+
   async init(order?: readonly string[]): Promise<BackendInfo> {
     if (!this.backendInfo) this.backendInfo = await chooseBackend(order);
     return this.backendInfo;

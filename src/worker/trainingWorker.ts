@@ -22,6 +22,6 @@ function workerApi(training: TrainingService, site: SiteService): FedsegWorkerAp
 }
 
 exposeErrorCodes();
-const site = new SiteService();
 const training = new TrainingService();
+const site = new SiteService(() => training.backendName);
 Comlink.expose(workerApi(training, site));
