@@ -24,7 +24,7 @@ let inputFiles: string[];
 
 test.beforeAll(async () => {
   folder = tempFolder('fedseg-e2e-site-');
-  inputFiles = [...writeBratsCase(folder), ...writeSyntheticCases(folder, 2, 32)];
+  inputFiles = [...writeBratsCase(folder), ...writeSyntheticCases(folder, 2, 16)];
   fed = await startFederation(plan, 2);
 });
 
@@ -38,6 +38,8 @@ test('join, load scans, train a round with a reload mid-round, and the round clo
   audit.attach(context);
   const errors = collectErrors(page);
   const invite = await fed.coordinator.invite('browser site');
+  const t0 = Date.now();
+  const mark = (what: string): void => console.log(`[federation spec] ${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
   // Join
   await page.goto(`${fed.url}/#/join/${invite.token}`);
@@ -48,6 +50,7 @@ test('join, load scans, train a round with a reload mid-round, and the round clo
   await page.getByTestId('join-button').click();
   await expect(page.getByTestId('joined')).toContainText('browser site', { timeout: 30_000 });
 
+  mark('joined');
   // Data
   await page.goto(`${fed.url}/#/data`);
   await page.getByTestId('folder-input').setInputFiles(folder);
@@ -56,20 +59,24 @@ test('join, load scans, train a round with a reload mid-round, and the round clo
   await expect(page.getByTestId('data-counts')).toContainText('1 for validation');
   await expect(page.getByTestId('case-table').locator('tr', { hasText: 'BraTS19_TCIA08_105_1' })).toContainText('training');
 
+  mark('scans loaded');
   // Train, reload while training, resume
   await page.goto(`${fed.url}/#/train`);
   await expect(page.getByTestId('backend-name')).toHaveText('webgpu', { timeout: 60_000 });
   await page.getByTestId('participate').click();
   await expect(page.getByTestId('site-status')).toContainText('training step', { timeout: 240_000 });
+  mark('training started; reloading');
   await page.reload();
   await expect(page.getByTestId('resume')).toBeVisible({ timeout: 30_000 });
   await page.getByTestId('resume').click();
   await expect(page.getByTestId('site-status')).toContainText(/finished|waiting for the other sites/, { timeout: 300_000 });
+  mark('round done');
   const results = await fed.collaborators;
   expect(results.length).toBe(2);
   const status = (await fetch(`${fed.url}/api/v1/round`).then((r) => r.json())) as { finished: boolean };
   expect(status.finished).toBe(true);
 
+  mark('federation finished');
   // Ledger
   await page.goto(`${fed.url}/#/ledger`);
   await expect(page.locator('[data-kind="update upload"]')).toHaveCount(1);

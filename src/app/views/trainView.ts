@@ -105,6 +105,14 @@ export function trainView(state: AppState): View {
     }),
   ];
 
+  // the federation's status while this view is open (the site loop also reports each round)
+  const refresh = (): void => {
+    if (state.federation.value.status !== 'ready') return;
+    state.worker.roundStatus().then((r) => state.roundStatus.set(r), () => undefined);
+  };
+  const timer = window.setInterval(refresh, 15_000);
+  offs.push(state.federation.subscribe(refresh), () => window.clearInterval(timer));
+
   const element = h('div', { className: 'view train' },
     h('h1', { text: 'Take part in training' }),
     fed.element,
