@@ -68,6 +68,7 @@ test('join, load scans, train a round with a reload mid-round, and the round clo
   mark('training started; reloading');
   await page.reload();
   await expect(page.getByTestId('resume')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('backend-name')).toHaveText('webgpu', { timeout: 60_000 });
   await page.getByTestId('resume').click();
   await expect(page.getByTestId('site-status')).toContainText(/finished|waiting for the other sites/, { timeout: 300_000 });
   mark('round done');
@@ -77,9 +78,13 @@ test('join, load scans, train a round with a reload mid-round, and the round clo
   expect(status.finished).toBe(true);
 
   mark('federation finished');
+  await expect(page.getByTestId('round-history')).toContainText('Dice', { timeout: 30_000 });
+  await page.screenshot({ path: test.info().outputPath('train-view.png'), fullPage: true });
+
   // Ledger
   await page.goto(`${fed.url}/#/ledger`);
   await expect(page.locator('[data-kind="update upload"]')).toHaveCount(1);
+  await page.screenshot({ path: test.info().outputPath('ledger-view.png'), fullPage: true });
 
   // Network audit
   const origin = new URL(fed.url).origin;

@@ -92,8 +92,11 @@ export function trainView(state: AppState): View {
         lossChart.add(r.round, [r.meanLoss ?? Number.NaN]);
         diceChart.add(r.round, REGIONS.map((g) => r.dice?.[g] ?? Number.NaN));
       }
+      const f = state.federation.value;
+      const planned = f.status === 'ready' ? f.info.plan.rounds : Number.POSITIVE_INFINITY;
       replaceChildren(historyTable, ...rows.map((r) => h('tr', {},
-        h('td', { className: 'num', text: String(r.round) }),
+        // the final model is evaluated under round rounds + 1
+        h('td', { className: 'num', text: r.round > planned ? 'final model' : String(r.round) }),
         ...REGIONS.map((g) => h('td', { className: 'num', text: formatNumber(r.dice?.[g] ?? Number.NaN, 3) })),
         h('td', { className: 'num', text: formatNumber(r.meanLoss ?? Number.NaN) }),
         h('td', { className: 'num', text: r.uploadBytes !== undefined ? formatBytes(r.uploadBytes) : '—' }))));
