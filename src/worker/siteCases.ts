@@ -7,6 +7,7 @@ import type { SiteData } from '../core/protocol/client/runSite.ts';
 import type { TrainingCase } from '../core/types/case.ts';
 import type { Sequence } from '../core/types/sequences.ts';
 import { FedsegError } from '../core/util/errors.ts';
+import { splitIds } from '../core/train/splitCases.ts';
 import { assignSeries } from '../io/discovery/assignSeries.ts';
 import { discoverCases } from '../io/discovery/discoverCases.ts';
 import type { DiscoveredCase, DiscoveryReport } from '../io/discovery/discoveryReport.ts';
@@ -15,18 +16,6 @@ import type { SourceFile } from '../io/sourceFile.ts';
 import type { CaseSummary, DataSummary, LocalFile } from './workerApi.ts';
 
 export type CaseRole = CaseSummary['role'];
-
-/**
- * Deterministic split (as the headless collaborator does): usable cases sorted by id,
- * the last ceil(fraction * n) for validation, at least one when there are two or more.
- */
-export function splitIds(ids: readonly string[], fraction: number): { train: string[]; validation: string[] } {
-  const sorted = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const n = sorted.length;
-  let v = fraction > 0 && n >= 2 ? Math.max(1, Math.ceil(fraction * n)) : 0;
-  if (v >= n) v = n - 1;
-  return { train: sorted.slice(0, n - v), validation: sorted.slice(n - v) };
-}
 
 function unusableReason(c: DiscoveredCase): string | undefined {
   if (!c.imaging) return `missing ${c.missing.join(', ')}`;

@@ -10,6 +10,7 @@ import { FedsegError } from '../../core/util/errors.ts';
 import type { SiteData } from '../../core/protocol/client/runSite.ts';
 import { prepareCase } from '../../io/prepareCase.ts';
 import { readFolder } from '../readFolder.ts';
+import { splitCases } from '../../core/train/splitCases.ts';
 
 export interface SyntheticSiteOptions {
   readonly profile: string;
@@ -38,16 +39,4 @@ export async function folderSite(folder: string, patchSize: number, validationFr
     throw new FedsegError('NO_CASES', `${folder}: found no complete labelled case (4 sequences and a label) among ${files.length} files`);
   }
   return splitCases(complete.map((c) => prepareCase(c, { patchSize })), validationFraction);
-}
-
-/**
- * Deterministic split: cases sorted by id, the last ceil(fraction * n) for validation
- * (at least one when there are two or more cases and the fraction is > 0).
- */
-export function splitCases(cases: readonly TrainingCase[], fraction: number): SiteData {
-  const sorted = [...cases].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const n = sorted.length;
-  let v = fraction > 0 && n >= 2 ? Math.max(1, Math.ceil(fraction * n)) : 0;
-  if (v >= n) v = n - 1;
-  return { train: sorted.slice(0, n - v), validation: sorted.slice(n - v) };
 }

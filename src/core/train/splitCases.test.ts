@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitIds } from './siteCases.ts';
+import { splitCases, splitIds } from './splitCases.ts';
 
 describe('splitIds', () => {
   it('holds out the last ceil(fraction * n) cases by name, at least one of two or more', () => {
@@ -12,5 +12,14 @@ describe('splitIds', () => {
     expect(splitIds(['a', 'b'], 0.99)).toEqual({ train: ['a'], validation: ['b'] });
     expect(splitIds(['a', 'b'], 0)).toEqual({ train: ['a', 'b'], validation: [] });
     expect(splitIds(['a'], 0.5)).toEqual({ train: ['a'], validation: [] });
+  });
+});
+
+describe('splitCases', () => {
+  it('splits cases by the same rule as their ids', () => {
+    const mk = (id: string) => ({ id, dims: [1, 1, 1] as const, spacing: [1, 1, 1] as const, image: new Float32Array(4) });
+    const s = splitCases([mk('b'), mk('c'), mk('a')], 0.3);
+    expect(s.train.map((c) => c.id)).toEqual(['a', 'b']);
+    expect(s.validation.map((c) => c.id)).toEqual(['c']);
   });
 });
