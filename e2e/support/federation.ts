@@ -36,7 +36,7 @@ export interface TestFederation {
 }
 
 export async function startFederation(plan: Plan, headless: number): Promise<TestFederation> {
-  await initTfNode(['cpu']);
+  await initTfNode(['cpu'], { fastKernels: true });
   const dataDir = tempFolder('fedseg-e2e-coord-');
   const coordinator = await startCoordinator({ plan, dataDir, port: 0, staticRoot: resolve(REPO_ROOT, 'dist'), log: () => undefined, clockMs: 200 });
   const abort = new AbortController();

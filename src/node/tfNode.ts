@@ -50,13 +50,20 @@ export interface TfNode extends BackendChoice {
   readonly tf: typeof tf;
   /** the WebGPU adapter, when webgpu was tried */
   readonly adapter?: string;
+  /** kernels served by fedseg's fast Conv3D implementations (empty: stock tfjs kernels) */
+  readonly fastKernels: readonly string[];
+}
+
+export interface TfNodeOptions {
+  /** serve Conv3D and its gradients with src/kernels (webgpu) or src/node/fastCpuConv3d (cpu); default false (stock) */
+  readonly fastKernels?: boolean;
 }
 
 /**
  * Starts tfjs on the first backend of `order` that works (default: just cpu) and says
  * which one runs and why the others were refused.
  */
-export async function initTfNode(order: readonly NodeBackend[] = ['cpu']): Promise<TfNode> {
+export async function initTfNode(order: readonly NodeBackend[] = ['cpu'], opts: TfNodeOptions = {}): Promise<TfNode> {
   registerGradients();
   let adapter: string | undefined;
   const preRefused: BackendChoice['refused'] = [];
@@ -68,5 +75,22 @@ export async function initTfNode(order: readonly NodeBackend[] = ['cpu']): Promi
   }
   const choice = await selectBackend(tf, order.filter((b) => !preRefused.some((p) => p.name === b)));
   await tf.ready();
-  return { tf, backend: choice.backend, refused: [...preRefused, ...choice.refused], ...(adapter ? { adapter } : {}) };
+  const fastKernels = opts.fastKernels ? await enableFastKernels(choice.backend) : [];
+  return { tf, backend: choice.backend, refused: [...preRefused, ...choice.refused], fastKernels, ...(adapter ? { adapter } : {}) };
+}
+
+/** Fast Conv3D kernels for the backend in use (none for wasm, whose stock kernels are native). */
+async function enableFastKernels(backend: string): Promise<string[]> {
+  if (backend === 'cpu') {
+    const { registerFastCpuKernels } = await import('./fastCpuConv3d.ts');
+    const names = await registerFastCpuKernels(tf, { enabled: true });
+    // loading the wasm module (for its matrix product) registers the wasm backend: stay on cpu
+    if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
+    return names;
+  }
+  if (backend === 'webgpu') {
+    const { registerFastKernels } = await import('../kernels/registerFastKernels.ts');
+    return registerFastKernels(tf, 'webgpu', { enabled: true });
+  }
+  return [];
 }

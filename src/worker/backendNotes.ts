@@ -3,7 +3,12 @@
  * backend actually in use. Speeds are orders of magnitude for a 3D U-Net step, not
  * promises: they depend on the machine.
  */
-export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+/**
+ * The order the Worker tries backends in. wasm is left out for training: in tfjs 4.22 its
+ * Conv3D input and filter gradients are wrong (the forward pass is right), so a model
+ * trained there does not learn (see docs/performance.md); plain cpu is slower but correct.
+ */
+export const BACKEND_ORDER = ['webgpu', 'webgl', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_ORDER)[number];
 
 export const BACKEND_MEANING: Readonly<Record<string, string>> = {

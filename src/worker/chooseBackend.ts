@@ -14,6 +14,7 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import { selectBackend } from '../core/model/selectBackend.ts';
+import { registerFastKernels } from '../kernels/registerFastKernels.ts';
 import { BACKEND_ORDER, backendMeaning } from './backendNotes.ts';
 import { configureWasmPaths } from './wasmPaths.ts';
 import type { BackendInfo } from './workerApi.ts';
@@ -38,7 +39,11 @@ export async function probeWebGpu(): Promise<{ ok: boolean; reason: string }> {
   return { ok: false, reason: 'the browser found no WebGPU adapter (no supported GPU, or its driver is blocked)' };
 }
 
-export async function chooseBackend(order: readonly string[] = BACKEND_ORDER): Promise<BackendInfo> {
+/**
+ * `fastKernels` (default true) serves Conv3D and its gradients on WebGPU with fedseg's
+ * tiled kernels (src/kernels); false keeps the stock tfjs kernels.
+ */
+export async function chooseBackend(order: readonly string[] = BACKEND_ORDER, fastKernels = true): Promise<BackendInfo> {
   configureWasmPaths();
   const webgpuFirst = order[0] === 'webgpu';
   const probe = webgpuFirst ? await probeWebGpu() : { ok: false, reason: '' };
@@ -51,5 +56,6 @@ export async function chooseBackend(order: readonly string[] = BACKEND_ORDER): P
   }
   const refused = choice.refused.map((r) =>
     r.name === 'webgpu' && !probe.ok && probe.reason ? { name: r.name, reason: probe.reason } : { name: r.name, reason: r.reason });
-  return { backend: choice.backend, refused, meaning: backendMeaning(choice.backend), fellBack: choice.backend !== order[0] };
+  const fast = choice.backend === 'webgpu' ? registerFastKernels(tf, 'webgpu', { enabled: fastKernels }) : [];
+  return { backend: choice.backend, refused, meaning: backendMeaning(choice.backend), fellBack: choice.backend !== order[0], fastKernels: fast };
 }

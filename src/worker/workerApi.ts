@@ -19,6 +19,8 @@ export interface BackendInfo {
   readonly meaning: string;
   /** true when the worker had to fall back from WebGPU */
   readonly fellBack: boolean;
+  /** kernels served by fedseg's fast WebGPU Conv3D (src/kernels); empty: stock tfjs kernels */
+  readonly fastKernels: readonly string[];
 }
 
 export interface DemoOptions {

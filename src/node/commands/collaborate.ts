@@ -10,7 +10,7 @@ import type { SiteEvent } from '../../core/protocol/client/runSite.ts';
 import type { Command } from '../command.ts';
 
 const usage = `fedseg collaborate --url URL (--invite TOKEN | --key-file FILE) (--data FOLDER | --synthetic PROFILE)
-                  [--backend cpu|wasm|webgpu] [--key-file FILE] [--seed N] [--cases N] [--size N]
+                  [--backend cpu|webgpu] [--stock-kernels] [--key-file FILE] [--seed N] [--cases N] [--size N]
 
 A site without a browser: joins the federation with an invite, then each round
 downloads the global model, evaluates it on the local validation cases and reports the
@@ -25,7 +25,9 @@ Options:
   --synthetic NAME    simulated site instead of scans (academic-3t, community-1.5t,
                       regional-thick-slice, small-clinic)
   --cases N, --size N synthetic cases and their edge in voxels (default: profile, 32)
-  --backend NAME      tfjs backend: cpu (default), wasm, webgpu
+  --backend NAME      tfjs backend: cpu (default) or webgpu (Dawn). wasm is refused: its
+                      Conv3D gradients are wrong in tfjs 4.22, so it cannot train
+  --stock-kernels     use tfjs's own Conv3D kernels instead of fedseg's fast ones
   --seed N            seed of local sampling and synthetic cases (default 1)`;
 
 function describe(e: SiteEvent): string | null {
@@ -52,6 +54,7 @@ export const collaborateCommand: Command = {
     const { values } = parseArgs({
       args: argv,
       options: {
+        'stock-kernels': { type: 'boolean', default: false },
         url: { type: 'string' },
         invite: { type: 'string' },
         'key-file': { type: 'string' },
@@ -79,7 +82,10 @@ export const collaborateCommand: Command = {
     const { folderSite, syntheticSite } = await import('../collaborator/siteCases.ts');
     const wanted = values.backend as (typeof NODE_BACKENDS)[number];
     if (!NODE_BACKENDS.includes(wanted)) throw new FedsegError('UNKNOWN_BACKEND', `--backend: unknown "${values.backend}"; known: ${NODE_BACKENDS.join(', ')}`);
-    const tfNode = await initTfNode([wanted]);
+    if (wanted === 'wasm') {
+      throw new FedsegError('BACKEND_UNSUITABLE', '--backend wasm: tfjs 4.22\'s wasm Conv3D gradients are wrong, so a site cannot train there; use cpu or webgpu');
+    }
+    const tfNode = await initTfNode([wanted], { fastKernels: !values['stock-kernels'] });
     if (tfNode.backend !== wanted) {
       throw new FedsegError('BACKEND_UNAVAILABLE', `--backend ${wanted}: ${tfNode.refused.map((r) => `${r.name}: ${r.reason}`).join('; ') || 'not available'}`);
     }

@@ -91,7 +91,7 @@ export const demoCommand: Command = {
 
     const stop = new AbortController();
     if (fresh && count > 0) {
-      await initTfNode(['cpu']);
+      await initTfNode(['cpu'], { fastKernels: true });
       const patch = getPreset(LIVING_DEMO_PLAN.model.preset).patchSize;
       for (let i = 0; i < count; i++) {
         const profile = SYNTHETIC_SITES[i]!;

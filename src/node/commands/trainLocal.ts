@@ -39,6 +39,7 @@ Options:
   --lr X             learning rate (default 0.003 for adam, 0.05 for sgd)
   --backend NAME     ${NODE_BACKENDS.join(', ')} (default cpu; webgpu runs Dawn; wasm's conv3d
                      gradients are wrong in tfjs 4.22, so wasm is for timing only)
+  --stock-kernels    use tfjs's own Conv3D kernels instead of fedseg's fast ones
   --seed N           seed of the cases, the initial weights and the sampler (default 1)`;
 
 function positiveInt(v: string | undefined, name: string, dflt: number): number {
@@ -60,6 +61,7 @@ export const trainLocalCommand: Command = {
     const { values } = parseArgs({
       args: argv,
       options: {
+        'stock-kernels': { type: 'boolean', default: false },
         out: { type: 'string' }, preset: { type: 'string' }, steps: { type: 'string' }, cases: { type: 'string' },
         size: { type: 'string' }, batch: { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
         backend: { type: 'string' }, seed: { type: 'string' }, data: { type: 'string' },
@@ -79,7 +81,7 @@ export const trainLocalCommand: Command = {
     const backend = (values.backend ?? 'cpu') as NodeBackend;
     if (!NODE_BACKENDS.includes(backend)) throw new FedsegError('BAD_OPTION', `--backend: expected one of ${NODE_BACKENDS.join(', ')}; found "${backend}"`);
 
-    const tfn = await initTfNode([backend]);
+    const tfn = await initTfNode([backend], { fastKernels: !values['stock-kernels'] });
     if (tfn.backend !== backend) {
       throw new FedsegError('NO_BACKEND', `backend ${backend} refused: ${tfn.refused.map((r) => r.reason).join('; ')}`);
     }
