@@ -6,6 +6,7 @@ import type { View } from './view.ts';
 export function backendPanel(state: AppState): View {
   const name = h('strong', { attrs: { 'data-testid': 'backend-name' }, text: 'starting…' });
   const meaning = h('p', { className: 'backend-meaning', attrs: { 'data-testid': 'backend-meaning' } });
+  const kernels = h('p', { className: 'backend-kernels', attrs: { 'data-testid': 'backend-kernels' } });
   const refused = h('ul', { className: 'backend-refused' });
   const element = h(
     'section',
@@ -13,6 +14,7 @@ export function backendPanel(state: AppState): View {
     h('h2', { id: 'backend-heading', text: 'Compute backend' }),
     h('p', {}, 'Training runs in a background worker on: ', name),
     meaning,
+    kernels,
     refused,
   );
   const off = state.backend.subscribe((b) => {
@@ -20,15 +22,20 @@ export function backendPanel(state: AppState): View {
     element.classList.toggle('error', b.status === 'failed');
     if (b.status === 'starting') {
       name.textContent = 'starting…';
-      meaning.textContent = 'Looking for WebGPU, then WebGL, WebAssembly and plain JavaScript.';
+      meaning.textContent = 'Looking for WebGPU, then WebGL, then plain JavaScript.';
+      kernels.textContent = '';
       refused.replaceChildren();
     } else if (b.status === 'failed') {
       name.textContent = 'none';
       meaning.textContent = `No backend could start: ${b.error}`;
+      kernels.textContent = '';
       refused.replaceChildren();
     } else {
       name.textContent = b.info.backend;
       meaning.textContent = b.info.meaning;
+      kernels.textContent = b.info.fastKernels.length
+        ? `3D convolutions use fedseg's tiled WebGPU kernels (${b.info.fastKernels.join(', ')}).`
+        : '3D convolutions use the stock TensorFlow.js kernels.';
       replaceChildren(refused, ...b.info.refused.map((r) => h('li', {}, h('strong', { text: r.name }), ` was not used: ${r.reason}`)));
     }
   });
