@@ -325,6 +325,9 @@ export class Federation {
     machine.beginAggregation();
     await this.store.setRoundStatus(n, 'aggregating');
     this.emit();
+    // finish() advances a server optimiser's moments: keep the state it had, so that a
+    // failed aggregation can be retried from it rather than applying the moments twice
+    const stateBefore = this.algorithms.exportState();
     try {
       const updates = await this.store.updates(n);
       const weights = this.aggregator!.finish();
@@ -365,6 +368,7 @@ export class Federation {
       machine.abortAggregation();
       await this.store.setRoundStatus(n, 'collecting');
       this.log(`round ${n}: aggregation failed: ${e instanceof Error ? e.stack : String(e)}`);
+      this.algorithms.importState(stateBefore);
       await this.rebuildAggregator();
     }
     this.emit();
