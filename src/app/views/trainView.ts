@@ -79,10 +79,11 @@ export function trainView(state: AppState): View {
   const offs = [
     state.progress.subscribe(showProgress),
     state.roundStatus.subscribe((r) => {
+      const privacy = r?.epsilonSpent === undefined ? '' : ` Differential privacy budget spent so far: ε = ${r.epsilonSpent.toFixed(2)}.`;
       roundInfo.textContent = r
-        ? r.finished
+        ? (r.finished
           ? `The federation finished its ${r.rounds} rounds.`
-          : `Round ${r.round} of ${r.rounds}: ${r.state}; ${r.reportedSites} of ${r.expectedSites} site(s) reported (at least ${r.minSites} needed)${r.deadline ? `; deadline ${new Date(r.deadline).toLocaleTimeString()}` : ''}.`
+          : `Round ${r.round} of ${r.rounds}: ${r.state}; ${r.reportedSites} of ${r.expectedSites} site(s) reported (at least ${r.minSites} needed)${r.deadline ? `; deadline ${new Date(r.deadline).toLocaleTimeString()}` : ''}.`) + privacy
         : 'Round: not known yet.';
     }),
     state.history.subscribe((rows) => {
