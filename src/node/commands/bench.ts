@@ -28,6 +28,7 @@ const SUITES: Record<string, (log: Log) => Promise<BenchRow[]>> = {
   },
   io: async (log) => (await import('../../../bench/ioBench.ts')).benchNifti({ log }),
   dicom: async (log) => (await import('../../../bench/dicomBench.ts')).benchDicom({ log }),
+  'gpu-memory': async (log) => (await import('../../../bench/gpuMemoryBench.ts')).benchGpuMemory({ log }),
   aggregation: async () => (await import('../../../bench/aggregationBench.ts')).benchAggregationMemory(),
 };
 
