@@ -2,12 +2,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { WeightSet } from '../types/weights.ts';
-import { FedsegError } from '../util/errors.ts';
 import { dpFedAvg } from '../privacy/dpFedAvg.ts';
 import type { AggregationStrategy } from './strategy.ts';
 import { STRATEGIES, ROBUST_RULES } from './strategies.ts';
 import { fedAdam } from './fedAdam.ts';
 import { fromFlat, maxDiff, randomWeights, toFlat } from './testWeights.ts';
+import { errorCode } from '../util/errorCode.ts';
 
 const MAKERS: [string, () => AggregationStrategy][] = [
   ...Object.keys(STRATEGIES).map((k): [string, () => AggregationStrategy] => [
@@ -26,15 +26,6 @@ function aggregate(s: AggregationStrategy, global: WeightSet, updates: readonly 
   return agg.finish();
 }
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FedsegError);
-    return (e as FedsegError).code;
-  }
-  throw new Error('expected a refusal');
-}
 
 const flatArb = fc.array(fc.float({ min: -1, max: 1, noNaN: true }), { minLength: 11, maxLength: 11 });
 
@@ -74,17 +65,17 @@ describe.each(MAKERS)('strategy %s', (_label, make) => {
 
   it('refuses wrong shapes, NaN, bad weights, empty rounds and a second finish', () => {
     const agg = make().begin(global);
-    expect(codeOf(() => agg.add(randomWeights(4, 1, [[2, 3], [5], []]), 1))).toBe('UPDATE_SHAPE');
+    expect(errorCode(() => agg.add(randomWeights(4, 1, [[2, 3], [5], []]), 1))).toBe('UPDATE_SHAPE');
     const nan = randomWeights(5);
     nan[0]!.values[2] = Number.NaN;
-    expect(codeOf(() => agg.add(nan, 1))).toBe('UPDATE_NONFINITE');
-    expect(codeOf(() => agg.add(randomWeights(6), 0))).toBe('AGGREGATION_WEIGHT');
+    expect(errorCode(() => agg.add(nan, 1))).toBe('UPDATE_NONFINITE');
+    expect(errorCode(() => agg.add(randomWeights(6), 0))).toBe('AGGREGATION_WEIGHT');
     expect(agg.count).toBe(0);
-    expect(codeOf(() => agg.finish())).toBe('AGGREGATION_EMPTY');
+    expect(errorCode(() => agg.finish())).toBe('AGGREGATION_EMPTY');
     const agg2 = make().begin(global);
     agg2.add(randomWeights(7), 1);
     agg2.finish();
-    expect(codeOf(() => agg2.finish())).toBe('AGGREGATION_FINISHED');
+    expect(errorCode(() => agg2.finish())).toBe('AGGREGATION_FINISHED');
   });
 
   it('resumes from exported state exactly as if it had never stopped', () => {

@@ -1,28 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { FedsegError } from '../util/errors.ts';
 import type { UpdateMetaDraft } from './updateEnvelope.ts';
 import { checkUpdateContext, decodeUpdateEnvelope, encodeUpdateEnvelope } from './updateEnvelope.ts';
+import { errorCode, errorCodeAsync } from '../util/errorCode.ts';
 
 const H = (c: string) => c.repeat(64);
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FedsegError);
-    return (e as FedsegError).code;
-  }
-  throw new Error('expected a refusal');
-}
-async function asyncCodeOf(f: () => Promise<unknown>): Promise<string> {
-  try {
-    await f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FedsegError);
-    return (e as FedsegError).code;
-  }
-  throw new Error('expected a refusal');
-}
 
 const draft: UpdateMetaDraft = {
   federation: 'demo',
@@ -46,29 +27,29 @@ describe('update envelope', () => {
 
   it('refuses each kind of bad envelope with its code', async () => {
     const { bytes } = await encodeUpdateEnvelope(draft, new Uint8Array(100).fill(3));
-    expect(await asyncCodeOf(() => decodeUpdateEnvelope(bytes, { maxBytes: 50 }))).toBe('UPDATE_TOO_LARGE');
+    expect(await errorCodeAsync(() => decodeUpdateEnvelope(bytes, { maxBytes: 50 }))).toBe('UPDATE_TOO_LARGE');
     const tampered = bytes.slice();
     tampered[tampered.length - 1] = 4;
-    expect(await asyncCodeOf(() => decodeUpdateEnvelope(tampered, { maxBytes: 1 << 20 }))).toBe('UPDATE_HASH_MISMATCH');
-    expect(await asyncCodeOf(() => decodeUpdateEnvelope(bytes.subarray(0, bytes.length - 1), { maxBytes: 1 << 20 }))).toBe('UPDATE_HASH_MISMATCH');
+    expect(await errorCodeAsync(() => decodeUpdateEnvelope(tampered, { maxBytes: 1 << 20 }))).toBe('UPDATE_HASH_MISMATCH');
+    expect(await errorCodeAsync(() => decodeUpdateEnvelope(bytes.subarray(0, bytes.length - 1), { maxBytes: 1 << 20 }))).toBe('UPDATE_HASH_MISMATCH');
     const foreign = bytes.slice();
     foreign[3] = 0x58;
-    expect(await asyncCodeOf(() => decodeUpdateEnvelope(foreign, { maxBytes: 1 << 20 }))).toBe('UPDATE_MALFORMED');
+    expect(await errorCodeAsync(() => decodeUpdateEnvelope(foreign, { maxBytes: 1 << 20 }))).toBe('UPDATE_MALFORMED');
     const badJson = bytes.slice();
     badJson[12] = 0x7d;
-    expect(await asyncCodeOf(() => decodeUpdateEnvelope(badJson, { maxBytes: 1 << 20 }))).toBe('UPDATE_MALFORMED');
-    expect(await asyncCodeOf(() => encodeUpdateEnvelope({ ...draft, sampleCount: 0 }, new Uint8Array(1)))).toBe('UPDATE_META_INVALID');
-    expect(await asyncCodeOf(() => encodeUpdateEnvelope({ ...draft, fileName: 'patient.nii' } as UpdateMetaDraft, new Uint8Array(1)))).toBe('UPDATE_META_INVALID');
+    expect(await errorCodeAsync(() => decodeUpdateEnvelope(badJson, { maxBytes: 1 << 20 }))).toBe('UPDATE_MALFORMED');
+    expect(await errorCodeAsync(() => encodeUpdateEnvelope({ ...draft, sampleCount: 0 }, new Uint8Array(1)))).toBe('UPDATE_META_INVALID');
+    expect(await errorCodeAsync(() => encodeUpdateEnvelope({ ...draft, fileName: 'patient.nii' } as UpdateMetaDraft, new Uint8Array(1)))).toBe('UPDATE_META_INVALID');
   });
 
   it('checks the context: plan, round, base model, site, codec', async () => {
     const { meta } = await encodeUpdateEnvelope(draft, new Uint8Array(4));
     const ctx = { federation: 'demo', planHash: H('a'), round: 2, baseModelHash: H('b'), siteId: 'site-1', codecName: 'float32', secureAggregation: false };
     expect(() => checkUpdateContext(meta, ctx)).not.toThrow();
-    expect(codeOf(() => checkUpdateContext(meta, { ...ctx, planHash: H('c') }))).toBe('UPDATE_PLAN_MISMATCH');
-    expect(codeOf(() => checkUpdateContext(meta, { ...ctx, round: 3 }))).toBe('UPDATE_WRONG_ROUND');
-    expect(codeOf(() => checkUpdateContext(meta, { ...ctx, baseModelHash: H('d') }))).toBe('UPDATE_BASE_MISMATCH');
-    expect(codeOf(() => checkUpdateContext(meta, { ...ctx, siteId: 'site-2' }))).toBe('UPDATE_SITE_MISMATCH');
-    expect(codeOf(() => checkUpdateContext(meta, { ...ctx, codecName: 'int8' }))).toBe('UPDATE_CODEC_MISMATCH');
+    expect(errorCode(() => checkUpdateContext(meta, { ...ctx, planHash: H('c') }))).toBe('UPDATE_PLAN_MISMATCH');
+    expect(errorCode(() => checkUpdateContext(meta, { ...ctx, round: 3 }))).toBe('UPDATE_WRONG_ROUND');
+    expect(errorCode(() => checkUpdateContext(meta, { ...ctx, baseModelHash: H('d') }))).toBe('UPDATE_BASE_MISMATCH');
+    expect(errorCode(() => checkUpdateContext(meta, { ...ctx, siteId: 'site-2' }))).toBe('UPDATE_SITE_MISMATCH');
+    expect(errorCode(() => checkUpdateContext(meta, { ...ctx, codecName: 'int8' }))).toBe('UPDATE_CODEC_MISMATCH');
   });
 });

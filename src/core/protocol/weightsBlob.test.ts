@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { WeightSet } from '../types/weights.ts';
-import { FedsegError } from '../util/errors.ts';
 import { specOf } from './weightSpec.ts';
 import { decodeWeightsBlob, encodeWeightsBlob } from './weightsBlob.ts';
+import { errorCode } from '../util/errorCode.ts';
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FedsegError);
-    return (e as FedsegError).code;
-  }
-  throw new Error('expected a refusal');
-}
 const weights: WeightSet = [
   { name: 'conv1/kernel', shape: [3, 3, 3, 4, 2], values: Float32Array.from({ length: 216 }, (_, i) => Math.sin(i)) },
   { name: 'conv1/bias', shape: [2], values: Float32Array.of(0.5, -0.25) },
@@ -36,9 +27,9 @@ describe('weightsBlob', () => {
   it('refuses a wrong shape, a wrong name, a missing tensor', () => {
     const bytes = encodeWeightsBlob(weights);
     const spec = specOf(weights);
-    expect(codeOf(() => decodeWeightsBlob(bytes, { expected: [spec[0]!, { name: 'conv1/bias', shape: [3] }, spec[2]!] }))).toBe('UPDATE_SHAPE');
-    expect(codeOf(() => decodeWeightsBlob(bytes, { expected: [spec[0]!, { name: 'other', shape: [2] }, spec[2]!] }))).toBe('UPDATE_SHAPE');
-    expect(codeOf(() => decodeWeightsBlob(bytes, { expected: spec.slice(0, 2), kind: 'MODEL' }))).toBe('MODEL_SHAPE');
+    expect(errorCode(() => decodeWeightsBlob(bytes, { expected: [spec[0]!, { name: 'conv1/bias', shape: [3] }, spec[2]!] }))).toBe('UPDATE_SHAPE');
+    expect(errorCode(() => decodeWeightsBlob(bytes, { expected: [spec[0]!, { name: 'other', shape: [2] }, spec[2]!] }))).toBe('UPDATE_SHAPE');
+    expect(errorCode(() => decodeWeightsBlob(bytes, { expected: spec.slice(0, 2), kind: 'MODEL' }))).toBe('MODEL_SHAPE');
   });
 
   it('refuses NaN and infinities, naming the tensor', () => {
@@ -46,19 +37,19 @@ describe('weightsBlob', () => {
     bad[1]!.values[0] = Number.NaN;
     expect(() => decodeWeightsBlob(encodeWeightsBlob(bad), { expected: null })).toThrow(/conv1\/bias.*NaN/);
     bad[1]!.values[0] = Number.POSITIVE_INFINITY;
-    expect(codeOf(() => decodeWeightsBlob(encodeWeightsBlob(bad), { expected: null }))).toBe('UPDATE_NONFINITE');
+    expect(errorCode(() => decodeWeightsBlob(encodeWeightsBlob(bad), { expected: null }))).toBe('UPDATE_NONFINITE');
   });
 
   it('refuses oversized, truncated and foreign bytes', () => {
     const bytes = encodeWeightsBlob(weights);
-    expect(codeOf(() => decodeWeightsBlob(bytes, { expected: null, maxBytes: bytes.length - 1 }))).toBe('UPDATE_TOO_LARGE');
-    expect(codeOf(() => decodeWeightsBlob(bytes.subarray(0, bytes.length - 4), { expected: null }))).toBe('UPDATE_SHAPE');
-    expect(codeOf(() => decodeWeightsBlob(bytes.subarray(0, 8), { expected: null }))).toBe('UPDATE_MALFORMED');
+    expect(errorCode(() => decodeWeightsBlob(bytes, { expected: null, maxBytes: bytes.length - 1 }))).toBe('UPDATE_TOO_LARGE');
+    expect(errorCode(() => decodeWeightsBlob(bytes.subarray(0, bytes.length - 4), { expected: null }))).toBe('UPDATE_SHAPE');
+    expect(errorCode(() => decodeWeightsBlob(bytes.subarray(0, 8), { expected: null }))).toBe('UPDATE_MALFORMED');
     const foreign = bytes.slice();
     foreign[0] = 0x50;
-    expect(codeOf(() => decodeWeightsBlob(foreign, { expected: null }))).toBe('UPDATE_MALFORMED');
+    expect(errorCode(() => decodeWeightsBlob(foreign, { expected: null }))).toBe('UPDATE_MALFORMED');
     const hugeHeader = bytes.slice();
     new DataView(hugeHeader.buffer).setUint32(8, 0xfffffff0, true);
-    expect(codeOf(() => decodeWeightsBlob(hugeHeader, { expected: null }))).toBe('UPDATE_TOO_LARGE');
+    expect(errorCode(() => decodeWeightsBlob(hugeHeader, { expected: null }))).toBe('UPDATE_TOO_LARGE');
   });
 });

@@ -1,23 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { FedsegError } from '../../core/util/errors.ts';
 import { applyToPoint } from '../../core/geometry/mat4.ts';
 import { buildTestNifti } from './buildTestNifti.ts';
 import { readNifti } from './readNifti.ts';
 import { sharedData } from '../../node/sharedData.ts';
+import { errorCode } from '../../core/util/errorCode.ts';
 
 const BRATS = sharedData('brats', 'BraTS19_TCIA08_105_1_');
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof FedsegError) return err.code;
-    throw err;
-  }
-  return 'no error';
-}
 
 describe('readNifti on real files', () => {
   it('reads the BraTS T1: 240x240x155, 1 mm, int16, LPS-flipped affine', () => {
@@ -155,41 +146,41 @@ describe('readNifti on constructed files', () => {
     expect(v.header.nonFiniteVoxels).toBe(2);
     expect(v.data[3]).toBe(0);
     expect(v.header.warnings.join()).toMatch(/2 voxels were NaN or infinite/);
-    expect(codeOf(() => readNifti(buildTestNifti({ dims: [4, 3, 2], values: bad }), 'nan.nii', { nonFinite: 'refuse' }))).toBe('NIFTI_NONFINITE');
+    expect(errorCode(() => readNifti(buildTestNifti({ dims: [4, 3, 2], values: bad }), 'nan.nii', { nonFinite: 'refuse' }))).toBe('NIFTI_NONFINITE');
   });
 
   it('gives stable error codes with messages naming the file, expected and found', () => {
     const good = buildTestNifti({ dims: [4, 3, 2], values });
-    expect(codeOf(() => readNifti(good.slice(0, 100), 'short.nii'))).toBe('NIFTI_TRUNCATED');
-    expect(codeOf(() => readNifti(good.slice(0, good.length - 1), 'short.nii'))).toBe('NIFTI_TRUNCATED');
+    expect(errorCode(() => readNifti(good.slice(0, 100), 'short.nii'))).toBe('NIFTI_TRUNCATED');
+    expect(errorCode(() => readNifti(good.slice(0, good.length - 1), 'short.nii'))).toBe('NIFTI_TRUNCATED');
     expect(() => readNifti(good.slice(0, good.length - 1), 'short.nii')).toThrow(/short\.nii: expected 448 bytes .* found 447/);
     const magic = good.slice();
     magic[345] = 0x3f;
-    expect(codeOf(() => readNifti(magic, 'm.nii'))).toBe('NIFTI_BAD_MAGIC');
-    expect(codeOf(() => readNifti(new TextEncoder().encode('hello world'.repeat(40)), 'text.nii'))).toBe('NIFTI_BAD_MAGIC');
+    expect(errorCode(() => readNifti(magic, 'm.nii'))).toBe('NIFTI_BAD_MAGIC');
+    expect(errorCode(() => readNifti(new TextEncoder().encode('hello world'.repeat(40)), 'text.nii'))).toBe('NIFTI_BAD_MAGIC');
     const pair = good.slice();
     pair.set([0x6e, 0x69, 0x31, 0], 344);
-    expect(codeOf(() => readNifti(pair, 'p.hdr'))).toBe('NIFTI_PAIR');
-    expect(codeOf(() => readNifti(buildTestNifti({ dims: [4, 3, 2], values: [], datatype: 2 }).map((b, i) => (i === 70 ? 32 : b)), 'c.nii'))).toBe('NIFTI_DATATYPE');
+    expect(errorCode(() => readNifti(pair, 'p.hdr'))).toBe('NIFTI_PAIR');
+    expect(errorCode(() => readNifti(buildTestNifti({ dims: [4, 3, 2], values: [], datatype: 2 }).map((b, i) => (i === 70 ? 32 : b)), 'c.nii'))).toBe('NIFTI_DATATYPE');
     expect(() => readNifti(buildTestNifti({ dims: [4, 3, 2], values: [], datatype: 2 }).map((b, i) => (i === 70 ? 32 : b)), 'c.nii')).toThrow(/found code 32 \(complex64\)/);
     const zeroDim = buildTestNifti({ dims: [4, 0, 2], values: [] });
-    expect(codeOf(() => readNifti(zeroDim, 'z.nii'))).toBe('NIFTI_BAD_DIMS');
+    expect(errorCode(() => readNifti(zeroDim, 'z.nii'))).toBe('NIFTI_BAD_DIMS');
     const gz = gzipSync(good);
     expect([...readNifti(gz, 'no-extension-needed').data]).toEqual(values);
     const corrupt = gz.slice();
     for (let i = 20; i < 40; i++) corrupt[i] = 0xff;
-    expect(['NIFTI_GZIP', 'NIFTI_TRUNCATED']).toContain(codeOf(() => readNifti(corrupt, 'c.nii.gz')));
-    expect(codeOf(() => readNifti(gz.slice(0, gz.length - 20), 'cut.nii.gz'))).toBe('NIFTI_TRUNCATED');
+    expect(['NIFTI_GZIP', 'NIFTI_TRUNCATED']).toContain(errorCode(() => readNifti(corrupt, 'c.nii.gz')));
+    expect(errorCode(() => readNifti(gz.slice(0, gz.length - 20), 'cut.nii.gz'))).toBe('NIFTI_TRUNCATED');
   });
 
   it('refuses volumes over the memory budget from the header alone, before allocating or decompressing', () => {
     // the header claims 4000^3 float64 (about 477 GiB); the file has no voxel data at all
     const huge = buildTestNifti({ dims: [4000, 4000, 4000], values: [], datatype: 64 });
-    expect(codeOf(() => readNifti(huge, 'huge.nii'))).toBe('NIFTI_TOO_LARGE');
-    expect(codeOf(() => readNifti(gzipSync(huge), 'huge.nii.gz'))).toBe('NIFTI_TOO_LARGE');
+    expect(errorCode(() => readNifti(huge, 'huge.nii'))).toBe('NIFTI_TOO_LARGE');
+    expect(errorCode(() => readNifti(gzipSync(huge), 'huge.nii.gz'))).toBe('NIFTI_TOO_LARGE');
     expect(() => readNifti(huge, 'huge.nii')).toThrow(/huge\.nii: expected at most 512 MiB of voxel data, found 4000x4000x4000 float64/);
     const small = buildTestNifti({ dims: [4, 3, 2], values });
-    expect(codeOf(() => readNifti(small, 's.nii', { maxVoxels: 10 }))).toBe('NIFTI_TOO_LARGE');
-    expect(codeOf(() => readNifti(small, 's.nii', { maxBytes: 50 }))).toBe('NIFTI_TOO_LARGE');
+    expect(errorCode(() => readNifti(small, 's.nii', { maxVoxels: 10 }))).toBe('NIFTI_TOO_LARGE');
+    expect(errorCode(() => readNifti(small, 's.nii', { maxBytes: 50 }))).toBe('NIFTI_TOO_LARGE');
   });
 });

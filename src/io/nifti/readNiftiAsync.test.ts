@@ -6,16 +6,8 @@ import { FedsegError } from '../../core/util/errors.ts';
 import { buildTestNifti } from './buildTestNifti.ts';
 import { readNifti, readNiftiAsync } from './readNifti.ts';
 import { sharedData } from '../../node/sharedData.ts';
+import { errorCodeAsync } from '../../core/util/errorCode.ts';
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof FedsegError) return err.code;
-    throw err;
-  }
-  return 'no error';
-}
 
 function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Math.min(a.length, b.length);
@@ -38,12 +30,12 @@ describe('readNiftiAsync (native DecompressionStream)', () => {
     const values = Array.from({ length: 24 }, (_, i) => i);
     const gz = gzipSync(buildTestNifti({ dims: [4, 3, 2], values }));
     expect([...(await readNiftiAsync(gz, 'ok.nii.gz')).data]).toEqual(values);
-    expect(await codeOf(readNiftiAsync(gz.slice(0, gz.length - 20), 'cut.nii.gz'))).toBe('NIFTI_TRUNCATED');
+    expect(await errorCodeAsync(readNiftiAsync(gz.slice(0, gz.length - 20), 'cut.nii.gz'))).toBe('NIFTI_TRUNCATED');
     const corrupt = gz.slice();
     for (let i = 20; i < 40; i++) corrupt[i] = 0xff;
-    expect(['NIFTI_GZIP', 'NIFTI_TRUNCATED']).toContain(await codeOf(readNiftiAsync(corrupt, 'c.nii.gz')));
+    expect(['NIFTI_GZIP', 'NIFTI_TRUNCATED']).toContain(await errorCodeAsync(readNiftiAsync(corrupt, 'c.nii.gz')));
     const huge = gzipSync(buildTestNifti({ dims: [4000, 4000, 4000], values: [], datatype: 64 }));
-    expect(await codeOf(readNiftiAsync(huge, 'huge.nii.gz'))).toBe('NIFTI_TOO_LARGE');
+    expect(await errorCodeAsync(readNiftiAsync(huge, 'huge.nii.gz'))).toBe('NIFTI_TOO_LARGE');
     // not gzipped: the synchronous reader
     expect([...(await readNiftiAsync(buildTestNifti({ dims: [4, 3, 2], values }), 'plain.nii')).data]).toEqual(values);
   });

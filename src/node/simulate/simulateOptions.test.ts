@@ -1,20 +1,12 @@
 /** Flags -> options -> a validated Plan (the coordinator's plan path), and the refusals. */
 import { describe, expect, it } from 'vitest';
-import { FedsegError } from '../../core/util/errors.ts';
 import { strategyFromPlan } from '../../core/aggregation/strategies.ts';
 import { codecFor } from '../../core/codecs/updateCodec.ts';
 import { optionsFromArgs } from '../commands/simulate.ts';
 import { planFromOptions, resolveOptions } from './simulateOptions.ts';
 import { buildSimulationData, caseSeed } from './simulationData.ts';
+import { errorCode } from '../../core/util/errorCode.ts';
 
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof FedsegError ? e.code : String(e);
-  }
-  return undefined;
-};
 
 describe('simulate options', () => {
   it('turn the command line into the plan the coordinator would run', () => {
@@ -35,13 +27,13 @@ describe('simulate options', () => {
   });
 
   it('refuse what the plan or the simulation cannot run, saying why', () => {
-    expect(codeOf(() => planFromOptions(resolveOptions({ secureAggregation: true, robust: 'median' })))).toBe('PLAN_INVALID');
-    expect(codeOf(() => planFromOptions(resolveOptions({ dpEpsilon: 1, robust: 'trimmedmean' })))).toBe('PLAN_INVALID');
-    expect(codeOf(() => resolveOptions({ sites: 2, malicious: 2 }))).toBe('SIMULATE_OPTIONS');
-    expect(codeOf(() => resolveOptions({ secureAggregation: true, codec: 'int8' }))).toBe('SIMULATE_OPTIONS');
-    expect(codeOf(() => resolveOptions({ arms: ['federated', 'pooled' as never] }))).toBe('SIMULATE_OPTIONS');
-    expect(codeOf(() => optionsFromArgs(['--rounds', 'many']))).toBe('SIMULATE_OPTIONS');
-    expect(codeOf(() => strategyFromPlan(planFromOptions(resolveOptions({ strategy: 'fedsgd' }))))).toBe('UNKNOWN_AGGREGATION_STRATEGY');
+    expect(errorCode(() => planFromOptions(resolveOptions({ secureAggregation: true, robust: 'median' })))).toBe('PLAN_INVALID');
+    expect(errorCode(() => planFromOptions(resolveOptions({ dpEpsilon: 1, robust: 'trimmedmean' })))).toBe('PLAN_INVALID');
+    expect(errorCode(() => resolveOptions({ sites: 2, malicious: 2 }))).toBe('SIMULATE_OPTIONS');
+    expect(errorCode(() => resolveOptions({ secureAggregation: true, codec: 'int8' }))).toBe('SIMULATE_OPTIONS');
+    expect(errorCode(() => resolveOptions({ arms: ['federated', 'pooled' as never] }))).toBe('SIMULATE_OPTIONS');
+    expect(errorCode(() => optionsFromArgs(['--rounds', 'many']))).toBe('SIMULATE_OPTIONS');
+    expect(errorCode(() => strategyFromPlan(planFromOptions(resolveOptions({ strategy: 'fedsgd' }))))).toBe('UNKNOWN_AGGREGATION_STRATEGY');
   });
 
   it('make non-IID sites (one per profile, the small one included) and a test set from every profile, the same per seed', () => {
