@@ -10,7 +10,7 @@ import { Rng } from '../core/util/rng.ts';
 import { registerFastCpuKernels } from './fastCpuConv3d.ts';
 import { fastKernelsInstalled } from '../kernels/registerFastKernels.ts';
 import {
-  CONV3D_KERNEL_NAMES, type Conv3DCase, describeCase, randomConv3DCase, randomOperands, relativeError, runConv3DKernel,
+  CONV3D_EDGE_CASES, CONV3D_KERNEL_NAMES, type Conv3DCase, describeCase, randomConv3DCase, randomOperands, relativeError, runConv3DKernel,
 } from '../kernels/testing/conv3dCases.ts';
 
 const seed = Date.now() >>> 0;
@@ -45,14 +45,7 @@ describe('fast cpu Conv3D kernels', () => {
 
   it('match the stock kernels on edge cases', async () => {
     const rng = new Rng(seed);
-    const cases: Conv3DCase[] = [
-      { batch: 1, inShape: [5, 7, 6], inC: 1, outC: 1, k: [3, 3, 3], stride: 1, pad: 'same' },
-      { batch: 1, inShape: [7, 5, 9], inC: 3, outC: 64, k: [3, 3, 3], stride: 2, pad: 'same' },
-      { batch: 1, inShape: [6, 6, 6], inC: 64, outC: 5, k: [1, 1, 1], stride: 1, pad: 'valid' },
-      { batch: 2, inShape: [9, 7, 5], inC: 17, outC: 33, k: [3, 3, 3], stride: 2, pad: 'valid' },
-      { batch: 1, inShape: [12, 12, 12], inC: 16, outC: 16, k: [3, 3, 3], stride: 1, pad: 'same' },
-    ];
-    for (const c of cases) await check(c, rng);
+    for (const c of CONV3D_EDGE_CASES) await check(c, rng);
   });
 
   it('match the stock kernels on random problems', async () => {

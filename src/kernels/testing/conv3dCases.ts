@@ -112,3 +112,12 @@ export function relativeError(a: Float32Array, b: Float32Array): number {
   }
   return maxRef === 0 ? maxDiff : maxDiff / maxRef;
 }
+
+/** Edge cases every Conv3D implementation is checked on: 1 and 64 channels, kernel 1, stride 2 on odd sizes, batch 2. */
+export const CONV3D_EDGE_CASES: readonly Conv3DCase[] = [
+  { batch: 1, inShape: [5, 7, 6], inC: 1, outC: 1, k: [3, 3, 3], stride: 1, pad: 'same' },
+  { batch: 1, inShape: [7, 5, 9], inC: 3, outC: 64, k: [3, 3, 3], stride: 2, pad: 'same' },
+  { batch: 1, inShape: [6, 6, 6], inC: 64, outC: 5, k: [1, 1, 1], stride: 1, pad: 'valid' },
+  { batch: 2, inShape: [9, 7, 5], inC: 17, outC: 33, k: [3, 3, 3], stride: 2, pad: 'valid' },
+  { batch: 1, inShape: [12, 12, 12], inC: 16, outC: 16, k: [3, 3, 3], stride: 1, pad: 'same' },
+];
