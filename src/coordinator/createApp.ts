@@ -10,6 +10,7 @@ import { streamSSE } from 'hono/streaming';
 import { JoinRequestSchema, MetricsReportSchema, parseMessage, SHA256_HEX } from '../core/protocol/messages.ts';
 import { SIGNATURE_HEADERS } from '../core/protocol/signing.ts';
 import { specSize } from '../core/protocol/weightSpec.ts';
+import { SecAggAdvertiseSchema, SecAggSharesSchema, SecAggUnmaskResponseSchema } from '../core/privacy/secAggMessages.ts';
 import type { Federation } from './federation.ts';
 import { errorAnswer, HttpError } from './httpError.ts';
 import { operatorStatus } from './operatorStatus.ts';
@@ -126,6 +127,48 @@ export function createApp(opts: AppOptions): Hono {
     const result = await federation.submitUpdate(siteId, bytes, round);
     return c.json(result);
   });
+
+  // --- secure aggregation (docs/api.md, "Secure aggregation") ---------------------------
+  api.post('/rounds/:round/secagg/advertise', async (c) => {
+    const round = pathRound(c);
+    const { value, bytes } = await readJson(c, maxMessage, 'secure aggregation keys');
+    const siteId = await auth.siteOf(c, bytes);
+    return c.json(await federation.secAggPost(siteId, round, 'advertise', parseMessage(SecAggAdvertiseSchema, value, 'secure aggregation keys')));
+  });
+
+  api.post('/rounds/:round/secagg/shares', async (c) => {
+    const round = pathRound(c);
+    const { value, bytes } = await readJson(c, maxMessage, 'secure aggregation shares');
+    const siteId = await auth.siteOf(c, bytes);
+    return c.json(await federation.secAggPost(siteId, round, 'shares', parseMessage(SecAggSharesSchema, value, 'secure aggregation shares')));
+  });
+
+  api.post('/rounds/:round/secagg/masked', async (c) => {
+    const round = pathRound(c);
+    const type = c.req.header('content-type') ?? '';
+    if (!type.startsWith('application/octet-stream')) {
+      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `masked input: expected Content-Type application/octet-stream, found "${type}"`);
+    }
+    const bytes = await readBody(c, 4 * specSize(federation.spec), 'masked input');
+    const siteId = await auth.siteOf(c, bytes);
+    return c.json(await federation.secAggMasked(siteId, round, bytes));
+  });
+
+  api.post('/rounds/:round/secagg/unmask', async (c) => {
+    const round = pathRound(c);
+    const { value, bytes } = await readJson(c, maxMessage, 'secure aggregation unmask response');
+    const siteId = await auth.siteOf(c, bytes);
+    return c.json(await federation.secAggPost(siteId, round, 'unmask', parseMessage(SecAggUnmaskResponseSchema, value, 'secure aggregation unmask response')));
+  });
+
+  for (const kind of ['roster', 'shares', 'unmask'] as const) {
+    api.get(`/rounds/:round/secagg/${kind}`, async (c) => {
+      const round = pathRound(c);
+      const waitS = Math.min(LONG_POLL_MAX_S, Math.max(0, intParam(c, 'wait') ?? 0));
+      const siteId = await auth.siteOf(c, null);
+      return c.json(await federation.secAggWait(siteId, round, kind, waitS * 1000));
+    });
+  }
 
   api.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no API route ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));
   app.route('/api/v1', api);

@@ -27,6 +27,9 @@ import { RoundMachine } from './roundMachine.ts';
 import type { BlobStore } from './storage/blobStore.ts';
 import type { FederationStore, RoundRecord } from './storage/federationStore.ts';
 import type { FederationAlgorithms } from './federationAlgorithms.ts';
+import { SecAggSession, type SecAggPhase } from './secAggSession.ts';
+import { specSize } from '../core/protocol/weightSpec.ts';
+import type { SecAggAdvertise, SecAggShares, SecAggUnmaskResponse } from '../core/privacy/secAggMessages.ts';
 
 export interface FederationDeps {
   readonly store: FederationStore;
@@ -41,6 +44,17 @@ export interface FederationDeps {
   readonly now?: () => number;
   readonly log?: (line: string) => void;
 }
+
+/** What a site waits for in secure aggregation, and what a GET answers. */
+export type SecAggWaitKind = 'roster' | 'shares' | 'unmask';
+export interface SecAggWaitAnswer {
+  readonly round: number;
+  readonly phase: SecAggPhase;
+  readonly ready: boolean;
+  /** the roster, the shares sealed for this site, or the unmask request; absent while not ready */
+  readonly message?: unknown;
+}
+export type SecAggPostAnswer = { readonly status: 'accepted' | 'duplicate'; readonly round: number; readonly phase: SecAggPhase };
 
 export type UploadResult = { readonly status: 'accepted' | 'duplicate'; readonly round: number; readonly uploadHash: string };
 
@@ -62,6 +76,8 @@ export class Federation {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly notifier = new RoundNotifier();
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** the current round's secure aggregation (plans with privacy.secureAggregation.enabled) */
+  private secagg: SecAggSession | null = null;
 
   private constructor(deps: FederationDeps) {
     this.plan = deps.plan;
@@ -193,6 +209,9 @@ export class Federation {
     if (pathRound !== undefined && meta.round !== pathRound) {
       throw new HttpError(400, 'ROUND_PATH_MISMATCH', `update: the path names round ${pathRound}, the update round ${meta.round}`);
     }
+    if (this.secure) {
+      throw new HttpError(409, 'SECAGG_REQUIRED', 'update: this federation runs secure aggregation; send the masked input to /rounds/<round>/secagg/masked instead of a plain update');
+    }
     if (meta.siteId !== siteId) throw new HttpError(403, 'UPDATE_SITE_MISMATCH', `update: expected site ${siteId}, found ${meta.siteId}`);
     checkPlanNamed({ federation: this.plan.federation, planHash: this.planHash }, meta, 'update');
     const uploadHash = await sha256Hex(envelope);
@@ -238,6 +257,138 @@ export class Federation {
     });
   }
 
+  // --- secure aggregation (docs/protocol.md, "Secure aggregation over HTTP") -----------------
+
+  get secure(): boolean {
+    return this.plan.privacy.secureAggregation.enabled;
+  }
+
+  /** A site's key advertisement, key shares or unmask response for `round`. */
+  async secAggPost(siteId: string, round: number, kind: 'advertise', msg: SecAggAdvertise): Promise<SecAggPostAnswer>;
+  async secAggPost(siteId: string, round: number, kind: 'shares', msg: SecAggShares): Promise<SecAggPostAnswer>;
+  async secAggPost(siteId: string, round: number, kind: 'unmask', msg: SecAggUnmaskResponse): Promise<SecAggPostAnswer>;
+  async secAggPost(siteId: string, round: number, kind: 'advertise' | 'shares' | 'unmask', msg: unknown): Promise<SecAggPostAnswer> {
+    return this.serial(async () => {
+      const s = await this.secureSession(round, `secure aggregation ${kind}`);
+      const status =
+        kind === 'advertise' ? s.advertise(siteId, msg as SecAggAdvertise)
+        : kind === 'shares' ? s.shares(siteId, msg as SecAggShares)
+        : s.unmaskResponse(siteId, msg as SecAggUnmaskResponse);
+      if (status === 'accepted') {
+        if (kind === 'advertise') this.machine?.noteEvaluation();
+        await this.store.audit({ at: this.now(), siteId, action: `secagg-${kind}`, round, detail: {} });
+        this.emit();
+        await this.decideNow();
+      }
+      return { status, round, phase: this.secagg?.phase ?? 'done' };
+    });
+  }
+
+  /** A masked input (uint32 little-endian per weight): stored as a blob, added to the masked sum. */
+  async secAggMasked(siteId: string, round: number, bytes: Uint8Array): Promise<SecAggPostAnswer & { readonly uploadHash: string }> {
+    const expected = 4 * specSize(this.spec);
+    if (bytes.length !== expected) {
+      throw new HttpError(422, 'UPDATE_SHAPE', `masked input: expected ${expected} bytes (one uint32 per weight of the plan's model), found ${bytes.length}`);
+    }
+    const hash = await sha256Hex(bytes);
+    return this.serial(async () => {
+      const s = await this.secureSession(round, 'masked input');
+      if (s.checkMasked(siteId, hash) === 'duplicate') return { status: 'duplicate', round, phase: s.phase, uploadHash: hash } as const;
+      const blob = await this.blobs.put(bytes);
+      const status = s.masked(siteId, bytes, hash, blob);
+      this.machine?.acceptUpdate(siteId);
+      await this.store.audit({ at: this.now(), siteId, action: 'secagg-masked', round, detail: { blob, bytes: bytes.length } });
+      this.log(`round ${round}: masked input from ${siteId} (${bytes.length} bytes)`);
+      this.emit();
+      await this.decideNow();
+      return { status, round, phase: this.secagg?.phase ?? 'done', uploadHash: hash };
+    });
+  }
+
+  /** The roster, this site's sealed shares or the unmask request; waits up to waitMs for it. */
+  async secAggWait(siteId: string, round: number, kind: SecAggWaitKind, waitMs: number): Promise<SecAggWaitAnswer> {
+    const until = this.now() + waitMs;
+    for (;;) {
+      const s = await this.serial(() => this.secureSession(round, `secure aggregation ${kind}`));
+      const message = kind === 'roster' ? s.roster(siteId) : kind === 'shares' ? s.sharesFor(siteId) : s.unmaskRequest(siteId);
+      if (message) return { round, phase: s.phase, ready: true, message };
+      const left = until - this.now();
+      if (left <= 0) return { round, phase: s.phase, ready: false };
+      await s.waitForChange(Math.min(left, 1000));
+    }
+  }
+
+  /** The masked inputs stored for a round's secure aggregation (blob hashes, by site); for tests and audits. */
+  secAggMaskedBlobs(): ReadonlyMap<string, string> {
+    return new Map(this.secagg?.maskedBlobs ?? []);
+  }
+
+  private async secureSession(round: number, what: string): Promise<SecAggSession> {
+    if (!this.secure) throw new HttpError(409, 'SECAGG_OFF', `${what}: this federation's plan does not use secure aggregation`);
+    const status = await this.roundStatus();
+    if (round !== status.round || status.finished) throw wrongRound(what, round, status.round, status.finished);
+    this.machine?.assertAccepting();
+    if (!this.secagg || this.secagg.round !== round) throw wrongRound(what, round, status.round, status.finished);
+    return this.secagg;
+  }
+
+  private newSession(round: number): SecAggSession {
+    const sa = this.plan.privacy.secureAggregation;
+    return new SecAggSession({
+      round, spec: this.spec, clipRange: sa.clipRange, thresholdFraction: sa.thresholdFraction,
+      minSites: this.plan.stragglers.minSites, phaseMs: this.policy.deadlineMs, now: this.now(),
+    });
+  }
+
+  private async decideSecure(): Promise<void> {
+    const s = this.secagg;
+    const machine = this.machine;
+    if (!s || !machine || machine.status === 'aggregating' || machine.status === 'closed') return;
+    const d = s.decide(this.now(), await this.activeSites());
+    if (d.kind === 'wait') return;
+    if (d.kind === 'advanced') {
+      this.log(`round ${s.round}: secure aggregation phase ${d.phase}`);
+      await this.store.audit({ at: this.now(), siteId: null, action: 'secagg-phase', round: s.round, detail: { phase: d.phase } });
+      this.emit();
+      return;
+    }
+    if (d.kind === 'extended' || d.kind === 'restart') {
+      this.notice = d.reason;
+      if (d.kind === 'restart') this.machine = new RoundMachine({ round: machine.round, status: 'collecting', deadline: machine.deadline }, this.policy);
+      await this.store.audit({ at: this.now(), siteId: null, action: d.kind === 'restart' ? 'secagg-restart' : 'round-extended', round: s.round, detail: { reason: d.reason } });
+      this.log(d.reason);
+      this.emit();
+      return;
+    }
+    let result;
+    try {
+      result = await s.finish();
+    } catch (e) {
+      const reason = `secure aggregation round ${s.round}: unmasking failed (${e instanceof Error ? e.message : String(e)}); starting the round's secure aggregation over`;
+      s.restart(this.now());
+      this.machine = new RoundMachine({ round: machine.round, status: 'collecting', deadline: machine.deadline }, this.policy);
+      this.notice = reason;
+      await this.store.audit({ at: this.now(), siteId: null, action: 'secagg-restart', round: s.round, detail: { reason } });
+      this.log(reason);
+      this.emit();
+      return;
+    }
+    const global = decodeWeightsBlob(await this.blobs.getVerified(this.current.globalModel), { expected: this.spec, kind: 'MODEL', source: 'global model' });
+    const agg = this.algorithms.begin(s.round, global);
+    agg.add(result.meanDelta, 1);
+    this.aggregator = agg;
+    const at = this.now();
+    for (const id of result.survivors) {
+      await this.store.recordUpdate({
+        round: s.round, siteId: id, payloadHash: s.maskedBlobs.get(id)!, baseModel: this.current.globalModel, sampleCount: s.weightOf(id),
+        codec: 'secagg', bytes: 4 * specSize(this.spec), metrics: { secureAggregation: true }, receivedAt: at,
+      });
+    }
+    await this.aggregate('secure-aggregation', {
+      secureAggregation: { survivors: result.survivors, dropped: result.dropped, totalWeight: result.totalWeight, restarts: s.restarts },
+    });
+  }
+
   /** Records a refused request in the audit log (the HTTP layer calls it for every 4xx). */
   async auditRefusal(siteId: string | null, code: string, request: string): Promise<void> {
     const round = this.finalModel === null ? this.current.round : null;
@@ -279,7 +430,8 @@ export class Federation {
       this.finalModel = current.resultModel;
       return;
     }
-    const updates = await this.store.updates(current.round);
+    const updates = this.secure ? [] : await this.store.updates(current.round);
+    if (this.secure) this.secagg = this.newSession(current.round);
     this.machine = new RoundMachine(
       { round: current.round, status: current.status === 'aggregating' ? 'collecting' : current.status, deadline: current.deadline, reported: updates.map((u) => u.siteId) },
       this.policy,
@@ -292,7 +444,8 @@ export class Federation {
   private async rebuildAggregator(): Promise<void> {
     const global = decodeWeightsBlob(await this.blobs.getVerified(this.current.globalModel), { expected: this.spec, kind: 'MODEL', source: 'global model' });
     const agg = this.algorithms.begin(this.current.round, global);
-    for (const u of await this.store.updates(this.current.round)) {
+    // secure aggregation: the masked inputs are useless one by one; the aggregate is fed at unmasking
+    for (const u of this.secure ? [] : await this.store.updates(this.current.round)) {
       const { payload } = await decodeUpdateEnvelope(await this.blobs.getVerified(u.payloadHash), { maxBytes: Number.MAX_SAFE_INTEGER });
       agg.add(this.algorithms.decodeUpdate(payload, this.spec), u.sampleCount);
     }
@@ -300,6 +453,7 @@ export class Federation {
   }
 
   private async decideNow(): Promise<void> {
+    if (this.secure) return this.decideSecure();
     const machine = this.machine;
     if (!machine) return;
     const d = machine.decide(this.now(), await this.activeSites());
@@ -319,7 +473,7 @@ export class Federation {
     }
   }
 
-  private async aggregate(reason: string): Promise<void> {
+  private async aggregate(reason: string, extra: Record<string, unknown> = {}): Promise<void> {
     const machine = this.machine!;
     const n = machine.round;
     machine.beginAggregation();
@@ -344,6 +498,7 @@ export class Federation {
         sites: updates.map((u) => u.siteId),
         samples: updates.reduce((s, u) => s + u.sampleCount, 0),
         ...this.algorithms.roundSummary(n),
+        ...extra,
       };
       const next: RoundRecord | null =
         n < this.plan.rounds
@@ -357,7 +512,9 @@ export class Federation {
         this.current = next;
         this.machine = new RoundMachine({ round: next.round, status: 'open', deadline: next.deadline }, this.policy);
         this.aggregator = this.algorithms.begin(next.round, weights);
+        if (this.secure) this.secagg = this.newSession(next.round);
       } else {
+        this.secagg = null;
         this.current = (await this.store.round(n))!;
         this.machine = null;
         this.aggregator = null;
@@ -370,6 +527,7 @@ export class Federation {
       this.log(`round ${n}: aggregation failed: ${e instanceof Error ? e.stack : String(e)}`);
       this.algorithms.importState(stateBefore);
       await this.rebuildAggregator();
+      this.secagg?.restart(this.now());
     }
     this.emit();
   }

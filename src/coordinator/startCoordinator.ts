@@ -58,9 +58,6 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     const stored = await store.federation();
     const plan = opts.plan ?? (stored ? parsePlan(JSON.parse(stored.planJson), `${paths.db} (stored plan)`) : null);
     if (!plan) throw new FedsegError('PLAN_REQUIRED', `${opts.dataDir} holds no federation yet: give a plan (--plan plan.json)`);
-    if (plan.privacy.secureAggregation.enabled) {
-      throw new FedsegError('PLAN_UNSUPPORTED', 'this coordinator does not run secure aggregation yet; set privacy.secureAggregation.enabled to false');
-    }
     const preset = getPreset(plan.model.preset);
     const spec = unetPlan(preset).params.map((p) => ({ name: p.name, shape: [...p.shape] }));
     const federation = await Federation.open({

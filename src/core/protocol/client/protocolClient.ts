@@ -55,6 +55,20 @@ export interface UploadAnswer {
   readonly uploadHash: string;
 }
 
+export interface SecAggPostAnswer {
+  readonly status: 'accepted' | 'duplicate';
+  readonly round: number;
+  readonly phase: string;
+}
+
+export interface SecAggWaitAnswer {
+  readonly round: number;
+  readonly phase: string;
+  readonly ready: boolean;
+  /** validated by the caller against its schema (secAggMessages.ts) */
+  readonly message?: unknown;
+}
+
 const API = '/api/v1';
 const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 250, maxDelayMs: 8000 };
 
@@ -140,6 +154,24 @@ export class ProtocolClient {
   async uploadUpdate(round: number, envelope: Uint8Array): Promise<UploadAnswer> {
     const res = await this.send('POST', `/rounds/${round}/update`, envelope, true, 'application/octet-stream');
     return JSON.parse(await res.text()) as UploadAnswer;
+  }
+
+  // --- secure aggregation (docs/api.md, "Secure aggregation") -----------------------------
+
+  /** Posts this site's keys, sealed shares or unmask response for `round`; idempotent. */
+  async secAggPost(round: number, kind: 'advertise' | 'shares' | 'unmask', message: unknown): Promise<SecAggPostAnswer> {
+    return (await this.json('POST', `/rounds/${round}/secagg/${kind}`, message, true)) as SecAggPostAnswer;
+  }
+
+  /** Uploads the masked input (uint32 little-endian per weight); idempotent. */
+  async secAggMasked(round: number, bytes: Uint8Array): Promise<SecAggPostAnswer & { uploadHash: string }> {
+    const res = await this.send('POST', `/rounds/${round}/secagg/masked`, bytes, true, 'application/octet-stream');
+    return JSON.parse(await res.text()) as SecAggPostAnswer & { uploadHash: string };
+  }
+
+  /** The roster, the shares sealed for this site or the unmask request; long-polls up to waitS seconds. */
+  async secAggWait(round: number, kind: 'roster' | 'shares' | 'unmask', waitS = 30): Promise<SecAggWaitAnswer> {
+    return (await this.json('GET', `/rounds/${round}/secagg/${kind}?wait=${waitS}`, null, true)) as SecAggWaitAnswer;
   }
 
   // --- internals -----------------------------------------------------------------------

@@ -3,7 +3,8 @@
  * Worker can too): for each round, fetch the global model (cached by hash), evaluate it
  * on the local validation cases and report the metrics (federated evaluation), train
  * locally, encode the delta with the plan's codec, upload it signed (retried,
- * idempotent), then wait for the next round. Once the federation finished, the final
+ * idempotent), then wait for the next round. Under secure aggregation the update is not
+ * uploaded as such: secureUpload.ts runs the key exchange and uploads the masked input. Once the federation finished, the final
  * model is evaluated and reported, and the loop ends.
  */
 import type { TrainingCase } from '../../types/case.ts';
@@ -22,6 +23,7 @@ import { decodeWeightsBlob } from '../weightsBlob.ts';
 import { encodeUpdateEnvelope } from '../updateEnvelope.ts';
 import type { ProtocolClient } from './protocolClient.ts';
 import { ProtocolError } from './protocolError.ts';
+import { secureUpload } from './secureUpload.ts';
 
 export interface SiteData {
   readonly train: readonly TrainingCase[];
@@ -47,6 +49,10 @@ export interface RunSiteOptions {
   readonly signal?: { readonly aborted: boolean };
   /** stop (as if the site dropped out) before training this round */
   readonly stopBeforeTrainingRound?: number;
+  /** secure aggregation: stop (as if the site dropped out) right after uploading the masked input of this round */
+  readonly stopAfterMaskedRound?: number;
+  /** sees each round's update as trained, before it is encoded or masked (for tests and audits) */
+  readonly inspectUpdate?: (round: number, delta: WeightSet) => void;
   /** long-poll wait per request, seconds */
   readonly pollSeconds?: number;
 }
@@ -118,6 +124,23 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
       }
       const summary = r.value;
       const delta = subtract(await model.getWeights(), global);
+      opts.inspectUpdate?.(status.round, delta);
+      if (plan.privacy.secureAggregation.enabled) {
+        const stop = opts.stopAfterMaskedRound !== undefined && status.round >= opts.stopAfterMaskedRound;
+        const sec = await tolerateRefusal(emit, status.round, () =>
+          secureUpload({
+            client, siteId, round: status.round, weight: Math.max(1, data.train.length), delta, stopAfterMasked: stop,
+            ...(opts.pollSeconds !== undefined ? { pollSeconds: opts.pollSeconds } : {}), ...(opts.signal ? { signal: opts.signal } : {}),
+          }),
+        );
+        if (sec) {
+          roundsTrained.push(status.round);
+          emit({ kind: 'uploaded', round: status.round, bytes: sec.bytes, status: sec.status, summary });
+        }
+        if (stop) return { roundsTrained, finalModel: null, stoppedEarly: true };
+        lastDone = status.round;
+        continue;
+      }
       const encoded = codec.encodeWithState(delta, codecState);
       codecState = encoded.state;
       const payload = encoded.bytes;
@@ -156,7 +179,11 @@ export function subtract(local: WeightSet, global: WeightSet): WeightSet {
  * Refusals that mean "this round is over for this site": it closed or is closing under
  * us, or (after a restart of the site) it already holds this site's update.
  */
-const TOLERATED = new Set(['ROUND_CLOSED', 'ROUND_AGGREGATING', 'MODEL_MISMATCH', 'UPDATE_WRONG_ROUND', 'UPDATE_CONFLICT']);
+const TOLERATED = new Set([
+  'ROUND_CLOSED', 'ROUND_AGGREGATING', 'MODEL_MISMATCH', 'UPDATE_WRONG_ROUND', 'UPDATE_CONFLICT',
+  // secure aggregation: the round's key exchange went on without this site (it came too late)
+  'SECAGG_PHASE', 'SECAGG_NOT_IN_ROUND', 'SECAGG_DUPLICATE',
+]);
 
 /** A round that closed under us is not an error for the loop: note it and go on. */
 async function tolerateRefusal<T>(emit: (e: SiteEvent) => void, round: number, fn: () => Promise<T>): Promise<T | null> {

@@ -1,0 +1,216 @@
+/**
+ * Secure aggregation over real HTTP: a coordinator on loopback (real SQLite, real blobs)
+ * and three sites running runSite's secure branch (SecAggClient through ProtocolClient).
+ * Round 1: every site takes part; the new global model equals plain FedAvg of the sites'
+ * (clipped) updates up to quantisation, and the stored uploads are masked. Round 2: one
+ * site drops right after uploading its masked input; its self mask is rebuilt from the
+ * other sites' shares and the round completes with the same FedAvg. Refusals (wrong
+ * phase, unknown site, bad signature, a plain update) change nothing.
+ */
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getPreset } from '../core/model/modelPresets.ts';
+import { planHash as hashPlan } from '../core/protocol/plan.ts';
+import { decodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
+import { runSite, type RunSiteResult } from '../core/protocol/client/runSite.ts';
+import { flatten } from '../core/codecs/payloadBytes.ts';
+import { quantizeToField } from '../core/privacy/fieldQuantize.ts';
+import { SecAggClient } from '../core/privacy/secAggClient.ts';
+import type { WeightSet } from '../core/types/weights.ts';
+import { syntheticSite } from '../node/collaborator/siteCases.ts';
+import type { OperatorStatus } from './operatorStatus.ts';
+import { dataPaths, type RunningCoordinator } from './startCoordinator.ts';
+import { BlobStore } from './storage/blobStore.ts';
+import { SqliteStore } from './storage/sqliteStore.ts';
+import {
+  constantDelta, globalWeights, joinSite, send, sendUpdate, signedHeaders, startTestCoordinator, tempDir, testPlan, updateEnvelope, type TestSite,
+} from './testing/testFederation.ts';
+
+const PROFILES = ['academic-3t', 'community-1.5t', 'regional-thick-slice'];
+const CLIP = 0.5;
+const plan = testPlan({
+  rounds: 2,
+  training: { localSteps: 2, learningRate: 5e-3, optimizer: 'adam', batchSize: 1 },
+  stragglers: { minSites: 3, roundDeadlineSeconds: 4 },
+  validation: { fraction: 0 },
+  privacy: { secureAggregation: { enabled: true, clipRange: CLIP } },
+});
+
+let dir: ReturnType<typeof tempDir>;
+let coord: RunningCoordinator;
+let sites: TestSite[];
+let results: RunSiteResult[];
+const deltas = new Map<string, Map<number, WeightSet>>();
+const weights = new Map<string, number>();
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = tempDir();
+  coord = await startTestCoordinator(plan, dir.path);
+  sites = [];
+  for (const p of PROFILES) sites.push(await joinSite(coord, `Site ${p}`));
+  const planHash = await hashPlan(plan);
+  results = await Promise.all(
+    sites.map((site, i) => {
+      const data = syntheticSite({ profile: PROFILES[i]!, seed: 100 + i, cases: 2 + i, size: 16 }, getPreset(plan.model.preset).patchSize, 0);
+      weights.set(site.siteId, Math.max(1, data.train.length));
+      deltas.set(site.siteId, new Map());
+      return runSite({
+        client: site.client, plan, planHash, data, seed: 10 + i, pollSeconds: 2,
+        inspectUpdate: (round, delta) => deltas.get(site.siteId)!.set(round, delta),
+        // the third site drops out in round 2 right after its masked upload
+        ...(i === 2 ? { stopAfterMaskedRound: 2 } : {}),
+      });
+    }),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await coord?.close();
+  dir?.remove();
+});
+
+async function status(): Promise<OperatorStatus> {
+  return (await (await fetch(`${coord.url}/api/v1/status`)).json()) as OperatorStatus;
+}
+
+/** global + weighted mean of the clipped deltas of round `round` (what plain FedAvg gives) */
+function plainFedAvg(global: WeightSet, round: number): Float32Array {
+  const g = flatten(global);
+  const sum = new Float64Array(g.length);
+  let total = 0;
+  for (const s of sites) {
+    const w = weights.get(s.siteId)!;
+    const d = flatten(deltas.get(s.siteId)!.get(round)!);
+    for (let k = 0; k < d.length; k++) sum[k]! += w * Math.max(-CLIP, Math.min(CLIP, d[k]!));
+    total += w;
+  }
+  return g.map((x, k) => x + sum[k]! / total);
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let m = 0;
+  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k]! - b[k]!));
+  return m;
+}
+
+describe('secure aggregation over HTTP', () => {
+  it('completes both rounds; the new global models equal plain FedAvg up to quantisation', async () => {
+    expect(results.map((r) => r.roundsTrained)).toEqual([[1, 2], [1, 2], [1, 2]]);
+    expect(results[2]!.stoppedEarly).toBe(true);
+    const s = await status();
+    expect(s.current.finished).toBe(true);
+    for (const round of [1, 2]) {
+      const r = s.rounds[round - 1]!;
+      expect(r.status).toBe('closed');
+      const global = await globalWeights(sites[0]!, r.globalModel);
+      const next = flatten(await globalWeights(sites[0]!, r.resultModel!));
+      const expected = plainFedAvg(global, round);
+      // quantisation error: N / (2 S W) per coordinate with S = (2^31 - 1 - N) / (W clip)
+      const bound = (3 * CLIP) / (2 * (2 ** 31 - 4)) + 1e-6;
+      expect(maxAbsDiff(next, expected)).toBeLessThan(bound);
+      // and the update was not nothing
+      expect(maxAbsDiff(next, flatten(global))).toBeGreaterThan(1e-4);
+    }
+  });
+
+  it('recovers the site that dropped after its masked upload from the others\' shares', async () => {
+    const s = await status();
+    const summary = s.rounds[1]!.summary as { secureAggregation: { survivors: string[]; dropped: string[] } };
+    expect([...summary.secureAggregation.survivors].sort()).toEqual(sites.map((x) => x.siteId).sort());
+    expect(summary.secureAggregation.dropped).toEqual([]);
+    expect(s.rounds[1]!.updates.map((u) => u.siteId).sort()).toEqual(sites.map((x) => x.siteId).sort());
+  });
+
+  it('stores only masked uploads, which look uniformly random', async () => {
+    const blobs = new BlobStore(dataPaths(dir.path).blobs);
+    const store = new SqliteStore(dataPaths(dir.path).db);
+    const updates = await store.updates(1);
+    await store.close();
+    expect(updates.map((u) => u.codec)).toEqual(['secagg', 'secagg', 'secagg']);
+    const scale = (2 ** 31 - 1 - 3) / ([...weights.values()].reduce((a, b) => a + b, 0) * CLIP);
+    for (const u of updates) {
+      const stored = new Uint32Array(new Uint8Array(blobs.get(u.payloadHash)).buffer);
+      const plain = quantizeToField(flatten(deltas.get(u.siteId)!.get(1)!), weights.get(u.siteId)!, scale, CLIP);
+      expect(stored.length).toBe(plain.length);
+      let same = 0;
+      let mean = 0;
+      const buckets = new Array<number>(16).fill(0);
+      for (let k = 0; k < stored.length; k++) {
+        if (stored[k] === plain[k]) same++;
+        mean += stored[k]! / 2 ** 32;
+        buckets[stored[k]! >>> 28]!++;
+      }
+      expect(same).toBeLessThan(5);
+      expect(Math.abs(mean / stored.length - 0.5)).toBeLessThan(0.02);
+      // chi-square over 16 equal buckets (15 degrees of freedom; 50 is far beyond p = 0.0001)
+      const e = stored.length / 16;
+      expect(buckets.reduce((acc, b) => acc + (b - e) ** 2 / e, 0)).toBeLessThan(50);
+    }
+  });
+});
+
+describe('secure aggregation refusals', () => {
+  it('refuses a wrong phase, an unknown site, a bad signature and a plain update, and changes nothing', async () => {
+    const p2 = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 60 }, privacy: { secureAggregation: { enabled: true } } });
+    const d2 = tempDir();
+    const c2 = await startTestCoordinator(p2, d2.path);
+    try {
+      const a = await joinSite(c2, 'A');
+      const b = await joinSite(c2, 'B');
+      const path = (kind: string) => `/api/v1/rounds/1/secagg/${kind}`;
+      const post = async (site: TestSite, kind: string, body: Uint8Array, contentType = 'application/json') => {
+        const req = { method: 'POST', path: path(kind), body, contentType };
+        return send(c2.url, { ...req, headers: await signedHeaders(site.siteId, site.privateKey, req) });
+      };
+      const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+      const sa = await SecAggClient.create(a.siteId, 1, 4);
+      const advert = json(await sa.advertise());
+      expect((await post(a, 'advertise', advert)).json).toMatchObject({ status: 'accepted', phase: 'advertise' });
+
+      // wrong phase: shares and a masked input while keys are being advertised
+      const wrongShares = await post(a, 'shares', json({ siteId: a.siteId, sealed: [] }));
+      expect([wrongShares.status, wrongShares.json.error.code]).toEqual([409, 'SECAGG_PHASE']);
+      const spec = (await globalWeights(a, (await a.client.round()).globalModelHash));
+      const maskedBytes = new Uint8Array(4 * flatten(spec).length);
+      const wrongMasked = await post(a, 'masked', maskedBytes, 'application/octet-stream');
+      expect([wrongMasked.status, wrongMasked.json.error.code]).toEqual([409, 'SECAGG_PHASE']);
+      // unknown site
+      const ghost = { ...a, siteId: 'no-such-site' };
+      const unknown = await post(ghost, 'advertise', advert);
+      expect([unknown.status, unknown.json.error.code]).toEqual([401, 'UNKNOWN_SITE']);
+      // bad signature: B's advert signed over other bytes
+      const sb = await SecAggClient.create(b.siteId, 1, 4);
+      const bAdvert = json(await sb.advertise());
+      const req = { method: 'POST', path: path('advertise'), body: bAdvert, contentType: 'application/json' };
+      const headers = await signedHeaders(b.siteId, b.privateKey, { ...req, body: json({ other: 1 }) });
+      const bad = await send(c2.url, { ...req, headers });
+      expect([bad.status, bad.json.error.code]).toEqual([401, 'BAD_SIGNATURE']);
+      // a message naming another site than its signer
+      const mismatch = await post(b, 'advertise', advert);
+      expect([mismatch.status, mismatch.json.error.code]).toEqual([403, 'SITE_MISMATCH']);
+      // a plain update under secure aggregation
+      const round = await a.client.round();
+      const plain = await sendUpdate(c2.url, a, 1, await updateEnvelope(p2, a, 1, round.globalModelHash, constantDelta(spec, 0.01)));
+      expect(plain.json.error.code).toBe('SECAGG_REQUIRED');
+
+      // nothing changed: A's advert is still the only one, the roster is not out yet
+      const waitA = await a.client.secAggWait(1, 'roster', 0);
+      expect(waitA).toMatchObject({ ready: false, phase: 'advertise' });
+      expect((await post(a, 'advertise', advert)).json.status).toBe('duplicate');
+      expect((await a.client.round()).reportedSites).toBe(0);
+      // B advertises properly: the roster names exactly A and B
+      expect((await post(b, 'advertise', bAdvert)).json.status).toBe('accepted');
+      const roster = await a.client.secAggWait(1, 'roster', 5);
+      expect(roster.ready).toBe(true);
+      expect((roster.message as { sites: { siteId: string }[] }).sites.map((x) => x.siteId).sort()).toEqual([a.siteId, b.siteId].sort());
+      // a late advert is in the wrong phase now
+      const again = await post(b, 'advertise', json(await (await SecAggClient.create(b.siteId, 1, 4)).advertise()));
+      expect(again.json.error.code).toBe('SECAGG_DUPLICATE');
+    } finally {
+      await c2.close();
+      d2.remove();
+    }
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * A site's side of secure aggregation over HTTP (Bonawitz et al., CCS 2017), platform-free
+ * (fetch + WebCrypto through ProtocolClient and SecAggClient): instead of uploading its
+ * update, the site
+ *   1. advertises two fresh ECDH public keys and its weight,
+ *   2. waits for the roster, secret-shares its self-mask seed and mask key, and posts each
+ *      share sealed for its receiver (the coordinator routes them, it cannot open them),
+ *   3. waits for the shares sealed for it,
+ *   4. uploads its masked input (update quantised to Z_2^32 plus self and pairwise masks),
+ *   5. waits for the unmask request and answers it with the shares it holds.
+ * If the coordinator says this site is not part of the round's secure aggregation (it
+ * restarted, or the round's secure aggregation started over), the site starts again from
+ * step 1 with new keys, up to `maxRestarts` times.
+ */
+import type { WeightSet } from '../../types/weights.ts';
+import type { z } from 'zod';
+import { SecAggClient } from '../../privacy/secAggClient.ts';
+import { SecAggRosterSchema, SecAggSharesForSchema, SecAggUnmaskRequestSchema } from '../../privacy/secAggMessages.ts';
+import { parseMessage } from '../messages.ts';
+import type { ProtocolClient } from './protocolClient.ts';
+import { ProtocolError } from './protocolError.ts';
+
+export interface SecureUploadOptions {
+  readonly client: ProtocolClient;
+  readonly siteId: string;
+  readonly round: number;
+  /** the site's weight: its sample count */
+  readonly weight: number;
+  readonly delta: WeightSet;
+  readonly pollSeconds?: number;
+  readonly signal?: { readonly aborted: boolean };
+  /** stop right after the masked upload (a site that drops before unmasking; for tests) */
+  readonly stopAfterMasked?: boolean;
+  readonly maxRestarts?: number;
+}
+
+export interface SecureUploadResult {
+  readonly status: 'accepted' | 'duplicate';
+  /** bytes of the masked input */
+  readonly bytes: number;
+  /** false when the site stopped after its masked upload */
+  readonly answeredUnmask: boolean;
+}
+
+export async function secureUpload(o: SecureUploadOptions): Promise<SecureUploadResult> {
+  const restarts = o.maxRestarts ?? 3;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await secureUploadOnce(o);
+    } catch (e) {
+      if (e instanceof ProtocolError && e.code === 'SECAGG_NOT_IN_ROUND' && attempt < restarts) continue;
+      throw e;
+    }
+  }
+}
+
+async function secureUploadOnce(o: SecureUploadOptions): Promise<SecureUploadResult> {
+  const { client, round } = o;
+  const sa = await SecAggClient.create(o.siteId, round, o.weight);
+  await client.secAggPost(round, 'advertise', await sa.advertise());
+  const roster = await waitFor(o, 'roster', SecAggRosterSchema);
+  await client.secAggPost(round, 'shares', await sa.shareKeys(roster));
+  await sa.receiveShares(await waitFor(o, 'shares', SecAggSharesForSchema));
+  const masked = await sa.maskedInput(o.delta);
+  const up = await client.secAggMasked(round, masked);
+  if (o.stopAfterMasked) return { status: up.status, bytes: masked.length, answeredUnmask: false };
+  const request = await waitFor(o, 'unmask', SecAggUnmaskRequestSchema);
+  await client.secAggPost(round, 'unmask', sa.unmask(request));
+  return { status: up.status, bytes: masked.length, answeredUnmask: true };
+}
+
+async function waitFor<S extends z.ZodType>(o: SecureUploadOptions, kind: 'roster' | 'shares' | 'unmask', schema: S): Promise<z.output<S>> {
+  for (;;) {
+    if (o.signal?.aborted) throw new ProtocolError(0, 'ABORTED', `secure aggregation round ${o.round}: aborted while waiting for the ${kind}`);
+    const answer = await o.client.secAggWait(o.round, kind, o.pollSeconds ?? 30);
+    if (answer.ready) return parseMessage(schema, answer.message, `secure aggregation ${kind} for round ${o.round}`);
+  }
+}
