@@ -8,6 +8,11 @@
  * Durability: an update is acknowledged only after its envelope is a blob on disk and
  * its record is committed. On start the current round is rebuilt from the store: the
  * global model is read back and every acknowledged update re-added to a fresh aggregator.
+ *
+ * Secure aggregation (plan.privacy.secureAggregation): sites send no plain update; the
+ * round runs a SecAggSession (secAggSession.ts) whose phases close by their own deadlines,
+ * masked inputs are stored as blobs, and the unmasked mean goes to the strategy as one
+ * update of weight 1. A restart starts the current round's secure aggregation over.
  */
 import type { Plan } from '../core/protocol/plan.ts';
 import type { WeightSet } from '../core/types/weights.ts';

@@ -23,6 +23,10 @@ import type { OperatorStatus } from './operatorStatus.ts';
 import { dataPaths, type RunningCoordinator } from './startCoordinator.ts';
 import { BlobStore } from './storage/blobStore.ts';
 import { SqliteStore } from './storage/sqliteStore.ts';
+import { startCoordinator } from './startCoordinator.ts';
+import { secureUpload } from '../core/protocol/client/secureUpload.ts';
+import { ProtocolError } from '../core/protocol/client/protocolError.ts';
+import { SecAggRosterSchema, SecAggSharesForSchema } from '../core/privacy/secAggMessages.ts';
 import {
   constantDelta, globalWeights, joinSite, send, sendUpdate, signedHeaders, startTestCoordinator, tempDir, testPlan, updateEnvelope, type TestSite,
 } from './testing/testFederation.ts';
@@ -121,6 +125,12 @@ describe('secure aggregation over HTTP', () => {
     expect([...summary.secureAggregation.survivors].sort()).toEqual(sites.map((x) => x.siteId).sort());
     expect(summary.secureAggregation.dropped).toEqual([]);
     expect(s.rounds[1]!.updates.map((u) => u.siteId).sort()).toEqual(sites.map((x) => x.siteId).sort());
+    // only the first two sites answered the unmask request of round 2
+    const store = new SqliteStore(dataPaths(dir.path).db);
+    const log = await store.auditLog({ limit: 10_000 });
+    await store.close();
+    const answered = log.filter((e) => e.action === 'secagg-unmask' && e.round === 2).map((e) => e.siteId);
+    expect(answered.sort()).toEqual([sites[0]!.siteId, sites[1]!.siteId].sort());
   });
 
   it('stores only masked uploads, which look uniformly random', async () => {
@@ -211,6 +221,53 @@ describe('secure aggregation refusals', () => {
     } finally {
       await c2.close();
       d2.remove();
+    }
+  });
+});
+
+describe('a coordinator restart during secure aggregation', () => {
+  it('keeps the acknowledged masked uploads on disk and restarts the round\'s secure aggregation cleanly', async () => {
+    const p3 = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 60 }, privacy: { secureAggregation: { enabled: true, clipRange: CLIP } } });
+    const d3 = tempDir();
+    let c3: RunningCoordinator | null = await startTestCoordinator(p3, d3.path);
+    try {
+      const a = await joinSite(c3, 'A');
+      const b = await joinSite(c3, 'B');
+      const round = await a.client.round();
+      const global = await globalWeights(a, round.globalModelHash);
+      const plan3 = { a: { site: a, weight: 1, delta: constantDelta(global, 0.01) }, b: { site: b, weight: 3, delta: constantDelta(global, 0.03) } };
+      // the first attempt gets as far as both masked uploads
+      const clients = await Promise.all([plan3.a, plan3.b].map((x) => SecAggClient.create(x.site.siteId, 1, x.weight)));
+      for (const [i, x] of [plan3.a, plan3.b].entries()) await x.site.client.secAggPost(1, 'advertise', await clients[i]!.advertise());
+      const roster = SecAggRosterSchema.parse((await a.client.secAggWait(1, 'roster', 5)).message);
+      for (const [i, x] of [plan3.a, plan3.b].entries()) await x.site.client.secAggPost(1, 'shares', await clients[i]!.shareKeys(roster));
+      const hashes: string[] = [];
+      for (const [i, x] of [plan3.a, plan3.b].entries()) {
+        await clients[i]!.receiveShares(SecAggSharesForSchema.parse((await x.site.client.secAggWait(1, 'shares', 5)).message));
+        hashes.push((await x.site.client.secAggMasked(1, await clients[i]!.maskedInput(x.delta))).uploadHash);
+      }
+      expect((await a.client.secAggWait(1, 'unmask', 5)).ready).toBe(true);
+
+      const port = c3.port;
+      await c3.close();
+      c3 = null;
+      c3 = await startCoordinator({ plan: p3, dataDir: d3.path, port, staticRoot: null, log: () => undefined, clockMs: 50 });
+      const blobs = new BlobStore(dataPaths(d3.path).blobs);
+      for (const h of hashes) expect(blobs.has(h)).toBe(true);
+      const lost = await a.client.secAggWait(1, 'unmask', 0).catch((e: unknown) => e);
+      expect(lost).toBeInstanceOf(ProtocolError);
+      expect((lost as ProtocolError).code).toBe('SECAGG_NOT_IN_ROUND');
+
+      // the sites start over with new keys and the same updates; the round completes
+      await Promise.all([plan3.a, plan3.b].map((x) => secureUpload({ client: x.site.client, siteId: x.site.siteId, round: 1, weight: x.weight, delta: x.delta, pollSeconds: 2 })));
+      const done = await a.client.waitForRound(1, 10);
+      expect(done.finished).toBe(true);
+      const result = flatten(await globalWeights(a, done.globalModelHash));
+      const g = flatten(global);
+      expect(maxAbsDiff(result, g.map((x) => x + (1 * 0.01 + 3 * 0.03) / 4))).toBeLessThan(1e-6);
+    } finally {
+      await c3?.close();
+      d3.remove();
     }
   });
 });
