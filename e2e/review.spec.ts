@@ -1,16 +1,19 @@
 /**
  * Review: after one round, a case is predicted with the federation's global model and
- * shown in three views with the predicted and the expert masks over it. The overlay is
- * checked pixel by pixel (at full opacity, a label's colour is drawn exactly where the
- * mask has that label), a label toggle hides its pixels, screenshots of every view are
- * kept, and the exported NIfTI reads back with the case's grid and BraTS labels.
+ * shown in Cornerstone3D's axial, coronal and sagittal views with the predicted and the
+ * expert masks over it. The overlay is checked voxel by voxel (at full opacity, the pixel
+ * at every voxel centre of the shown slice has its label's colour exactly where the mask
+ * has that label, and no label colour elsewhere), a label toggle hides its pixels, the
+ * wheel scrolls, a drag changes the window, another sequence changes the image;
+ * screenshots of every view are kept, and the exported NIfTI reads back with the case's
+ * grid and BraTS labels and matches the prediction overlay.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { syntheticCase } from '../src/core/synthetic/syntheticCase.ts';
 import { SITE_PROFILES } from '../src/core/synthetic/siteProfiles.ts';
 import { readNifti } from '../src/io/nifti/readNifti.ts';
-import { LABEL_COLOURS, sliceIndices, type ViewAxis } from '../src/app/viewer/sliceImage.ts';
+import { LABEL_COLOURS } from '../src/app/viewer/sliceImage.ts';
 import { e2ePlan, startFederation, type TestFederation } from './support/federation.ts';
 import { collectErrors } from './support/pageProbes.ts';
 import { tempFolder, writeSyntheticCases } from './support/testData.ts';
@@ -30,23 +33,60 @@ test.afterAll(async () => {
   await fed?.close();
 });
 
-/** Pixels of the canvas with exactly each label's colour. */
-async function colourCounts(page: Page, testId: string): Promise<Record<number, number>> {
-  return page.getByTestId(testId).evaluate((canvas: HTMLCanvasElement, colours) => {
-    const ctx = canvas.getContext('2d')!;
-    const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-    const out: Record<number, number> = { 1: 0, 2: 0, 4: 0 };
-    for (let p = 0; p < px.length; p += 4) {
-      for (const [l, c] of Object.entries(colours)) if (px[p] === c[0] && px[p + 1] === c[1] && px[p + 2] === c[2]) out[Number(l)]!++;
+/**
+ * The colour on screen at the centre of every voxel of the slice a view shows: the
+ * Cornerstone viewport element answers where each voxel is on its canvas (fedsegProbe);
+ * each centre pixel is classified as a label colour (within a small tolerance for the
+ * GPU's rounding) or not. The canvas viewer fallback draws one pixel per voxel.
+ */
+async function shownLabels(page: Page, testId: string): Promise<Map<number, number>> {
+  const pairs = await page.getByTestId(testId).evaluate((el: HTMLElement, colours) => {
+    type Probe = { canvas: HTMLCanvasElement; samples: { voxel: number; x: number; y: number }[] };
+    const probe = (el as HTMLElement & { fedsegProbe?: () => Probe }).fedsegProbe?.();
+    if (!probe) throw new Error('the view has no fedsegProbe (is it the Cornerstone viewer?)');
+    const { canvas, samples } = probe;
+    const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const out: [number, number][] = [];
+    for (const s of samples) {
+      const x = Math.floor(s.x);
+      const y = Math.floor(s.y);
+      if (x < 0 || y < 0 || x >= canvas.width || y >= canvas.height) throw new Error(`voxel ${s.voxel} is off the canvas at ${x},${y}`);
+      const p = (y * canvas.width + x) * 4;
+      let label = 0;
+      for (const [l, c] of Object.entries(colours)) if (Math.abs(px[p]! - c[0]!) <= 8 && Math.abs(px[p + 1]! - c[1]!) <= 8 && Math.abs(px[p + 2]! - c[2]!) <= 8) label = Number(l);
+      out.push([s.voxel, label]);
     }
     return out;
   }, LABEL_COLOURS as Record<number, readonly number[]>);
+  return new Map(pairs);
 }
 
-function expectedCounts(mask: Uint8Array, grid: { dims: readonly [number, number, number]; affine: readonly number[] }, view: ViewAxis, slice: number): Record<number, number> {
-  const out: Record<number, number> = { 1: 0, 2: 0, 4: 0 };
-  for (const v of sliceIndices(grid, view, slice).index) if (mask[v]) out[mask[v]!]!++;
+/** The sum of a view's canvas pixels (to see that the image changed). */
+async function canvasSum(page: Page, testId: string): Promise<number> {
+  return page.getByTestId(testId).evaluate((el: HTMLElement) => {
+    const probe = (el as HTMLElement & { fedsegProbe?: () => { canvas: HTMLCanvasElement } }).fedsegProbe!();
+    const px = probe.canvas.getContext('2d')!.getImageData(0, 0, probe.canvas.width, probe.canvas.height).data;
+    let sum = 0;
+    for (let i = 0; i < px.length; i++) sum += px[i]!;
+    return sum;
+  });
+}
+
+/** Voxels whose shown colour is not the mask's label (hidden labels count as none). */
+function mismatches(shown: Map<number, number>, mask: ArrayLike<number>, hidden: readonly number[] = []): { voxel: number; shown: number; mask: number }[] {
+  const out: { voxel: number; shown: number; mask: number }[] = [];
+  for (const [voxel, label] of shown) {
+    const m = mask[voxel] === 3 ? 4 : mask[voxel]!;
+    const want = hidden.includes(m) ? 0 : m;
+    if (label !== want) out.push({ voxel, shown: label, mask: want });
+  }
   return out;
+}
+
+function labelled(shown: Map<number, number>, mask: ArrayLike<number>): number {
+  let n = 0;
+  for (const v of shown.keys()) if (mask[v]) n++;
+  return n;
 }
 
 test('review: overlay drawn where the masks are, screenshots, NIfTI export reads back', async ({ page }) => {
@@ -73,17 +113,39 @@ test('review: overlay drawn where the masks are, screenshots, NIfTI export reads
 
   // the expert label (known here: the same seeded phantom) is drawn exactly where it is
   const truth = syntheticCase({ seed: 7 * 100 + 1, size: SIZE, id: 'synthetic-1', profile: SITE_PROFILES[1 % SITE_PROFILES.length]! }).label!;
-  const grid = { dims: truth.dims, affine: truth.affine };
   for (const view of ['axial', 'coronal', 'sagittal'] as const) {
-    const slice = Number(await page.getByLabel(`Expert label ${view} slice`).inputValue());
-    const expected = expectedCounts(truth.data, grid, view, slice);
-    expect(expected[1]! + expected[2]! + expected[4]!).toBeGreaterThan(0);
-    expect(await colourCounts(page, `view-truth-${view}`)).toEqual(expected);
+    await expect.poll(async () => mismatches(await shownLabels(page, `view-truth-${view}`), truth.data).slice(0, 5), { timeout: 15_000 }).toEqual([]);
+    const shown = await shownLabels(page, `view-truth-${view}`);
+    expect(shown.size).toBe(SIZE * SIZE);
+    expect(labelled(shown, truth.data)).toBeGreaterThan(0);
   }
-  // hiding oedema removes its pixels
+  // hiding oedema removes its pixels (and only them)
   await page.getByTestId('review-label-2').uncheck();
-  expect((await colourCounts(page, 'view-truth-axial'))[2]).toBe(0);
+  await expect.poll(async () => mismatches(await shownLabels(page, 'view-truth-axial'), truth.data, [2]).slice(0, 5), { timeout: 15_000 }).toEqual([]);
+  expect([...(await shownLabels(page, 'view-truth-axial')).keys()].some((v) => truth.data[v] === 2)).toBe(true);
   await page.getByTestId('review-label-2').check();
+  await expect.poll(async () => mismatches(await shownLabels(page, 'view-truth-axial'), truth.data).slice(0, 5), { timeout: 15_000 }).toEqual([]);
+
+  // scrolling: the wheel moves a view by a slice and the overlay follows it
+  const axialSlider = page.getByLabel('Expert label axial slice');
+  const sliceBefore = Number(await axialSlider.inputValue());
+  await page.getByTestId('view-truth-axial').hover();
+  await page.mouse.wheel(0, sliceBefore > 0 ? -100 : 100);
+  await expect.poll(async () => Number(await axialSlider.inputValue()), { timeout: 10_000 }).not.toBe(sliceBefore);
+  await expect.poll(async () => mismatches(await shownLabels(page, 'view-truth-axial'), truth.data).slice(0, 5), { timeout: 15_000 }).toEqual([]);
+  // window/level: a left drag changes the window, shown in the level and window fields
+  const levelBefore = await page.locator('#review-level').inputValue();
+  const box = (await page.getByTestId('view-truth-coronal').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2 + 30, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(() => page.locator('#review-level').inputValue(), { timeout: 10_000 }).not.toBe(levelBefore);
+  // another sequence changes the grey image under the same overlay
+  const greyBefore = await canvasSum(page, 'view-truth-sagittal');
+  await page.locator('#review-seq').selectOption('t1');
+  await expect.poll(() => canvasSum(page, 'view-truth-sagittal'), { timeout: 10_000 }).not.toBe(greyBefore);
+  await expect.poll(async () => mismatches(await shownLabels(page, 'view-truth-sagittal'), truth.data).slice(0, 5), { timeout: 15_000 }).toEqual([]);
 
   for (const who of ['pred', 'truth']) {
     for (const view of ['axial', 'coronal', 'sagittal']) {
@@ -101,7 +163,8 @@ test('review: overlay drawn where the masks are, screenshots, NIfTI export reads
   const labels = new Uint8Array(pred.data.length);
   pred.data.forEach((v, i) => (labels[i] = v));
   expect([...new Set(labels)].every((v) => [0, 1, 2, 4].includes(v))).toBe(true);
-  const slice = Number(await page.getByLabel('Prediction axial slice').inputValue());
-  expect(await colourCounts(page, 'view-pred-axial')).toEqual(expectedCounts(labels, grid, 'axial', slice));
+  for (const view of ['axial', 'coronal', 'sagittal'] as const) {
+    expect(mismatches(await shownLabels(page, `view-pred-${view}`), labels).slice(0, 5)).toEqual([]);
+  }
   expect(errors).toEqual([]);
 });

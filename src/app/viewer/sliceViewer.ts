@@ -4,7 +4,7 @@
  * putImageData (no inline styles; CSS scales the canvas).
  */
 import { h } from '../dom.ts';
-import { bestSlice, renderSlice, sliceCount, type Grid, type RenderOptions, type ViewAxis } from './sliceImage.ts';
+import { bestSlice, renderSlice, sliceCount, sliceIndices, type Grid, type RenderOptions, type ViewAxis } from './sliceImage.ts';
 
 export class SliceViewer {
   readonly element: HTMLElement;
@@ -42,6 +42,11 @@ export class SliceViewer {
     });
     this.element = h('figure', { className: 'slice-view' }, h('figcaption', { text: `${title} · ${view}` }), this.canvas, h('div', { className: 'slice-controls' }, this.slider, this.label));
     this.draw();
+    // the same probe as the Cornerstone viewer's: each voxel of the slice at its pixel's centre
+    (this.canvas as HTMLCanvasElement & { fedsegProbe?: () => unknown }).fedsegProbe = () => {
+      const { width, index } = sliceIndices(this.grid, this.view, this.slice);
+      return { canvas: this.canvas, samples: [...index].map((voxel, p) => ({ voxel, x: (p % width) + 0.5, y: Math.floor(p / width) + 0.5 })) };
+    };
   }
 
   get currentSlice(): number {

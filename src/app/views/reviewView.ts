@@ -12,6 +12,7 @@ import { h, ProgressBar, replaceChildren } from '../dom.ts';
 import { formatNumber } from '../format.ts';
 import { errorText, type AppState } from '../state/appState.ts';
 import { autoWindow, LABEL_COLOURS, VIEW_AXES, type RenderOptions } from '../viewer/sliceImage.ts';
+import { CornerstoneReview } from '../viewer/cornerstoneReview.ts';
 import { SliceViewer } from '../viewer/sliceViewer.ts';
 import { callback } from '../workerClient.ts';
 import type { View } from './view.ts';
@@ -43,6 +44,9 @@ export function reviewView(state: AppState): View {
     if (!cases.length) replaceChildren(viewerHost, h('p', { text: 'Load scans (Scans tab) and join a federation to review predictions.' }));
   });
 
+  /** the live Cornerstone viewer, disposed when another case is shown or the view closes */
+  let current: CornerstoneReview | undefined;
+
   async function show(): Promise<void> {
     const caseId = select.value;
     if (!caseId) return;
@@ -53,7 +57,9 @@ export function reviewView(state: AppState): View {
       await state.initBackend();
       const r = await state.worker.review(caseId, callback(({ done, total }: { done: number; total: number }) => progress.set(done / total, `window ${done} of ${total}`)));
       progress.set(1, 'done');
-      replaceChildren(viewerHost, ...renderReview(r));
+      current?.dispose();
+      current = undefined;
+      await renderReview(r);
     } catch (e) {
       error.textContent = `The case could not be predicted: ${errorText(e)}`;
     } finally {
@@ -61,20 +67,40 @@ export function reviewView(state: AppState): View {
     }
   }
 
-  function renderReview(r: ReviewVolume): Node[] {
+  async function renderReview(r: ReviewVolume, tryCornerstone = true, failure = ''): Promise<void> {
     const grid = { dims: r.dims, affine: r.affine };
     const sequences = SEQUENCES.filter((s) => r.images[s]);
     let sequence: Sequence = sequences.includes('flair') ? 'flair' : sequences[0]!;
     const win = autoWindow(r.images[sequence]!);
     let options: RenderOptions = { level: win.level, width: win.width, opacity: 0.5, labels: new Set([1, 2, 4]) };
+    const masks = [{ title: 'Prediction', data: r.prediction, id: 'pred' }, ...(r.truth ? [{ title: 'Expert label', data: r.truth, id: 'truth' }] : [])];
+    // Cornerstone3D (WebGL); the canvas viewer where WebGL is missing or fails
+    let cs: CornerstoneReview | null = null;
+    let csError = failure;
+    const onWindow = (l: number, w: number): void => {
+      options = { ...options, level: l, width: w };
+      level.value = String(+l.toPrecision(4));
+      width.value = String(+w.toPrecision(4));
+    };
+    try {
+      if (tryCornerstone) cs = await CornerstoneReview.create({ grid, image: r.images[sequence]!, masks, level: win.level, width: win.width, opacity: options.opacity, onWindow });
+    } catch (e) {
+      csError = errorText(e);
+    }
     const viewers: SliceViewer[] = [];
     const rows: Node[] = [];
-    for (const [title, mask, id] of [['Prediction', r.prediction, 'pred'], ...(r.truth ? [['Expert label', r.truth, 'truth'] as const] : [])] as const) {
-      const row = VIEW_AXES.map((axis) => new SliceViewer(grid, axis, title, r.images[sequence]!, mask, options, `view-${id}-${axis}`));
-      viewers.push(...row);
-      rows.push(h('div', { className: 'viewer-row' }, ...row.map((v) => v.element)));
+    if (cs) {
+      rows.push(...cs.rows);
+    } else {
+      rows.push(h('p', { className: 'muted', attrs: { 'data-testid': 'viewer-fallback' }, text: `WebGL is not available here${csError ? ` (${csError})` : ''}: the scans are shown with the simple canvas viewer (no pan or zoom).` }));
+      for (const m of masks) {
+        const row = VIEW_AXES.map((axis) => new SliceViewer(grid, axis, m.title, r.images[sequence]!, m.data, options, `view-${m.id}-${axis}`));
+        viewers.push(...row);
+        rows.push(h('div', { className: 'viewer-row' }, ...row.map((v) => v.element)));
+      }
     }
     const update = (): void => viewers.forEach((v) => v.setOptions(options));
+    const labelsShown = new Set(options.labels);
 
     const seqSelect = h('select', { id: 'review-seq', attrs: { 'aria-label': 'Sequence shown' } }, ...sequences.map((s) => h('option', { text: SEQUENCE_NAMES[s], attrs: { value: s } })));
     seqSelect.value = sequence;
@@ -85,22 +111,23 @@ export function reviewView(state: AppState): View {
       level.value = String(w.level);
       width.value = String(w.width);
       viewers.forEach((v) => v.setImage(r.images[sequence]!));
+      cs?.setImage(r.images[sequence]!, w.level, w.width);
       update();
     });
     const opacity = h('input', { id: 'review-opacity', attrs: { type: 'range', min: 0, max: 1, step: 0.05, 'data-testid': 'review-opacity' } });
     opacity.value = String(options.opacity);
-    opacity.addEventListener('input', () => { options = { ...options, opacity: Number(opacity.value) }; update(); });
+    opacity.addEventListener('input', () => { options = { ...options, opacity: Number(opacity.value) }; cs?.setOpacity(options.opacity); update(); });
     const level = h('input', { id: 'review-level', attrs: { type: 'number', step: 'any' } });
     const width = h('input', { id: 'review-width', attrs: { type: 'number', step: 'any', min: 0 } });
     level.value = String(+win.level.toPrecision(4));
     width.value = String(+win.width.toPrecision(4));
-    const onWindow = (): void => {
+    const onWindowInput = (): void => {
       const l = Number(level.value);
       const w = Number(width.value);
-      if (Number.isFinite(l) && w > 0) { options = { ...options, level: l, width: w }; update(); }
+      if (Number.isFinite(l) && w > 0) { options = { ...options, level: l, width: w }; cs?.setWindow(l, w); update(); }
     };
-    level.addEventListener('change', onWindow);
-    width.addEventListener('change', onWindow);
+    level.addEventListener('change', onWindowInput);
+    width.addEventListener('change', onWindowInput);
     const toggles = ([1, 2, 4] as const).map((l) => {
       const box = h('input', { id: `review-label-${l}`, attrs: { type: 'checkbox', 'data-testid': `review-label-${l}` } });
       box.checked = true;
@@ -109,6 +136,9 @@ export function reviewView(state: AppState): View {
         if (box.checked) labels.add(l);
         else labels.delete(l);
         options = { ...options, labels };
+        if (labelsShown.has(l) !== box.checked) cs?.setLabelVisible(l, box.checked);
+        if (box.checked) labelsShown.add(l);
+        else labelsShown.delete(l);
         update();
       });
       const [cr, cg, cb] = LABEL_COLOURS[l]!;
@@ -123,7 +153,7 @@ export function reviewView(state: AppState): View {
       (bytes) => download(bytes, `${safeName(r.caseId)}_fedseg_seg.dcm`, 'application/dicom'),
       (e) => (error.textContent = `Export failed: ${errorText(e)}`)));
 
-    return [
+    replaceChildren(viewerHost,
       h('p', { attrs: { 'data-testid': 'review-dice' } },
         r.dice ? `Dice against the expert label: ${REGIONS.map((g) => `${g} ${formatNumber(r.dice![g], 3)}`).join(' · ')}` + (r.hd95 ? `; HD95 ${REGIONS.map((g) => `${g} ${formatNumber(r.hd95![g], 1)} mm`).join(' · ')}` : '') : 'No expert label for this case: no Dice.',
         h('br'), h('span', { className: 'muted', text: `global model ${r.modelHash.slice(0, 12)}…` })),
@@ -135,12 +165,23 @@ export function reviewView(state: AppState): View {
         ...toggles),
       ...rows,
       h('div', { className: 'buttons' }, exportNifti, exportSeg),
-    ];
+      cs ? h('p', { className: 'muted', text: 'Left drag: window/level · middle drag: pan · right drag: zoom · wheel, arrow keys or slider: slices.' }) : null);
+    if (cs) {
+      current = cs;
+      try {
+        await cs.mount();
+      } catch (e) {
+        // WebGL present but Cornerstone could not draw: the canvas viewer instead
+        cs.dispose();
+        current = undefined;
+        await renderReview(r, false, errorText(e));
+      }
+    }
   }
 
   const element = h('div', { className: 'view review' },
     h('h1', { text: 'Review predictions' }),
     h('section', { className: 'panel' }, form, progress.element, error),
     h('section', { className: 'panel' }, viewerHost));
-  return { element, dispose: offData };
+  return { element, dispose: () => { offData(); current?.dispose(); current = undefined; } };
 }
