@@ -5,7 +5,9 @@
  * (clipped) updates up to quantisation, and the stored uploads are masked. Round 2: one
  * site drops right after uploading its masked input; its self mask is rebuilt from the
  * other sites' shares and the round completes with the same FedAvg. Refusals (wrong
- * phase, unknown site, bad signature, a plain update) change nothing.
+ * phase, unknown site, bad signature, a plain update) change nothing. A coordinator restart
+ * keeps the masked uploads on disk and restarts the round's secure aggregation; a site that
+ * shares keys and then drops before uploading is removed through its mask key's shares.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
@@ -26,7 +28,7 @@ import { SqliteStore } from './storage/sqliteStore.ts';
 import { startCoordinator } from './startCoordinator.ts';
 import { secureUpload } from '../core/protocol/client/secureUpload.ts';
 import { ProtocolError } from '../core/protocol/client/protocolError.ts';
-import { SecAggRosterSchema, SecAggSharesForSchema } from '../core/privacy/secAggMessages.ts';
+import { SecAggRosterSchema, SecAggSharesForSchema, SecAggUnmaskRequestSchema } from '../core/privacy/secAggMessages.ts';
 import {
   constantDelta, globalWeights, joinSite, send, sendUpdate, signedHeaders, startTestCoordinator, tempDir, testPlan, updateEnvelope, type TestSite,
 } from './testing/testFederation.ts';
@@ -36,7 +38,8 @@ const CLIP = 0.5;
 const plan = testPlan({
   rounds: 2,
   training: { localSteps: 2, learningRate: 5e-3, optimizer: 'adam', batchSize: 1 },
-  stragglers: { minSites: 3, roundDeadlineSeconds: 4 },
+  // each secure-aggregation phase waits up to 6 s (the dropped site's unmask answer, in round 2)
+  stragglers: { minSites: 3, roundDeadlineSeconds: 6 },
   validation: { fraction: 0 },
   privacy: { secureAggregation: { enabled: true, clipRange: CLIP } },
 });
@@ -268,6 +271,40 @@ describe('a coordinator restart during secure aggregation', () => {
     } finally {
       await c3?.close();
       d3.remove();
+    }
+  });
+});
+
+describe('a site that drops after sharing keys but before its masked upload', () => {
+  it('is removed through the survivors\' shares of its mask key; the round averages the survivors', async () => {
+    const p4 = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 1.5 }, privacy: { secureAggregation: { enabled: true, clipRange: CLIP } } });
+    const d4 = tempDir();
+    const c4 = await startTestCoordinator(p4, d4.path);
+    try {
+      const all = [await joinSite(c4, 'A'), await joinSite(c4, 'B'), await joinSite(c4, 'C')];
+      const round = await all[0]!.client.round();
+      const global = await globalWeights(all[0]!, round.globalModelHash);
+      const value = [0.02, -0.04, 0.3];
+      const weight = [2, 1, 5];
+      const clients = await Promise.all(all.map((x, i) => SecAggClient.create(x.siteId, 1, weight[i]!)));
+      for (const [i, x] of all.entries()) await x.client.secAggPost(1, 'advertise', await clients[i]!.advertise());
+      const roster = SecAggRosterSchema.parse((await all[0]!.client.secAggWait(1, 'roster', 5)).message);
+      for (const [i, x] of all.entries()) await x.client.secAggPost(1, 'shares', await clients[i]!.shareKeys(roster));
+      for (const [i, x] of all.entries()) await clients[i]!.receiveShares(SecAggSharesForSchema.parse((await x.client.secAggWait(1, 'shares', 5)).message));
+      // C stops here; A and B upload and answer the unmask request, which names C as dropped
+      await Promise.all(all.slice(0, 2).map(async (x, i) => {
+        await x.client.secAggMasked(1, await clients[i]!.maskedInput(constantDelta(global, value[i]!)));
+        const req = await x.client.secAggWait(1, 'unmask', 10);
+        expect(req.message).toMatchObject({ dropped: [all[2]!.siteId] });
+        await x.client.secAggPost(1, 'unmask', clients[i]!.unmask(SecAggUnmaskRequestSchema.parse(req.message)));
+      }));
+      const done = await all[0]!.client.waitForRound(1, 10);
+      expect(done.finished).toBe(true);
+      const mean = (weight[0]! * value[0]! + weight[1]! * value[1]!) / (weight[0]! + weight[1]!);
+      expect(maxAbsDiff(flatten(await globalWeights(all[0]!, done.globalModelHash)), flatten(global).map((x) => x + mean))).toBeLessThan(1e-6);
+    } finally {
+      await c4.close();
+      d4.remove();
     }
   });
 });
