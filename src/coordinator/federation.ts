@@ -323,11 +323,6 @@ export class Federation {
     }
   }
 
-  /** The masked inputs stored for a round's secure aggregation (blob hashes, by site); for tests and audits. */
-  secAggMaskedBlobs(): ReadonlyMap<string, string> {
-    return new Map(this.secagg?.maskedBlobs ?? []);
-  }
-
   private async secureSession(round: number, what: string): Promise<SecAggSession> {
     if (!this.secure) throw new HttpError(409, 'SECAGG_OFF', `${what}: this federation's plan does not use secure aggregation`);
     const status = await this.roundStatus();
