@@ -147,6 +147,11 @@ test('review: overlay drawn where the masks are, screenshots, NIfTI export reads
   await expect.poll(() => canvasSum(page, 'view-truth-sagittal'), { timeout: 10_000 }).not.toBe(greyBefore);
   await expect.poll(async () => mismatches(await shownLabels(page, 'view-truth-sagittal'), truth.data).slice(0, 5), { timeout: 15_000 }).toEqual([]);
 
+  // a narrower window resizes the viewports; the overlay stays on its voxels
+  await page.setViewportSize({ width: 1000, height: 800 });
+  await expect.poll(async () => mismatches(await shownLabels(page, 'view-truth-coronal'), truth.data).slice(0, 5), { timeout: 15_000 }).toEqual([]);
+  await page.setViewportSize({ width: 1280, height: 800 });
+
   for (const who of ['pred', 'truth']) {
     for (const view of ['axial', 'coronal', 'sagittal']) {
       await page.getByTestId(`view-${who}-${view}`).screenshot({ path: test.info().outputPath(`review-${who}-${view}.png`) });

@@ -10,7 +10,6 @@
 import {
   cache,
   Enums as CoreEnums,
-  eventTarget,
   getShouldUseCPURendering,
   init as coreInit,
   RenderingEngine,
@@ -141,7 +140,7 @@ export class CornerstoneReview {
     const { grid, image } = this.o;
     const g = this.geometry;
     const dims = [...grid.dims] as Types.Point3;
-    const volume = volumeLoader.createLocalVolume(this.volumeId, {
+    volumeLoader.createLocalVolume(this.volumeId, {
       dimensions: dims,
       spacing: [...g.spacing] as Types.Point3,
       origin: [...g.origin] as Types.Point3,
@@ -155,7 +154,6 @@ export class CornerstoneReview {
         voiLut: [{ windowCenter: this.level, windowWidth: this.width }], VOILUTFunction: 'LINEAR',
       } as Types.Metadata,
     });
-    void volume;
 
     this.engine.setViewports(this.views.map((v) => ({
       viewportId: v.viewportId,
@@ -208,8 +206,12 @@ export class CornerstoneReview {
 
     for (const v of this.views) this.wire(v);
     this.setWindow(this.level, this.width);
-    for (const v of this.views) this.jumpToVoxelSlice(v, bestSlice(v.mask.data, this.o.grid, v.axis, ));
+    for (const v of this.views) this.jumpToVoxelSlice(v, bestSlice(v.mask.data, this.o.grid, v.axis));
     this.engine.render();
+    // keep the viewports' canvases the size of their elements
+    const observer = new ResizeObserver(() => this.engine.resize(true, true));
+    for (const v of this.views) observer.observe(v.element);
+    this.cleanups.push(() => observer.disconnect());
   }
 
   private viewport(v: ViewEntry): Types.IVolumeViewport {
@@ -336,6 +338,5 @@ export class CornerstoneReview {
     this.engine.destroy();
     for (const id of this.labelmapIds) cache.removeVolumeLoadObject(id);
     cache.removeVolumeLoadObject(this.volumeId);
-    void eventTarget;
   }
 }
