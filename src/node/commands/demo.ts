@@ -82,10 +82,14 @@ export const demoCommand: Command = {
       staticRoot,
       log: (line) => console.log(`[coordinator] ${line}`),
     });
+    const { writeSampleScans } = await import('../writeSampleScans.ts');
+    const samples = resolve(dataDir, 'sample-scans');
+    if (!existsSync(samples)) writeSampleScans(samples);
     const visitor = await running.invite('You (the browser)');
     const s = await running.federation.roundStatus();
     console.log(`\nfedseg demo: coordinator on ${running.url}, federation "${s.federation}", round ${s.round} of ${s.rounds}`);
     console.log(`\n  Open this invite URL in Chromium or Chrome to join as a site:\n\n    ${visitor.url}\n`);
+    console.log(`  No scans at hand? Choose this folder of synthetic BraTS-like cases in the page:\n    ${samples}\n`);
     console.log(`  More invites: fedseg invite --site "Hospital B" --data ${values.data} --url ${running.url}`);
     console.log(`  Status:       fedseg status --url ${running.url}\n`);
 
