@@ -4,7 +4,8 @@
  * figures compare as ratios; results go to bench/results.json and bench/results.md.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpus, totalmem } from 'node:os';
@@ -20,12 +21,10 @@ const SUITES: Record<string, (log: Log) => Promise<BenchRow[]>> = {
   model: async (log) => (await import('../../../bench/modelBench.ts')).benchModels({ log }),
   // stock kernels at full 64^3 patches take minutes per layer on a CPU (and far more on
   // SwiftShader): smaller patches keep the run affordable; the ratio is what compares
-  kernels: async (log) => {
-    const { benchKernels } = await import('../../../bench/kernelBench.ts');
-    const cpu = await benchKernels({ log, backends: ['cpu'], presets: ['tiny', 'standard', 'fets'], patchSize: { tiny: 16, standard: 32, fets: 32 } });
-    const gpu = await benchKernels({ log, backends: ['webgpu'], presets: ['tiny', 'standard'], patchSize: { tiny: 16, standard: 16 } });
-    return [...cpu, ...gpu];
-  },
+  'kernels-cpu': async (log) =>
+    (await import('../../../bench/kernelBench.ts')).benchKernels({ log, backends: ['cpu'], presets: ['tiny', 'standard', 'fets'], patchSize: { tiny: 16, standard: 32, fets: 32 } }),
+  'kernels-webgpu': async (log) =>
+    (await import('../../../bench/kernelBench.ts')).benchKernels({ log, backends: ['webgpu'], presets: ['tiny', 'standard'], patchSize: { tiny: 16, standard: 16 } }),
   io: async (log) => (await import('../../../bench/ioBench.ts')).benchNifti({ log }),
   dicom: async (log) => (await import('../../../bench/dicomBench.ts')).benchDicom({ log }),
   'gpu-memory': async (log) => (await import('../../../bench/gpuMemoryBench.ts')).benchGpuMemory({ log }),
@@ -56,39 +55,53 @@ export function benchTable(rows: readonly BenchRow[]): string {
 }
 
 export const benchCommand: Command = {
-  summary: 'run the benchmarks (model, kernels, io, dicom, aggregation); write bench/results.*',
+  summary: 'run the benchmarks (model steps, Conv3D kernels, GPU memory, I/O, aggregation); write bench/results.*',
   usage,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { suite: { type: 'string' }, out: { type: 'string', default: 'bench' } },
+      options: {
+        suite: { type: 'string' },
+        out: { type: 'string', default: 'bench' },
+        // internal: run one suite in this process and write its rows to this file
+        'rows-file': { type: 'string' },
+      },
       strict: true,
     });
-    // Dawn finds the Vulkan loader through LD_LIBRARY_PATH, read only at process start.
-    const extra = webgpuChildEnv();
-    if (Object.keys(extra).length > 0 && !process.env.FEDSEG_BENCH_CHILD) {
-      const r = spawnSync(process.execPath, process.argv.slice(1), {
-        stdio: 'inherit',
-        env: { ...process.env, ...extra, FEDSEG_BENCH_CHILD: '1' },
-      });
-      return r.status ?? 1;
-    }
     const names = values.suite ? values.suite.split(',').map((s) => s.trim()) : Object.keys(SUITES);
     for (const n of names) {
       if (!SUITES[n]) throw new FedsegError('UNKNOWN_BENCH_SUITE', `unknown suite "${n}"; known: ${Object.keys(SUITES).join(', ')}`);
     }
+    if (values['rows-file']) {
+      const rows: BenchRow[] = [];
+      for (const n of names) rows.push(...(await SUITES[n]!((line) => console.error(`  ${line}`))));
+      writeFileSync(values['rows-file'], JSON.stringify(rows));
+      return 0;
+    }
+    // Each suite runs in a child process: a crash in one (a native backend, say) loses
+    // only its rows, and Dawn finds the Vulkan loader through LD_LIBRARY_PATH, which is
+    // read only at process start.
     const rows: BenchRow[] = [];
     const failures: string[] = [];
-    for (const n of names) {
-      const started = Date.now();
-      console.error(`== bench ${n}`);
-      try {
-        rows.push(...(await SUITES[n]!((line) => console.error(`  ${line}`))));
-      } catch (e) {
-        failures.push(`${n}: ${(e as Error).message}`);
-        console.error(`  suite ${n} failed: ${(e as Error).message}`);
+    const scratch = mkdtempSync(`${tmpdir()}/fedseg-bench-`);
+    try {
+      for (const n of names) {
+        const started = Date.now();
+        console.error(`== bench ${n}`);
+        const file = `${scratch}/${n}.json`;
+        const r = spawnSync(process.execPath, [process.argv[1]!, 'bench', '--suite', n, '--rows-file', file], {
+          stdio: ['ignore', 'inherit', 'inherit'],
+          env: { ...process.env, ...webgpuChildEnv() },
+        });
+        if (r.status === 0) rows.push(...(JSON.parse(readFileSync(file, 'utf8')) as BenchRow[]));
+        else {
+          failures.push(`${n}: the suite's process ended with ${r.status ?? r.signal}`);
+          console.error(`  suite ${n} failed (exit ${r.status ?? r.signal})`);
+        }
+        console.error(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       }
-      console.error(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
     }
     const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
     const outDir = resolve(values.out);
