@@ -13,14 +13,17 @@ import type { Command } from '../command.ts';
 
 const SYNTHETIC_SITES = ['academic-3t', 'community-1.5t', 'regional-thick-slice', 'small-clinic'];
 
-/** Long enough to stay alive while a visitor joins; rounds close when every joined site reported, or at the deadline. */
+/**
+ * Long enough to stay alive while a visitor joins (about 10 s a round on a 2-core CPU:
+ * hours); rounds close when every joined site reported, or at the deadline.
+ */
 export const LIVING_DEMO_PLAN: Plan = parsePlan(
   {
     federation: 'fedseg demo',
     description: 'The tiny 3D U-Net on synthetic brain phantoms from simulated hospitals. Open the invite URL to join as another site.',
     model: { preset: 'tiny', seed: 1 },
-    rounds: 200,
-    training: { localSteps: 5, batchSize: 1, optimizer: 'adam', learningRate: 3e-3 },
+    rounds: 500,
+    training: { localSteps: 20, batchSize: 1, optimizer: 'adam', learningRate: 3e-3 },
     stragglers: { minSites: 1, roundDeadlineSeconds: 90 },
   },
   'the demo plan',
