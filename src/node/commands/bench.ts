@@ -4,7 +4,7 @@
  * figures compare as ratios; results go to bench/results.json and bench/results.md.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,10 +31,11 @@ const SUITES: Record<string, (log: Log) => Promise<BenchRow[]>> = {
   aggregation: async () => (await import('../../../bench/aggregationBench.ts')).benchAggregationMemory(),
 };
 
-const usage = `fedseg bench [--suite NAMES] [--out DIR]
+const usage = `fedseg bench [--suite NAMES] [--out DIR] [--update]
 
 Runs the benchmarks and writes DIR/results.json and DIR/results.md (default DIR: bench).
 Suites (comma-separated; default all): ${Object.keys(SUITES).join(', ')}.
+--update keeps the rows of DIR/results.json that the suites run now do not replace.
 Figures are compared as ratios measured in the same run: machines are shared and noisy.
 WebGPU runs through Dawn; without a GPU that is SwiftShader (a CPU), whose absolute
 figures mean nothing: only its ratios do.`;
@@ -63,6 +64,7 @@ export const benchCommand: Command = {
       options: {
         suite: { type: 'string' },
         out: { type: 'string', default: 'bench' },
+        update: { type: 'boolean', default: false },
         // internal: run one suite in this process and write its rows to this file
         'rows-file': { type: 'string' },
       },
@@ -102,6 +104,12 @@ export const benchCommand: Command = {
       }
     } finally {
       rmSync(scratch, { recursive: true, force: true });
+    }
+    if (values.update && existsSync(join(resolve(values.out), 'results.json'))) {
+      // keep the earlier run's rows of the suites not run now
+      const earlier = JSON.parse(readFileSync(join(resolve(values.out), 'results.json'), 'utf8')) as { rows: BenchRow[] };
+      const rerun = new Set(rows.map((r) => r.suite));
+      rows.unshift(...earlier.rows.filter((r) => !rerun.has(r.suite)));
     }
     const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
     const outDir = resolve(values.out);
