@@ -80,12 +80,12 @@ async function measure(presetName: string, patch: number, steps: number): Promis
   return { seconds: seconds / steps, voxelsPerSecond: (patch ** 3 * steps) / seconds, gflops: (flops * steps) / seconds / 1e9, gflopPerStep: flops / 1e9, patch };
 }
 
-function measuredRows(variant: string, m: Measured, note: string, base?: Measured & { label: string }): BenchRow[] {
+function measuredRows(preset: string, variant: string, m: Measured, note: string, base?: Measured & { label: string }): BenchRow[] {
   const common = { suite: 'model', variant, note, ...(base ? { baseline: base.label } : {}) };
   return [
-    { ...common, name: `train step ${m.patch}^3 seconds`, value: m.seconds, unit: 's/step', ...(base ? { ratio: base.seconds / m.seconds } : {}) },
-    { ...common, name: `train ${m.patch}^3 voxels/s`, value: m.voxelsPerSecond, unit: 'voxels/s', ...(base ? { ratio: m.voxelsPerSecond / base.voxelsPerSecond } : {}) },
-    { ...common, name: `train ${m.patch}^3 GFLOP/s`, value: m.gflops, unit: 'GFLOP/s', ...(base ? { ratio: m.gflops / base.gflops } : {}) },
+    { ...common, name: `train step ${preset} ${m.patch}^3`, value: m.seconds, unit: 's/step', ...(base ? { ratio: base.seconds / m.seconds } : {}) },
+    { ...common, name: `train ${preset} ${m.patch}^3 voxels/s`, value: m.voxelsPerSecond, unit: 'voxels/s', ...(base ? { ratio: m.voxelsPerSecond / base.voxelsPerSecond } : {}) },
+    { ...common, name: `train ${preset} ${m.patch}^3 GFLOP/s`, value: m.gflops, unit: 'GFLOP/s', ...(base ? { ratio: m.gflops / base.gflops } : {}) },
   ];
 }
 
@@ -144,11 +144,11 @@ export async function benchModels(opts: ModelBenchOptions = {}): Promise<BenchRo
         ...(swiftShader ? ['SwiftShader runs on the CPU: compare the ratio only'] : []),
         ...(backend === 'wasm' ? ["wasm conv3d gradients are wrong in tfjs 4.22: timing only"] : []),
       ].join('; ');
-      rows.push(...measuredRows(`${variant}, stock kernels`, m, notes, base ? { ...base, label: 'cpu, stock kernels' } : undefined));
+      rows.push(...measuredRows(name, `${variant}, stock kernels`, m, notes, base ? { ...base, label: 'cpu, stock kernels' } : undefined));
       log(`  stock kernels: ${Math.round(m.voxelsPerSecond)} voxels/s, ${m.gflops.toFixed(3)} GFLOP/s, ${m.seconds.toFixed(2)} s/step${base ? `, x${(m.gflops / base.gflops).toFixed(2)} vs cpu` : ''}`);
       const fast = await withFastKernels(backend, () => measure(name, patch, steps));
       if (fast) {
-        rows.push(...measuredRows(`${variant}, fedseg kernels`, fast, `${notes}; Conv3D and its gradients by src/kernels (webgpu) or src/node/fastCpuConv3d (cpu)`, { ...m, label: `${variant}, stock kernels` }));
+        rows.push(...measuredRows(name, `${variant}, fedseg kernels`, fast, `${notes}; Conv3D and its gradients by src/kernels (webgpu) or src/node/fastCpuConv3d (cpu)`, { ...m, label: `${variant}, stock kernels` }));
         log(`  fedseg kernels: ${Math.round(fast.voxelsPerSecond)} voxels/s, ${fast.seconds.toFixed(2)} s/step, x${(m.seconds / fast.seconds).toFixed(2)} vs stock`);
       }
     }
