@@ -105,14 +105,14 @@ export const benchCommand: Command = {
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
-    if (values.update && existsSync(join(resolve(values.out), 'results.json'))) {
+    const outDir = resolve(values.out);
+    if (values.update && existsSync(join(outDir, 'results.json'))) {
       // keep the earlier run's rows of the suites not run now
-      const earlier = JSON.parse(readFileSync(join(resolve(values.out), 'results.json'), 'utf8')) as { rows: BenchRow[] };
+      const earlier = JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8')) as { rows: BenchRow[] };
       const rerun = new Set(rows.map((r) => r.suite));
       rows.unshift(...earlier.rows.filter((r) => !rerun.has(r.suite)));
     }
     const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-    const outDir = resolve(values.out);
     mkdirSync(outDir, { recursive: true });
     const when = new Date().toISOString();
     writeFileSync(join(outDir, 'results.json'), JSON.stringify({ when, machine, rows, failures }, null, 2) + '\n');
