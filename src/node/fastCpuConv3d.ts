@@ -15,7 +15,8 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { registerFastKernels, type FastKernelFactory } from '../kernels/registerFastKernels.ts';
 import { WasmGemm, type HeapBuffer } from './fastCpuConv3dGemm.ts';
-import { type ConvGeom, col2imAdd, im2col, im2colInHeap, outputVoxels, patchColumns } from './fastCpuConv3dIm2col.ts';
+import { col2imAdd, im2col, im2colInHeap, outputVoxels, patchColumns } from './fastCpuConv3dIm2col.ts';
+import { type ConvGeometry, convGeometry } from '../kernels/convGeometry.ts';
 
 /** Floats of patch matrix per chunk (16 MB). */
 const CHUNK_FLOATS = 1 << 22;
@@ -33,16 +34,8 @@ interface CpuBackendLike {
 
 type Shape5 = [number, number, number, number, number];
 
-function geometry(tf: typeof tfc, xShape: number[], fShape: number[], strides: number | [number, number, number], pad: unknown): ConvGeom {
-  const info = tf.backend_util.computeConv3DInfo(xShape as Shape5, fShape as Shape5, strides, 1, pad as 'same' | 'valid');
-  return {
-    batch: info.batchSize,
-    inD: info.inDepth, inH: info.inHeight, inW: info.inWidth, inC: info.inChannels,
-    outD: info.outDepth, outH: info.outHeight, outW: info.outWidth, outC: info.outChannels,
-    fD: info.filterDepth, fH: info.filterHeight, fW: info.filterWidth,
-    sD: info.strideDepth, sH: info.strideHeight, sW: info.strideWidth,
-    pD: info.padInfo.front, pH: info.padInfo.top, pW: info.padInfo.left,
-  };
+function geometry(tf: typeof tfc, xShape: number[], fShape: number[], strides: number | [number, number, number], pad: unknown): ConvGeometry {
+  return convGeometry(tf.backend_util.computeConv3DInfo(xShape as Shape5, fShape as Shape5, strides, 1, pad as 'same' | 'valid'));
 }
 
 function values(backend: CpuBackendLike, t: TensorInfo): Float32Array {
@@ -66,7 +59,7 @@ function chunkRows(m: number, k: number): number {
   return Math.max(1, Math.min(m, Math.floor(CHUNK_FLOATS / Math.max(1, k))));
 }
 
-export function conv3dForward(gemm: WasmGemm, g: ConvGeom, x: Float32Array, filter: Float32Array): Float32Array {
+export function conv3dForward(gemm: WasmGemm, g: ConvGeometry, x: Float32Array, filter: Float32Array): Float32Array {
   const M = outputVoxels(g);
   const K = patchColumns(g);
   const N = g.outC;
@@ -99,12 +92,12 @@ export function conv3dForward(gemm: WasmGemm, g: ConvGeom, x: Float32Array, filt
  * (for 'valid', a full convolution). Otherwise dpatches = dy * filter^T, scattered
  * back onto the input (col2im).
  */
-export function conv3dBackpropInput(gemm: WasmGemm, g: ConvGeom, dy: Float32Array, filter: Float32Array): Float32Array {
+export function conv3dBackpropInput(gemm: WasmGemm, g: ConvGeometry, dy: Float32Array, filter: Float32Array): Float32Array {
   if (g.sD === 1 && g.sH === 1 && g.sW === 1) return backpropInputAsConv(gemm, g, dy, filter);
   return backpropInputCol2im(gemm, g, dy, filter);
 }
 
-function backpropInputAsConv(gemm: WasmGemm, g: ConvGeom, dy: Float32Array, filter: Float32Array): Float32Array {
+function backpropInputAsConv(gemm: WasmGemm, g: ConvGeometry, dy: Float32Array, filter: Float32Array): Float32Array {
   const { fD, fH, fW, inC, outC } = g;
   const flipped = new Float32Array(filter.length);
   for (let kd = 0; kd < fD; kd++) for (let kh = 0; kh < fH; kh++) for (let kw = 0; kw < fW; kw++) {
@@ -112,7 +105,7 @@ function backpropInputAsConv(gemm: WasmGemm, g: ConvGeom, dy: Float32Array, filt
     const dst = (((fD - 1 - kd) * fH + (fH - 1 - kh)) * fW + (fW - 1 - kw)) * outC * inC;
     for (let ci = 0; ci < inC; ci++) for (let co = 0; co < outC; co++) flipped[dst + co * inC + ci] = filter[src + ci * outC + co] as number;
   }
-  const t: ConvGeom = {
+  const t: ConvGeometry = {
     batch: g.batch,
     inD: g.outD, inH: g.outH, inW: g.outW, inC: outC,
     outD: g.inD, outH: g.inH, outW: g.inW, outC: inC,
@@ -122,7 +115,7 @@ function backpropInputAsConv(gemm: WasmGemm, g: ConvGeom, dy: Float32Array, filt
   return conv3dForward(gemm, t, dy, flipped);
 }
 
-function backpropInputCol2im(gemm: WasmGemm, g: ConvGeom, dy: Float32Array, filter: Float32Array): Float32Array {
+function backpropInputCol2im(gemm: WasmGemm, g: ConvGeometry, dy: Float32Array, filter: Float32Array): Float32Array {
   const M = outputVoxels(g);
   const K = patchColumns(g);
   const N = g.outC;
@@ -156,7 +149,7 @@ function backpropInputCol2im(gemm: WasmGemm, g: ConvGeom, dy: Float32Array, filt
  * patch rows are the left operand, dy's chunk (read in place on the heap) is packed by
  * XNNPACK as its weight matrix, and the partial products are summed in JavaScript.
  */
-export function conv3dBackpropFilter(gemm: WasmGemm, g: ConvGeom, x: Float32Array, dy: Float32Array, chunk = FILTER_CHUNK_ROWS): Float32Array {
+export function conv3dBackpropFilter(gemm: WasmGemm, g: ConvGeometry, x: Float32Array, dy: Float32Array, chunk = FILTER_CHUNK_ROWS): Float32Array {
   const M = outputVoxels(g);
   const K = patchColumns(g);
   const N = g.outC;

@@ -6,27 +6,19 @@
  * + k * colStride`: rowStride K, colStride 1 for the row-major matrix; rowStride 1,
  * colStride (r1 - r0) for its transpose. Padding reads as 0.
  */
+import type { ConvGeometry } from '../kernels/convGeometry.ts';
 
-/** The forward convolution's geometry (strides and leading padding per axis). */
-export interface ConvGeom {
-  readonly batch: number;
-  readonly inD: number; readonly inH: number; readonly inW: number; readonly inC: number;
-  readonly outD: number; readonly outH: number; readonly outW: number; readonly outC: number;
-  readonly fD: number; readonly fH: number; readonly fW: number;
-  readonly sD: number; readonly sH: number; readonly sW: number;
-  readonly pD: number; readonly pH: number; readonly pW: number;
-}
 
-export function patchColumns(g: ConvGeom): number {
+export function patchColumns(g: ConvGeometry): number {
   return g.fD * g.fH * g.fW * g.inC;
 }
 
-export function outputVoxels(g: ConvGeom): number {
+export function outputVoxels(g: ConvGeometry): number {
   return g.batch * g.outD * g.outH * g.outW;
 }
 
 /** Decodes output row r into [b, od, oh, ow]. */
-function decodeRow(g: ConvGeom, r: number): [number, number, number, number] {
+function decodeRow(g: ConvGeometry, r: number): [number, number, number, number] {
   const ow = r % g.outW;
   let t = (r - ow) / g.outW;
   const oh = t % g.outH;
@@ -41,7 +33,7 @@ function decodeRow(g: ConvGeom, r: number): [number, number, number, number] {
  * the volume across its whole width, its fW taps are one contiguous run of x.
  */
 export function im2col(
-  x: Float32Array, g: ConvGeom, r0: number, r1: number,
+  x: Float32Array, g: ConvGeometry, r0: number, r1: number,
   cols: Float32Array, base: number, rowStride: number, colStride: number,
 ): void {
   const { inD, inH, inW, inC, outD, outH, outW, fD, fH, fW, sD, sH, sW, pD, pH, pW } = g;
@@ -97,7 +89,7 @@ export function im2col(
 }
 
 /** Adds row-major patch rows [r0, r1) (row stride K) of cols back onto dx: the adjoint of im2col. */
-export function col2imAdd(cols: Float32Array, base: number, g: ConvGeom, r0: number, r1: number, dx: Float32Array): void {
+export function col2imAdd(cols: Float32Array, base: number, g: ConvGeometry, r0: number, r1: number, dx: Float32Array): void {
   const { inD, inH, inW, inC, outD, outH, outW, fD, fH, fW, sD, sH, sW, pD, pH, pW } = g;
   const run = fW * inC;
   const K = patchColumns(g);
@@ -149,7 +141,7 @@ const MEMMOVE_MIN = 32;
  * `xIndex`): contiguous runs are moved with `copyWithin` and padding cleared with
  * `fill`, which beats element loops once a run is a few dozen values long.
  */
-export function im2colInHeap(heap: Float32Array, xIndex: number, g: ConvGeom, r0: number, r1: number, base: number): void {
+export function im2colInHeap(heap: Float32Array, xIndex: number, g: ConvGeometry, r0: number, r1: number, base: number): void {
   const { inD, inH, inW, inC, outD, outH, outW, fD, fH, fW, sD, sH, sW, pD, pH, pW } = g;
   const run = fW * inC;
   const K = patchColumns(g);
