@@ -1,24 +1,23 @@
 /**
  * Test folders for the page's specs, written by Node: the real BraTS case (from
- * ../shared/data/brats relative to the repository root, or /work/shared/data/brats),
+ * ../shared/data/brats beside the repository, see src/node/sharedData.ts),
  * synthetic BraTS-like cases as NIfTI, and a folder of broken files.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { syntheticCase } from '../../src/core/synthetic/syntheticCase.ts';
 import { SITE_PROFILES } from '../../src/core/synthetic/siteProfiles.ts';
 import { SEQUENCES } from '../../src/core/types/sequences.ts';
-import { writeNifti, writeNiftiLabels } from '../../src/io/nifti/writeNifti.ts';
-import { REPO_ROOT } from './pageServer.ts';
+import { sharedData } from '../../src/node/sharedData.ts';
+import { writeBratsNamedCase } from '../../src/node/writeSampleScans.ts';
 
 export const BRATS_CASE = 'BraTS19_TCIA08_105_1';
 
 export function bratsFolder(): string {
-  for (const p of [resolve(REPO_ROOT, '..', 'shared', 'data', 'brats'), '/work/shared/data/brats']) {
-    if (existsSync(join(p, `${BRATS_CASE}_t1.nii.gz`))) return p;
-  }
-  throw new Error(`the real BraTS case was not found in ${resolve(REPO_ROOT, '..', 'shared', 'data', 'brats')}`);
+  const dir = sharedData('brats');
+  if (!existsSync(join(dir, `${BRATS_CASE}_t1.nii.gz`))) throw new Error(`the real BraTS case ${BRATS_CASE} was not found in ${dir}`);
+  return dir;
 }
 
 export function tempFolder(prefix: string): string {
@@ -40,17 +39,7 @@ export function writeSyntheticCases(dir: string, count: number, size = 32, seed 
   const files: string[] = [];
   for (let i = 1; i <= count; i++) {
     const id = `synthetic-${i}`;
-    const c = syntheticCase({ seed: seed * 100 + i, size, id, profile: SITE_PROFILES[i % SITE_PROFILES.length]! });
-    const caseDir = join(dir, id);
-    mkdirSync(caseDir, { recursive: true });
-    for (const s of SEQUENCES) {
-      const f = join(caseDir, `${id}_${s}.nii.gz`);
-      writeFileSync(f, writeNifti(c.images[s], { gzip: true }));
-      files.push(f);
-    }
-    const f = join(caseDir, `${id}_seg.nii.gz`);
-    writeFileSync(f, writeNiftiLabels(c.label!.data, c.label!, { gzip: true }));
-    files.push(f);
+    files.push(...writeBratsNamedCase(dir, syntheticCase({ seed: seed * 100 + i, size, id, profile: SITE_PROFILES[i % SITE_PROFILES.length]! })));
   }
   return files;
 }

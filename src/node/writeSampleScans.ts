@@ -7,8 +7,24 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SITE_PROFILES } from '../core/synthetic/siteProfiles.ts';
 import { syntheticCase } from '../core/synthetic/syntheticCase.ts';
+import type { ImagingCase } from '../core/types/case.ts';
 import { SEQUENCES } from '../core/types/sequences.ts';
 import { writeNifti, writeNiftiLabels } from '../io/nifti/writeNifti.ts';
+
+/** Writes one case as BraTS-named .nii.gz files in `dir/<id>/`; returns the files written. */
+export function writeBratsNamedCase(dir: string, c: ImagingCase): string[] {
+  const caseDir = join(dir, c.id);
+  mkdirSync(caseDir, { recursive: true });
+  const files: string[] = [];
+  const write = (suffix: string, bytes: Uint8Array) => {
+    const f = join(caseDir, `${c.id}_${suffix}.nii.gz`);
+    writeFileSync(f, bytes);
+    files.push(f);
+  };
+  for (const s of SEQUENCES) write(s, writeNifti(c.images[s], { gzip: true }));
+  if (c.label) write('seg', writeNiftiLabels(c.label.data, c.label, { gzip: true }));
+  return files;
+}
 
 /** Writes `count` cases of `size`^3 voxels under `folder`; returns the case folders. */
 export function writeSampleScans(folder: string, count = 3, size = 48, seed = 500): string[] {
@@ -16,12 +32,8 @@ export function writeSampleScans(folder: string, count = 3, size = 48, seed = 50
   for (let i = 0; i < count; i++) {
     const profile = SITE_PROFILES[i % SITE_PROFILES.length]!;
     const id = `Sample_${String(i + 1).padStart(3, '0')}`;
-    const c = syntheticCase({ seed: seed + i, size, profile, id });
-    const dir = join(folder, id);
-    mkdirSync(dir, { recursive: true });
-    for (const s of SEQUENCES) writeFileSync(join(dir, `${id}_${s}.nii.gz`), writeNifti(c.images[s], { gzip: true }));
-    if (c.label) writeFileSync(join(dir, `${id}_seg.nii.gz`), writeNiftiLabels(c.label.data, c.label, { gzip: true }));
-    written.push(dir);
+    writeBratsNamedCase(folder, syntheticCase({ seed: seed + i, size, profile, id }));
+    written.push(join(folder, id));
   }
   return written;
 }
