@@ -31,6 +31,7 @@ import { e2ePlan, startFederation, type TestFederation } from './support/federat
 import { collectErrors } from './support/pageProbes.ts';
 import { REPO_ROOT } from './support/pageServer.ts';
 import { tempFolder } from './support/testData.ts';
+import { joinWithInvite, loadScans } from './support/pageFlows.ts';
 
 const plan = e2ePlan({ federation: 'e2e dicom seg', rounds: 1, validation: { fraction: 0 }, stragglers: { minSites: 1, roundDeadlineSeconds: 600 } });
 /** the side of the central crop of each slice (the whole 256x256 series takes ~20 min to predict on SwiftShader) */
@@ -140,15 +141,10 @@ test.afterAll(async () => {
 test('review of a DICOM study: the DICOM SEG export reads back as the predicted mask on the source series', async ({ page }) => {
   test.setTimeout(180_000);
   const errors = collectErrors(page);
-  const invite = await fed.coordinator.invite('dicom seg site');
-  await page.goto(`${fed.url}/#/join/${invite.token}`);
-  await page.getByTestId('join-consent').check();
-  await page.getByTestId('join-button').click();
-  await expect(page.getByTestId('joined')).toBeVisible({ timeout: 30_000 });
+  await joinWithInvite(page, fed, 'dicom seg site');
 
   // the four copies are four series of one study; each is assigned by hand
-  await page.getByRole('navigation').getByRole('link', { name: 'Scans', exact: true }).click();
-  await page.getByTestId('folder-input').setInputFiles(folder);
+  await loadScans(page, folder);
   const seriesTable = page.getByTestId('series-table');
   await expect(seriesTable.locator('tbody tr')).toHaveCount(4, { timeout: 60_000 });
   const assigned = new Map<string, number>();

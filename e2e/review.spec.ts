@@ -17,6 +17,7 @@ import { LABEL_COLOURS } from '../src/app/viewer/sliceImage.ts';
 import { e2ePlan, startFederation, type TestFederation } from './support/federation.ts';
 import { collectErrors } from './support/pageProbes.ts';
 import { tempFolder, writeSyntheticCases } from './support/testData.ts';
+import { joinWithInvite, loadScans } from './support/pageFlows.ts';
 
 const plan = e2ePlan({ federation: 'e2e review', rounds: 1, training: { localSteps: 2, learningRate: 3e-3 }, validation: { fraction: 0 }, stragglers: { minSites: 1, roundDeadlineSeconds: 600 } });
 const SIZE = 24;
@@ -96,13 +97,8 @@ function labelled(shown: Map<number, number>, mask: ArrayLike<number>): number {
 test('review: overlay drawn where the masks are, screenshots, NIfTI export reads back', async ({ page }) => {
   test.setTimeout(300_000);
   const errors = collectErrors(page);
-  const invite = await fed.coordinator.invite('review site');
-  await page.goto(`${fed.url}/#/join/${invite.token}`);
-  await page.getByTestId('join-consent').check();
-  await page.getByTestId('join-button').click();
-  await expect(page.getByTestId('joined')).toBeVisible({ timeout: 30_000 });
-  await page.getByRole('navigation').getByRole('link', { name: 'Scans', exact: true }).click();
-  await page.getByTestId('folder-input').setInputFiles(folder);
+  await joinWithInvite(page, fed, 'review site');
+  await loadScans(page, folder);
   await expect(page.getByTestId('data-counts')).toContainText('2 for training', { timeout: 60_000 });
   await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
   await page.getByTestId('participate').click();
