@@ -1,6 +1,6 @@
 /**
- * Fast Conv3D, Conv3DBackpropInputV2 and Conv3DBackpropFilterV2 for tfjs's cpu
- * backend in Node: im2col in JavaScript, matrix products in XNNPACK (WebAssembly
+ * Fast Conv3D, Conv3DBackpropInputV2 and Conv3DBackpropFilterV2 for tfjs's cpu and
+ * wasm backends in Node: im2col in JavaScript, matrix products in XNNPACK (WebAssembly
  * SIMD, see fastCpuConv3dGemm.ts), in chunks of output rows so the patch matrix
  * stays small.
  *
@@ -17,6 +17,7 @@ import { registerFastKernels, type FastKernelFactory } from '../kernels/register
 import { WasmGemm, type HeapBuffer } from './fastCpuConv3dGemm.ts';
 import { col2imAdd, im2col, im2colInHeap, outputVoxels, patchColumns } from './fastCpuConv3dIm2col.ts';
 import { type ConvGeometry, convGeometry } from '../kernels/convGeometry.ts';
+import { lookup } from '../core/util/errors.ts';
 
 /** Floats of patch matrix per chunk (16 MB). */
 const CHUNK_FLOATS = 1 << 22;
@@ -27,21 +28,49 @@ const CHUNK_FLOATS = 1 << 22;
  */
 const FILTER_CHUNK_ROWS = 512;
 
+/** Where the fast kernels read their operands and leave their result, per backend. */
+interface TensorIo {
+  /** the float32 values of `t` (for wasm a view of the backend's heap: read it before `make`) */
+  read(backend: unknown, t: TensorInfo): Float32Array;
+  make(backend: unknown, shape: number[], values: Float32Array): TensorInfo;
+}
+
 interface CpuBackendLike {
   data: { get(dataId: object): { values?: unknown } };
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
 }
 
+interface WasmBackendLike {
+  typedArrayFromHeap(t: TensorInfo): unknown;
+  makeOutput(shape: number[], dtype: 'float32', memoryOffset: undefined, values: Float32Array): TensorInfo;
+}
+
+function float32(v: unknown, t: TensorInfo): Float32Array {
+  if (!(v instanceof Float32Array)) throw new Error(`fast conv3d expects float32 data, found ${t.dtype}`);
+  return v;
+}
+
+/**
+ * The backends the fast kernels serve: tfjs's pure-JS cpu backend, and the wasm backend
+ * (whose own Conv3D is slow and whose Conv3D gradients are wrong in tfjs 4.22).
+ */
+export const FAST_CONV_BACKENDS: Readonly<Record<'cpu' | 'wasm', TensorIo>> = {
+  cpu: {
+    read: (b, t) => float32((b as CpuBackendLike).data.get(t.dataId).values, t),
+    make: (b, shape, values) => (b as CpuBackendLike).makeTensorInfo(shape, 'float32', values),
+  },
+  wasm: {
+    read: (b, t) => float32((b as WasmBackendLike).typedArrayFromHeap(t), t),
+    // copies `values` onto the backend's heap
+    make: (b, shape, values) => (b as WasmBackendLike).makeOutput(shape, 'float32', undefined, values),
+  },
+};
+export type FastConvBackend = keyof typeof FAST_CONV_BACKENDS;
+
 type Shape5 = [number, number, number, number, number];
 
 function geometry(tf: typeof tfc, xShape: number[], fShape: number[], strides: number | [number, number, number], pad: unknown): ConvGeometry {
   return convGeometry(tf.backend_util.computeConv3DInfo(xShape as Shape5, fShape as Shape5, strides, 1, pad as 'same' | 'valid'));
-}
-
-function values(backend: CpuBackendLike, t: TensorInfo): Float32Array {
-  const v = backend.data.get(t.dataId).values;
-  if (!(v instanceof Float32Array)) throw new Error(`fast cpu conv3d expects float32 data, found ${t.dtype}`);
-  return v;
 }
 
 /** Runs `body` with heap buffers that are freed afterwards, whatever happens. */
@@ -184,42 +213,44 @@ function fallback(stock: KernelConfig | undefined, name: string, args: unknown):
   return (stock.kernelFunc as KernelFunc)(args as Parameters<KernelFunc>[0]) as TensorInfo;
 }
 
-/** The three kernel factories for the cpu backend, computing through `gemm`. */
-export function fastCpuConv3dFactories(tf: typeof tfc, gemm: WasmGemm): FastKernelFactory[] {
-  type Args = { inputs: Record<string, TensorInfo>; backend: CpuBackendLike; attrs: Record<string, unknown> };
+/** The three kernel factories for `backendName` (cpu or wasm), computing through `gemm`. */
+export function fastCpuConv3dFactories(tf: typeof tfc, gemm: WasmGemm, backendName: FastConvBackend = 'cpu'): FastKernelFactory[] {
+  type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> };
+  const io = lookup(FAST_CONV_BACKENDS, backendName, 'fast conv3d backend');
+  const values = (a: Args, t: TensorInfo): Float32Array => io.read(a.backend, t);
   const strides = (a: Args): number | [number, number, number] => a.attrs.strides as number | [number, number, number];
   const forward: FastKernelFactory = (stock) => ({
-    kernelName: tf.Conv3D, backendName: 'cpu',
+    kernelName: tf.Conv3D, backendName,
     kernelFunc: ((a: Args) => {
       const { x, filter } = a.inputs as { x: TensorInfo; filter: TensorInfo };
       if (x.dtype !== 'float32' || !isUnit(a.attrs.dilations) || (a.attrs.dataFormat ?? 'NDHWC') !== 'NDHWC') {
         return fallback(stock, tf.Conv3D, a);
       }
       const g = geometry(tf, x.shape, filter.shape, strides(a), a.attrs.pad);
-      const out = conv3dForward(gemm, g, values(a.backend, x), values(a.backend, filter));
-      return a.backend.makeTensorInfo([g.batch, g.outD, g.outH, g.outW, g.outC], 'float32', out);
+      const out = conv3dForward(gemm, g, values(a, x), values(a, filter));
+      return io.make(a.backend, [g.batch, g.outD, g.outH, g.outW, g.outC], out);
     }) as unknown as KernelFunc,
   });
   const backpropInput: FastKernelFactory = (stock) => ({
-    kernelName: tf.Conv3DBackpropInputV2, backendName: 'cpu',
+    kernelName: tf.Conv3DBackpropInputV2, backendName,
     kernelFunc: ((a: Args) => {
       const { dy, filter } = a.inputs as { dy: TensorInfo; filter: TensorInfo };
       if (dy.dtype !== 'float32') return fallback(stock, tf.Conv3DBackpropInputV2, a);
       const inputShape = a.attrs.inputShape as number[];
       const g = geometry(tf, inputShape, filter.shape, strides(a), a.attrs.pad);
-      const dx = conv3dBackpropInput(gemm, g, values(a.backend, dy), values(a.backend, filter));
-      return a.backend.makeTensorInfo([...inputShape], 'float32', dx);
+      const dx = conv3dBackpropInput(gemm, g, values(a, dy), values(a, filter));
+      return io.make(a.backend, [...inputShape], dx);
     }) as unknown as KernelFunc,
   });
   const backpropFilter: FastKernelFactory = (stock) => ({
-    kernelName: tf.Conv3DBackpropFilterV2, backendName: 'cpu',
+    kernelName: tf.Conv3DBackpropFilterV2, backendName,
     kernelFunc: ((a: Args) => {
       const { x, dy } = a.inputs as { x: TensorInfo; dy: TensorInfo };
       if (x.dtype !== 'float32') return fallback(stock, tf.Conv3DBackpropFilterV2, a);
       const filterShape = a.attrs.filterShape as number[];
       const g = geometry(tf, x.shape, filterShape, strides(a), a.attrs.pad);
-      const dw = conv3dBackpropFilter(gemm, g, values(a.backend, x), values(a.backend, dy));
-      return a.backend.makeTensorInfo([...filterShape], 'float32', dw);
+      const dw = conv3dBackpropFilter(gemm, g, values(a, x), values(a, dy));
+      return io.make(a.backend, [...filterShape], dw);
     }) as unknown as KernelFunc,
   });
   return [forward, backpropInput, backpropFilter];
@@ -228,14 +259,21 @@ export function fastCpuConv3dFactories(tf: typeof tfc, gemm: WasmGemm): FastKern
 let shared: Promise<WasmGemm> | undefined;
 
 /**
- * Installs (enabled) or removes the fast Conv3D kernels of tfjs's cpu backend.
- * Imports '@tensorflow/tfjs-backend-wasm' for its XNNPACK module (the engine's
- * backends are left as they are). Resolves with the kernel names now served fast.
+ * Installs (enabled) or removes the fast Conv3D kernels of tfjs's cpu or wasm backend.
+ * Imports '@tensorflow/tfjs-backend-wasm' for its XNNPACK module (a private instance:
+ * the engine's backends are left as they are). Resolves with the kernel names now
+ * served fast on that backend.
  */
-export async function registerFastCpuKernels(tf: typeof tfc, options: { enabled: boolean }): Promise<string[]> {
-  if (!options.enabled) return registerFastKernels(tf, 'cpu', { enabled: false, factories: fastCpuConv3dFactories(tf, undefined as unknown as WasmGemm) });
+export async function registerFastCpuKernels(
+  tf: typeof tfc,
+  options: { enabled: boolean; backend?: FastConvBackend },
+): Promise<string[]> {
+  const backend = options.backend ?? 'cpu';
+  if (!options.enabled) {
+    return registerFastKernels(tf, backend, { enabled: false, factories: fastCpuConv3dFactories(tf, undefined as unknown as WasmGemm, backend) });
+  }
   await import('@tensorflow/tfjs-backend-wasm');
   shared ??= WasmGemm.create(tf);
   const gemm = await shared;
-  return registerFastKernels(tf, 'cpu', { enabled: true, factories: fastCpuConv3dFactories(tf, gemm) });
+  return registerFastKernels(tf, backend, { enabled: true, factories: fastCpuConv3dFactories(tf, gemm, backend) });
 }

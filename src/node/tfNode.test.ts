@@ -1,7 +1,8 @@
 /**
  * The model on WebGPU (Dawn on SwiftShader in Node) computes what it computes on the CPU
  * backend: the forward pass and the gradients of every weight of the tiny model agree
- * within 1e-4 relative error. Also: the wasm backend runs the same forward pass.
+ * within 1e-4 relative error. Also: the wasm backend runs the same forward pass, its
+ * stock Conv3D gradients are wrong, and with fedseg's Conv3D kernels it trains right.
  */
 import { describe, expect, it } from 'vitest';
 import { getPreset } from '../core/model/modelPresets.ts';
@@ -12,7 +13,9 @@ import { PatchSampler } from '../core/train/patchSampler.ts';
 import { trainLocal } from '../core/train/localTrainer.ts';
 import { predictProbabilities } from '../core/inference/predictLabels.ts';
 import type { WeightSet } from '../core/types/weights.ts';
-import { initTfNode, registerWebgpu, type NodeBackend } from './tfNode.ts';
+import { initTfNode, initTrainingBackend, registerWebgpu, type NodeBackend } from './tfNode.ts';
+import { registerFastCpuKernels } from './fastCpuConv3d.ts';
+import { errorCodeAsync } from '../core/util/errorCode.ts';
 
 // tiny's architecture on the smallest input it takes (8^3): SwiftShader is slow
 const micro = { ...getPreset('tiny'), name: 'micro', patchSize: 8 };
@@ -24,8 +27,9 @@ interface Result {
   grads: Float32Array[];
 }
 
-async function forwardAndGradients(backend: NodeBackend, weights?: WeightSet): Promise<Result & { weights: WeightSet }> {
-  const { tf } = await initTfNode([backend]);
+async function forwardAndGradients(backend: NodeBackend, weights?: WeightSet, fastKernels = false): Promise<Result & { weights: WeightSet }> {
+  const { tf } = await initTfNode([backend], { fastKernels });
+  if (!fastKernels && backend === 'wasm') await registerFastCpuKernels(tf, { enabled: false, backend: 'wasm' });
   const model = UNet3D.create(micro, 3);
   if (weights) model.setWeights(weights);
   const x = tf.tensor5d(batch.image, [1, 8, 8, 8, 4]);
@@ -113,5 +117,27 @@ describe('the model on other backends', () => {
     const wasm = await forwardAndGradients('wasm', cpu.weights);
     await initTfNode(['cpu']);
     cpu.grads.forEach((g, i) => expect(relativeError(wasm.grads[i] as Float32Array, g), `gradient of ${cpu.weights[i]?.name}`).toBeLessThan(1e-4));
+  });
+
+  it("wasm with fedseg's Conv3D kernels: the whole model's gradients match the CPU backend, and it trains", async () => {
+    const cpu = await forwardAndGradients('cpu');
+    const wasm = await forwardAndGradients('wasm', cpu.weights, true);
+    cpu.grads.forEach((g, i) => expect(relativeError(wasm.grads[i] as Float32Array, g), `gradient of ${cpu.weights[i]?.name}`).toBeLessThan(1e-4));
+    const tfn = await initTrainingBackend('wasm');
+    expect(tfn.backend).toBe('wasm');
+    expect(tfn.fastKernels).toHaveLength(3);
+    const model = UNet3D.create(micro, 3);
+    const losses: number[] = [];
+    const opts = { steps: 12, batchSize: 1, optimizer: 'adam' as const, learningRate: 0.01, seed: 1, foregroundFraction: 1 };
+    for await (const p of trainLocal(model, [sphereCase({ seed: 1 })], opts)) losses.push(p.loss);
+    model.dispose();
+    const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / a.length;
+    expect(mean(losses.slice(-3))).toBeLessThan(mean(losses.slice(0, 3)));
+    await initTfNode(['cpu']);
+  });
+
+  it('refuses wasm with stock kernels, and names an unknown backend', async () => {
+    expect(await errorCodeAsync(() => initTrainingBackend('wasm', { stockKernels: true }))).toBe('BACKEND_UNSUITABLE');
+    expect(await errorCodeAsync(() => initTrainingBackend('tpu' as NodeBackend))).toBe('UNKNOWN_BACKEND');
   });
 });

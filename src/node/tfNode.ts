@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { selectBackend, type BackendChoice } from '../core/model/selectBackend.ts';
 import { installNodeWebgpu } from './nodeWebgpu.ts';
+import { FedsegError } from '../core/util/errors.ts';
 
 export type NodeBackend = 'cpu' | 'wasm' | 'webgpu';
 export const NODE_BACKENDS: readonly NodeBackend[] = ['cpu', 'wasm', 'webgpu'];
@@ -79,13 +80,13 @@ export async function initTfNode(order: readonly NodeBackend[] = ['cpu'], opts: 
   return { tf, backend: choice.backend, refused: [...preRefused, ...choice.refused], fastKernels, ...(adapter ? { adapter } : {}) };
 }
 
-/** Fast Conv3D kernels for the backend in use (none for wasm, whose stock kernels are native). */
+/** Fast Conv3D kernels for the backend in use. */
 async function enableFastKernels(backend: string): Promise<string[]> {
-  if (backend === 'cpu') {
+  if (backend === 'cpu' || backend === 'wasm') {
     const { registerFastCpuKernels } = await import('./fastCpuConv3d.ts');
-    const names = await registerFastCpuKernels(tf, { enabled: true });
-    // loading the wasm module (for its matrix product) registers the wasm backend: stay on cpu
-    if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
+    const names = await registerFastCpuKernels(tf, { enabled: true, backend });
+    // loading the wasm module (for its matrix product) registers the wasm backend: stay on the chosen one
+    if (tf.getBackend() !== backend) await tf.setBackend(backend);
     return names;
   }
   if (backend === 'webgpu') {
@@ -93,4 +94,31 @@ async function enableFastKernels(backend: string): Promise<string[]> {
     return registerFastKernels(tf, 'webgpu', { enabled: true });
   }
   return [];
+}
+
+/** The backend Node trains on unless told otherwise: wasm (XNNPACK, SIMD) with fedseg's Conv3D kernels. */
+export const DEFAULT_TRAINING_BACKEND: NodeBackend = 'wasm';
+
+/**
+ * Starts `backend` for training, or refuses with a FedsegError saying why:
+ * BACKEND_UNSUITABLE for wasm with stock kernels (tfjs-backend-wasm 4.22's own Conv3D
+ * gradients are wrong, so a model does not learn there; fedseg's kernels replace them),
+ * BACKEND_UNAVAILABLE when the backend cannot start (e.g. no WebGPU adapter).
+ */
+export async function initTrainingBackend(backend: NodeBackend, opts: { stockKernels?: boolean } = {}): Promise<TfNode> {
+  if (!NODE_BACKENDS.includes(backend)) {
+    throw new FedsegError('UNKNOWN_BACKEND', `backend: expected one of ${NODE_BACKENDS.join(', ')}; found "${backend}"`);
+  }
+  if (backend === 'wasm' && opts.stockKernels) {
+    throw new FedsegError(
+      'BACKEND_UNSUITABLE',
+      "wasm with stock kernels: tfjs-backend-wasm 4.22's Conv3D gradients are wrong, so a model cannot train there; drop --stock-kernels or use cpu",
+    );
+  }
+  const tfn = await initTfNode([backend], { fastKernels: !opts.stockKernels });
+  if (tfn.backend !== backend) {
+    const why = tfn.refused.map((r) => `${r.name}: ${r.reason}`).join('; ') || 'not available';
+    throw new FedsegError('BACKEND_UNAVAILABLE', `backend ${backend} could not start: ${why}`);
+  }
+  return tfn;
 }

@@ -7,10 +7,11 @@ import { FedsegError } from '../../core/util/errors.ts';
 import { getPreset } from '../../core/model/modelPresets.ts';
 import { REGIONS } from '../../core/types/labels.ts';
 import type { SiteEvent } from '../../core/protocol/client/runSite.ts';
+import type { NodeBackend } from '../tfNode.ts';
 import type { Command } from '../command.ts';
 
 const usage = `fedseg collaborate --url URL (--invite TOKEN | --key-file FILE) (--data FOLDER | --synthetic PROFILE)
-                  [--backend cpu|webgpu] [--stock-kernels] [--key-file FILE] [--seed N] [--cases N] [--size N]
+                  [--backend wasm|cpu|webgpu] [--stock-kernels] [--key-file FILE] [--seed N] [--cases N] [--size N]
 
 A site without a browser: joins the federation with an invite, then each round
 downloads the global model, evaluates it on the local validation cases and reports the
@@ -25,9 +26,10 @@ Options:
   --synthetic NAME    simulated site instead of scans (academic-3t, community-1.5t,
                       regional-thick-slice, small-clinic)
   --cases N, --size N synthetic cases and their edge in voxels (default: profile, 32)
-  --backend NAME      tfjs backend: cpu (default) or webgpu (Dawn). wasm is refused: its
-                      Conv3D gradients are wrong in tfjs 4.22, so it cannot train
+  --backend NAME      tfjs backend: wasm (default; XNNPACK with fedseg's Conv3D kernels),
+                      cpu (pure JS) or webgpu (Dawn)
   --stock-kernels     use tfjs's own Conv3D kernels instead of fedseg's fast ones
+                      (refused on wasm, whose own Conv3D gradients are wrong)
   --seed N            seed of local sampling and synthetic cases (default 1)`;
 
 function describe(e: SiteEvent): string | null {
@@ -62,7 +64,7 @@ export const collaborateCommand: Command = {
         synthetic: { type: 'string' },
         cases: { type: 'string' },
         size: { type: 'string' },
-        backend: { type: 'string', default: 'cpu' },
+        backend: { type: 'string', default: 'wasm' },
         seed: { type: 'string', default: '1' },
       },
       strict: true,
@@ -77,18 +79,10 @@ export const collaborateCommand: Command = {
     };
     const seed = int('seed', values.seed) ?? 1;
     // loaded here, not at the top: `fedseg --help` must not load tfjs
-    const { initTfNode, NODE_BACKENDS } = await import('../tfNode.ts');
+    const { initTrainingBackend } = await import('../tfNode.ts');
     const { runCollaborator } = await import('../collaborator/runCollaborator.ts');
     const { folderSite, syntheticSite } = await import('../collaborator/siteCases.ts');
-    const wanted = values.backend as (typeof NODE_BACKENDS)[number];
-    if (!NODE_BACKENDS.includes(wanted)) throw new FedsegError('UNKNOWN_BACKEND', `--backend: unknown "${values.backend}"; known: ${NODE_BACKENDS.join(', ')}`);
-    if (wanted === 'wasm') {
-      throw new FedsegError('BACKEND_UNSUITABLE', '--backend wasm: tfjs 4.22\'s wasm Conv3D gradients are wrong, so a site cannot train there; use cpu or webgpu');
-    }
-    const tfNode = await initTfNode([wanted], { fastKernels: !values['stock-kernels'] });
-    if (tfNode.backend !== wanted) {
-      throw new FedsegError('BACKEND_UNAVAILABLE', `--backend ${wanted}: ${tfNode.refused.map((r) => `${r.name}: ${r.reason}`).join('; ') || 'not available'}`);
-    }
+    const tfNode = await initTrainingBackend(values.backend as NodeBackend, { stockKernels: values['stock-kernels'] });
     const backend = tfNode.backend;
     console.log(`tfjs backend: ${backend}${tfNode.adapter ? ` (${tfNode.adapter})` : ''}`);
     const result = await runCollaborator({

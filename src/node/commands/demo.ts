@@ -71,7 +71,7 @@ export const demoCommand: Command = {
     }
 
     const { startCoordinator } = await import('../../coordinator/startCoordinator.ts');
-    const { initTfNode } = await import('../tfNode.ts');
+    const { DEFAULT_TRAINING_BACKEND, initTrainingBackend } = await import('../tfNode.ts');
     const { runCollaborator } = await import('../collaborator/runCollaborator.ts');
     const { syntheticSite } = await import('../collaborator/siteCases.ts');
     const { getPreset } = await import('../../core/model/modelPresets.ts');
@@ -98,7 +98,7 @@ export const demoCommand: Command = {
 
     const stop = new AbortController();
     if (fresh && count > 0) {
-      await initTfNode(['cpu'], { fastKernels: true });
+      await initTrainingBackend(DEFAULT_TRAINING_BACKEND);
       const patch = getPreset(LIVING_DEMO_PLAN.model.preset).patchSize;
       for (let i = 0; i < count; i++) {
         const profile = SYNTHETIC_SITES[i]!;

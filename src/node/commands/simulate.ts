@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { FedsegError } from '../../core/util/errors.ts';
 import type { Command } from '../command.ts';
+import type { NodeBackend } from '../tfNode.ts';
 import { DEFAULT_SIMULATE_OPTIONS as D, planFromOptions, resolveOptions, type Arm, type AttackName, type SimulateOptions } from '../simulate/simulateOptions.ts';
 
 const usage = `fedseg simulate [options]
@@ -46,7 +47,8 @@ Simulation:
   --test-cases T       held-out test cases per profile (default ${D.testCasesPerProfile})
   --eval-overlap X     sliding-window overlap at evaluation (default ${D.evalOverlap})
   --arms LIST          comma list of federated, centralized, local (default all)
-  --no-fast-kernels    use tfjs's stock cpu Conv3D kernels
+  --backend NAME       wasm (default: XNNPACK with fedseg's Conv3D kernels), cpu, webgpu
+  --stock-kernels      tfjs's own Conv3D kernels (refused on wasm: wrong gradients)
   --json               print the result as JSON on stdout
   --quiet              no progress on stderr`;
 
@@ -58,7 +60,9 @@ function num(v: string | undefined, flag: string): number | undefined {
 }
 
 /** Options from the command line (only the flags given; defaults come from resolveOptions). */
-export function optionsFromArgs(argv: string[]): { options: Partial<SimulateOptions>; json: boolean; quiet: boolean; fastKernels: boolean } {
+export function optionsFromArgs(argv: string[]): {
+  options: Partial<SimulateOptions>; json: boolean; quiet: boolean; backend: string; stockKernels: boolean;
+} {
   const s = { type: 'string' } as const;
   const b = { type: 'boolean', default: false } as const;
   const { values: v } = parseArgs({
@@ -68,7 +72,7 @@ export function optionsFromArgs(argv: string[]): { options: Partial<SimulateOpti
       sites: s, rounds: s, 'local-steps': s, preset: s, seed: s, strategy: s, 'server-lr': s, mu: s, robust: s, 'max-norm': s,
       'trim-fraction': s, codec: s, 'topk-fraction': s, secagg: b, 'dp-epsilon': s, 'dp-delta': s, 'dp-clip': s,
       malicious: s, attack: s, 'attack-factor': s, lr: s, 'batch-size': s, size: s, 'max-cases': s, 'test-cases': s,
-      'eval-overlap': s, arms: s, 'no-fast-kernels': b, json: b, quiet: b,
+      'eval-overlap': s, arms: s, backend: s, 'stock-kernels': b, json: b, quiet: b,
     },
   });
   const o: Partial<SimulateOptions> = {};
@@ -108,7 +112,7 @@ export function optionsFromArgs(argv: string[]): { options: Partial<SimulateOpti
   set('testCasesPerProfile', num(v['test-cases'], '--test-cases'));
   set('evalOverlap', num(v['eval-overlap'], '--eval-overlap'));
   if (v.arms !== undefined) o.arms = v.arms.split(',').map((a) => a.trim()).filter((a) => a !== '') as Arm[];
-  return { options: o, json: v.json, quiet: v.quiet, fastKernels: !v['no-fast-kernels'] };
+  return { options: o, json: v.json, quiet: v.quiet, backend: v.backend ?? 'wasm', stockKernels: v['stock-kernels'] };
 }
 
 export const simulateCommand: Command = {
@@ -117,13 +121,12 @@ export const simulateCommand: Command = {
   async run(argv) {
     const args = optionsFromArgs(argv);
     planFromOptions(resolveOptions(args.options)); // refuse bad flags before loading tfjs and making data
-    const { initTfNode } = await import('../tfNode.ts');
-    const { registerFastCpuKernels } = await import('../fastCpuConv3d.ts');
+    const { initTrainingBackend } = await import('../tfNode.ts');
     const { simulate } = await import('../simulate/simulate.ts');
     const { ProgressDisplay, SILENT_PROGRESS } = await import('../simulate/progressDisplay.ts');
     const { formatResultTable } = await import('../simulate/formatResultTable.ts');
-    const tfn = await initTfNode(['cpu']);
-    const fastKernels = args.fastKernels ? await registerFastCpuKernels(tfn.tf, { enabled: true }) : [];
+    const tfn = await initTrainingBackend(args.backend as NodeBackend, { stockKernels: args.stockKernels });
+    const fastKernels = tfn.fastKernels;
     const progress = args.quiet ? SILENT_PROGRESS : new ProgressDisplay((t) => process.stderr.write(t), process.stderr.isTTY === true);
     const environment = { backend: tfn.backend, fastKernels, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
     if (!args.quiet) progress.note(`backend ${tfn.backend}${fastKernels.length ? ` with fast kernels (${fastKernels.join(', ')})` : ''}; ${environment.cpus} CPUs`);

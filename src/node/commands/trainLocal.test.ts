@@ -24,7 +24,7 @@ it('trains a few steps on synthetic cases, reports progress and writes a model t
   const manifest = JSON.parse(readFileSync(out, 'utf8'));
   const m = decodeModel(manifest, readFileSync(join(dir, 'model.weights.bin')), out);
   expect(m.preset.name).toBe('tiny');
-  expect(manifest.meta).toMatchObject({ steps: 2, seed: 3, backend: 'cpu' });
+  expect(manifest.meta).toMatchObject({ steps: 2, seed: 3, backend: 'wasm' });
   expect(m.weights[0]?.values.every(Number.isFinite)).toBe(true);
   await expect(trainLocalCommand.run(['--steps', '0', '--out', out])).rejects.toThrow(/--steps: expected a positive integer; found "0"/);
 });

@@ -17,7 +17,7 @@ import { prepareCase } from '../../io/prepareCase.ts';
 import { readFolder } from '../readFolder.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import type { Command } from '../command.ts';
-import { initTfNode, NODE_BACKENDS, type NodeBackend } from '../tfNode.ts';
+import { DEFAULT_TRAINING_BACKEND, initTrainingBackend, NODE_BACKENDS, type NodeBackend } from '../tfNode.ts';
 
 const usage = `fedseg train-local --out model.json [options]
 
@@ -37,9 +37,10 @@ Options:
   --batch N          patches per step (default 1)
   --optimizer NAME   adam or sgd (default adam)
   --lr X             learning rate (default 0.003 for adam, 0.05 for sgd)
-  --backend NAME     ${NODE_BACKENDS.join(', ')} (default cpu; webgpu runs Dawn; wasm's conv3d
-                     gradients are wrong in tfjs 4.22, so wasm is for timing only)
+  --backend NAME     ${NODE_BACKENDS.join(', ')} (default ${DEFAULT_TRAINING_BACKEND}: XNNPACK with fedseg's Conv3D
+                     kernels; cpu is pure JS; webgpu runs Dawn)
   --stock-kernels    use tfjs's own Conv3D kernels instead of fedseg's fast ones
+                     (refused on wasm, whose own Conv3D gradients are wrong)
   --seed N           seed of the cases, the initial weights and the sampler (default 1)`;
 
 function positiveInt(v: string | undefined, name: string, dflt: number): number {
@@ -78,13 +79,7 @@ export const trainLocalCommand: Command = {
     if (optimizer !== 'adam' && optimizer !== 'sgd') throw new FedsegError('BAD_OPTION', `--optimizer: expected adam or sgd; found "${optimizer}"`);
     const learningRate = values.lr !== undefined ? Number(values.lr) : optimizer === 'adam' ? 0.003 : 0.05;
     if (!(learningRate > 0)) throw new FedsegError('BAD_OPTION', `--lr: expected a positive number; found "${values.lr}"`);
-    const backend = (values.backend ?? 'cpu') as NodeBackend;
-    if (!NODE_BACKENDS.includes(backend)) throw new FedsegError('BAD_OPTION', `--backend: expected one of ${NODE_BACKENDS.join(', ')}; found "${backend}"`);
-
-    const tfn = await initTfNode([backend], { fastKernels: !values['stock-kernels'] });
-    if (tfn.backend !== backend) {
-      throw new FedsegError('NO_BACKEND', `backend ${backend} refused: ${tfn.refused.map((r) => r.reason).join('; ')}`);
-    }
+    const tfn = await initTrainingBackend((values.backend ?? DEFAULT_TRAINING_BACKEND) as NodeBackend, { stockKernels: values['stock-kernels'] });
     let cases: TrainingCase[];
     let what: string;
     if (values.data) {

@@ -10,12 +10,13 @@ import { errorCode } from '../../core/util/errorCode.ts';
 
 describe('simulate options', () => {
   it('turn the command line into the plan the coordinator would run', () => {
-    const { options, json, fastKernels } = optionsFromArgs([
+    const { options, json, backend, stockKernels } = optionsFromArgs([
       '--sites', '5', '--rounds', '3', '--strategy', 'fedadam', '--server-lr', '0.1', '--mu', '0.01', '--robust', 'normbound', '--max-norm', '2',
-      '--codec', 'topk', '--topk-fraction', '0.05', '--dp-epsilon', '4', '--malicious', '1', '--attack', 'signflip', '--json', '--no-fast-kernels',
+      '--codec', 'topk', '--topk-fraction', '0.05', '--dp-epsilon', '4', '--malicious', '1', '--attack', 'signflip', '--json', '--backend', 'cpu', '--stock-kernels',
     ]);
     expect(json).toBe(true);
-    expect(fastKernels).toBe(false);
+    expect(backend).toBe('cpu');
+    expect(stockKernels).toBe(true);
     const plan = planFromOptions(resolveOptions(options));
     expect(plan.rounds).toBe(3);
     expect(plan.aggregation).toEqual({ strategy: 'fedadam', options: { eta: 0.1 }, robust: { rule: 'normbound', options: { maxNorm: 2 } } });
