@@ -121,3 +121,33 @@ export const CONV3D_EDGE_CASES: readonly Conv3DCase[] = [
   { batch: 2, inShape: [9, 7, 5], inC: 17, outC: 33, k: [3, 3, 3], stride: 2, pad: 'valid' },
   { batch: 1, inShape: [12, 12, 12], inC: 16, outC: 16, k: [3, 3, 3], stride: 1, pad: 'same' },
 ];
+
+async function useBackend(tf: typeof tfc, name: string): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend("${name}") resolved false: the backend could not be initialised`);
+}
+
+export interface Conv3DKernelComparison {
+  readonly kernel: Conv3DKernelName;
+  /** `relativeError(backend's result, reference's result)` */
+  readonly relativeError: number;
+}
+
+/**
+ * Runs the three kernels of one problem on `backend` and on `reference`, with fresh
+ * random operands from `rng` for each kernel, and returns each kernel's relative
+ * error. Both backends must be registered; `backend` is the current one afterwards.
+ */
+export async function compareConv3DKernels(
+  tf: typeof tfc, c: Conv3DCase, rng: Rng, backend: string, reference = 'cpu',
+): Promise<Conv3DKernelComparison[]> {
+  const rows: Conv3DKernelComparison[] = [];
+  for (const kernel of CONV3D_KERNEL_NAMES) {
+    const ops = randomOperands(rng, c);
+    await useBackend(tf, reference);
+    const want = await runConv3DKernel(tf, kernel, c, ops);
+    await useBackend(tf, backend);
+    const got = await runConv3DKernel(tf, kernel, c, ops);
+    rows.push({ kernel, relativeError: relativeError(got, want) });
+  }
+  return rows;
+}
