@@ -21,11 +21,11 @@ import { sphereCase } from '../src/core/train/sphereCase.ts';
 import { initTfNode, type NodeBackend } from '../src/node/tfNode.ts';
 
 export interface ModelBenchOptions {
-  /** default tiny, standard */
+  /** default tiny, standard, fets */
   readonly presets?: readonly string[];
   /** default cpu, wasm, webgpu (those that fail to start are reported and skipped) */
   readonly backends?: readonly NodeBackend[];
-  /** patch edge per preset (default 16 for tiny and standard, whose own 64^3 step is ~95 GFLOP: minutes on a CPU; the preset's own otherwise) */
+  /** patch edge per preset (default tiny 16, standard 32, fets 16: their own 64^3 steps are 95 and 379 GFLOP, minutes per step for stock tfjs on a CPU) */
   readonly patchSize?: Readonly<Record<string, number>>;
   /** timed steps per preset after one untimed warm-up step (default tiny 3, others 1) */
   readonly steps?: Readonly<Record<string, number>>;
@@ -34,7 +34,7 @@ export interface ModelBenchOptions {
   readonly log?: (line: string) => void;
 }
 
-const DEFAULT_PATCH: Record<string, number> = { tiny: 16, standard: 16 };
+const DEFAULT_PATCH: Record<string, number> = { tiny: 16, standard: 32, fets: 16 };
 const DEFAULT_STEPS: Record<string, number> = { tiny: 3 };
 
 interface Measured {
@@ -89,16 +89,16 @@ function measuredRows(preset: string, variant: string, m: Measured, note: string
   ];
 }
 
-/** Runs `f` with fedseg's fast Conv3D kernels on `backend` (cpu, webgpu), then restores the stock ones; null where there are none. */
+/** Runs `f` with fedseg's fast Conv3D kernels on `backend` (cpu, wasm, webgpu), then restores the stock ones. */
 async function withFastKernels<T>(backend: NodeBackend, f: () => Promise<T>): Promise<T | null> {
-  if (backend === 'cpu') {
+  if (backend === 'cpu' || backend === 'wasm') {
     const { registerFastCpuKernels } = await import('../src/node/fastCpuConv3d.ts');
-    await registerFastCpuKernels(tf, { enabled: true });
-    if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
+    await registerFastCpuKernels(tf, { enabled: true, backend });
+    if (tf.getBackend() !== backend) await tf.setBackend(backend);
     try {
       return await f();
     } finally {
-      await registerFastCpuKernels(tf, { enabled: false });
+      await registerFastCpuKernels(tf, { enabled: false, backend });
     }
   }
   if (backend === 'webgpu') {
@@ -115,7 +115,7 @@ async function withFastKernels<T>(backend: NodeBackend, f: () => Promise<T>): Pr
 
 export async function benchModels(opts: ModelBenchOptions = {}): Promise<BenchRow[]> {
   const log = opts.log ?? ((line: string) => console.error(line));
-  const presets = opts.presets ?? ['tiny', 'standard'];
+  const presets = opts.presets ?? ['tiny', 'standard', 'fets'];
   const backends = opts.backends ?? ['cpu', 'wasm', 'webgpu'];
   const order: NodeBackend[] = ['cpu', ...backends.filter((b) => b !== 'cpu')];
   const rows: BenchRow[] = [];
@@ -139,17 +139,21 @@ export async function benchModels(opts: ModelBenchOptions = {}): Promise<BenchRo
       const m = await measure(name, patch, steps);
       if (backend === 'cpu') cpu.set(name, m);
       const base = cpu.get(name);
-      const notes = [
-        `patch ${patch}^3, batch 1, ${m.gflopPerStep.toFixed(2)} GFLOP/step, ${m.seconds.toFixed(2)} s/step, mean of ${steps} step(s) after 1 warm-up`,
+      const notesOf = (r: Measured): string => [
+        `patch ${patch}^3, batch 1, ${r.gflopPerStep.toFixed(2)} GFLOP/step, ${r.seconds.toFixed(2)} s/step, mean of ${steps} step(s) after 1 warm-up`,
         ...(swiftShader ? ['SwiftShader runs on the CPU: compare the ratio only'] : []),
-        ...(backend === 'wasm' ? ["wasm conv3d gradients are wrong in tfjs 4.22: timing only"] : []),
+        ...(backend === 'wasm' ? ["stock wasm conv3d gradients are wrong in tfjs 4.22: its stock row is timing only"] : []),
       ].join('; ');
+      const notes = notesOf(m);
       rows.push(...measuredRows(name, `${variant}, stock kernels`, m, notes, base ? { ...base, label: 'cpu, stock kernels' } : undefined));
       log(`  stock kernels: ${Math.round(m.voxelsPerSecond)} voxels/s, ${m.gflops.toFixed(3)} GFLOP/s, ${m.seconds.toFixed(2)} s/step${base ? `, x${(m.gflops / base.gflops).toFixed(2)} vs cpu` : ''}`);
       const fast = await withFastKernels(backend, () => measure(name, patch, steps));
       if (fast) {
-        rows.push(...measuredRows(name, `${variant}, fedseg kernels`, fast, `${notes}; Conv3D and its gradients by src/kernels (webgpu) or src/node/fastCpuConv3d (cpu)`, { ...m, label: `${variant}, stock kernels` }));
-        log(`  fedseg kernels: ${Math.round(fast.voxelsPerSecond)} voxels/s, ${fast.seconds.toFixed(2)} s/step, x${(m.seconds / fast.seconds).toFixed(2)} vs stock`);
+        // the Node targets are against stock pure-JS cpu; WebGPU's against its own stock kernels
+        const fastBase = backend === 'webgpu' || !base ? { ...m, label: `${variant}, stock kernels` } : { ...base, label: 'cpu, stock kernels' };
+        const how = backend === 'webgpu' ? 'src/kernels (WGSL)' : 'src/node/fastCpuConv3d (im2col + XNNPACK)';
+        rows.push(...measuredRows(name, `${variant}, fedseg kernels`, fast, `${notesOf(fast)}; Conv3D and its gradients by ${how}`, fastBase));
+        log(`  fedseg kernels: ${Math.round(fast.voxelsPerSecond)} voxels/s, ${fast.seconds.toFixed(2)} s/step, x${(fastBase.seconds / fast.seconds).toFixed(2)} vs ${fastBase.label}`);
       }
     }
   }
