@@ -15,7 +15,7 @@ import type { BenchRow } from './benchRow.ts';
 import { getPreset } from '../src/core/model/modelPresets.ts';
 import { unetPlan } from '../src/core/model/unetSpec.ts';
 import { registerFastKernels } from '../src/kernels/registerFastKernels.ts';
-import { registerFastCpuKernels } from '../src/node/fastCpuConv3d.ts';
+import { registerFastCpuKernels } from '../src/kernels/wasm/fastCpuConv3d.ts';
 import { installNodeWebgpu } from '../src/node/nodeWebgpu.ts';
 import { CONV3D_KERNEL_NAMES, type Conv3DCase, type Conv3DKernelName, outShapeOf } from '../src/kernels/testing/conv3dCases.ts';
 

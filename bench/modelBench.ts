@@ -92,7 +92,7 @@ function measuredRows(preset: string, variant: string, m: Measured, note: string
 /** Runs `f` with fedseg's fast Conv3D kernels on `backend` (cpu, wasm, webgpu), then restores the stock ones. */
 async function withFastKernels<T>(backend: NodeBackend, f: () => Promise<T>): Promise<T | null> {
   if (backend === 'cpu' || backend === 'wasm') {
-    const { registerFastCpuKernels } = await import('../src/node/fastCpuConv3d.ts');
+    const { registerFastCpuKernels } = await import('../src/kernels/wasm/fastCpuConv3d.ts');
     await registerFastCpuKernels(tf, { enabled: true, backend });
     if (tf.getBackend() !== backend) await tf.setBackend(backend);
     try {

@@ -14,7 +14,7 @@ import { trainLocal } from '../core/train/localTrainer.ts';
 import { predictProbabilities } from '../core/inference/predictLabels.ts';
 import type { WeightSet } from '../core/types/weights.ts';
 import { initTfNode, initTrainingBackend, registerWebgpu, type NodeBackend } from './tfNode.ts';
-import { registerFastCpuKernels } from './fastCpuConv3d.ts';
+import { registerFastCpuKernels } from '../kernels/wasm/fastCpuConv3d.ts';
 import { errorCodeAsync } from '../core/util/errorCode.ts';
 
 // tiny's architecture on the smallest input it takes (8^3): SwiftShader is slow

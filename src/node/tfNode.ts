@@ -56,7 +56,7 @@ export interface TfNode extends BackendChoice {
 }
 
 export interface TfNodeOptions {
-  /** serve Conv3D and its gradients with src/kernels (webgpu) or src/node/fastCpuConv3d (cpu); default false (stock) */
+  /** serve Conv3D and its gradients with src/kernels (webgpu) or src/kernels/wasm (cpu, wasm); default false (stock) */
   readonly fastKernels?: boolean;
 }
 
@@ -83,7 +83,7 @@ export async function initTfNode(order: readonly NodeBackend[] = ['cpu'], opts: 
 /** Fast Conv3D kernels for the backend in use. */
 async function enableFastKernels(backend: string): Promise<string[]> {
   if (backend === 'cpu' || backend === 'wasm') {
-    const { registerFastCpuKernels } = await import('./fastCpuConv3d.ts');
+    const { registerFastCpuKernels } = await import('../kernels/wasm/fastCpuConv3d.ts');
     const names = await registerFastCpuKernels(tf, { enabled: true, backend });
     // loading the wasm module (for its matrix product) registers the wasm backend: stay on the chosen one
     if (tf.getBackend() !== backend) await tf.setBackend(backend);

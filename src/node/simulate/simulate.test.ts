@@ -11,7 +11,7 @@ import { SITE_PROFILES } from '../../core/synthetic/siteProfiles.ts';
 import { sphereCase } from '../../core/train/sphereCase.ts';
 import { flatten } from '../../core/codecs/payloadBytes.ts';
 import { initTfNode } from '../tfNode.ts';
-import { registerFastCpuKernels } from '../fastCpuConv3d.ts';
+import { registerFastCpuKernels } from '../../kernels/wasm/fastCpuConv3d.ts';
 import { simulate } from './simulate.ts';
 import type { SimulationData } from './simulationData.ts';
 import type { SimulationResult } from './simulationResult.ts';

@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { Rng } from '../core/util/rng.ts';
+import { Rng } from '../../core/util/rng.ts';
 import { registerFastCpuKernels } from './fastCpuConv3d.ts';
-import { registerWasm } from './tfNode.ts';
-import { fastKernelsInstalled } from '../kernels/registerFastKernels.ts';
+import { registerWasm } from '../../node/tfNode.ts';
+import { fastKernelsInstalled } from '../registerFastKernels.ts';
 import {
   CONV3D_EDGE_CASES, CONV3D_KERNEL_NAMES, type Conv3DCase, describeCase, randomConv3DCase, randomOperands, relativeError, runConv3DKernel,
-} from '../kernels/testing/conv3dCases.ts';
+} from '../testing/conv3dCases.ts';
 
 const seed = Date.now() >>> 0;
 

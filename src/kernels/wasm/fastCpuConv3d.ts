@@ -1,7 +1,7 @@
 /**
  * Fast Conv3D, Conv3DBackpropInputV2 and Conv3DBackpropFilterV2 for tfjs's cpu and
- * wasm backends in Node: im2col in JavaScript, matrix products in XNNPACK (WebAssembly
- * SIMD, see fastCpuConv3dGemm.ts), in chunks of output rows so the patch matrix
+ * wasm backends (Node, and the page's Worker): im2col in JavaScript, matrix products in XNNPACK (WebAssembly
+ * SIMD, see wasmGemm.ts), in chunks of output rows so the patch matrix
  * stays small.
  *
  *   forward:        out[M x outC]  = patches[M x K] * filter[K x outC]
@@ -13,11 +13,11 @@
  */
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { registerFastKernels, type FastKernelFactory } from '../kernels/registerFastKernels.ts';
-import { WasmGemm, type HeapBuffer } from './fastCpuConv3dGemm.ts';
-import { col2imAdd, im2col, im2colInHeap, outputVoxels, patchColumns } from './fastCpuConv3dIm2col.ts';
-import { type ConvGeometry, convGeometry } from '../kernels/convGeometry.ts';
-import { lookup } from '../core/util/errors.ts';
+import { registerFastKernels, type FastKernelFactory } from '../registerFastKernels.ts';
+import { WasmGemm, type HeapBuffer } from './wasmGemm.ts';
+import { col2imAdd, im2col, im2colInHeap, outputVoxels, patchColumns } from './im2col.ts';
+import { type ConvGeometry, convGeometry } from '../convGeometry.ts';
+import { lookup } from '../../core/util/errors.ts';
 
 /** Floats of patch matrix per chunk (16 MB). */
 const CHUNK_FLOATS = 1 << 22;

@@ -6,7 +6,7 @@
  * + k * colStride`: rowStride K, colStride 1 for the row-major matrix; rowStride 1,
  * colStride (r1 - r0) for its transpose. Padding reads as 0.
  */
-import type { ConvGeometry } from '../kernels/convGeometry.ts';
+import type { ConvGeometry } from '../convGeometry.ts';
 
 
 export function patchColumns(g: ConvGeometry): number {

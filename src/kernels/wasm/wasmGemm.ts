@@ -1,6 +1,6 @@
 /**
  * Float32 matrix products through XNNPACK inside tfjs-backend-wasm's WebAssembly
- * module (SIMD, single thread in Node), for the fast CPU Conv3D kernels.
+ * module (SIMD, single thread), for the fast CPU Conv3D kernels.
  *
  * The module is a private instance made from the registered 'wasm' backend factory,
  * so the engine's own backends are untouched. Operands live on the module's heap:
