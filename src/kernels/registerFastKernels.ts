@@ -14,6 +14,7 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { makeConv3DConfig } from './webgpu/conv3d.ts';
 import { makeConv3DBackpropInputConfig } from './webgpu/conv3dBackpropInput.ts';
 import { makeConv3DBackpropFilterConfig } from './webgpu/conv3dBackpropFilter.ts';
+import { type SubgroupMode, setWebgpuSubgroupMode } from './webgpu/subgroupMode.ts';
 
 /** Builds a fast kernel given the stock one it replaces (its fallback), if any. */
 export type FastKernelFactory = (stock: KernelConfig | undefined) => KernelConfig;
@@ -37,6 +38,11 @@ export interface FastKernelOptions {
   readonly enabled: boolean;
   /** kernel factories for `backendName`; defaults to the built-in set (webgpu only) */
   readonly factories?: readonly FastKernelFactory[];
+  /**
+   * webgpu only: whether the kernels use their subgroup variant ('off', the default,
+   * 'auto' or 'on'; see webgpu/subgroupMode.ts). Left out, the current mode stays.
+   */
+  readonly subgroups?: SubgroupMode;
 }
 
 interface Slot {
@@ -61,6 +67,10 @@ export function registerFastKernels(tf: KernelRegistry, backendName: string, opt
     throw new Error(
       `no built-in fast kernels for backend "${backendName}" (built in: ${Object.keys(BUILT_IN).join(', ')}); pass options.factories`,
     );
+  }
+  if (options.subgroups !== undefined) {
+    if (backendName !== 'webgpu') throw new Error(`options.subgroups applies to the webgpu backend only, found backend "${backendName}"`);
+    setWebgpuSubgroupMode(options.subgroups);
   }
   for (const factory of factories) {
     const probe = factory(undefined);

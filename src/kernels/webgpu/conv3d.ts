@@ -3,6 +3,7 @@ import { backend_util, Conv3D } from '@tensorflow/tfjs-core';
 import type { Conv3DAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { Conv3DGemmProgram } from './conv3dProgram.ts';
+import { subgroupVariantFor } from './subgroupMode.ts';
 import { convGeometry, gemmUniformData } from './implicitGemm.ts';
 import { isUnitDilation, stockFallback } from './fallback.ts';
 
@@ -20,7 +21,7 @@ export function makeConv3DConfig(stock: KernelConfig | undefined): KernelConfig 
       strides, dilations, pad,
     );
     const g = convGeometry(info);
-    const program = new Conv3DGemmProgram(g, backend.device.limits.maxComputeWorkgroupsPerDimension);
+    const program = new Conv3DGemmProgram(g, backend.device.limits.maxComputeWorkgroupsPerDimension, subgroupVariantFor(backend.device));
     return backend.runWebGPUProgram(program, [x, filter], 'float32', gemmUniformData(g, program.gemm));
   };
   return { kernelName: Conv3D, backendName: 'webgpu', kernelFunc: kernelFunc as unknown as KernelFunc };

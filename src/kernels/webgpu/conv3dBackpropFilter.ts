@@ -7,6 +7,7 @@ import type { Conv3DBackpropFilterV2Attrs, KernelConfig, KernelFunc, TensorInfo 
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { Conv3DBackpropFilterGemmProgram } from './conv3dBackpropFilterProgram.ts';
 import { SumSplitsProgram } from './sumSplitsProgram.ts';
+import { subgroupVariantFor } from './subgroupMode.ts';
 import { convGeometry, gemmUniformData } from './implicitGemm.ts';
 import { stockFallback } from './fallback.ts';
 
@@ -28,7 +29,7 @@ export function makeConv3DBackpropFilterConfig(stock: KernelConfig | undefined):
       strides, 1, pad,
     );
     const g = convGeometry(info);
-    const program = new Conv3DBackpropFilterGemmProgram(g, backend.device.limits.maxComputeWorkgroupsPerDimension);
+    const program = new Conv3DBackpropFilterGemmProgram(g, backend.device.limits.maxComputeWorkgroupsPerDimension, subgroupVariantFor(backend.device));
     const partial = backend.runWebGPUProgram(program, [x, dy], 'float32', gemmUniformData(g, program.gemm));
     if (program.splits === 1) return partial;
     const sum = new SumSplitsProgram([...filterShape]);

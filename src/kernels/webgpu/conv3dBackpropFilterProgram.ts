@@ -8,6 +8,7 @@
  * `SumSplitsProgram` adds them up. No atomics, so the result is deterministic.
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { SubgroupSupport } from './subgroupSupport.ts';
 import { type ConvGeometry, type GemmTile, GEMM_UNIFORMS_DECL, TILE_K, chooseTile, gemmDispatch, implicitGemmSource } from './implicitGemm.ts';
 
 const OPERANDS = `
@@ -72,7 +73,8 @@ export class Conv3DBackpropFilterGemmProgram implements WebGPUProgram {
   readonly gemm: { m: number; n: number; k: number; kSplit: number };
   readonly splits: number;
 
-  constructor(g: ConvGeometry, maxWorkgroupsPerDim: number) {
+  /** `subgroup`: build the subgroup variant (see implicitGemm.ts) for a device that can run it */
+  constructor(g: ConvGeometry, maxWorkgroupsPerDim: number, readonly subgroup?: SubgroupSupport) {
     const m = g.fD * g.fH * g.fW * g.inC;
     const k = g.batch * g.outD * g.outH * g.outW;
     const { splits, kSplit } = splitReduction(k);
@@ -82,10 +84,10 @@ export class Conv3DBackpropFilterGemmProgram implements WebGPUProgram {
     this.outputShape = splits === 1 ? [g.fD, g.fH, g.fW, g.inC, g.outC] : [splits, m, g.outC];
     this.tile = chooseTile(g.outC);
     this.dispatch = gemmDispatch(this.tile, m, g.outC, splits, maxWorkgroupsPerDim);
-    this.shaderKey = `fedsegConv3dBackpropFilterGemm_${this.tile.tm}x${this.tile.tn}`;
+    this.shaderKey = `fedsegConv3dBackpropFilterGemm_${this.tile.tm}x${this.tile.tn}${subgroup ? `_sg${subgroup.minSize}` : ''}`;
   }
 
   getUserCode(): string {
-    return implicitGemmSource(this.tile, OPERANDS);
+    return implicitGemmSource(this.tile, OPERANDS, this.subgroup);
   }
 }

@@ -3,6 +3,7 @@ import { backend_util, Conv3DBackpropInputV2 } from '@tensorflow/tfjs-core';
 import type { Conv3DBackpropInputV2Attrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { Conv3DBackpropInputGemmProgram } from './conv3dBackpropInputProgram.ts';
+import { subgroupVariantFor } from './subgroupMode.ts';
 import { convGeometry, gemmUniformData } from './implicitGemm.ts';
 import { stockFallback } from './fallback.ts';
 
@@ -24,7 +25,7 @@ export function makeConv3DBackpropInputConfig(stock: KernelConfig | undefined): 
       strides, 1, pad,
     );
     const g = convGeometry(info);
-    const program = new Conv3DBackpropInputGemmProgram(g, backend.device.limits.maxComputeWorkgroupsPerDimension);
+    const program = new Conv3DBackpropInputGemmProgram(g, backend.device.limits.maxComputeWorkgroupsPerDimension, subgroupVariantFor(backend.device));
     return backend.runWebGPUProgram(program, [dy, filter], 'float32', gemmUniformData(g, program.gemm));
   };
   return { kernelName: Conv3DBackpropInputV2, backendName: 'webgpu', kernelFunc: kernelFunc as unknown as KernelFunc };

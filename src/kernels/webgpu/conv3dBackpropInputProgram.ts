@@ -6,6 +6,7 @@
  * B[k, n] is the filter read transposed in place.
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { SubgroupSupport } from './subgroupSupport.ts';
 import { type ConvGeometry, type GemmTile, GEMM_UNIFORMS_DECL, chooseTile, gemmDispatch, implicitGemmSource } from './implicitGemm.ts';
 
 /** WGSL operands; with unit strides every tap lands on an output voxel, so no division is needed. */
@@ -74,7 +75,8 @@ export class Conv3DBackpropInputGemmProgram implements WebGPUProgram {
   readonly gemm: { m: number; n: number; k: number; kSplit: number };
   readonly unitStride: boolean;
 
-  constructor(g: ConvGeometry, maxWorkgroupsPerDim: number) {
+  /** `subgroup`: build the subgroup variant (see implicitGemm.ts) for a device that can run it */
+  constructor(g: ConvGeometry, maxWorkgroupsPerDim: number, readonly subgroup?: SubgroupSupport) {
     this.outputShape = [g.batch, g.inD, g.inH, g.inW, g.inC];
     this.unitStride = g.sD === 1 && g.sH === 1 && g.sW === 1;
     const m = g.batch * g.inD * g.inH * g.inW;
@@ -82,10 +84,10 @@ export class Conv3DBackpropInputGemmProgram implements WebGPUProgram {
     this.gemm = { m, n: g.inC, k, kSplit: k };
     this.tile = chooseTile(g.inC);
     this.dispatch = gemmDispatch(this.tile, m, g.inC, 1, maxWorkgroupsPerDim);
-    this.shaderKey = `fedsegConv3dBackpropInputGemm_${this.tile.tm}x${this.tile.tn}_${this.unitStride ? 's1' : 'sN'}`;
+    this.shaderKey = `fedsegConv3dBackpropInputGemm_${this.tile.tm}x${this.tile.tn}_${this.unitStride ? 's1' : 'sN'}${subgroup ? `_sg${subgroup.minSize}` : ''}`;
   }
 
   getUserCode(): string {
-    return implicitGemmSource(this.tile, operands(this.unitStride));
+    return implicitGemmSource(this.tile, operands(this.unitStride), this.subgroup);
   }
 }

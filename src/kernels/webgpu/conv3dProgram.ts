@@ -5,6 +5,7 @@
  * (0 in the padding); B[k, n] is the filter itself, read in place.
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { SubgroupSupport } from './subgroupSupport.ts';
 import { type ConvGeometry, type GemmTile, GEMM_UNIFORMS_DECL, chooseTile, gemmDispatch, implicitGemmSource } from './implicitGemm.ts';
 
 const OPERANDS = `
@@ -56,17 +57,18 @@ export class Conv3DGemmProgram implements WebGPUProgram {
   readonly tile: GemmTile;
   readonly gemm: { m: number; n: number; k: number; kSplit: number };
 
-  constructor(g: ConvGeometry, maxWorkgroupsPerDim: number) {
+  /** `subgroup`: build the subgroup variant (see implicitGemm.ts) for a device that can run it */
+  constructor(g: ConvGeometry, maxWorkgroupsPerDim: number, readonly subgroup?: SubgroupSupport) {
     this.outputShape = [g.batch, g.outD, g.outH, g.outW, g.outC];
     const m = g.batch * g.outD * g.outH * g.outW;
     const k = g.fD * g.fH * g.fW * g.inC;
     this.gemm = { m, n: g.outC, k, kSplit: k };
     this.tile = chooseTile(g.outC);
     this.dispatch = gemmDispatch(this.tile, m, g.outC, 1, maxWorkgroupsPerDim);
-    this.shaderKey = `fedsegConv3dGemm_${this.tile.tm}x${this.tile.tn}`;
+    this.shaderKey = `fedsegConv3dGemm_${this.tile.tm}x${this.tile.tn}${subgroup ? `_sg${subgroup.minSize}` : ''}`;
   }
 
   getUserCode(): string {
-    return implicitGemmSource(this.tile, OPERANDS);
+    return implicitGemmSource(this.tile, OPERANDS, this.subgroup);
   }
 }

@@ -1,8 +1,9 @@
 /**
  * What the WebGPU device under tfjs offers that faster kernels could use. tfjs 4.22
  * creates its device asking only for 'timestamp-query' and 'bgra8unorm-storage', so
- * 'subgroups' and 'shader-f16' are absent from the device even where the adapter has
- * them; the kernels therefore use workgroup memory only, which every device has.
+ * 'subgroups' and 'shader-f16' are absent from its device even where the adapter has
+ * them; `registerWebgpuBackendWithFeatures` (webgpuBackendWithFeatures.ts) makes a
+ * device that has them.
  */
 export interface WebgpuDeviceFeatures {
   readonly subgroups: boolean;

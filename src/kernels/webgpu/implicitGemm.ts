@@ -13,8 +13,19 @@
  * the columns [z * kSplit, (z + 1) * kSplit) and writes its own slice of an
  * [S, M, N] result, which a second pass adds up (`sumSplitsProgram.ts`). The filter
  * gradient uses this: its K is the whole volume while M x N is only the filter size.
+ *
+ * Subgroup variant (`subgroup` given; the device must have the 'subgroups' feature and
+ * hoist `enable` directives, see subgroupSupport.ts): the B slice is not staged in
+ * workgroup memory. Each lane loads B values of its own columns into registers and
+ * the threads that need them read them with `subgroupShuffle`. Nothing assumes a
+ * subgroup size or which threads share a subgroup: size and lane come from
+ * `subgroupAdd(1)` and `subgroupExclusiveAdd(1)` at the start, where every thread of
+ * the workgroup is active, and lane l holds columns l, l + size, ... of the tile
+ * (ceil(TN / minSize) registers per step row). Were a subgroup ever smaller than the
+ * adapter's reported minimum, the columns nobody holds are read directly instead.
  */
 import type { ConvGeometry } from '../convGeometry.ts';
+import type { SubgroupSupport } from './subgroupSupport.ts';
 
 /** Tile shape of C computed by one workgroup of 64 threads with 4 x 4 outputs each. */
 export interface GemmTile {
@@ -54,8 +65,9 @@ export const GEMM_UNIFORMS_DECL = GEMM_UNIFORM_NAMES.map((n) => `${n} : i32,`).j
  * Callers guarantee m < M, k < K and n < N. Row and column decoding (integer divisions,
  * costly on GPUs) thus happen once per row and once per column of a tile, not per element.
  */
-export function implicitGemmSource(tile: GemmTile, operandSnippets: string): string {
+export function implicitGemmSource(tile: GemmTile, operandSnippets: string, subgroup?: SubgroupSupport): string {
   const { tm, tn } = tile;
+  const b = subgroup ? subgroupB(tn, subgroup.minSize) : workgroupB(tn);
   const rowsPerThread = Math.max(1, tm / WORKGROUP_THREADS);
   const threadsPerRow = Math.max(1, WORKGROUP_THREADS / tm);
   const kPerThread = TILE_K / threadsPerRow;
@@ -76,9 +88,8 @@ export function implicitGemmSource(tile: GemmTile, operandSnippets: string): str
         As[(lk + j) * ${tm} + lr${r}] = v;
       }`);
   }
-  return `
+  return `${b.header}
   var<workgroup> As : array<f32, ${TILE_K * tm}>;
-  var<workgroup> Bs : array<f32, ${TILE_K * tn}>;
   var<workgroup> cols : array<ColA, ${TILE_K}>;
 
   ${operandSnippets}
@@ -98,6 +109,7 @@ export function implicitGemmSource(tile: GemmTile, operandSnippets: string): str
     var acc1 = vec4<f32>(0.0);
     var acc2 = vec4<f32>(0.0);
     var acc3 = vec4<f32>(0.0);
+    ${b.prologue}
     // the trip count depends on uniforms only, so the barriers stay in uniform control flow
     let steps = (uniforms.kSplit + ${TILE_K - 1}) / ${TILE_K};
     for (var step = 0; step < steps; step++) {
@@ -105,17 +117,10 @@ export function implicitGemmSource(tile: GemmTile, operandSnippets: string): str
       if (tid < ${TILE_K} && k0 + tid < kEnd) { cols[tid] = colA(k0 + tid); }
       workgroupBarrier();
       ${rowLoads.join('\n')}
-      for (var e = tid; e < ${TILE_K * tn}; e = e + ${WORKGROUP_THREADS}) {
-        let k = k0 + e / ${tn};
-        let n = nBase + e % ${tn};
-        var v = 0.0;
-        if (k < kEnd && n < uniforms.N) { v = readB(k, n); }
-        Bs[e] = v;
-      }
+      ${b.stage}
       workgroupBarrier();
       for (var kk = 0; kk < ${TILE_K}; kk++) {
-        let bo = kk * ${tn} + tn0;
-        let b = vec4<f32>(Bs[bo], Bs[bo + 1], Bs[bo + 2], Bs[bo + 3]);
+        ${b.read}
         let ao = kk * ${tm} + tm0;
         acc0 = fma(vec4<f32>(As[ao]), b, acc0);
         acc1 = fma(vec4<f32>(As[ao + 1]), b, acc1);
@@ -139,6 +144,77 @@ export function implicitGemmSource(tile: GemmTile, operandSnippets: string): str
     }
   }
   `;
+}
+
+/** WGSL pieces that put B[k0 + kk, nBase + tn0 .. + 3] into `b` in the inner loop. */
+interface BOperand {
+  readonly header: string;
+  readonly prologue: string;
+  readonly stage: string;
+  readonly read: string;
+}
+
+/** B staged in workgroup memory, each value read by every thread that needs it. */
+function workgroupB(tn: number): BOperand {
+  return {
+    header: `
+  var<workgroup> Bs : array<f32, ${TILE_K * tn}>;`,
+    prologue: '',
+    stage: `
+      for (var e = tid; e < ${TILE_K * tn}; e = e + ${WORKGROUP_THREADS}) {
+        let k = k0 + e / ${tn};
+        let n = nBase + e % ${tn};
+        var v = 0.0;
+        if (k < kEnd && n < uniforms.N) { v = readB(k, n); }
+        Bs[e] = v;
+      }`,
+    read: `
+        let bo = kk * ${tn} + tn0;
+        let b = vec4<f32>(Bs[bo], Bs[bo + 1], Bs[bo + 2], Bs[bo + 3]);`,
+  };
+}
+
+/** B in registers, lane l holding columns l, l + size, ...; shared by subgroupShuffle. */
+function subgroupB(tn: number, minSize: number): BOperand {
+  const slots = Math.ceil(tn / minSize);
+  return {
+    header: `
+  enable subgroups;
+
+  fn readB4(k : i32, n : i32, kEnd : i32) -> vec4<f32> {
+    var v = vec4<f32>(0.0);
+    for (var j = 0; j < 4; j++) {
+      if (k < kEnd && n + j < uniforms.N) { v[j] = readB(k, n + j); }
+    }
+    return v;
+  }`,
+    prologue: `
+    // every thread of the workgroup is active here, so these are the subgroup's size and this thread's lane
+    let sgSize = i32(subgroupAdd(1u));
+    let sgLane = i32(subgroupExclusiveAdd(1u));
+    let bCol = vec4<i32>(tn0) + vec4<i32>(0, 1, 2, 3);
+    let bSrc = bCol % vec4<i32>(sgSize);
+    let bSlot = bCol / vec4<i32>(sgSize);
+    let bUnheld = any(bSlot >= vec4<i32>(${slots}));
+    var bReg : array<f32, ${TILE_K * slots}>;`,
+    stage: `
+      for (var kk = 0; kk < ${TILE_K}; kk++) {
+        for (var j = 0; j < ${slots}; j++) {
+          let nl = sgLane + j * sgSize;
+          var v = 0.0;
+          if (nl < ${tn} && k0 + kk < kEnd && nBase + nl < uniforms.N) { v = readB(k0 + kk, nBase + nl); }
+          bReg[kk * ${slots} + j] = v;
+        }
+      }`,
+    read: `
+        var b = vec4<f32>(0.0);
+        for (var j = 0; j < ${slots}; j++) {
+          let r = bReg[kk * ${slots} + j];
+          let s = vec4<f32>(subgroupShuffle(r, bSrc.x), subgroupShuffle(r, bSrc.y), subgroupShuffle(r, bSrc.z), subgroupShuffle(r, bSrc.w));
+          b = select(b, s, bSlot == vec4<i32>(j));
+        }
+        if (bUnheld) { b = readB4(k0 + kk, nBase + tn0, kEnd); }`,
+  };
 }
 
 export { type Conv3DInfoLike, type ConvGeometry, convGeometry } from '../convGeometry.ts';
