@@ -18,6 +18,7 @@ import { registerFastKernels } from '../src/kernels/registerFastKernels.ts';
 import { registerFastCpuKernels } from '../src/kernels/wasm/fastCpuConv3d.ts';
 import { installNodeWebgpu } from '../src/node/nodeWebgpu.ts';
 import { CONV3D_KERNEL_NAMES, type Conv3DCase, type Conv3DKernelName, outShapeOf } from '../src/kernels/testing/conv3dCases.ts';
+import { registerWebgpuBackendWithFeatures, webgpuFeatureReport } from '../src/kernels/webgpu/webgpuBackendWithFeatures.ts';
 
 export type KernelBenchBackend = 'cpu' | 'webgpu';
 
@@ -187,4 +188,55 @@ export function kernelBenchTable(rows: readonly BenchRow[]): string {
   }
   if (rows.some((r) => r.note)) lines.push('', '¹ SwiftShader runs WebGPU on the CPU: only the speed-up means anything.');
   return lines.join('\n');
+}
+
+/** A standard-preset layer (level 1 at a 32^3 patch, used 3 times per U-Net). */
+export const STANDARD_LAYER: Conv3DCase = { batch: 1, inShape: [16, 16, 16], inC: 32, outC: 32, k: [3, 3, 3], stride: 1, pad: 'same' };
+
+/**
+ * The fast WebGPU kernels' plain variant vs their subgroup variant on one layer, same
+ * run, alternately; the subgroup rows carry the ratio subgroup/plain in time. Needs
+ * the webgpu backend not yet initialised in this process (its device must be created
+ * with 'subgroups'). On SwiftShader (subgroups of 4, run on the CPU) the ratio says
+ * nothing about a GPU.
+ */
+export async function benchSubgroupVariant(opts: { layer?: Conv3DCase; reps?: number; log?: (line: string) => void } = {}): Promise<BenchRow[]> {
+  const layer = opts.layer ?? STANDARD_LAYER;
+  const reps = Math.max(1, opts.reps ?? 2);
+  const log = opts.log ?? (() => {});
+  const unavailable = (why: string): BenchRow[] => {
+    log(`kernels: skipping the subgroup variant: ${why}`);
+    return [{ suite: 'kernels', name: 'subgroup variant', variant: 'webgpu', value: 0, unit: 'ms', note: why }];
+  };
+  const r = await installNodeWebgpu();
+  if (!r.ok) return unavailable(r.detail);
+  await import('@tensorflow/tfjs-backend-webgpu');
+  const reg = registerWebgpuBackendWithFeatures(tf);
+  if (!reg.registered) return unavailable(reg.reason);
+  if (!(await tf.setBackend('webgpu'))) return unavailable('tf.setBackend("webgpu") resolved false');
+  if (!webgpuFeatureReport()?.granted.includes('subgroups')) return unavailable(`no subgroups on this device (${JSON.stringify(webgpuFeatureReport())})`);
+  const adapter = webgpuAdapterLabel();
+  const note = /swiftshader/i.test(adapter) ? 'SwiftShader (subgroups of 4 on the CPU): the ratio says nothing about a GPU' : undefined;
+  const shape = `${layer.inShape.join('x')}x${layer.inC}->${layer.outC} k${layer.k[0]} s${layer.stride}`;
+  const rows: BenchRow[] = [];
+  try {
+    for (const kernel of CONV3D_KERNEL_NAMES) {
+      const ms: Record<'off' | 'on', number> = { off: 0, on: 0 };
+      for (let i = 0; i < reps; i++) {
+        for (const mode of ['off', 'on'] as const) {
+          registerFastKernels(tf, 'webgpu', { enabled: true, subgroups: mode });
+          ms[mode] += (await timeKernel(kernel, layer, 1)) / reps;
+        }
+      }
+      log(`kernels webgpu ${kernel} ${shape}: plain ${ms.off.toFixed(1)} ms, subgroup ${ms.on.toFixed(1)} ms`);
+      const name = `${shape} ${kernel}`;
+      const extra = note ? { note } : {};
+      const plain = `webgpu (${adapter}) fast plain`;
+      rows.push({ suite: 'kernels', name, variant: plain, value: ms.off, unit: 'ms', ...extra });
+      rows.push({ suite: 'kernels', name, variant: `webgpu (${adapter}) fast subgroup`, value: ms.on, unit: 'ms', ratio: ms.on / ms.off, baseline: plain, ...extra });
+    }
+  } finally {
+    registerFastKernels(tf, 'webgpu', { enabled: false, subgroups: 'off' });
+  }
+  return rows;
 }
