@@ -64,6 +64,7 @@ export const GEMM_UNIFORMS_DECL = GEMM_UNIFORM_NAMES.map((n) => `${n} : i32,`).j
  *   fn readB(k : i32, n : i32) -> f32;
  * Callers guarantee m < M, k < K and n < N. Row and column decoding (integer divisions,
  * costly on GPUs) thus happen once per row and once per column of a tile, not per element.
+ * With `subgroup`, the source is the subgroup variant (see the top of this file).
  */
 export function implicitGemmSource(tile: GemmTile, operandSnippets: string, subgroup?: SubgroupSupport): string {
   const { tm, tn } = tile;
