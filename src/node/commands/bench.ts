@@ -25,6 +25,8 @@ const SUITES: Record<string, (log: Log) => Promise<BenchRow[]>> = {
     (await import('../../../bench/kernelBench.ts')).benchKernels({ log, backends: ['cpu'], presets: ['tiny', 'standard', 'fets'], patchSize: { tiny: 16, standard: 32, fets: 32 } }),
   'kernels-webgpu': async (log) =>
     (await import('../../../bench/kernelBench.ts')).benchKernels({ log, backends: ['webgpu'], presets: ['tiny', 'standard'], patchSize: { tiny: 16, standard: 16 } }),
+  // a process of its own (every suite has one): the device must be created with 'subgroups'
+  'webgpu-subgroups': async (log) => (await import('../../../bench/kernelBench.ts')).benchSubgroupVariant({ log }),
   io: async (log) => (await import('../../../bench/ioBench.ts')).benchNifti({ log }),
   dicom: async (log) => (await import('../../../bench/dicomBench.ts')).benchDicom({ log }),
   'gpu-memory': async (log) => (await import('../../../bench/gpuMemoryBench.ts')).benchGpuMemory({ log }),
