@@ -1,7 +1,9 @@
 /**
- * Registers every tfjs backend the Worker can use and picks one through the core's
- * selectBackend (webgpu, then webgl, then wasm, then cpu), reporting the backend
- * actually in use, why the others were refused and what that means for speed.
+ * Registers every tfjs backend the Worker can use and picks one (webgpu, then webgl,
+ * then wasm, then cpu) through selectTrainingBackend, reporting the backend actually in
+ * use, why the others were refused and what that means for speed. wasm runs only with
+ * fedseg's Conv3D kernels (src/kernels/wasm) installed: its own Conv3D gradients are
+ * wrong in tfjs 4.22; if the kernels cannot be installed, wasm is refused and cpu follows.
  *
  * WebGPU is probed first (navigator.gpu, an adapter), so that a refusal says why in
  * words. Right after a reload the previous page's GPU device may not be released yet
@@ -13,9 +15,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
-import { selectBackend } from '../core/model/selectBackend.ts';
 import { registerFastKernels } from '../kernels/registerFastKernels.ts';
+import { registerFastCpuKernels } from '../kernels/wasm/fastCpuConv3d.ts';
 import { BACKEND_ORDER, backendMeaning } from './backendNotes.ts';
+import { selectTrainingBackend } from './selectTrainingBackend.ts';
 import { configureWasmPaths } from './wasmPaths.ts';
 import type { BackendInfo } from './workerApi.ts';
 
@@ -39,23 +42,44 @@ export async function probeWebGpu(): Promise<{ ok: boolean; reason: string }> {
   return { ok: false, reason: 'the browser found no WebGPU adapter (no supported GPU, or its driver is blocked)' };
 }
 
+/** Why WebGL cannot start in this context, in words, or undefined when it can get a context. */
+export function webglMissingReason(): string | undefined {
+  if (typeof OffscreenCanvas === 'undefined') return 'this browser offers no OffscreenCanvas in a Worker, which WebGL needs here';
+  for (const kind of ['webgl2', 'webgl'] as const) {
+    try {
+      if (new OffscreenCanvas(1, 1).getContext(kind)) return undefined;
+    } catch {
+      // no context of this kind: try the next
+    }
+  }
+  return 'this browser offers no WebGL here (no usable graphics card or driver, or WebGL disabled)';
+}
+
 /**
- * `fastKernels` (default true) serves Conv3D and its gradients on WebGPU with fedseg's
- * tiled kernels (src/kernels); false keeps the stock tfjs kernels.
+ * `fastKernels` (default true) serves Conv3D and its gradients with fedseg's kernels:
+ * on WebGPU its tiled WGSL kernels (src/kernels/webgpu), on wasm im2col + XNNPACK
+ * (src/kernels/wasm). false keeps the stock tfjs kernels on WebGPU and refuses wasm.
+ * Any `order` naming wasm (e.g. init(['wasm']) to force it) gets the wasm kernels.
  */
 export async function chooseBackend(order: readonly string[] = BACKEND_ORDER, fastKernels = true): Promise<BackendInfo> {
   configureWasmPaths();
   const webgpuFirst = order[0] === 'webgpu';
   const probe = webgpuFirst ? await probeWebGpu() : { ok: false, reason: '' };
-  let choice = await selectBackend(tf, [...order]);
+  // configureWasmPaths() above also serves the kernels' private wasm module
+  const installWasmKernels = fastKernels ? () => registerFastCpuKernels(tf, { enabled: true, backend: 'wasm' }) : undefined;
+  let choice = await selectTrainingBackend(tf, order, installWasmKernels);
   for (let i = 0; webgpuFirst && probe.ok && choice.backend !== 'webgpu' && i < WEBGPU_RETRIES; i++) {
     await sleep(RETRY_DELAY_MS);
     if (await tf.setBackend('webgpu').catch(() => false)) {
-      if (tf.getBackend() === 'webgpu') choice = { backend: 'webgpu', refused: [] };
+      if (tf.getBackend() === 'webgpu') choice = { backend: 'webgpu', refused: [], wasmKernels: [] };
     }
   }
-  const refused = choice.refused.map((r) =>
-    r.name === 'webgpu' && !probe.ok && probe.reason ? { name: r.name, reason: probe.reason } : { name: r.name, reason: r.reason });
-  const fast = choice.backend === 'webgpu' ? registerFastKernels(tf, 'webgpu', { enabled: fastKernels }) : [];
+  // the probes say in words why a GPU backend failed where tfjs only says that it did
+  const refused = choice.refused.map((r) => {
+    if (r.name === 'webgpu' && !probe.ok && probe.reason) return { name: r.name, reason: probe.reason };
+    if (r.name === 'webgl') return { name: r.name, reason: webglMissingReason() ?? r.reason };
+    return { name: r.name, reason: r.reason };
+  });
+  const fast = choice.backend === 'webgpu' ? registerFastKernels(tf, 'webgpu', { enabled: fastKernels }) : choice.wasmKernels;
   return { backend: choice.backend, refused, meaning: backendMeaning(choice.backend), fellBack: choice.backend !== order[0], fastKernels: fast };
 }

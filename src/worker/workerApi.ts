@@ -19,7 +19,10 @@ export interface BackendInfo {
   readonly meaning: string;
   /** true when the worker had to fall back from WebGPU */
   readonly fellBack: boolean;
-  /** kernels served by fedseg's fast WebGPU Conv3D (src/kernels); empty: stock tfjs kernels */
+  /**
+   * kernels served by fedseg's fast Conv3D: on webgpu its WGSL kernels (src/kernels/webgpu),
+   * on wasm im2col + XNNPACK (src/kernels/wasm; wasm never runs without them); empty: stock tfjs kernels
+   */
   readonly fastKernels: readonly string[];
 }
 
@@ -62,7 +65,10 @@ export interface DemoSummary {
 export type ProgressCallback<T> = (p: T) => void;
 
 export interface TrainingWorkerApi {
-  /** Chooses the backend (webgpu, webgl, wasm, cpu in that order unless given) and reports it. */
+  /**
+   * Chooses the backend (webgpu, webgl, wasm, cpu in that order unless given; wasm only
+   * with fedseg's Conv3D kernels, which are installed for it) and reports it.
+   */
   init(order?: readonly string[]): Promise<BackendInfo>;
   /** Trains a fresh model on synthetic cases made inside the Worker. */
   trainDemo(opts: DemoOptions, onProgress: ProgressCallback<DemoProgress>): Promise<DemoSummary>;
