@@ -69,5 +69,6 @@ test('without WebGPU and WebGL the Worker trains the tiny model on wasm with fed
   expect(Number.isFinite(last) && last > 0).toBe(true);
   // wasm's stock Conv3D gradients are wrong: a falling loss says fedseg's kernels did the training
   expect(last).toBeLessThan(first);
+  await page.screenshot({ path: test.info().outputPath('wasm-fallback.png'), fullPage: true });
   expect(errors).toEqual([]);
 });

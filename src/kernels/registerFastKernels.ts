@@ -8,7 +8,7 @@
  *   registerFastKernels(tf, 'webgpu', { enabled: false });  // stock tfjs again
  *
  * Backends other than webgpu need their kernel factories passed in (`factories`):
- * the Node CPU path lives in src/node/fastCpuConv3d.ts (`registerFastCpuKernels`).
+ * the cpu and wasm kernels live in src/kernels/wasm/fastCpuConv3d.ts (`registerFastCpuKernels`).
  */
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { makeConv3DConfig } from './webgpu/conv3d.ts';
