@@ -151,7 +151,7 @@ export async function benchModels(opts: ModelBenchOptions = {}): Promise<BenchRo
       if (fast) {
         // the Node targets are against stock pure-JS cpu; WebGPU's against its own stock kernels
         const fastBase = backend === 'webgpu' || !base ? { ...m, label: `${variant}, stock kernels` } : { ...base, label: 'cpu, stock kernels' };
-        const how = backend === 'webgpu' ? 'src/kernels (WGSL)' : 'src/node/fastCpuConv3d (im2col + XNNPACK)';
+        const how = backend === 'webgpu' ? 'src/kernels (WGSL)' : 'src/kernels/wasm/fastCpuConv3d (im2col + XNNPACK)';
         rows.push(...measuredRows(name, `${variant}, fedseg kernels`, fast, `${notesOf(fast)}; Conv3D and its gradients by ${how}`, fastBase));
         log(`  fedseg kernels: ${Math.round(fast.voxelsPerSecond)} voxels/s, ${fast.seconds.toFixed(2)} s/step, x${(fastBase.seconds / fast.seconds).toFixed(2)} vs ${fastBase.label}`);
       }

@@ -3,6 +3,12 @@ import { h, replaceChildren } from '../dom.ts';
 import type { AppState } from '../state/appState.ts';
 import type { View } from './view.ts';
 
+/** What fedseg's fast Conv3D kernels are, per backend that has them. */
+const FAST_KERNEL_KIND: Readonly<Record<string, string>> = {
+  webgpu: 'tiled WebGPU',
+  wasm: 'im2col + XNNPACK (WebAssembly)',
+};
+
 export function backendPanel(state: AppState): View {
   const name = h('strong', { attrs: { 'data-testid': 'backend-name' }, text: 'starting…' });
   const meaning = h('p', { className: 'backend-meaning', attrs: { 'data-testid': 'backend-meaning' } });
@@ -22,7 +28,7 @@ export function backendPanel(state: AppState): View {
     element.classList.toggle('error', b.status === 'failed');
     if (b.status === 'starting') {
       name.textContent = 'starting…';
-      meaning.textContent = 'Looking for WebGPU, then WebGL, then plain JavaScript.';
+      meaning.textContent = 'Looking for WebGPU, then WebGL, then WebAssembly, then plain JavaScript.';
       kernels.textContent = '';
       refused.replaceChildren();
     } else if (b.status === 'failed') {
@@ -34,7 +40,7 @@ export function backendPanel(state: AppState): View {
       name.textContent = b.info.backend;
       meaning.textContent = b.info.meaning;
       kernels.textContent = b.info.fastKernels.length
-        ? `3D convolutions use fedseg's tiled WebGPU kernels (${b.info.fastKernels.join(', ')}).`
+        ? `3D convolutions use fedseg's ${FAST_KERNEL_KIND[b.info.backend] ?? 'own'} kernels (${b.info.fastKernels.join(', ')}).`
         : '3D convolutions use the stock TensorFlow.js kernels.';
       replaceChildren(refused, ...b.info.refused.map((r) => h('li', {}, h('strong', { text: r.name }), ` was not used: ${r.reason}`)));
     }
