@@ -14,6 +14,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   inspect: async () => (await import('./inspect.ts')).inspectCommand,
   convert: async () => (await import('./convert.ts')).convertCommand,
   simulate: async () => (await import('./simulate.ts')).simulateCommand,
+  'simulate-plot': async () => (await import('./simulatePlot.ts')).simulatePlotCommand,
   bench: async () => (await import('./bench.ts')).benchCommand,
   demo: async () => (await import('./demo.ts')).demoCommand,
 };

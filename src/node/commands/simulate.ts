@@ -3,11 +3,13 @@
  * src/node/simulate/simulate.ts), compared with a centralized and local-only models.
  * Progress on stderr; the result as a table, or as JSON on stdout with --json.
  */
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { FedsegError } from '../../core/util/errors.ts';
 import type { Command } from '../command.ts';
 import type { NodeBackend } from '../tfNode.ts';
+import { simulationTitle } from '../simulate/simulationTitle.ts';
 import { DEFAULT_SIMULATE_OPTIONS as D, planFromOptions, resolveOptions, type Arm, type AttackName, type SimulateOptions } from '../simulate/simulateOptions.ts';
 
 const usage = `fedseg simulate [options]
@@ -46,6 +48,8 @@ Simulation:
   --max-cases M        at most M training cases per site (default: the profile's count)
   --test-cases T       held-out test cases per profile (default ${D.testCasesPerProfile})
   --eval-overlap X     sliding-window overlap at evaluation (default ${D.evalOverlap})
+  --eval-every N       also score every arm every N rounds: learning curves in the JSON (default off)
+  --plot FILE          write the learning curves (Dice per round, each arm) as an SVG chart
   --arms LIST          comma list of federated, centralized, local (default all)
   --backend NAME       wasm (default: XNNPACK with fedseg's Conv3D kernels), cpu, webgpu
   --stock-kernels      tfjs's own Conv3D kernels (refused on wasm: wrong gradients)
@@ -61,7 +65,7 @@ function num(v: string | undefined, flag: string): number | undefined {
 
 /** Options from the command line (only the flags given; defaults come from resolveOptions). */
 export function optionsFromArgs(argv: string[]): {
-  options: Partial<SimulateOptions>; json: boolean; quiet: boolean; backend: string; stockKernels: boolean;
+  options: Partial<SimulateOptions>; json: boolean; quiet: boolean; backend: string; stockKernels: boolean; plot: string | null;
 } {
   const s = { type: 'string' } as const;
   const b = { type: 'boolean', default: false } as const;
@@ -72,7 +76,7 @@ export function optionsFromArgs(argv: string[]): {
       sites: s, rounds: s, 'local-steps': s, preset: s, seed: s, strategy: s, 'server-lr': s, mu: s, robust: s, 'max-norm': s,
       'trim-fraction': s, codec: s, 'topk-fraction': s, secagg: b, 'dp-epsilon': s, 'dp-delta': s, 'dp-clip': s,
       malicious: s, attack: s, 'attack-factor': s, lr: s, 'batch-size': s, size: s, 'max-cases': s, 'test-cases': s,
-      'eval-overlap': s, arms: s, backend: s, 'stock-kernels': b, json: b, quiet: b,
+      'eval-overlap': s, 'eval-every': s, plot: s, arms: s, backend: s, 'stock-kernels': b, json: b, quiet: b,
     },
   });
   const o: Partial<SimulateOptions> = {};
@@ -111,8 +115,9 @@ export function optionsFromArgs(argv: string[]): {
   set('maxCasesPerSite', num(v['max-cases'], '--max-cases'));
   set('testCasesPerProfile', num(v['test-cases'], '--test-cases'));
   set('evalOverlap', num(v['eval-overlap'], '--eval-overlap'));
+  set('evalEvery', num(v['eval-every'], '--eval-every'));
   if (v.arms !== undefined) o.arms = v.arms.split(',').map((a) => a.trim()).filter((a) => a !== '') as Arm[];
-  return { options: o, json: v.json, quiet: v.quiet, backend: v.backend ?? 'wasm', stockKernels: v['stock-kernels'] };
+  return { options: o, json: v.json, quiet: v.quiet, backend: v.backend ?? 'wasm', stockKernels: v['stock-kernels'], plot: v.plot ?? null };
 }
 
 export const simulateCommand: Command = {
@@ -132,6 +137,11 @@ export const simulateCommand: Command = {
     if (!args.quiet) progress.note(`backend ${tfn.backend}${fastKernels.length ? ` with fast kernels (${fastKernels.join(', ')})` : ''}; ${environment.cpus} CPUs`);
     const { result } = await simulate(args.options, { progress, environment });
     process.stdout.write(args.json ? JSON.stringify(result, null, 2) + '\n' : formatResultTable(result) + '\n');
+    if (args.plot) {
+      const { curvesSvg } = await import('../simulate/curvesSvg.ts');
+      writeFileSync(args.plot, curvesSvg([result], simulationTitle(result)));
+      if (!args.quiet) progress.note(`learning curves written to ${args.plot}`);
+    }
     return 0;
   },
 };

@@ -24,7 +24,7 @@ export async function trainAlone(
   model: UNet3D,
   initial: WeightSet,
   cases: readonly TrainingCase[],
-  o: { plan: Plan; seed: number; stream: number; stepsPerRound: number; onStep?: () => void },
+  o: { plan: Plan; seed: number; stream: number; stepsPerRound: number; onStep?: () => void; onRound?: (round: number, weights: WeightSet) => Promise<void> },
 ): Promise<BaselineOutcome> {
   let w = initial;
   const roundLosses: number[] = [];
@@ -34,6 +34,7 @@ export async function trainAlone(
     });
     w = r.weights;
     roundLosses.push(r.summary.meanLoss);
+    await o.onRound?.(round, w);
   }
   return { weights: w, steps: o.stepsPerRound * o.plan.rounds, roundLosses };
 }

@@ -48,6 +48,8 @@ export interface FederatedArmOptions {
   readonly attackFactor: number;
   readonly onStep?: () => void;
   readonly onRound?: (r: FederatedRound) => void;
+  /** the new global model after each round (awaited before the next round starts) */
+  readonly onGlobal?: (round: number, weights: WeightSet) => Promise<void>;
 }
 
 export async function runFederatedArm(
@@ -112,6 +114,7 @@ export async function runFederatedArm(
     rounds.push(r);
     o.onRound?.(r);
     global = next;
+    await o.onGlobal?.(round, global);
   }
   return { weights: global, rounds, stepsPerSite, strategyName: strategy.name };
 }

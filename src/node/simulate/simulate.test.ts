@@ -15,6 +15,7 @@ import { registerFastCpuKernels } from '../../kernels/wasm/fastCpuConv3d.ts';
 import { simulate } from './simulate.ts';
 import type { SimulationData } from './simulationData.ts';
 import type { SimulationResult } from './simulationResult.ts';
+import { curvesSvg } from './curvesSvg.ts';
 
 let tensorsNow: () => number = () => 0;
 beforeAll(async () => {
@@ -108,5 +109,23 @@ describe('simulate', () => {
     expect(fedavg.updateNorms[2]).toBeGreaterThan(50 * honest);
     expect(fedavg.globalStepNorm).toBeGreaterThan(10 * honest); // the attacker moves the model
     expect(median.globalStepNorm).toBeLessThan(1.5 * honest); // the median stays among the honest values
+  });
+
+  it('records learning curves every --eval-every rounds, ending at the final scores, and plots them', async () => {
+    const { result: r } = await simulate({ sites: 2, rounds: 2, localSteps: 1, evalEvery: 1 }, { data: sphereData(2, 1) });
+    for (const curve of [r.federated!.curve, r.centralized!.curve, r.local!.meanCurve, ...r.local!.sites.map((x) => x.curve)]) {
+      expect(curve.map((p) => p.round)).toEqual([1, 2]);
+    }
+    expect(r.federated!.curve[1]!.dice).toEqual(r.federated!.scores.dice);
+    expect(r.centralized!.curve[1]!.dice).toEqual(r.centralized!.scores.dice);
+    for (const reg of REGIONS) {
+      const sites = r.local!.sites.map((x) => x.curve[0]!.dice[reg]);
+      expect(r.local!.meanCurve[0]!.dice[reg]).toBeCloseTo((sites[0]! + sites[1]!) / 2, 12);
+    }
+    const svg = curvesSvg([r, r], 'two runs');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/<polyline /g)).toHaveLength(3 * REGIONS.length); // an arm per panel
+    expect(svg.match(/<polygon /g)).toHaveLength(3 * REGIONS.length); // min-max bands over the two runs
+    expect(svg).toContain('two runs');
   });
 });

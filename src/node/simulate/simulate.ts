@@ -19,7 +19,7 @@ import { runFederatedArm } from './federatedArm.ts';
 import { SILENT_PROGRESS, type ProgressSink } from './progressDisplay.ts';
 import { planFromOptions, resolveOptions, type SimulateOptions } from './simulateOptions.ts';
 import { buildSimulationData, type SimulationData } from './simulationData.ts';
-import type { ArmScores, SimulationEnvironment, SimulationResult } from './simulationResult.ts';
+import type { ArmScores, CurvePoint, SimulationEnvironment, SimulationResult } from './simulationResult.ts';
 
 export interface SimulateHooks {
   readonly progress?: ProgressSink;
@@ -76,14 +76,24 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
       seconds.evaluation += (clock() - t0) / 1000;
       return r;
     };
+    /** a learning-curve recorder: scores the weights every `evalEvery` rounds, without disturbing the progress bar */
+    const curveOf = (points: CurvePoint[]) => async (round: number, w: WeightSet): Promise<void> => {
+      if (o.evalEvery === 0 || round % o.evalEvery !== 0 || round === o.rounds) return;
+      const t0 = clock();
+      model.setWeights(w);
+      points.push({ round, dice: (await scoreCases(model, test, o.evalOverlap)).dice });
+      seconds.evaluation += (clock() - t0) / 1000;
+    };
+    const finalPoint = (points: CurvePoint[], s: ArmScores): CurvePoint[] => [...points, { round: o.rounds, dice: s.dice }];
 
     let federated: SimulationResult['federated'] = null;
     let fedWeights: WeightSet | null = null;
     if (o.arms.includes('federated')) {
       t = clock();
       progress.phase(`federated (${o.sites} sites x ${o.rounds} rounds)`, stepsPerRound * o.rounds, 'steps');
+      const points: CurvePoint[] = [];
       const out = await runFederatedArm(model, initial, sites, {
-        plan, seed: o.seed, attack: o.attack, attackFactor: o.attackFactor, onStep: tick,
+        plan, seed: o.seed, attack: o.attack, attackFactor: o.attackFactor, onStep: tick, onGlobal: curveOf(points),
       });
       progress.end();
       seconds.federated = (clock() - t) / 1000;
@@ -91,9 +101,11 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
       const uploads = out.rounds.flatMap((r) => r.uploadBytes);
       const perSiteRound = uploads.reduce((a, b) => a + b, 0) / uploads.length;
       const float32Bytes = 4 * specSize(specOf(initial));
+      const scores = await evaluate(out.weights, 'federated model');
       federated = {
         strategy: out.strategyName,
-        scores: await evaluate(out.weights, 'federated model'),
+        scores,
+        curve: finalPoint(points, scores),
         totalSteps: stepsPerRound * o.rounds,
         rounds: out.rounds,
         uploadBytesPerSiteRound: perSiteRound,
@@ -109,11 +121,15 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
       t = clock();
       progress.phase('centralized (pooled data)', stepsPerRound * o.rounds, 'steps');
       const pooled: TrainingCase[] = sites.flatMap((s) => s.train);
-      const out = await trainAlone(model, initial, pooled, { plan, seed: o.seed, stream: CENTRALIZED_STREAM, stepsPerRound, onStep: tick });
+      const points: CurvePoint[] = [];
+      const out = await trainAlone(model, initial, pooled, {
+        plan, seed: o.seed, stream: CENTRALIZED_STREAM, stepsPerRound, onStep: tick, onRound: curveOf(points),
+      });
       progress.end();
       seconds.centralized = (clock() - t) / 1000;
       centralWeights = out.weights;
-      centralized = { scores: await evaluate(out.weights, 'centralized model'), totalSteps: out.steps, roundLosses: out.roundLosses };
+      const scores = await evaluate(out.weights, 'centralized model');
+      centralized = { scores, totalSteps: out.steps, roundLosses: out.roundLosses, curve: finalPoint(points, scores) };
     }
 
     let local: SimulationResult['local'] = null;
@@ -122,8 +138,13 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
       t = clock();
       progress.phase('local-only models', stepsPerRound * o.rounds, 'steps');
       const outs = [];
+      const siteCurves: CurvePoint[][] = [];
       for (const [i, s] of sites.entries()) {
-        outs.push(await trainAlone(model, initial, s.train, { plan, seed: o.seed, stream: siteStream(i), stepsPerRound: stepsPerSite[i]!, onStep: tick }));
+        const points: CurvePoint[] = [];
+        siteCurves.push(points);
+        outs.push(await trainAlone(model, initial, s.train, {
+          plan, seed: o.seed, stream: siteStream(i), stepsPerRound: stepsPerSite[i]!, onStep: tick, onRound: curveOf(points),
+        }));
       }
       progress.end();
       seconds.local = (clock() - t) / 1000;
@@ -131,9 +152,10 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
       const scored = [];
       for (const [i, s] of sites.entries()) {
         const out = outs[i]!;
-        scored.push({ id: s.id, profile: s.profile.name, scores: await evaluate(out.weights, `local model of ${s.id}`), totalSteps: out.steps, roundLosses: out.roundLosses });
+        const scores = await evaluate(out.weights, `local model of ${s.id}`);
+        scored.push({ id: s.id, profile: s.profile.name, scores, totalSteps: out.steps, roundLosses: out.roundLosses, curve: finalPoint(siteCurves[i]!, scores) });
       }
-      local = { sites: scored, mean: meanScores(scored.map((x) => x.scores)) };
+      local = { sites: scored, mean: meanScores(scored.map((x) => x.scores)), meanCurve: meanCurve(scored.map((x) => x.curve)) };
     }
 
     const dice = (a: ArmScores | undefined) => a?.dice;
@@ -163,6 +185,27 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
   }
 }
 
+/** Mean scores over the test cases, case by case. */
+async function scoreCases(model: UNet3D, test: readonly TrainingCase[], overlap: number, onCase?: () => void): Promise<ArmScores> {
+  const perCase: ArmScores[] = [];
+  for (const c of test) {
+    const r = await evaluateModel(model, [c], { overlap });
+    if (r.cases > 0) perCase.push({ dice: r.dice, hd95: r.hd95 });
+    onCase?.();
+  }
+  return meanScores(perCase);
+}
+
+/** Curves of the same rounds averaged point by point. */
+export function meanCurve(curves: readonly (readonly CurvePoint[])[]): CurvePoint[] {
+  const first = curves[0] ?? [];
+  return first.map((p, k) => {
+    const dice = { ET: 0, TC: 0, WT: 0 };
+    for (const r of REGIONS) dice[r] = curves.reduce((s, c) => s + (c[k]?.dice[r] ?? NaN), 0) / curves.length;
+    return { round: p.round, dice };
+  });
+}
+
 async function evaluateTicking(
   model: UNet3D,
   test: readonly TrainingCase[],
@@ -171,14 +214,9 @@ async function evaluateTicking(
   what: string,
 ): Promise<ArmScores> {
   progress.phase(`evaluating the ${what}`, test.length, 'cases');
-  const perCase: ArmScores[] = [];
-  for (const c of test) {
-    const r = await evaluateModel(model, [c], { overlap });
-    if (r.cases > 0) perCase.push({ dice: r.dice, hd95: r.hd95 });
-    progress.tick();
-  }
+  const scores = await scoreCases(model, test, overlap, () => progress.tick());
   progress.end();
-  return meanScores(perCase);
+  return scores;
 }
 
 export function meanScores(list: readonly ArmScores[]): ArmScores {

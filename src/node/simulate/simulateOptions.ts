@@ -55,6 +55,8 @@ export interface SimulateOptions {
   testCasesPerProfile: number;
   /** sliding-window overlap at evaluation */
   evalOverlap: number;
+  /** also score every arm on the test set every this many rounds (learning curves); 0: only at the end */
+  evalEvery: number;
   arms: readonly Arm[];
 }
 
@@ -86,6 +88,7 @@ export const DEFAULT_SIMULATE_OPTIONS: SimulateOptions = {
   maxCasesPerSite: null,
   testCasesPerProfile: 2,
   evalOverlap: 0,
+  evalEvery: 0,
   arms: ARMS,
 };
 
@@ -105,6 +108,7 @@ export function resolveOptions(partial: Partial<SimulateOptions>): SimulateOptio
   if (!(ATTACK_NAMES as readonly string[]).includes(o.attack)) bad(`--attack one of ${ATTACK_NAMES.join(', ')}`, o.attack);
   if (!(o.attackFactor > 0)) bad('--attack-factor > 0', o.attackFactor);
   if (!(o.evalOverlap >= 0 && o.evalOverlap <= 0.95)) bad('--eval-overlap in [0, 0.95]', o.evalOverlap);
+  if (!Number.isInteger(o.evalEvery) || o.evalEvery < 0) bad('--eval-every a non-negative integer', o.evalEvery);
   if (o.secureAggregation && o.codec !== 'float32') {
     bad('--codec float32 with --secagg (a secure upload is the masked vector of uint32 field elements; no codec applies)', o.codec);
   }

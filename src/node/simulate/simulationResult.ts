@@ -11,6 +11,12 @@ export interface ArmScores {
   readonly hd95: RegionScores;
 }
 
+/** An arm's test-set Dice after some rounds (`--eval-every`); the last point is the final model. */
+export interface CurvePoint {
+  readonly round: number;
+  readonly dice: RegionScores;
+}
+
 export interface SimulationEnvironment {
   readonly backend: string;
   /** kernels served by the fast CPU Conv3D (empty when off) */
@@ -44,12 +50,15 @@ export interface SimulationResult {
     /** uploadBytesPerSiteRound / float32Bytes */
     readonly uploadRatio: number;
     readonly epsilonSpent: number | null;
+    readonly curve: readonly CurvePoint[];
   } | null;
-  readonly centralized: { readonly scores: ArmScores; readonly totalSteps: number; readonly roundLosses: readonly number[] } | null;
+  readonly centralized: { readonly scores: ArmScores; readonly totalSteps: number; readonly roundLosses: readonly number[]; readonly curve: readonly CurvePoint[] } | null;
   readonly local: {
-    readonly sites: readonly { id: string; profile: string; scores: ArmScores; totalSteps: number; roundLosses: readonly number[] }[];
+    readonly sites: readonly { id: string; profile: string; scores: ArmScores; totalSteps: number; roundLosses: readonly number[]; curve: readonly CurvePoint[] }[];
     /** the average single-site model: means of the sites' scores */
     readonly mean: ArmScores;
+    /** the sites' curves averaged point by point */
+    readonly meanCurve: readonly CurvePoint[];
   } | null;
   readonly comparison: {
     /** federated Dice / centralized Dice per region */

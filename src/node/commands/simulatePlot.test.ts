@@ -1,0 +1,35 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { errorCodeAsync } from '../../core/util/errorCode.ts';
+import { simulatePlotCommand } from './simulatePlot.ts';
+
+const point = (round: number, d: number) => ({ round, dice: { ET: d, TC: d + 0.05, WT: d + 0.1 } });
+/** the parts of `fedseg simulate --json` the chart reads */
+const run = (seed: number, shift: number) => ({
+  options: { sites: 4, rounds: 20, localSteps: 25, preset: 'tiny', strategy: 'fedavg', seed },
+  federated: { strategy: 'fedavg', curve: [point(10, 0.4 + shift), point(20, 0.6 + shift)] },
+  centralized: { curve: [point(10, 0.5), point(20, 0.7)] },
+  local: { meanCurve: [point(10, 0.3), point(20, 0.4)] },
+});
+
+describe('fedseg simulate-plot', () => {
+  it('draws the runs of several seeds as one chart, and names a file that is not a run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fedseg-plot-'));
+    const a = join(dir, 'a.json');
+    const b = join(dir, 'b.json');
+    writeFileSync(a, JSON.stringify(run(1, 0)));
+    writeFileSync(b, JSON.stringify(run(2, 0.1)));
+    const out = join(dir, 'curves.svg');
+    expect(await simulatePlotCommand.run(['--out', out, a, b])).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    expect(svg).toContain('seeds 1, 2');
+    expect(svg.match(/<polyline /g)).toHaveLength(9);
+    expect(svg.match(/<polygon /g)).toHaveLength(9); // a min-max band per arm and panel over the 2 runs
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ options: {} }));
+    expect(await errorCodeAsync(() => simulatePlotCommand.run(['--out', out, bad]))).toBe('BAD_INPUT');
+    await expect(simulatePlotCommand.run(['--out', out, bad])).rejects.toThrow(/bad\.json: expected .* learning curves/);
+  });
+});
