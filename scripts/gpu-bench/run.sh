@@ -90,22 +90,24 @@ kitp() { # kitp NAME TIMEOUT PHASE ARGS...: a gpuKit phase writing $work/NAME.js
   shift 3
   phase "$name" "$limit" "$node" "$work/kit/gpuKit.mjs" "$p" $quick "$@" --out "$work/$name.json"
 }
-torch_anchor() {
-  local args=(--out "$work/torch.json")
+torch_anchor() { # torch_anchor NAME TIMEOUT ARGS...: bench/torch_anchor.py writing $work/NAME.json
+  local name=$1 limit=$2
+  shift 2
+  local args=("$@" --out "$work/$name.json")
   if [ "$local_mode" = 1 ]; then
     if ! python3 -c 'import torch' 2>/dev/null; then
-      echo "=== torch: skipped (no torch in python3 here)"
-      echo "torch -1 0" >>"$work/phases.txt"
+      echo "=== $name: skipped (no torch in python3 here)"
+      echo "$name -1 0" >>"$work/phases.txt"
       return
     fi
     args+=(--device cpu --preset tiny --patches 16 --steps 2 --warmup 1 --matmul 256 --variants cat)
   fi
-  phase torch "$1" python3 bench/torch_anchor.py "${args[@]}"
+  phase "$name" "$limit" python3 bench/torch_anchor.py "${args[@]}"
 }
 
 kitp info 45 info
 if [ "$local_mode" = 1 ]; then
-  torch_anchor 120
+  torch_anchor torch 120
   kitp matmul 60 matmul
   kitp check-tiny-8 60 check
   kitp kernels-tiny-8 90 kernels
@@ -113,7 +115,7 @@ if [ "$local_mode" = 1 ]; then
   kitp subgroups-tiny-8 60 subgroups
 else
   # most important first: the anchor, the standard preset at its own 64^3 patch
-  torch_anchor 120
+  torch_anchor torch 120 --preset standard --patches 32,64
   kitp matmul 60 matmul
   kitp kernels-standard-64 100 kernels --preset standard --patch 64
   kitp model-standard-64 100 model --preset standard --patch 64 --reps 5
@@ -122,6 +124,7 @@ else
   kitp kernels-fets-64 60 kernels --preset fets --patch 64 --reps 2
   kitp model-fets-64 75 model --preset fets --patch 64 --reps 3
   kitp subgroups-standard-64 40 subgroups --preset standard --patch 64
+  torch_anchor torch-fets 60 --preset fets --patches 64 --matmul 0 --variants cat
   kitp model-tiny-16 30 model --preset tiny --patch 16 --reps 5
 fi
 
