@@ -13,6 +13,7 @@
 #   run.log           everything the phases printed
 #   work.tar.gz       the raw phase files (in case the merge itself failed)
 #
+# GPU_KIT_ONLY=REGEX runs only the phases whose names match (e.g. 'fets' for a rerun).
 # FEDSEG_GPU_KIT_LOCAL=1: a check on a machine without a GPU: this machine's node,
 # Chromium's SwiftShader as the Vulkan driver, tiny shapes (--quick), and the torch
 # anchor on the CPU with tiny shapes only if python3 has torch.
@@ -65,10 +66,12 @@ cat "$work/nvidia-smi-csv.txt"
 
 # --- phases ---------------------------------------------------------------------------
 : >"$work/phases.txt"
+wanted() { [ -z "${GPU_KIT_ONLY:-}" ] || [[ $1 =~ $GPU_KIT_ONLY ]]; }
 # phase NAME TIMEOUT_S COMMAND...: runs with min(TIMEOUT_S, budget left - 20 s), records "NAME rc seconds"
 phase() {
   local name=$1 limit=$2
   shift 2
+  wanted "$name" || return 0
   local left=$((budget - ($(date +%s) - start) - 20))
   ((left < limit)) && limit=$left
   if ((limit < 10)); then
@@ -94,6 +97,7 @@ torch_anchor() { # torch_anchor NAME TIMEOUT ARGS...: bench/torch_anchor.py writ
   local name=$1 limit=$2
   shift 2
   local args=("$@" --out "$work/$name.json")
+  wanted "$name" || return 0
   if [ "$local_mode" = 1 ]; then
     if ! python3 -c 'import torch' 2>/dev/null; then
       echo "=== $name: skipped (no torch in python3 here)"
