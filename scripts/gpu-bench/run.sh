@@ -138,5 +138,6 @@ timeout 60 "$node" "$work/kit/gpuKit.mjs" merge --work "$work" --machine "$machi
   timeout 60 "$node" "$work/kit/gpuKit.mjs" report "$OUT/gpu-results.json" --out "$OUT/gpu-results.md" &&
   cat "$OUT/gpu-results.md"
 tar -czf "$OUT/work.tar.gz" -C "$work" --exclude=kit .
+rm -rf "$work"
 echo "gpu kit: done after $(($(date +%s) - start))s; in $OUT: $(ls "$OUT" | tr '\n' ' ')"
 sleep 1 # let tee write the last lines to run.log
