@@ -65,7 +65,7 @@ function num(v: string | undefined, flag: string): number | undefined {
 
 /** Options from the command line (only the flags given; defaults come from resolveOptions). */
 export function optionsFromArgs(argv: string[]): {
-  options: Partial<SimulateOptions>; json: boolean; quiet: boolean; backend: string; stockKernels: boolean; plot: string | null;
+  options: Partial<SimulateOptions>; json: boolean; quiet: boolean; backend: string | undefined; stockKernels: boolean; plot: string | null;
 } {
   const s = { type: 'string' } as const;
   const b = { type: 'boolean', default: false } as const;
@@ -117,7 +117,7 @@ export function optionsFromArgs(argv: string[]): {
   set('evalOverlap', num(v['eval-overlap'], '--eval-overlap'));
   set('evalEvery', num(v['eval-every'], '--eval-every'));
   if (v.arms !== undefined) o.arms = v.arms.split(',').map((a) => a.trim()).filter((a) => a !== '') as Arm[];
-  return { options: o, json: v.json, quiet: v.quiet, backend: v.backend ?? 'wasm', stockKernels: v['stock-kernels'], plot: v.plot ?? null };
+  return { options: o, json: v.json, quiet: v.quiet, backend: v.backend, stockKernels: v['stock-kernels'], plot: v.plot ?? null };
 }
 
 export const simulateCommand: Command = {
@@ -126,11 +126,11 @@ export const simulateCommand: Command = {
   async run(argv) {
     const args = optionsFromArgs(argv);
     planFromOptions(resolveOptions(args.options)); // refuse bad flags before loading tfjs and making data
-    const { initTrainingBackend } = await import('../tfNode.ts');
+    const { DEFAULT_TRAINING_BACKEND, initTrainingBackend } = await import('../tfNode.ts');
     const { simulate } = await import('../simulate/simulate.ts');
     const { ProgressDisplay, SILENT_PROGRESS } = await import('../simulate/progressDisplay.ts');
     const { formatResultTable } = await import('../simulate/formatResultTable.ts');
-    const tfn = await initTrainingBackend(args.backend as NodeBackend, { stockKernels: args.stockKernels });
+    const tfn = await initTrainingBackend((args.backend ?? DEFAULT_TRAINING_BACKEND) as NodeBackend, { stockKernels: args.stockKernels });
     const fastKernels = tfn.fastKernels;
     const progress = args.quiet ? SILENT_PROGRESS : new ProgressDisplay((t) => process.stderr.write(t), process.stderr.isTTY === true);
     const environment = { backend: tfn.backend, fastKernels, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
