@@ -16,6 +16,7 @@ import type { WeightSet } from '../core/types/weights.ts';
 import { initTfNode, initTrainingBackend, registerWebgpu, type NodeBackend } from './tfNode.ts';
 import { registerFastCpuKernels } from '../kernels/wasm/fastCpuConv3d.ts';
 import { errorCodeAsync } from '../core/util/errorCode.ts';
+import { relativeError } from '../kernels/testing/conv3dCases.ts';
 
 // tiny's architecture on the smallest input it takes (8^3): SwiftShader is slow
 const micro = { ...getPreset('tiny'), name: 'micro', patchSize: 8 };
@@ -46,17 +47,6 @@ async function forwardAndGradients(backend: NodeBackend, weights?: WeightSet, fa
   tf.dispose([x, y, logits, value, ...Object.values(grads)]);
   model.dispose();
   return out;
-}
-
-/** max |a - b| / max |b|: the error relative to the tensor's scale */
-function relativeError(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return diff / Math.max(scale, 1e-12);
 }
 
 describe('the model on other backends', () => {
