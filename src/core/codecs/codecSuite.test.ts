@@ -13,6 +13,8 @@ const VARIANTS: [string, () => UpdateCodec][] = [
   ['float16', () => CODECS.float16!()],
   ['int8 nearest', () => CODECS.int8!()],
   ['int8 stochastic', () => CODECS.int8!({ rounding: 'stochastic', seed: 3 })],
+  ['int4 (error feedback)', () => CODECS.int4!()],
+  ['int4 stochastic, no feedback', () => CODECS.int4!({ rounding: 'stochastic', seed: 5, errorFeedback: false })],
   ['topk 1%', () => CODECS.topk!()],
   ['topk 10% no feedback', () => CODECS.topk!({ fraction: 0.1, errorFeedback: false })],
 ];
@@ -101,17 +103,18 @@ describe.each(VARIANTS)('codec %s', (label, make) => {
 
 describe('codec registry', () => {
   it('names unknown codecs and bad options', () => {
-    expect(() => codecFor({ name: 'gzip' })).toThrow(/unknown update codec "gzip"; known: float32, float16, int8, topk/);
+    expect(() => codecFor({ name: 'gzip' })).toThrow(/unknown update codec "gzip"; known: float32, float16, int8, int4, topk/);
     expect(() => codecFor({ name: 'topk', options: { fraction: 2 } })).toThrow(/topk codec options: fraction/);
     expect(() => codecFor({ name: 'int8', options: { rounding: 'up' } })).toThrow(/CODEC|rounding/);
   });
 
-  it('reports size ratios (int8 <= 0.26, topk 1% <= 1/8 of float32)', () => {
+  it('reports size ratios (int8 <= 0.26, int4 and topk 1% <= 1/8 of float32)', () => {
     const u = update(5, [0.01, 0.01, 0.01]);
     const f32 = CODECS.float32!().encode(u).length;
     const r = (c: UpdateCodec) => c.encode(u).length / f32;
     expect(r(CODECS.float16!())).toBeLessThan(0.51);
     expect(r(CODECS.int8!())).toBeLessThan(0.26);
+    expect(r(CODECS.int4!())).toBeLessThan(1 / 8);
     expect(r(CODECS.topk!())).toBeLessThan(1 / 8);
     console.log('codec sizes (synthetic Gaussian update):\n  ' + sizes.join('\n  '));
   });

@@ -8,7 +8,7 @@ import type { NamedArray, WeightSet } from '../types/weights.ts';
 import { shapeSize } from '../types/weights.ts';
 import { FedsegError } from '../util/errors.ts';
 import type { WeightSpec } from '../protocol/weightSpec.ts';
-import { checkFinite } from '../protocol/weightSpec.ts';
+import { checkFinite, checkSpec, specOf } from '../protocol/weightSpec.ts';
 
 export function deflateFast(bytes: Uint8Array): Uint8Array {
   return deflateSync(bytes, { level: 1 });
@@ -86,4 +86,32 @@ export function flatten(update: WeightSet): Float32Array {
     o += t.values.length;
   }
   return flat;
+}
+
+/**
+ * Error feedback (the site's side): the update plus the residual the site kept from its last
+ * encode, as one flat array. A residual of another model is CODEC_STATE_INVALID.
+ */
+export function withResidual(update: WeightSet, state: { residual: WeightSet } | null, codec: string): Float32Array {
+  const v = flatten(update);
+  if (!state) return v;
+  try {
+    checkSpec(specOf(state.residual), specOf(update), 'UPDATE', `${codec} residual`);
+  } catch (e) {
+    throw new FedsegError('CODEC_STATE_INVALID', `${codec}: the kept residual does not fit this update (${(e as Error).message})`);
+  }
+  const r = flatten(state.residual);
+  for (let i = 0; i < v.length; i++) v[i]! += r[i]!;
+  return v;
+}
+
+/** A flat residual (what was not sent) as tensors shaped like `like`. */
+export function residualOf(flat: Float32Array, like: WeightSet): { residual: WeightSet } {
+  const residual: NamedArray[] = [];
+  let off = 0;
+  for (const t of like) {
+    residual.push({ name: t.name, shape: [...t.shape], values: flat.slice(off, off + t.values.length) });
+    off += t.values.length;
+  }
+  return { residual };
 }

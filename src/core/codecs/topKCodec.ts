@@ -14,13 +14,13 @@
  * (n >= 1/fraction; for tiny n, k = ceil rounds up and the error is smaller).
  */
 import { z } from 'zod';
-import type { NamedArray, WeightSet } from '../types/weights.ts';
+import type { WeightSet } from '../types/weights.ts';
 import { FedsegError } from '../util/errors.ts';
-import { checkFinite, checkSpec, specOf } from '../protocol/weightSpec.ts';
+import { checkFinite } from '../protocol/weightSpec.ts';
 import type { WeightSpec } from '../protocol/weightSpec.ts';
 import { parseWithSchema } from '../protocol/schemaProblems.ts';
 import type { CodecState, UpdateCodec } from './codecTypes.ts';
-import { aligned, deflateFast, flatten, inflateExact, splitFlat, totalSize } from './payloadBytes.ts';
+import { aligned, deflateFast, inflateExact, residualOf, splitFlat, totalSize, withResidual } from './payloadBytes.ts';
 
 export const TopKOptionsSchema = z.strictObject({
   /** share of coordinates sent each round */
@@ -84,16 +84,7 @@ export function topKCodec(options: unknown = {}): UpdateCodec {
 
   const encodeWithState = (update: WeightSet, state: CodecState | null): { bytes: Uint8Array; state: CodecState | null } => {
     for (const t of update) checkFinite(t.name, t.values, 'UPDATE', 'topk encode');
-    const v = flatten(update);
-    if (o.errorFeedback && state) {
-      try {
-        checkSpec(specOf(state.residual), specOf(update), 'UPDATE', 'topk residual');
-      } catch (e) {
-        throw new FedsegError('CODEC_STATE_INVALID', `topk: the kept residual does not fit this update (${(e as Error).message})`);
-      }
-      const r = flatten(state.residual);
-      for (let i = 0; i < v.length; i++) v[i]! += r[i]!;
-    }
+    const v = withResidual(update, o.errorFeedback ? state : null, 'topk');
     const k = topKCount(v.length, o.fraction);
     const idx = topKIndices(v, k);
     const raw = new ArrayBuffer(8 + 8 * k);
@@ -111,13 +102,7 @@ export function topKCodec(options: unknown = {}): UpdateCodec {
     }
     const bytes = deflateFast(new Uint8Array(raw));
     if (!o.errorFeedback) return { bytes, state: null };
-    const residual: NamedArray[] = [];
-    let off = 0;
-    for (const t of update) {
-      residual.push({ name: t.name, shape: [...t.shape], values: v.slice(off, off + t.values.length) });
-      off += t.values.length;
-    }
-    return { bytes, state: { residual } };
+    return { bytes, state: residualOf(v, update) };
   };
 
   const decode = (bytes: Uint8Array, spec: WeightSpec): WeightSet => {

@@ -7,7 +7,7 @@ import { lookup } from '../util/errors.ts';
 import type { UpdateCodec } from './codecTypes.ts';
 import { float16Codec } from './float16Codec.ts';
 import { float32Codec } from './float32Codec.ts';
-import { int8Codec } from './int8Codec.ts';
+import { quantizedCodec } from './quantizedCodec.ts';
 import { topKCodec } from './topKCodec.ts';
 
 export type { CodecState, UpdateCodec } from './codecTypes.ts';
@@ -15,7 +15,8 @@ export type { CodecState, UpdateCodec } from './codecTypes.ts';
 export const CODECS: Readonly<Record<string, (options?: unknown) => UpdateCodec>> = {
   float32: float32Codec,
   float16: float16Codec,
-  int8: int8Codec,
+  int8: (options) => quantizedCodec(8, options),
+  int4: (options) => quantizedCodec(4, options),
   topk: topKCodec,
 };
 

@@ -93,7 +93,7 @@ export const PlanSchema = z
       .prefault({}),
     codec: z
       .strictObject({
-        /** a key of CODECS (float32, float16, int8, topk) */
+        /** a key of CODECS (float32, float16, int8, int4, topk) */
         name: registryName('an update codec').default('float32'),
         options: options(),
       })

@@ -33,7 +33,7 @@ Federation:
   --robust RULE        none, median, trimmedmean, normbound (default ${D.robust})
   --max-norm X         normbound's bound on an update's L2 norm (default ${D.robustMaxNorm})
   --trim-fraction X    trimmedmean's share cut at each end (default ${D.trimFraction})
-  --codec NAME         float32, float16, int8, topk (default ${D.codec})
+  --codec NAME         float32, float16, int8, int4, topk (default ${D.codec})
   --topk-fraction X    share of coordinates top-k sends (topk's default when absent)
   --secagg             secure aggregation (masked field sums; the codec is not used)
   --dp-epsilon E       site-level DP (DP-FedAvg) with this epsilon over all rounds

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { WeightSet } from '../types/weights.ts';
+import { specOf } from '../protocol/weightSpec.ts';
+import { quantizedCodec } from './quantizedCodec.ts';
+
+const one = (values: number[]): WeightSet => [{ name: 'w', shape: [values.length], values: Float32Array.from(values) }];
+
+describe('int4', () => {
+  it('packs two values per byte, signs included, odd lengths too', () => {
+    const codec = quantizedCodec(4, { errorFeedback: false });
+    const u = one([7, -7, 1, -1, 0, 3, -4]); // scale 1: every value exact
+    const back = codec.decode(codec.encode(u), specOf(u))[0]!.values;
+    expect(Array.from(back)).toEqual([7, -7, 1, -1, 0, 3, -4]);
+    expect(codec.expectedPayloadBytes(specOf(u))).toBe(4 + 4);
+  });
+
+  it('rounds to 15 levels per tensor: error at most 1/14 of the largest value', () => {
+    const codec = quantizedCodec(4, { errorFeedback: false });
+    const u = one([1.4, 0.05, -0.33, 0.74]); // s = 0.2
+    const back = codec.decode(codec.encode(u), specOf(u))[0]!.values;
+    expect(Array.from(back).map((x) => +x.toFixed(6))).toEqual([1.4, 0, -0.4, 0.8]);
+    expect(codec.maxRelativeError).toBeCloseTo(1 / 14, 12);
+  });
+
+  it('error feedback: what rounding lost is sent later, so the sum of what arrives converges to the sum sent', () => {
+    const codec = quantizedCodec(4); // error feedback is int4's default
+    expect(codec.options.errorFeedback).toBe(true);
+    const u = one([1, 0.06, -0.03, 0.011]); // the small values round to 0 at scale 1/7
+    const spec = specOf(u);
+    let state = null;
+    const arrived = new Float64Array(4);
+    const rounds = 40;
+    for (let r = 0; r < rounds; r++) {
+      const out = codec.encodeWithState(u, state);
+      codec.decode(out.bytes, spec)[0]!.values.forEach((x, i) => (arrived[i]! += x));
+      state = out.state;
+    }
+    // without feedback the small coordinates would never arrive; with it the mean per round is right
+    const residual = state!.residual[0]!.values;
+    u[0]!.values.forEach((x, i) => {
+      expect(arrived[i]! + residual[i]!).toBeCloseTo(rounds * x, 4); // nothing lost: sent + kept = total
+      expect(arrived[i]! / rounds).toBeCloseTo(x, 2);
+    });
+    const plain = quantizedCodec(4, { errorFeedback: false });
+    expect(plain.decode(plain.encode(u), spec)[0]!.values[3]).toBe(0);
+  });
+
+  it('int8 keeps its wire format and no feedback by default', () => {
+    const codec = quantizedCodec(8);
+    expect(codec.options.errorFeedback).toBe(false);
+    const u = one([1, -0.5, 0.25]);
+    expect(codec.encodeWithState(u, null).state).toBeNull();
+    expect(codec.expectedPayloadBytes(specOf(u))).toBe(4 + 3);
+  });
+
+  it('refuses a kept residual of another model', () => {
+    const bad = { residual: one([0, 0, 0]) };
+    expect(() => quantizedCodec(4).encodeWithState(one([1, 2]), bad)).toThrow(/int4: the kept residual does not fit/);
+  });
+});
