@@ -138,8 +138,8 @@ export const simulateCommand: Command = {
     const { result } = await simulate(args.options, { progress, environment });
     process.stdout.write(args.json ? JSON.stringify(result, null, 2) + '\n' : formatResultTable(result) + '\n');
     if (args.plot) {
-      const { curvesSvg } = await import('../simulate/curvesSvg.ts');
-      writeFileSync(args.plot, curvesSvg([result], simulationTitle(result)));
+      const { armSeries, curvesSvg } = await import('../simulate/curvesSvg.ts');
+      writeFileSync(args.plot, curvesSvg(armSeries([result]), simulationTitle(result)));
       if (!args.quiet) progress.note(`learning curves written to ${args.plot}`);
     }
     return 0;

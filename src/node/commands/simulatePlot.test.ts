@@ -7,8 +7,8 @@ import { simulatePlotCommand } from './simulatePlot.ts';
 
 const point = (round: number, d: number) => ({ round, dice: { ET: d, TC: d + 0.05, WT: d + 0.1 } });
 /** the parts of `fedseg simulate --json` the chart reads */
-const run = (seed: number, shift: number) => ({
-  options: { sites: 4, rounds: 20, localSteps: 25, preset: 'tiny', strategy: 'fedavg', seed },
+const run = (seed: number, shift: number, codec = 'float32', codecOptions = {}) => ({
+  options: { sites: 4, rounds: 20, localSteps: 25, preset: 'tiny', strategy: 'fedavg', seed, codec, codecOptions },
   federated: { strategy: 'fedavg', curve: [point(10, 0.4 + shift), point(20, 0.6 + shift)] },
   centralized: { curve: [point(10, 0.5), point(20, 0.7)] },
   local: { meanCurve: [point(10, 0.3), point(20, 0.4)] },
@@ -31,5 +31,24 @@ describe('fedseg simulate-plot', () => {
     writeFileSync(bad, JSON.stringify({ options: {} }));
     expect(await errorCodeAsync(() => simulatePlotCommand.run(['--out', out, bad]))).toBe('BAD_INPUT');
     await expect(simulatePlotCommand.run(['--out', out, bad])).rejects.toThrow(/bad\.json: expected .* learning curves/);
+  });
+
+  it('--compare codec: one federated curve per codec, each over its seeds; an unknown setting is named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fedseg-plot-'));
+    const files = [run(1, 0), run(2, 0.1), run(1, -0.1, 'topk', { fraction: 0.1 })].map((r, i) => {
+      const f = join(dir, `r${i}.json`);
+      writeFileSync(f, JSON.stringify(r));
+      return f;
+    });
+    const out = join(dir, 'codecs.svg');
+    expect(await simulatePlotCommand.run(['--out', out, '--compare', 'codec', ...files])).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    expect(svg.match(/<polyline /g)).toHaveLength(2 * 3); // two codecs, three regions
+    expect(svg.match(/<polygon /g)).toHaveLength(3); // only float32 has two runs
+    expect(svg).toContain('>float32<');
+    expect(svg).toContain('>topk (fraction 0.1)<');
+    expect(svg).toContain('seeds 1, 2: federated model by codec');
+    expect(await errorCodeAsync(() => simulatePlotCommand.run(['--out', out, '--compare', 'colour', ...files]))).toBe('UNKNOWN_COMPARISON');
+    await expect(simulatePlotCommand.run(['--out', out, '--compare', 'colour', ...files])).rejects.toThrow(/unknown comparison "colour"; known: codec, strategy/);
   });
 });

@@ -1,15 +1,17 @@
 /**
  * Learning curves of simulation runs as one self-contained SVG: a panel per region
- * (ET, TC, WT), test-set Dice against the round for each arm (federated, centralized,
- * the mean of the local-only models). With several runs (seeds) each arm's line is the
- * mean over runs and a band spans their minimum and maximum.
+ * (ET, TC, WT), test-set Dice against the round for each series: by default the arms
+ * (federated, centralized, the mean of the local-only models; `armSeries`), or any other
+ * grouping (`settingSeries`). A series of several runs (seeds) is drawn as the mean over
+ * its runs with a band from their minimum to their maximum.
  */
 import { REGIONS, type Region } from '../../core/types/labels.ts';
 import type { CurvePoint, SimulationResult } from './simulationResult.ts';
 
-interface Series {
+export interface CurveSeries {
   readonly name: string;
   readonly colour: string;
+  /** one curve per run of the series */
   readonly curves: readonly (readonly CurvePoint[])[];
 }
 
@@ -26,22 +28,27 @@ const M = { left: 42, right: 10, top: 26, bottom: 34 };
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const fmt = (x: number): string => x.toFixed(1);
 
-export function curvesSvg(runs: readonly SimulationResult[], title: string): string {
-  const series: Series[] = ARM_STYLE.map((a) => ({
+/** The arms of the runs as series: federated, centralized, mean local (those present). */
+export function armSeries(runs: readonly SimulationResult[]): CurveSeries[] {
+  return ARM_STYLE.map((a) => ({
     name: a.name,
     colour: a.colour,
     curves: runs.map(a.pick).filter((c): c is readonly CurvePoint[] => c !== undefined && c.length > 0),
   })).filter((s) => s.curves.length > 0);
+}
+
+export function curvesSvg(series: readonly CurveSeries[], title: string): string {
   const maxRound = Math.max(1, ...series.flatMap((s) => s.curves.flatMap((c) => c.map((p) => p.round))));
   const panels = REGIONS.map((region, i) => panel(region, series, maxRound, i * W));
   const legend = series
     .map((s, i) => {
-      const x = M.left + i * 190;
-      return `<rect x="${x}" y="${H + 10}" width="14" height="4" fill="${s.colour}"/><text x="${x + 20}" y="${H + 16}">${esc(s.name)}</text>`;
+      const x = M.left + (i % 4) * 220;
+      const y = H + 10 + Math.floor(i / 4) * 16;
+      return `<rect x="${x}" y="${y}" width="14" height="4" fill="${s.colour}"/><text x="${x + 20}" y="${y + 6}">${esc(s.name)}</text>`;
     })
     .join('');
   const width = W * REGIONS.length;
-  const height = H + 28;
+  const height = H + 12 + 16 * Math.ceil(series.length / 4);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + 20}" viewBox="0 -20 ${width} ${height + 20}" font-family="sans-serif" font-size="11">`,
     `<rect x="0" y="-20" width="${width}" height="${height + 20}" fill="white"/>`,
@@ -53,7 +60,7 @@ export function curvesSvg(runs: readonly SimulationResult[], title: string): str
   ].join('\n');
 }
 
-function panel(region: Region, series: readonly Series[], maxRound: number, dx: number): string {
+function panel(region: Region, series: readonly CurveSeries[], maxRound: number, dx: number): string {
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
   const x = (round: number): number => dx + M.left + (round / maxRound) * pw;

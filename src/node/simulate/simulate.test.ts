@@ -15,7 +15,7 @@ import { registerFastCpuKernels } from '../../kernels/wasm/fastCpuConv3d.ts';
 import { simulate } from './simulate.ts';
 import type { SimulationData } from './simulationData.ts';
 import type { SimulationResult } from './simulationResult.ts';
-import { curvesSvg } from './curvesSvg.ts';
+import { armSeries, curvesSvg } from './curvesSvg.ts';
 
 let tensorsNow: () => number = () => 0;
 beforeAll(async () => {
@@ -122,7 +122,7 @@ describe('simulate', () => {
       const sites = r.local!.sites.map((x) => x.curve[0]!.dice[reg]);
       expect(r.local!.meanCurve[0]!.dice[reg]).toBeCloseTo((sites[0]! + sites[1]!) / 2, 12);
     }
-    const svg = curvesSvg([r, r], 'two runs');
+    const svg = curvesSvg(armSeries([r, r]), 'two runs');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/<polyline /g)).toHaveLength(3 * REGIONS.length); // an arm per panel
     expect(svg.match(/<polygon /g)).toHaveLength(3 * REGIONS.length); // min-max bands over the two runs
