@@ -28,6 +28,12 @@ export interface FederatedRound {
   readonly uploadBytes: readonly number[];
   /** L2 norm of each site's update as sent (after any attack), in site order */
   readonly updateNorms: readonly number[];
+  /**
+   * Per site: ||received - update|| / ||update||, what the codec changed in this round's update
+   * as the server decoded it (with error feedback, the carried residual counts as change); 0 for
+   * float32, empty under secure aggregation (its fixed-point error is ~1e-9 per weight).
+   */
+  readonly codecErrors: readonly number[];
   /** L2 norm of the change of the global model this round */
   readonly globalStepNorm: number;
   /** (epsilon, delta)-DP spent after this round; null without DP */
@@ -77,6 +83,7 @@ export async function runFederatedArm(
     const losses: number[] = [];
     const uploadBytes: number[] = [];
     const updateNorms: number[] = [];
+    const codecErrors: number[] = [];
     for (const [i, site] of sites.entries()) {
       const trained = await trainRound(model, global, site.train, {
         plan, steps: stepsPerSite[i]!, seed: trainingSeed(o.seed, siteStream(i), round), ...(o.onStep ? { onStep: o.onStep } : {}),
@@ -91,7 +98,9 @@ export async function runFederatedArm(
         const encoded = codec.encodeWithState(update, states[i]!);
         states[i] = encoded.state;
         uploadBytes.push(encoded.bytes.length);
-        agg!.add(codec.decode(encoded.bytes, spec), weightOf(site));
+        const received = codec.decode(encoded.bytes, spec);
+        codecErrors.push(l2norm(subtract(received, update)) / Math.max(l2norm(update), Number.MIN_VALUE));
+        agg!.add(received, weightOf(site));
       }
     }
     let next: WeightSet;
@@ -108,6 +117,7 @@ export async function runFederatedArm(
       meanLoss: losses.reduce((s, x) => s + x, 0) / losses.length,
       uploadBytes,
       updateNorms,
+      codecErrors,
       globalStepNorm: l2norm(subtract(next, global)),
       epsilonSpent: dp ? dp.epsilonAfter(round, plan.privacy.dp.delta) : null,
     };

@@ -44,6 +44,7 @@ export function formatResultTable(res: SimulationResult): string {
   if (res.federated) {
     const fed = res.federated;
     lines.push(`upload per site and round: ${Math.round(fed.uploadBytesPerSiteRound)} bytes (${f3(fed.uploadRatio)} of float32, ${fed.float32Bytes} bytes)`);
+    if (fed.meanCodecError !== null) lines.push(`codec error (||received - update|| / ||update||, mean over sites and rounds): ${f3(fed.meanCodecError)}`);
     if (fed.epsilonSpent !== null) lines.push(`privacy spent: epsilon ${f3(fed.epsilonSpent)} at delta ${res.plan.privacy.dp.delta}`);
   }
   const s = res.seconds;

@@ -69,6 +69,7 @@ describe('simulate', () => {
     expect(r.federated!.rounds.map((x) => x.round)).toEqual([1, 2]);
     expect(r.federated!.uploadRatio).toBe(1); // float32: 4 bytes per weight
     expect(r.federated!.uploadBytesPerSiteRound).toBe(4 * r.data.weights);
+    expect(r.federated!.meanCodecError).toBe(0); // float32 sends the update as it is
     expect(r.centralized!.totalSteps).toBe(4); // the federation's total
     expect(r.local!.sites.map((s) => s.totalSteps)).toEqual([2, 2]); // each site's own share
     for (const s of [r.federated!.scores, r.centralized!.scores, r.local!.mean, ...r.local!.sites.map((x) => x.scores)]) expectScores(s);
@@ -88,6 +89,17 @@ describe('simulate', () => {
     const moved = run.result.federated!.rounds.map((x) => x.globalStepNorm);
     expect(Math.min(...moved)).toBeGreaterThan(1e-3); // training did change the model
     expect(maxAbsDiff(fed, local)).toBeLessThan(1e-6); // float32 rounding of (global + delta) only
+  });
+
+  it('int4 sends under 1/8 of float32 and reports what it changed in each update', async () => {
+    const run = await simulate({ sites: 2, rounds: 2, localSteps: 2, codec: 'int4', arms: ['federated'] }, { data: sphereData(2, 2) });
+    const fed = run.result.federated!;
+    expect(fed.uploadRatio).toBeLessThan(1 / 8);
+    const errors = fed.rounds.flatMap((x) => x.codecErrors);
+    expect(errors).toHaveLength(4);
+    for (const e of errors) expect(e).toBeGreaterThan(1e-4); // 15 levels do change the update...
+    for (const e of errors) expect(e).toBeLessThan(0.3); // ...by much less than top-k's dropped share would
+    expect(fed.meanCodecError).toBeCloseTo(errors.reduce((a, b) => a + b, 0) / 4, 12);
   });
 
   it('secure aggregation gives plain FedAvg up to quantisation', async () => {

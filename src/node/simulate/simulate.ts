@@ -101,6 +101,7 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
       const uploads = out.rounds.flatMap((r) => r.uploadBytes);
       const perSiteRound = uploads.reduce((a, b) => a + b, 0) / uploads.length;
       const float32Bytes = 4 * specSize(specOf(initial));
+      const codecErrors = out.rounds.flatMap((r) => r.codecErrors);
       const scores = await evaluate(out.weights, 'federated model');
       federated = {
         strategy: out.strategyName,
@@ -111,6 +112,7 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
         uploadBytesPerSiteRound: perSiteRound,
         float32Bytes,
         uploadRatio: perSiteRound / float32Bytes,
+        meanCodecError: codecErrors.length > 0 ? codecErrors.reduce((a, b) => a + b, 0) / codecErrors.length : null,
         epsilonSpent: out.rounds.at(-1)?.epsilonSpent ?? null,
       };
     }

@@ -49,6 +49,8 @@ export interface SimulationResult {
     readonly float32Bytes: number;
     /** uploadBytesPerSiteRound / float32Bytes */
     readonly uploadRatio: number;
+    /** mean over sites and rounds of FederatedRound.codecErrors (null under secure aggregation) */
+    readonly meanCodecError: number | null;
     readonly epsilonSpent: number | null;
     readonly curve: readonly CurvePoint[];
   } | null;
