@@ -76,9 +76,9 @@ function panel(region: Region, series: readonly CurveSeries[], maxRound: number,
   out.push(`<text x="${fmt(x(maxRound / 2))}" y="${fmt(y(0) + 28)}" text-anchor="middle">round</text>`);
   for (const s of series) {
     const rounds = s.curves[0]!.map((p) => p.round);
-    const at = (k: number): number[] => s.curves.map((c) => c[k]?.dice[region] ?? NaN).filter(Number.isFinite);
-    const stats = rounds.map((round, k) => {
-      const v = at(k);
+    const at = (round: number): number[] => s.curves.map((c) => c.find((p) => p.round === round)?.dice[region] ?? NaN).filter(Number.isFinite);
+    const stats = rounds.map((round) => {
+      const v = at(round); // by round, so runs evaluated at other rounds do not shift the mean
       return { round, mean: v.reduce((a, b) => a + b, 0) / Math.max(1, v.length), min: Math.min(...v), max: Math.max(...v) };
     }).filter((p) => Number.isFinite(p.mean));
     if (stats.length === 0) continue;

@@ -7,8 +7,8 @@ import { FedsegError, lookup } from '../../core/util/errors.ts';
 import type { CurveSeries } from './curvesSvg.ts';
 import type { CurvePoint, SimulationResult } from './simulationResult.ts';
 
-const optionsText = (o: Record<string, unknown>): string => {
-  const parts = Object.entries(o).map(([k, v]) => `${k} ${String(v)}`);
+const optionsText = (o: Record<string, unknown> | undefined): string => {
+  const parts = Object.entries(o ?? {}).map(([k, v]) => `${k} ${String(v)}`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 };
 
