@@ -51,4 +51,19 @@ describe('fedseg simulate-plot', () => {
     expect(await errorCodeAsync(() => simulatePlotCommand.run(['--out', out, '--compare', 'colour', ...files]))).toBe('UNKNOWN_COMPARISON');
     await expect(simulatePlotCommand.run(['--out', out, '--compare', 'colour', ...files])).rejects.toThrow(/unknown comparison "colour"; known: codec, strategy/);
   });
+
+  it('averages runs by round: a run evaluated at fewer rounds does not shift the others', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fedseg-plot-'));
+    const a = { ...run(1, 0), centralized: null, local: null };
+    const b = { ...run(2, 0), centralized: null, local: null, federated: { strategy: 'fedavg', curve: [point(20, 0.8)] } };
+    const files = [a, b].map((r, i) => {
+      const f = join(dir, `r${i}.json`);
+      writeFileSync(f, JSON.stringify(r));
+      return f;
+    });
+    const out = join(dir, 'curves.svg');
+    expect(await simulatePlotCommand.run(['--out', out, ...files])).toBe(0);
+    // ET panel: round 10 is run a's 0.4 alone (y 122.0), round 20 the mean of 0.6 and 0.8 (y 74.0)
+    expect(readFileSync(out, 'utf8')).toContain('points="166.0,122.0 290.0,74.0"');
+  });
 });
