@@ -5,7 +5,7 @@
  * Error bound: `maxRelativeError` holds for every update, measured as `errorMetric` says:
  * - 'maxabs': max_i |x_i - decoded_i| / max_i |x_i|   (over the whole update)
  * - 'l2':     ||x - decoded||_2 / ||x||_2
- * Stateful codecs (top-k with error feedback) take and return an explicit CodecState that
+ * Stateful codecs (top-k, int4: error feedback) take and return an explicit CodecState that
  * the SITE keeps between rounds; the coordinator never needs it to decode.
  */
 import type { WeightSet } from '../types/weights.ts';
@@ -30,7 +30,7 @@ export interface UpdateCodec {
   decode(bytes: Uint8Array, spec: WeightSpec): WeightSet;
   /**
    * Payload size for this spec, in bytes. Exact for codecs that do not deflate (float32,
-   * float16); for deflated codecs (int8, topk) the size BEFORE deflate, an upper bound of the
+   * float16); for deflated codecs (int8, int4, topk) the size BEFORE deflate, an upper bound of the
    * sent size up to deflate's few bytes of overhead on incompressible data.
    */
   expectedPayloadBytes(spec: WeightSpec): number;

@@ -76,7 +76,7 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
   const roundsTrained: number[] = [];
   let lastDone = 0;
   let evaluated = -1;
-  let codecState: CodecState | null = null; // error feedback of stateful codecs (top-k), kept by the site
+  let codecState: CodecState | null = null; // error feedback of stateful codecs (top-k, int4), kept by the site
   try {
     for (;;) {
       if (opts.signal?.aborted) return { roundsTrained, finalModel: null, stoppedEarly: true };
