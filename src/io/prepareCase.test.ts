@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { applyToPoint, invertAffine, multiply } from '../core/geometry/mat4.ts';
 import { orientationCode } from '../core/geometry/orientation.ts';
+import { getSiteProfile } from '../core/synthetic/siteProfiles.ts';
 import { syntheticCase } from '../core/synthetic/syntheticCase.ts';
 import type { ImagingCase } from '../core/types/case.ts';
 import { SEQUENCES, type Sequence } from '../core/types/sequences.ts';
@@ -100,6 +101,27 @@ describe('prepareCase', () => {
     const labels = new Set(p.case.label);
     expect([...labels].sort()).toEqual([0, 1, 2, 4]);
     expect(p.toSource(p.case.label!).length).toBe(32 * 32 * 16);
+  });
+
+  it('removes a linear change of scanner units (scale, offset) but not a protocol’s tissue contrast', () => {
+    const base = { ...getSiteProfile('academic-3t'), noise: 0.02, biasField: 0 };
+    const prep = (profile: typeof base) => prepareCase(syntheticCase({ seed: 4, size: 24, profile }), { patchSize: 16 });
+    const maxAbsDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+    /** mean z-score of the enhancing rim (label 4) on T1Gd (channel 1) */
+    const rimT1Gd = (c: ReturnType<typeof prep>) => {
+      let s = 0;
+      let n = 0;
+      c.label!.forEach((l, v) => {
+        if (l === 4) (s += c.image[v * 4 + 1]!), n++;
+      });
+      return s / n;
+    };
+    const reference = prep(base);
+    const units = prep({ ...base, intensityScale: 2500, intensityOffset: 300 });
+    const protocol = prep({ ...base, protocol: getSiteProfile('small-clinic').protocol });
+    expect(maxAbsDiff(units.image, reference.image)).toBeLessThan(1e-3);
+    expect(rimT1Gd(reference)).toBeGreaterThan(2);
+    expect(rimT1Gd(reference) - rimT1Gd(protocol)).toBeGreaterThan(0.5);
   });
 
   it('refuses sequences that do not overlap, naming them', () => {

@@ -1,14 +1,24 @@
 /**
  * Simulated hospital scanners for the synthetic BraTS-like phantom. Sites differ the way
- * real hospitals do (non-IID): intensity scale and offset (vendor, protocol), noise
- * (field strength), a smooth multiplicative bias field (coil inhomogeneity), effective
- * resolution (older scanners and thick slices blur the image), tumour sizes at
- * presentation (referral patterns) and how many cases the site has.
+ * real hospitals do (non-IID): tissue contrast of the acquisition protocol (sequence
+ * weighting, field strength, contrast dose and timing: see protocolContrast.ts), intensity
+ * scale and offset (vendor units), noise (field strength), a smooth multiplicative bias
+ * field (coil inhomogeneity), effective resolution (older scanners and thick slices blur
+ * the image), tumour sizes at presentation (referral patterns) and how many cases the
+ * site has.
+ *
+ * Scale and offset are a linear change of units, which prepareCase's z-score inside the
+ * brain removes exactly: they test the preprocessing, not the model. The protocol's
+ * contrast is what normalisation leaves, as between real hospitals. The protocol values
+ * were fixed before any benchmark ran on them (docs/results.md, section 1b).
  */
 import { FedsegError } from '../util/errors.ts';
+import type { ProtocolContrast } from './protocolContrast.ts';
 
 export interface SiteProfile {
   readonly name: string;
+  /** tissue contrast of the site's protocol; REFERENCE_PROTOCOL is TISSUE_CONTRASTS itself */
+  readonly protocol: ProtocolContrast;
   /** multiplies the unit-scale tissue intensities (arbitrary scanner units) */
   readonly intensityScale: number;
   /** added inside the brain after scaling */
@@ -28,6 +38,7 @@ export interface SiteProfile {
 export const SITE_PROFILES: readonly SiteProfile[] = [
   {
     name: 'academic-3t',
+    protocol: { gamma: { t1: 1, t1ce: 1, t2: 1, flair: 1 }, enhancement: 1 },
     intensityScale: 1000,
     intensityOffset: 0,
     noise: 0.02,
@@ -38,6 +49,7 @@ export const SITE_PROFILES: readonly SiteProfile[] = [
   },
   {
     name: 'community-1.5t',
+    protocol: { gamma: { t1: 0.75, t1ce: 0.75, t2: 1, flair: 0.85 }, enhancement: 0.8 },
     intensityScale: 450,
     intensityOffset: 60,
     noise: 0.05,
@@ -48,6 +60,7 @@ export const SITE_PROFILES: readonly SiteProfile[] = [
   },
   {
     name: 'regional-thick-slice',
+    protocol: { gamma: { t1: 0.65, t1ce: 0.65, t2: 1.2, flair: 0.8 }, enhancement: 0.7 },
     intensityScale: 2500,
     intensityOffset: 300,
     noise: 0.04,
@@ -58,6 +71,7 @@ export const SITE_PROFILES: readonly SiteProfile[] = [
   },
   {
     name: 'small-clinic',
+    protocol: { gamma: { t1: 0.85, t1ce: 0.85, t2: 0.9, flair: 1.25 }, enhancement: 0.55 },
     intensityScale: 180,
     intensityOffset: 20,
     noise: 0.08,

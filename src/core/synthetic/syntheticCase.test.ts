@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SEQUENCES } from '../types/sequences.ts';
 import { syntheticCase, syntheticSiteCases } from './syntheticCase.ts';
 import { SITE_PROFILES, getSiteProfile } from './siteProfiles.ts';
+import { REFERENCE_PROTOCOL, protocolTissueContrasts, scaleProtocol } from './protocolContrast.ts';
+import { TISSUE_CONTRASTS } from './tissueContrasts.ts';
 
 function meanInside(data: Float32Array): { mean: number; std: number } {
   let s = 0;
@@ -86,6 +88,26 @@ describe('syntheticCase', () => {
         expect(Math.abs(stats[a]!.mean - stats[b]!.mean) / Math.max(stats[a]!.mean, stats[b]!.mean)).toBeGreaterThan(0.2);
       }
     }
+  });
+
+  it('protocol contrast: the reference is TISSUE_CONTRASTS exactly, heterogeneity 0 is the reference, and each other site reorders contrast', () => {
+    expect(protocolTissueContrasts(REFERENCE_PROTOCOL)).toEqual(TISSUE_CONTRASTS);
+    for (const p of SITE_PROFILES) expect(protocolTissueContrasts(scaleProtocol(p.protocol, 0))).toEqual(TISSUE_CONTRASTS);
+    const half = scaleProtocol(getSiteProfile('small-clinic').protocol, 0.5);
+    expect(half.enhancement).toBeCloseTo(1 - 0.5 * 0.45, 12);
+    // every non-reference profile changes some tissue's mean by more than 0.05 in some sequence:
+    // a change no linear normalisation can undo (the ratios between tissues move)
+    const ratio = (c: Readonly<Record<string, readonly number[]>>, seq: string) => c[seq]![2]! / c[seq]![3]!; // grey / white
+    for (const p of SITE_PROFILES.filter((x) => x.name !== 'academic-3t')) {
+      const c = protocolTissueContrasts(p.protocol);
+      expect(Math.max(...['t1', 't1ce', 't2', 'flair'].map((seq) => Math.abs(ratio(c, seq) - ratio(TISSUE_CONTRASTS, seq))))).toBeGreaterThan(0.05);
+    }
+    // less contrast dose: the enhancing rim (code 5) stands out less over plain T1, non-enhancing tissue is unchanged
+    const low = protocolTissueContrasts({ gamma: REFERENCE_PROTOCOL.gamma, enhancement: 0.5 });
+    expect(low.t1ce[5]! - low.t1[5]!).toBeCloseTo(0.5 * (TISSUE_CONTRASTS.t1ce[5]! - TISSUE_CONTRASTS.t1[5]!), 12);
+    expect(low.t2).toEqual(TISSUE_CONTRASTS.t2);
+    expect(() => protocolTissueContrasts({ gamma: { ...REFERENCE_PROTOCOL.gamma, flair: 0 }, enhancement: 1 })).toThrow(/gamma 0 \(flair\)/);
+    expect(() => scaleProtocol(REFERENCE_PROTOCOL, -1)).toThrow(/heterogeneity/);
   });
 
   it('coarser resolution blurs (smaller neighbour differences), a bias field multiplies by a smooth varying field', () => {

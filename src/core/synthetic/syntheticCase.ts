@@ -2,7 +2,8 @@
  * Seeded synthetic BraTS-like cases: four co-registered sequences (T1, T1Gd, T2, FLAIR)
  * of a skull-stripped brain with a glioma, and the BraTS label volume {0,1,2,4}. The
  * same seed and profile always give the same arrays. Sites differ through their
- * SiteProfile (intensity scale, noise, bias field, resolution, tumour sizes).
+ * SiteProfile (protocol contrast, intensity scale, noise, bias field, resolution, tumour
+ * sizes).
  * Voxels are 1 mm, the grid is `size`^3 in RAS orientation centred on the origin, and
  * voxels outside the brain are exactly 0 in every sequence (as in BraTS).
  */
@@ -13,8 +14,9 @@ import { FedsegError } from '../util/errors.ts';
 import { Rng } from '../util/rng.ts';
 import { phantomAnatomy } from './phantomAnatomy.ts';
 import { addNoise, biasField, degradeResolution } from './scannerEffects.ts';
+import { protocolTissueContrasts } from './protocolContrast.ts';
 import { SITE_PROFILES, type SiteProfile } from './siteProfiles.ts';
-import { TISSUE_CONTRASTS, TISSUE_LABEL } from './tissueContrasts.ts';
+import { TISSUE_LABEL } from './tissueContrasts.ts';
 
 export interface SyntheticCaseOptions {
   seed: number;
@@ -44,9 +46,10 @@ export function syntheticCase(opts: SyntheticCaseOptions): ImagingCase {
   // one bias field per case (same coil for every sequence), smooth texture per sequence
   const bias = biasField(rng.fork(2), n, profile.biasField);
   const images = {} as Record<Sequence, Volume>;
+  const contrasts = protocolTissueContrasts(profile.protocol);
   SEQUENCES.forEach((seq, s) => {
     const seqRng = rng.fork(10 + s);
-    const contrast = TISSUE_CONTRASTS[seq];
+    const contrast = contrasts[seq];
     // a little per-case variation of each tissue's contrast
     const jitter = contrast.map(() => 1 + 0.04 * seqRng.normal());
     const v = new Float32Array(count);

@@ -45,6 +45,10 @@ Federation:
   --batch-size B       (default ${D.batchSize})
 Simulation:
   --size V             voxels per side of the synthetic cases (default ${D.size})
+  --protocol-heterogeneity H
+                       how far the sites' tissue contrast (sequence weighting, field,
+                       contrast dose) moves from the reference: 0 none, 1 the profiles'
+                       protocols (default ${D.protocolHeterogeneity})
   --max-cases M        at most M training cases per site (default: the profile's count)
   --test-cases T       held-out test cases per profile (default ${D.testCasesPerProfile})
   --eval-overlap X     sliding-window overlap at evaluation (default ${D.evalOverlap})
@@ -75,7 +79,7 @@ export function optionsFromArgs(argv: string[]): {
     options: {
       sites: s, rounds: s, 'local-steps': s, preset: s, seed: s, strategy: s, 'server-lr': s, mu: s, robust: s, 'max-norm': s,
       'trim-fraction': s, codec: s, 'topk-fraction': s, secagg: b, 'dp-epsilon': s, 'dp-delta': s, 'dp-clip': s,
-      malicious: s, attack: s, 'attack-factor': s, lr: s, 'batch-size': s, size: s, 'max-cases': s, 'test-cases': s,
+      malicious: s, attack: s, 'attack-factor': s, lr: s, 'batch-size': s, size: s, 'protocol-heterogeneity': s, 'max-cases': s, 'test-cases': s,
       'eval-overlap': s, 'eval-every': s, plot: s, arms: s, backend: s, 'stock-kernels': b, json: b, quiet: b,
     },
   });
@@ -112,6 +116,7 @@ export function optionsFromArgs(argv: string[]): {
   set('learningRate', num(v.lr, '--lr'));
   set('batchSize', num(v['batch-size'], '--batch-size'));
   set('size', num(v.size, '--size'));
+  set('protocolHeterogeneity', num(v['protocol-heterogeneity'], '--protocol-heterogeneity'));
   set('maxCasesPerSite', num(v['max-cases'], '--max-cases'));
   set('testCasesPerProfile', num(v['test-cases'], '--test-cases'));
   set('evalOverlap', num(v['eval-overlap'], '--eval-overlap'));

@@ -49,7 +49,7 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
     progress.phase('making synthetic cases', 0, 'cases');
     let seen = 0;
     data = buildSimulationData({
-      sites: o.sites, seed: o.seed, size: o.size, maxCasesPerSite: o.maxCasesPerSite, testCasesPerProfile: o.testCasesPerProfile,
+      sites: o.sites, seed: o.seed, size: o.size, protocolHeterogeneity: o.protocolHeterogeneity, maxCasesPerSite: o.maxCasesPerSite, testCasesPerProfile: o.testCasesPerProfile,
       malicious: o.malicious, patchSize: preset.patchSize,
       onCase: (done, total) => {
         if (seen === 0) progress.phase('making synthetic cases', total, 'cases');

@@ -6,6 +6,7 @@ import { optionsFromArgs } from '../commands/simulate.ts';
 import { planFromOptions, resolveOptions } from './simulateOptions.ts';
 import { buildSimulationData, caseSeed } from './simulationData.ts';
 import { errorCode } from '../../core/util/errorCode.ts';
+import { REFERENCE_PROTOCOL } from '../../core/synthetic/protocolContrast.ts';
 
 
 describe('simulate options', () => {
@@ -34,11 +35,12 @@ describe('simulate options', () => {
     expect(errorCode(() => resolveOptions({ secureAggregation: true, codec: 'int8' }))).toBe('SIMULATE_OPTIONS');
     expect(errorCode(() => resolveOptions({ arms: ['federated', 'pooled' as never] }))).toBe('SIMULATE_OPTIONS');
     expect(errorCode(() => optionsFromArgs(['--rounds', 'many']))).toBe('SIMULATE_OPTIONS');
+    expect(errorCode(() => resolveOptions({ protocolHeterogeneity: -0.5 }))).toBe('SIMULATE_OPTIONS');
     expect(errorCode(() => strategyFromPlan(planFromOptions(resolveOptions({ strategy: 'fedsgd' }))))).toBe('UNKNOWN_AGGREGATION_STRATEGY');
   });
 
   it('make non-IID sites (one per profile, the small one included) and a test set from every profile, the same per seed', () => {
-    const o = { sites: 5, seed: 3, size: 16, maxCasesPerSite: 2, testCasesPerProfile: 1, malicious: 1, patchSize: 16 };
+    const o = { sites: 5, seed: 3, size: 16, protocolHeterogeneity: 1, maxCasesPerSite: 2, testCasesPerProfile: 1, malicious: 1, patchSize: 16 };
     const a = buildSimulationData(o);
     expect(a.sites.map((s) => s.profile.name)).toEqual(['academic-3t', 'community-1.5t', 'regional-thick-slice', 'small-clinic', 'academic-3t']);
     expect(a.sites.map((s) => s.train.length)).toEqual([2, 2, 2, 2, 2]);
@@ -48,6 +50,13 @@ describe('simulate options', () => {
     expect(a.sites[0]!.train[0]!.image).not.toEqual(a.sites[4]!.train[0]!.image);
     const b = buildSimulationData(o);
     expect(b.sites[2]!.train[1]!.image).toEqual(a.sites[2]!.train[1]!.image);
+    // the protocol contrast moves with --protocol-heterogeneity; 0 gives every site the reference contrast
+    expect(a.sites.map((s) => s.profile.protocol.enhancement)).toEqual([1, 0.8, 0.7, 0.55, 1]);
+    const flat = buildSimulationData({ ...o, protocolHeterogeneity: 0 });
+    for (const s of flat.sites) expect(s.profile.protocol).toEqual(REFERENCE_PROTOCOL);
+    expect(flat.sites[0]!.train[0]!.image).toEqual(a.sites[0]!.train[0]!.image); // academic-3t is the reference
+    expect(flat.sites[3]!.train[0]!.image).not.toEqual(a.sites[3]!.train[0]!.image);
+    expect(optionsFromArgs(['--protocol-heterogeneity', '0']).options.protocolHeterogeneity).toBe(0);
     expect(new Set([caseSeed(1, 1, 0, 0), caseSeed(1, 2, 0, 0), caseSeed(2, 1, 0, 0), caseSeed(1, 1, 1, 0), caseSeed(1, 1, 0, 1)]).size).toBe(5);
   });
 });

@@ -49,6 +49,12 @@ export interface SimulateOptions {
   optimizer: 'adam' | 'sgd';
   /** voxels per side of the synthetic cases */
   size: number;
+  /**
+   * how far each site's protocol contrast moves from the reference (scaleProtocol):
+   * 0 gives every site the same tissue contrast (only units, noise, bias, blur and
+   * tumours differ), 1 the profiles' protocols
+   */
+  protocolHeterogeneity: number;
   /** at most this many training cases per site (null: the profile's case count) */
   maxCasesPerSite: number | null;
   /** held-out test cases per site profile */
@@ -85,6 +91,7 @@ export const DEFAULT_SIMULATE_OPTIONS: SimulateOptions = {
   learningRate: 3e-3,
   optimizer: 'adam',
   size: 32,
+  protocolHeterogeneity: 1,
   maxCasesPerSite: null,
   testCasesPerProfile: 2,
   evalOverlap: 0,
@@ -108,6 +115,7 @@ export function resolveOptions(partial: Partial<SimulateOptions>): SimulateOptio
   if (!(ATTACK_NAMES as readonly string[]).includes(o.attack)) bad(`--attack one of ${ATTACK_NAMES.join(', ')}`, o.attack);
   if (!(o.attackFactor > 0)) bad('--attack-factor > 0', o.attackFactor);
   if (!(o.evalOverlap >= 0 && o.evalOverlap <= 0.95)) bad('--eval-overlap in [0, 0.95]', o.evalOverlap);
+  if (!(o.protocolHeterogeneity >= 0 && o.protocolHeterogeneity <= 2)) bad('--protocol-heterogeneity in [0, 2]', o.protocolHeterogeneity);
   if (!Number.isInteger(o.evalEvery) || o.evalEvery < 0) bad('--eval-every a non-negative integer', o.evalEvery);
   if (o.secureAggregation && o.codec !== 'float32') {
     bad('--codec float32 with --secagg (a secure upload is the masked vector of uint32 field elements; no codec applies)', o.codec);

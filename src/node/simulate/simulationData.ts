@@ -1,12 +1,14 @@
 /**
  * The simulated hospitals and the common test set. Site i is a scanner of
- * SITE_PROFILES[i mod 4] (intensity scale, noise, bias field, resolution, tumour sizes and
- * case count differ: non-IID, with one small site); the held-out test set takes
+ * SITE_PROFILES[i mod 4] (protocol contrast, intensity scale, noise, bias field, resolution,
+ * tumour sizes and case count differ: non-IID, with one small site), its protocol moved
+ * `protocolHeterogeneity` of the way from the reference; the held-out test set takes
  * `testCasesPerProfile` fresh cases from every profile. Cases are made by the synthetic
  * phantom and preprocessed by the same prepareCase as real scans. Deterministic per seed.
  */
 import type { TrainingCase } from '../../core/types/case.ts';
 import { SITE_PROFILES, type SiteProfile } from '../../core/synthetic/siteProfiles.ts';
+import { scaleProtocol } from '../../core/synthetic/protocolContrast.ts';
 import { syntheticCase } from '../../core/synthetic/syntheticCase.ts';
 import { prepareCase } from '../../io/prepareCase.ts';
 
@@ -28,6 +30,8 @@ export interface SimulationDataOptions {
   sites: number;
   seed: number;
   size: number;
+  /** see SimulateOptions.protocolHeterogeneity */
+  protocolHeterogeneity: number;
   maxCasesPerSite: number | null;
   testCasesPerProfile: number;
   malicious: number;
@@ -49,8 +53,9 @@ export function siteCaseCount(profile: SiteProfile, maxCasesPerSite: number | nu
 }
 
 export function buildSimulationData(o: SimulationDataOptions): SimulationData {
-  const profiles = Array.from({ length: o.sites }, (_, i) => SITE_PROFILES[i % SITE_PROFILES.length]!);
-  const total = profiles.reduce((s, p) => s + siteCaseCount(p, o.maxCasesPerSite), 0) + SITE_PROFILES.length * o.testCasesPerProfile;
+  const simulated = SITE_PROFILES.map((p) => ({ ...p, protocol: scaleProtocol(p.protocol, o.protocolHeterogeneity) }));
+  const profiles = Array.from({ length: o.sites }, (_, i) => simulated[i % simulated.length]!);
+  const total = profiles.reduce((s, p) => s + siteCaseCount(p, o.maxCasesPerSite), 0) + simulated.length * o.testCasesPerProfile;
   let done = 0;
   const make = (seed: number, profile: SiteProfile, id: string): TrainingCase => {
     const c = prepareCase(syntheticCase({ seed, size: o.size, profile, id }), { patchSize: o.patchSize });
@@ -67,7 +72,7 @@ export function buildSimulationData(o: SimulationDataOptions): SimulationData {
       malicious: i >= o.sites - o.malicious,
     };
   });
-  const test = SITE_PROFILES.flatMap((profile, p) =>
+  const test = simulated.flatMap((profile, p) =>
     Array.from({ length: o.testCasesPerProfile }, (_, c) => make(caseSeed(o.seed, 2, p, c), profile, `test-${profile.name}-${c}`)),
   );
   return { sites, test };
