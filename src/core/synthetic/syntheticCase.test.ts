@@ -110,6 +110,17 @@ describe('syntheticCase', () => {
     expect(() => scaleProtocol(REFERENCE_PROTOCOL, -1)).toThrow(/heterogeneity/);
   });
 
+  it('with the reference protocol, makes exactly the images of the workload before protocol contrast existed', () => {
+    // FNV-1a over the float32 bytes of every sequence of one case per profile; the value
+    // was computed by the code before protocolContrast.ts (the same as SHA-256 9272b08f...)
+    let h = 0x811c9dc5;
+    for (const p of SITE_PROFILES) {
+      const c = syntheticCase({ seed: 11, size: 16, profile: { ...p, protocol: REFERENCE_PROTOCOL } });
+      for (const seq of SEQUENCES) for (const b of new Uint8Array(c.images[seq].data.buffer)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+    }
+    expect(h.toString(16)).toBe('3c0f139e');
+  });
+
   it('coarser resolution blurs (smaller neighbour differences), a bias field multiplies by a smooth varying field', () => {
     const base = { ...getSiteProfile('academic-3t'), noise: 0, biasField: 0 };
     const roughness = (res: number) => {
