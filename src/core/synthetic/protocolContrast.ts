@@ -26,15 +26,15 @@ export const REFERENCE_PROTOCOL: ProtocolContrast = { gamma: { t1: 1, t1ce: 1, t
 
 /** Mean intensity of each tissue code per sequence under this protocol (unit scale). */
 export function protocolTissueContrasts(protocol: ProtocolContrast): Record<Sequence, number[]> {
+  const e = protocol.enhancement;
+  if (!(e > 0)) throw new FedsegError('SYNTHETIC_PROTOCOL', `protocol contrast: expected enhancement > 0, found ${e}`);
   const t1 = TISSUE_CONTRASTS.t1;
   const out = {} as Record<Sequence, number[]>;
   for (const seq of SEQUENCES) {
     const g = protocol.gamma[seq];
-    if (!(g > 0) || !(protocol.enhancement > 0)) {
-      throw new FedsegError('SYNTHETIC_PROTOCOL', `protocol contrast: expected gamma and enhancement > 0, found gamma ${g} (${seq}), enhancement ${protocol.enhancement}`);
-    }
+    if (!(g > 0)) throw new FedsegError('SYNTHETIC_PROTOCOL', `protocol contrast: expected gamma > 0, found gamma ${g} (${seq})`);
     out[seq] = TISSUE_CONTRASTS[seq].map((m, t) => {
-      const base = seq === 't1ce' ? Math.max(0, m + (protocol.enhancement - 1) * (m - t1[t]!)) : m;
+      const base = seq === 't1ce' ? Math.max(0, m + (e - 1) * (m - t1[t]!)) : m;
       return base ** g;
     });
   }

@@ -13,7 +13,7 @@
  * were fixed before any benchmark ran on them (docs/results.md, section 1b).
  */
 import { FedsegError } from '../util/errors.ts';
-import type { ProtocolContrast } from './protocolContrast.ts';
+import { REFERENCE_PROTOCOL, type ProtocolContrast } from './protocolContrast.ts';
 
 export interface SiteProfile {
   readonly name: string;
@@ -38,7 +38,7 @@ export interface SiteProfile {
 export const SITE_PROFILES: readonly SiteProfile[] = [
   {
     name: 'academic-3t',
-    protocol: { gamma: { t1: 1, t1ce: 1, t2: 1, flair: 1 }, enhancement: 1 },
+    protocol: REFERENCE_PROTOCOL,
     intensityScale: 1000,
     intensityOffset: 0,
     noise: 0.02,

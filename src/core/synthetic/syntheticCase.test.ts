@@ -100,13 +100,14 @@ describe('syntheticCase', () => {
     const ratio = (c: Readonly<Record<string, readonly number[]>>, seq: string) => c[seq]![2]! / c[seq]![3]!; // grey / white
     for (const p of SITE_PROFILES.filter((x) => x.name !== 'academic-3t')) {
       const c = protocolTissueContrasts(p.protocol);
-      expect(Math.max(...['t1', 't1ce', 't2', 'flair'].map((seq) => Math.abs(ratio(c, seq) - ratio(TISSUE_CONTRASTS, seq))))).toBeGreaterThan(0.05);
+      expect(Math.max(...SEQUENCES.map((seq) => Math.abs(ratio(c, seq) - ratio(TISSUE_CONTRASTS, seq))))).toBeGreaterThan(0.05);
     }
     // less contrast dose: the enhancing rim (code 5) stands out less over plain T1, non-enhancing tissue is unchanged
     const low = protocolTissueContrasts({ gamma: REFERENCE_PROTOCOL.gamma, enhancement: 0.5 });
     expect(low.t1ce[5]! - low.t1[5]!).toBeCloseTo(0.5 * (TISSUE_CONTRASTS.t1ce[5]! - TISSUE_CONTRASTS.t1[5]!), 12);
     expect(low.t2).toEqual(TISSUE_CONTRASTS.t2);
     expect(() => protocolTissueContrasts({ gamma: { ...REFERENCE_PROTOCOL.gamma, flair: 0 }, enhancement: 1 })).toThrow(/gamma 0 \(flair\)/);
+    expect(() => protocolTissueContrasts({ gamma: REFERENCE_PROTOCOL.gamma, enhancement: 0 })).toThrow(/enhancement > 0, found 0/);
     expect(() => scaleProtocol(REFERENCE_PROTOCOL, -1)).toThrow(/heterogeneity/);
   });
 
