@@ -1,12 +1,13 @@
 /**
  * A site joins a real coordinator from an invite URL, loads the real BraTS case and
  * synthetic cases from disk through the folder chooser, trains one round of the tiny
- * preset on WebGPU in the Worker (reloading the page mid-round and resuming), uploads,
+ * preset on WebGPU in the Worker, reloads the page mid-round (its first upload held back
+ * until then, so the coordinator never got it) and resumes, uploads,
  * and the round closes with two headless collaborators. The network audit checks that
  * no request body holds any 256-byte window of the input files, that the upload has
  * exactly the codec's size, and that nothing goes to another host.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type BrowserContext, type Route } from '@playwright/test';
 import { planHash } from '../src/core/protocol/plan.ts';
 import { decodeUpdateEnvelope } from '../src/core/protocol/updateEnvelope.ts';
 import { unetPlan } from '../src/core/model/unetSpec.ts';
@@ -63,10 +64,16 @@ test('join, load scans, train a round with a reload mid-round, and the round clo
   // Train, reload while training, resume
   await page.goto(`${fed.url}/#/train`);
   await expect(page.getByTestId('backend-name')).toHaveText('webgpu', { timeout: 60_000 });
+  // The site's first upload is held back until the page has reloaded: the reload then
+  // always lands mid-round, however fast the two local steps run (a status poll can miss
+  // the training steps entirely, and an upload that arrives closes the round).
+  const firstUpload = await holdFirstUpload(context);
   await page.getByTestId('participate').click();
-  await expect(page.getByTestId('site-status')).toContainText('training step', { timeout: 240_000 });
-  mark('training started; reloading');
+  await firstUpload.attempted;
+  await expect(page.getByTestId('site-status')).toContainText('uploading the update', { timeout: 30_000 });
+  mark('trained; upload held; reloading');
   await page.reload();
+  firstUpload.drop();
   await expect(page.getByTestId('resume')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('backend-name')).toHaveText('webgpu', { timeout: 60_000 });
   await page.getByTestId('resume').click();
@@ -92,7 +99,7 @@ test('join, load scans, train a round with a reload mid-round, and the round clo
   expect(foreign.map((r) => r.url)).toEqual([]);
   expect(audit.leaks()).toEqual([]);
   const uploads = audit.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/update'));
-  expect(uploads.length).toBeGreaterThanOrEqual(1);
+  expect(uploads.length).toBe(2); // the one the reload cancelled, and the one after resuming
   // the codec's size for this model: encode a zero delta of the plan's model
   const zeros = unetPlan(getPreset(plan.model.preset)).params.map((p) => ({ name: p.name, shape: [...p.shape], values: new Float32Array(p.shape.reduce((a, b) => a * b, 1)) }));
   const expectedPayload = codecFor(plan.codec).encode(zeros).length;
@@ -103,3 +110,26 @@ test('join, load scans, train a round with a reload mid-round, and the round clo
   }
   expect(errors).toEqual([]);
 });
+
+/**
+ * Holds the first POST of an update until `drop()`: the page's reload then cancels it
+ * (the Worker that sent it is gone), so the coordinator never receives it. Later
+ * uploads go through.
+ */
+async function holdFirstUpload(context: BrowserContext): Promise<{ attempted: Promise<void>; drop(): void }> {
+  let held: Route | undefined;
+  let attempted!: () => void;
+  const seen = new Promise<void>((resolve) => { attempted = resolve; });
+  await context.route(/\/update$/, async (route) => {
+    if (route.request().method() !== 'POST' || held) return route.fallback();
+    held = route;
+    attempted();
+  });
+  return {
+    attempted: seen,
+    drop() {
+      // the reload already cancelled the request; abort() only releases Playwright's handle
+      held?.abort().catch(() => undefined);
+    },
+  };
+}

@@ -12,9 +12,19 @@ function step(title, cmd, args, env = {}) {
   }
 }
 
+// `npm run test:e2e [-- playwright args]`: only the build and the end-to-end tests.
+const [mode, ...playwrightArgs] = process.argv.slice(2);
+const e2eOnly = mode === '--e2e';
+if (mode !== undefined && !e2eOnly) {
+  console.error(`scripts/test.mjs: unknown option ${mode} (expected none, or --e2e [playwright args])`);
+  process.exit(2);
+}
+
 const chromium = ensureChromium();
-step('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
-step('type check (platform-free core)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.core.json']);
-step('unit and integration tests', 'npx', ['vitest', 'run']);
+if (!e2eOnly) {
+  step('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+  step('type check (platform-free core)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.core.json']);
+  step('unit and integration tests', 'npx', ['vitest', 'run']);
+}
 step('build the page', 'npx', ['vite', 'build', '--logLevel', 'warn']);
-step('end-to-end tests', 'npx', ['playwright', 'test'], { FEDSEG_CHROMIUM: chromium });
+step('end-to-end tests', 'npx', ['playwright', 'test', ...(e2eOnly ? playwrightArgs : [])], { FEDSEG_CHROMIUM: chromium });
