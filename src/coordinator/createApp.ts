@@ -133,14 +133,14 @@ export function createApp(opts: AppOptions): Hono {
     const round = pathRound(c);
     const { value, bytes } = await readJson(c, maxMessage, 'secure aggregation keys');
     const siteId = await auth.siteOf(c, bytes);
-    return c.json(await federation.secAggPost(siteId, round, 'advertise', parseMessage(SecAggAdvertiseSchema, value, 'secure aggregation keys')));
+    return c.json(await federation.secAgg.post(siteId, round, 'advertise', parseMessage(SecAggAdvertiseSchema, value, 'secure aggregation keys')));
   });
 
   api.post('/rounds/:round/secagg/shares', async (c) => {
     const round = pathRound(c);
     const { value, bytes } = await readJson(c, maxMessage, 'secure aggregation shares');
     const siteId = await auth.siteOf(c, bytes);
-    return c.json(await federation.secAggPost(siteId, round, 'shares', parseMessage(SecAggSharesSchema, value, 'secure aggregation shares')));
+    return c.json(await federation.secAgg.post(siteId, round, 'shares', parseMessage(SecAggSharesSchema, value, 'secure aggregation shares')));
   });
 
   api.post('/rounds/:round/secagg/masked', async (c) => {
@@ -151,14 +151,14 @@ export function createApp(opts: AppOptions): Hono {
     }
     const bytes = await readBody(c, 4 * specSize(federation.spec), 'masked input');
     const siteId = await auth.siteOf(c, bytes);
-    return c.json(await federation.secAggMasked(siteId, round, bytes));
+    return c.json(await federation.secAgg.masked(siteId, round, bytes));
   });
 
   api.post('/rounds/:round/secagg/unmask', async (c) => {
     const round = pathRound(c);
     const { value, bytes } = await readJson(c, maxMessage, 'secure aggregation unmask response');
     const siteId = await auth.siteOf(c, bytes);
-    return c.json(await federation.secAggPost(siteId, round, 'unmask', parseMessage(SecAggUnmaskResponseSchema, value, 'secure aggregation unmask response')));
+    return c.json(await federation.secAgg.post(siteId, round, 'unmask', parseMessage(SecAggUnmaskResponseSchema, value, 'secure aggregation unmask response')));
   });
 
   for (const kind of ['roster', 'shares', 'unmask'] as const) {
@@ -166,7 +166,7 @@ export function createApp(opts: AppOptions): Hono {
       const round = pathRound(c);
       const waitS = Math.min(LONG_POLL_MAX_S, Math.max(0, intParam(c, 'wait') ?? 0));
       const siteId = await auth.siteOf(c, null);
-      return c.json(await federation.secAggWait(siteId, round, kind, waitS * 1000));
+      return c.json(await federation.secAgg.wait(siteId, round, kind, waitS * 1000));
     });
   }
 

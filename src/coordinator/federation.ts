@@ -32,9 +32,9 @@ import { RoundMachine } from './roundMachine.ts';
 import type { BlobStore } from './storage/blobStore.ts';
 import type { FederationStore, RoundRecord } from './storage/federationStore.ts';
 import type { FederationAlgorithms } from './federationAlgorithms.ts';
-import { SecAggSession, type SecAggPhase } from './secAggSession.ts';
+import { SecAggSession } from './secAggSession.ts';
+import { SecAggEndpoints } from './secAggEndpoints.ts';
 import { specSize } from '../core/protocol/weightSpec.ts';
-import type { SecAggAdvertise, SecAggShares, SecAggUnmaskResponse } from '../core/privacy/secAggMessages.ts';
 
 export interface FederationDeps {
   readonly store: FederationStore;
@@ -49,17 +49,6 @@ export interface FederationDeps {
   readonly now?: () => number;
   readonly log?: (line: string) => void;
 }
-
-/** What a site waits for in secure aggregation, and what a GET answers. */
-export type SecAggWaitKind = 'roster' | 'shares' | 'unmask';
-export interface SecAggWaitAnswer {
-  readonly round: number;
-  readonly phase: SecAggPhase;
-  readonly ready: boolean;
-  /** the roster, the shares sealed for this site, or the unmask request; absent while not ready */
-  readonly message?: unknown;
-}
-export type SecAggPostAnswer = { readonly status: 'accepted' | 'duplicate'; readonly round: number; readonly phase: SecAggPhase };
 
 export type UploadResult = { readonly status: 'accepted' | 'duplicate'; readonly round: number; readonly uploadHash: string };
 
@@ -83,6 +72,8 @@ export class Federation {
   private timer: ReturnType<typeof setInterval> | null = null;
   /** the current round's secure aggregation (plans with privacy.secureAggregation.enabled) */
   private secagg: SecAggSession | null = null;
+  /** the secure-aggregation requests (key advertisements, shares, masked inputs, unmasking) */
+  readonly secAgg: SecAggEndpoints;
 
   private constructor(deps: FederationDeps) {
     this.plan = deps.plan;
@@ -93,6 +84,15 @@ export class Federation {
     this.algorithms = deps.algorithms;
     this.now = deps.now ?? Date.now;
     this.log = deps.log ?? ((line) => console.log(line));
+    this.secAgg = new SecAggEndpoints({
+      spec: this.spec, secure: this.secure, store: this.store, blobs: this.blobs, now: this.now, log: this.log,
+      session: () => this.secagg,
+      machine: () => this.machine,
+      roundStatus: () => this.roundStatus(),
+      serial: (fn) => this.serial(fn),
+      emit: () => this.emit(),
+      decideNow: () => this.decideNow(),
+    });
   }
 
   /** Opens the federation: creates it on first start, or resumes the stored one. */
@@ -268,70 +268,6 @@ export class Federation {
     return this.plan.privacy.secureAggregation.enabled;
   }
 
-  /** A site's key advertisement, key shares or unmask response for `round`. */
-  async secAggPost(siteId: string, round: number, kind: 'advertise', msg: SecAggAdvertise): Promise<SecAggPostAnswer>;
-  async secAggPost(siteId: string, round: number, kind: 'shares', msg: SecAggShares): Promise<SecAggPostAnswer>;
-  async secAggPost(siteId: string, round: number, kind: 'unmask', msg: SecAggUnmaskResponse): Promise<SecAggPostAnswer>;
-  async secAggPost(siteId: string, round: number, kind: 'advertise' | 'shares' | 'unmask', msg: unknown): Promise<SecAggPostAnswer> {
-    return this.serial(async () => {
-      const s = await this.secureSession(round, `secure aggregation ${kind}`);
-      const status =
-        kind === 'advertise' ? s.advertise(siteId, msg as SecAggAdvertise)
-        : kind === 'shares' ? s.shares(siteId, msg as SecAggShares)
-        : s.unmaskResponse(siteId, msg as SecAggUnmaskResponse);
-      if (status === 'accepted') {
-        if (kind === 'advertise') this.machine?.noteEvaluation();
-        await this.store.audit({ at: this.now(), siteId, action: `secagg-${kind}`, round, detail: {} });
-        this.emit();
-        await this.decideNow();
-      }
-      return { status, round, phase: this.secagg?.phase ?? 'done' };
-    });
-  }
-
-  /** A masked input (uint32 little-endian per weight): stored as a blob, added to the masked sum. */
-  async secAggMasked(siteId: string, round: number, bytes: Uint8Array): Promise<SecAggPostAnswer & { readonly uploadHash: string }> {
-    const expected = 4 * specSize(this.spec);
-    if (bytes.length !== expected) {
-      throw new HttpError(422, 'UPDATE_SHAPE', `masked input: expected ${expected} bytes (one uint32 per weight of the plan's model), found ${bytes.length}`);
-    }
-    const hash = await sha256Hex(bytes);
-    return this.serial(async () => {
-      const s = await this.secureSession(round, 'masked input');
-      if (s.checkMasked(siteId, hash) === 'duplicate') return { status: 'duplicate', round, phase: s.phase, uploadHash: hash } as const;
-      const blob = await this.blobs.put(bytes);
-      const status = s.masked(siteId, bytes, hash, blob);
-      this.machine?.acceptUpdate(siteId);
-      await this.store.audit({ at: this.now(), siteId, action: 'secagg-masked', round, detail: { blob, bytes: bytes.length } });
-      this.log(`round ${round}: masked input from ${siteId} (${bytes.length} bytes)`);
-      this.emit();
-      await this.decideNow();
-      return { status, round, phase: this.secagg?.phase ?? 'done', uploadHash: hash };
-    });
-  }
-
-  /** The roster, this site's sealed shares or the unmask request; waits up to waitMs for it. */
-  async secAggWait(siteId: string, round: number, kind: SecAggWaitKind, waitMs: number): Promise<SecAggWaitAnswer> {
-    const until = this.now() + waitMs;
-    for (;;) {
-      const s = await this.serial(() => this.secureSession(round, `secure aggregation ${kind}`));
-      const message = kind === 'roster' ? s.roster(siteId) : kind === 'shares' ? s.sharesFor(siteId) : s.unmaskRequest(siteId);
-      if (message) return { round, phase: s.phase, ready: true, message };
-      const left = until - this.now();
-      if (left <= 0) return { round, phase: s.phase, ready: false };
-      await s.waitForChange(Math.min(left, 1000));
-    }
-  }
-
-  private async secureSession(round: number, what: string): Promise<SecAggSession> {
-    if (!this.secure) throw new HttpError(409, 'SECAGG_OFF', `${what}: this federation's plan does not use secure aggregation`);
-    const status = await this.roundStatus();
-    if (round !== status.round || status.finished) throw wrongRound(what, round, status.round, status.finished);
-    this.machine?.assertAccepting();
-    if (!this.secagg || this.secagg.round !== round) throw wrongRound(what, round, status.round, status.finished);
-    return this.secagg;
-  }
-
   private newSession(round: number): SecAggSession {
     const sa = this.plan.privacy.secureAggregation;
     return new SecAggSession({
@@ -352,26 +288,13 @@ export class Federation {
       this.emit();
       return;
     }
-    if (d.kind === 'extended' || d.kind === 'restart') {
-      this.notice = d.reason;
-      if (d.kind === 'restart') this.machine = new RoundMachine({ round: machine.round, status: 'collecting', deadline: machine.deadline }, this.policy);
-      await this.store.audit({ at: this.now(), siteId: null, action: d.kind === 'restart' ? 'secagg-restart' : 'round-extended', round: s.round, detail: { reason: d.reason } });
-      this.log(d.reason);
-      this.emit();
-      return;
-    }
+    if (d.kind === 'extended' || d.kind === 'restart') return this.secureNotice(d.kind, d.reason);
     let result;
     try {
       result = await s.finish();
     } catch (e) {
-      const reason = `secure aggregation round ${s.round}: unmasking failed (${e instanceof Error ? e.message : String(e)}); starting the round's secure aggregation over`;
       s.restart(this.now());
-      this.machine = new RoundMachine({ round: machine.round, status: 'collecting', deadline: machine.deadline }, this.policy);
-      this.notice = reason;
-      await this.store.audit({ at: this.now(), siteId: null, action: 'secagg-restart', round: s.round, detail: { reason } });
-      this.log(reason);
-      this.emit();
-      return;
+      return this.secureNotice('restart', `secure aggregation round ${s.round}: unmasking failed (${e instanceof Error ? e.message : String(e)}); starting the round's secure aggregation over`);
     }
     const global = decodeWeightsBlob(await this.blobs.getVerified(this.current.globalModel), { expected: this.spec, kind: 'MODEL', source: 'global model' });
     const agg = this.algorithms.begin(s.round, global);
@@ -387,6 +310,16 @@ export class Federation {
     await this.aggregate('secure-aggregation', {
       secureAggregation: { survivors: result.survivors, dropped: result.dropped, totalWeight: result.totalWeight, restarts: s.restarts },
     });
+  }
+
+  /** A secure round waits longer ('extended') or collects again from the start ('restart'): noted, audited, logged. */
+  private async secureNotice(kind: 'extended' | 'restart', reason: string): Promise<void> {
+    const machine = this.machine!;
+    this.notice = reason;
+    if (kind === 'restart') this.machine = new RoundMachine({ round: machine.round, status: 'collecting', deadline: machine.deadline }, this.policy);
+    await this.store.audit({ at: this.now(), siteId: null, action: kind === 'restart' ? 'secagg-restart' : 'round-extended', round: machine.round, detail: { reason } });
+    this.log(reason);
+    this.emit();
   }
 
   /** Records a refused request in the audit log (the HTTP layer calls it for every 4xx). */

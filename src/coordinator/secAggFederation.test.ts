@@ -7,7 +7,8 @@
  * other sites' shares and the round completes with the same FedAvg. Refusals (wrong
  * phase, unknown site, bad signature, a plain update) change nothing. A coordinator restart
  * keeps the masked uploads on disk and restarts the round's secure aggregation; a site that
- * shares keys and then drops before uploading is removed through its mask key's shares.
+ * shares keys and then drops before uploading is removed through its mask key's shares; a
+ * phase that misses its deadline with too few sites starts the round's secure aggregation over.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
@@ -305,6 +306,39 @@ describe('a site that drops after sharing keys but before its masked upload', ()
     } finally {
       await c4.close();
       d4.remove();
+    }
+  });
+});
+
+describe('a secure-aggregation phase that misses its deadline with too few sites', () => {
+  it('starts the round\'s secure aggregation over, tells the operator why, and then completes', async () => {
+    const p5 = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 1.5 }, privacy: { secureAggregation: { enabled: true, clipRange: CLIP } } });
+    const d5 = tempDir();
+    const c5 = await startTestCoordinator(p5, d5.path);
+    const operator = async (): Promise<OperatorStatus> => (await (await fetch(`${c5.url}/api/v1/status`)).json()) as OperatorStatus;
+    try {
+      const [a, b] = [await joinSite(c5, 'A'), await joinSite(c5, 'B')];
+      const global = await globalWeights(a, (await a.client.round()).globalModelHash);
+      const first = await Promise.all([a, b].map((x, i) => SecAggClient.create(x.siteId, 1, i + 1)));
+      for (const [i, x] of [a, b].entries()) await x.client.secAggPost(1, 'advertise', await first[i]!.advertise());
+      const roster = SecAggRosterSchema.parse((await a.client.secAggWait(1, 'roster', 5)).message);
+      // only A shares its keys: the shares phase cannot close with one of the two sites needed
+      await a.client.secAggPost(1, 'shares', await first[0]!.shareKeys(roster));
+      await expect.poll(async () => (await operator()).notice, { timeout: 10_000 }).toMatch(/1 of the 2 sites needed shared keys by the deadline; starting the round's secure aggregation over/);
+      const lateShare = await b.client.secAggPost(1, 'shares', await first[1]!.shareKeys(roster)).catch((e: unknown) => e);
+      expect(lateShare).toBeInstanceOf(ProtocolError); // the old roster is gone: B's shares for it are refused
+
+      // both start over with new keys; the round completes with their weighted mean
+      await Promise.all([a, b].map((x, i) => secureUpload({ client: x.client, siteId: x.siteId, round: 1, weight: i + 1, delta: constantDelta(global, 0.01 * (i + 1)), pollSeconds: 2 })));
+      const done = await a.client.waitForRound(1, 10);
+      expect(done.finished).toBe(true);
+      expect(maxAbsDiff(flatten(await globalWeights(a, done.globalModelHash)), flatten(global).map((x) => x + (1 * 0.01 + 2 * 0.02) / 3))).toBeLessThan(1e-6);
+      const final = await operator();
+      expect(final.notice).toBeNull();
+      expect(final.rounds[0]!.summary).toMatchObject({ secureAggregation: { restarts: 1, survivors: expect.arrayContaining([a.siteId, b.siteId]) } });
+    } finally {
+      await c5.close();
+      d5.remove();
     }
   });
 });
