@@ -12,7 +12,8 @@
  * Secure aggregation (plan.privacy.secureAggregation): sites send no plain update; the
  * round runs a SecAggSession (secAggSession.ts) whose phases close by their own deadlines,
  * masked inputs are stored as blobs, and the unmasked mean goes to the strategy as one
- * update of weight 1. A restart starts the current round's secure aggregation over.
+ * update of weight 1. A restart starts the current round's secure aggregation over. The
+ * sites' secure-aggregation requests enter through `secAgg` (secAggEndpoints.ts).
  */
 import type { Plan } from '../core/protocol/plan.ts';
 import type { WeightSet } from '../core/types/weights.ts';
