@@ -251,7 +251,7 @@ export class Federation {
       if (r === 'conflict') throw updateConflict(meta.round);
       machine!.acceptUpdate(siteId);
       try {
-        this.aggregator!.add(delta, meta.sampleCount);
+        this.aggregator!.add(delta, this.algorithms.weightOf(meta.sampleCount));
       } catch (e) {
         this.log(`round ${meta.round}: adding the update of ${siteId} failed (${String(e)}); rebuilding the aggregate from disk`);
         await this.rebuildAggregator();
@@ -274,6 +274,7 @@ export class Federation {
     return new SecAggSession({
       round, spec: this.spec, clipRange: sa.clipRange, thresholdFraction: sa.thresholdFraction,
       minSites: this.plan.stragglers.minSites, phaseMs: this.policy.deadlineMs, now: this.now(),
+      equalWeights: this.plan.aggregation.weighting === 'equal',
     });
   }
 
@@ -381,7 +382,7 @@ export class Federation {
     // secure aggregation: the masked inputs are useless one by one; the aggregate is fed at unmasking
     for (const u of this.secure ? [] : await this.store.updates(this.current.round)) {
       const { payload } = await decodeUpdateEnvelope(await this.blobs.getVerified(u.payloadHash), { maxBytes: Number.MAX_SAFE_INTEGER });
-      agg.add(this.algorithms.decodeUpdate(payload, this.spec), u.sampleCount);
+      agg.add(this.algorithms.decodeUpdate(payload, this.spec), this.algorithms.weightOf(u.sampleCount));
     }
     this.aggregator = agg;
   }

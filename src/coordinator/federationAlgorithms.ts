@@ -10,11 +10,14 @@ import type { WeightSet } from '../core/types/weights.ts';
 import type { WeightSpec } from '../core/protocol/weightSpec.ts';
 import type { Aggregator } from '../core/aggregation/strategy.ts';
 import { strategyFromPlan } from '../core/aggregation/strategies.ts';
+import { aggregationWeight } from '../core/aggregation/aggregationWeight.ts';
 import { codecFor } from '../core/codecs/updateCodec.ts';
 
 export interface FederationAlgorithms {
   /** an aggregator for round `round`, starting from its global weights */
   begin(round: number, global: WeightSet): Aggregator;
+  /** the weight of an update from a site with `sampleCount` training cases (aggregation.weighting) */
+  weightOf(sampleCount: number): number;
   /** the codec payload of an update -> the delta (names and shapes of `spec`) */
   decodeUpdate(payload: Uint8Array, spec: WeightSpec): WeightSet;
   /** extra facts for a closed round's record (epsilon spent under DP) */
@@ -31,6 +34,7 @@ export function federationAlgorithms(plan: Plan): FederationAlgorithms {
   const codec = codecFor(plan.codec);
   return {
     begin: (_round, global) => strategy.begin(global),
+    weightOf: (sampleCount) => aggregationWeight(plan, sampleCount),
     decodeUpdate: (payload, spec) => codec.decode(payload, spec),
     roundSummary: (round) => (dp ? { epsilonSpent: dp.epsilonAfter(round, plan.privacy.dp.delta) } : {}),
     epsilonAfter: (roundsDone) => (dp ? dp.epsilonAfter(roundsDone, plan.privacy.dp.delta) : null),

@@ -229,6 +229,29 @@ describe('secure aggregation refusals', () => {
   });
 });
 
+describe('secure aggregation with equal weights', () => {
+  it('refuses an advertised weight other than 1, and then accepts weight 1', async () => {
+    const p3 = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 60 }, aggregation: { weighting: 'equal' }, privacy: { secureAggregation: { enabled: true } } });
+    const d3 = tempDir();
+    const c3 = await startTestCoordinator(p3, d3.path);
+    try {
+      const a = await joinSite(c3, 'A');
+      const advertise = async (weight: number) => {
+        const body = new TextEncoder().encode(JSON.stringify(await (await SecAggClient.create(a.siteId, 1, weight)).advertise()));
+        const req = { method: 'POST', path: '/api/v1/rounds/1/secagg/advertise', body, contentType: 'application/json' };
+        return send(c3.url, { ...req, headers: await signedHeaders(a.siteId, a.privateKey, req) });
+      };
+      const heavy = await advertise(4);
+      expect([heavy.status, heavy.json.error.code]).toEqual([422, 'SECAGG_WEIGHT']);
+      expect(heavy.json.error.message).toContain('"equal"');
+      expect((await advertise(1)).json).toMatchObject({ status: 'accepted', phase: 'advertise' });
+    } finally {
+      await c3.close();
+      d3.remove();
+    }
+  });
+});
+
 describe('a coordinator restart during secure aggregation', () => {
   it('keeps the acknowledged masked uploads on disk and restarts the round\'s secure aggregation cleanly', async () => {
     const p3 = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 60 }, privacy: { secureAggregation: { enabled: true, clipRange: CLIP } } });

@@ -31,6 +31,8 @@ export interface SecAggSessionOptions {
   readonly minSites: number;
   readonly phaseMs: number;
   readonly now: number;
+  /** the plan weighs every site equally (aggregation.weighting "equal"): an advertised weight must be 1 */
+  readonly equalWeights: boolean;
 }
 
 export type SecAggDecision =
@@ -92,6 +94,9 @@ export class SecAggSession {
 
   advertise(siteId: string, msg: SecAggAdvertise): 'accepted' | 'duplicate' {
     if (msg.siteId !== siteId) throw siteMismatch(siteId, msg.siteId);
+    if (this.o.equalWeights && msg.weight !== 1) {
+      throw new HttpError(422, 'SECAGG_WEIGHT', `secure aggregation round ${this.o.round}: site "${siteId}" advertised weight ${msg.weight}; expected 1 (the plan's aggregation.weighting is "equal")`);
+    }
     return this.once('advertise', siteId, JSON.stringify(msg), () => this.server.addAdvertise(msg));
   }
 

@@ -1,6 +1,7 @@
 /**
  * The plan's strategy as the coordinator runs it: a server optimiser's state (FedAdam's
- * moments) survives a restart, and differential privacy reports the epsilon spent.
+ * moments) survives a restart, the plan's weighting decides each update's weight, and
+ * differential privacy reports the epsilon spent.
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,6 +52,27 @@ describe('the coordinator with a stateful strategy', () => {
     await c.close();
     expect(restarted.length).toBe(straight.length);
     for (let t = 0; t < straight.length; t++) expect(Array.from(restarted[t]!.values)).toEqual(Array.from(straight[t]!.values));
+  });
+
+  it('weighs every site equally under aggregation.weighting "equal", whatever case counts they report', async () => {
+    const moveOf = async (weighting: 'samples' | 'equal'): Promise<number> => {
+      const plan = testPlan({ rounds: 1, aggregation: { weighting } });
+      const c = await startTestCoordinator(plan, join(dir.path, `weighting-${weighting}`));
+      const a = await joinSite(c, 'A');
+      const b = await joinSite(c, 'B');
+      const round = await a.client.round();
+      const global = await globalWeights(a, round.globalModelHash);
+      for (const [site, value, sampleCount] of [[a, 0.01, 1], [b, 0.03, 3]] as const) {
+        const body = await updateEnvelope(plan, site, 1, round.globalModelHash, constantDelta(global, value), { sampleCount });
+        expect((await sendUpdate(c.url, site, 1, body)).status).toBe(200);
+      }
+      await a.client.waitForRound(1, 10);
+      const next = await finalModel(c, a);
+      await c.close();
+      return next[0]!.values[0]! - global[0]!.values[0]!;
+    };
+    expect(await moveOf('equal')).toBeCloseTo(0.02, 6); // (0.01 + 0.03) / 2
+    expect(await moveOf('samples')).toBeCloseTo(0.025, 6); // (1 * 0.01 + 3 * 0.03) / 4
   });
 
   it('reports the epsilon spent under differential privacy', async () => {

@@ -25,7 +25,11 @@ function planRows(plan: Plan): [string, string][] {
     ['Model', `${plan.model.preset} 3D U-Net (initial weights seed ${plan.model.seed})`],
     ['Rounds', String(plan.rounds)],
     ['Local training', `${plan.training.localSteps} steps per round, batch ${plan.training.batchSize}, ${plan.training.optimizer} at learning rate ${plan.training.learningRate}`],
-    ['Aggregation', `${plan.aggregation.strategy}${plan.aggregation.robust.rule !== 'none' ? ` with ${plan.aggregation.robust.rule}` : ''}`],
+    [
+      'Aggregation',
+      `${plan.aggregation.strategy}${plan.aggregation.robust.rule !== 'none' ? ` with ${plan.aggregation.robust.rule}` : ''}; ` +
+        (plan.aggregation.weighting === 'equal' ? 'every site counts equally' : "each site's update counts by its number of training cases"),
+    ],
     ['Update encoding', plan.codec.name],
     ['Validation', `${Math.round(plan.validation.fraction * 100)}% of this site's labelled cases are held out to measure the global model`],
     ['Round deadline', `${plan.stragglers.roundDeadlineSeconds} s; a round closes with at least ${plan.stragglers.minSites} site(s)`],

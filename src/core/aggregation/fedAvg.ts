@@ -2,8 +2,9 @@
  * FedAvg — McMahan, Moore, Ramage, Hampson, Agüera y Arcas, "Communication-Efficient
  * Learning of Deep Networks from Decentralized Data", AISTATS 2017.
  *
- * The new global model is the global plus the sample-count-weighted mean of the sites'
- * deltas (times an optional server learning rate, 1 by default = plain FedAvg). Streaming:
+ * The new global model is the global plus the weighted mean of the sites' deltas, times an
+ * optional server learning rate (1 by default = plain FedAvg). The weights come from the
+ * plan's aggregation.weighting (aggregationWeight: case counts, or 1 per site). Streaming:
  * one float64 running sum, so memory is about two models whatever the number of sites.
  */
 import { z } from 'zod';

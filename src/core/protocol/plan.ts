@@ -31,6 +31,9 @@ const options = () => z.record(z.string(), z.unknown(), { error: 'expected an op
 
 export const ROBUST_RULES = ['none', 'normbound', 'median', 'trimmedmean'] as const;
 export type RobustRule = (typeof ROBUST_RULES)[number];
+/** How a site's update counts in the mean: by its training-case count, or equally. */
+export const AGGREGATION_WEIGHTINGS = ['samples', 'equal'] as const;
+export type AggregationWeighting = (typeof AGGREGATION_WEIGHTINGS)[number];
 
 export const PlanSchema = z
   .strictObject({
@@ -67,6 +70,11 @@ export const PlanSchema = z
         /** a key of STRATEGIES (fedavg, fedprox, fedadam, fedyogi, fedadagrad) */
         strategy: registryName('an aggregation strategy').default('fedavg'),
         options: options(),
+        /**
+         * samples: each update weighs its site's training-case count (FedAvg, McMahan et al.
+         * 2017); equal: every site weighs 1, so one large site cannot dominate the mean
+         */
+        weighting: z.enum(AGGREGATION_WEIGHTINGS).default('samples'),
         robust: z
           .strictObject({
             rule: z.enum(ROBUST_RULES).default('none'),

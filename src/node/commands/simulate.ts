@@ -30,6 +30,8 @@ Federation:
   --strategy NAME      fedavg, fedprox, fedadam, fedyogi, fedadagrad (default ${D.strategy})
   --server-lr X        server step size (fedavg: serverLearningRate; fedadam/yogi/adagrad: eta)
   --mu X               FedProx proximal term of the local loss (default 0)
+  --weighting W        samples (an update weighs its site's case count) or equal (1 per site)
+                       (default ${D.weighting})
   --robust RULE        none, median, trimmedmean, normbound (default ${D.robust})
   --max-norm X         normbound's bound on an update's L2 norm (default ${D.robustMaxNorm})
   --trim-fraction X    trimmedmean's share cut at each end (default ${D.trimFraction})
@@ -77,7 +79,7 @@ export function optionsFromArgs(argv: string[]): {
     args: argv,
     strict: true,
     options: {
-      sites: s, rounds: s, 'local-steps': s, preset: s, seed: s, strategy: s, 'server-lr': s, mu: s, robust: s, 'max-norm': s,
+      sites: s, rounds: s, 'local-steps': s, preset: s, seed: s, strategy: s, 'server-lr': s, mu: s, weighting: s, robust: s, 'max-norm': s,
       'trim-fraction': s, codec: s, 'topk-fraction': s, secagg: b, 'dp-epsilon': s, 'dp-delta': s, 'dp-clip': s,
       malicious: s, attack: s, 'attack-factor': s, lr: s, 'batch-size': s, size: s, 'protocol-heterogeneity': s, 'max-cases': s, 'test-cases': s,
       'eval-overlap': s, 'eval-every': s, plot: s, arms: s, backend: s, 'stock-kernels': b, json: b, quiet: b,
@@ -100,6 +102,7 @@ export function optionsFromArgs(argv: string[]): {
     o.strategyOptions = fedOpt ? { eta: serverLr } : { serverLearningRate: serverLr };
   }
   set('proximalMu', num(v.mu, '--mu'));
+  set('weighting', v.weighting as SimulateOptions['weighting'] | undefined);
   set('robust', v.robust as SimulateOptions['robust'] | undefined);
   set('robustMaxNorm', num(v['max-norm'], '--max-norm'));
   set('trimFraction', num(v['trim-fraction'], '--trim-fraction'));

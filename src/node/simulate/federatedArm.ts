@@ -11,6 +11,7 @@ import type { UNet3D } from '../../core/model/unet3d.ts';
 import { localStepsFor, type Plan } from '../../core/protocol/plan.ts';
 import { specOf } from '../../core/protocol/weightSpec.ts';
 import { strategyFromPlan } from '../../core/aggregation/strategies.ts';
+import { aggregationWeight } from '../../core/aggregation/aggregationWeight.ts';
 import { l2norm, subtract } from '../../core/aggregation/weightMath.ts';
 import { codecFor } from '../../core/codecs/updateCodec.ts';
 import type { CodecState } from '../../core/codecs/codecTypes.ts';
@@ -72,7 +73,7 @@ export async function runFederatedArm(
   const secure = plan.privacy.secureAggregation;
   const states: (CodecState | null)[] = sites.map(() => null);
   const stepsPerSite = sites.map((s) => localStepsFor(plan, s.train.length));
-  const weightOf = (s: SimulatedSite) => Math.max(1, s.train.length);
+  const weightOf = (s: SimulatedSite) => aggregationWeight(plan, s.train.length);
   let global = initial;
   const rounds: FederatedRound[] = [];
   for (let round = 1; round <= plan.rounds; round++) {

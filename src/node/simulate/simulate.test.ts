@@ -113,6 +113,23 @@ describe('simulate', () => {
     expect(maxAbsDiff(plain.weights.federated!, secure.weights.federated!)).toBeLessThan(1e-6);
   });
 
+  it('equal weighting counts a 1-case site as much as a 3-case one, in the plain and the secure path alike', async () => {
+    const unequal = (): SimulationData => {
+      const d = sphereData(2, 3);
+      return { ...d, sites: [{ ...d.sites[0]!, train: d.sites[0]!.train.slice(0, 1) }, d.sites[1]!] };
+    };
+    const common = { sites: 2, rounds: 1, localSteps: 2, arms: ['federated'] as const };
+    const bySamples = await simulate({ ...common }, { data: unequal() });
+    const equal = await simulate({ ...common, weighting: 'equal' }, { data: unequal() });
+    const equalSecure = await simulate({ ...common, weighting: 'equal', secureAggregation: true }, { data: unequal() });
+    expect(equal.result.plan.aggregation.weighting).toBe('equal');
+    // the sites train the same updates either way; only their weights in the mean differ
+    expect(equal.result.federated!.rounds[0]!.updateNorms).toEqual(bySamples.result.federated!.rounds[0]!.updateNorms);
+    expect(maxAbsDiff(equal.weights.federated!, bySamples.weights.federated!)).toBeGreaterThan(1e-4);
+    // the secure path advertises weight 1 too: the same mean up to fixed-point rounding
+    expect(maxAbsDiff(equal.weights.federated!, equalSecure.weights.federated!)).toBeLessThan(1e-6);
+  });
+
   it('one site sending a scaled update wrecks plain FedAvg but not the coordinate-wise median', async () => {
     const common = { sites: 3, rounds: 1, localSteps: 2, malicious: 1, attack: 'scale' as const, attackFactor: 100, arms: ['federated'] as const };
     const fedavg = (await simulate({ ...common }, { data: sphereData(3, 1, 1) })).result.federated!.rounds[0]!;

@@ -12,7 +12,7 @@ import { REFERENCE_PROTOCOL } from '../../core/synthetic/protocolContrast.ts';
 describe('simulate options', () => {
   it('turn the command line into the plan the coordinator would run', () => {
     const { options, json, backend, stockKernels } = optionsFromArgs([
-      '--sites', '5', '--rounds', '3', '--strategy', 'fedadam', '--server-lr', '0.1', '--mu', '0.01', '--robust', 'normbound', '--max-norm', '2',
+      '--sites', '5', '--rounds', '3', '--strategy', 'fedadam', '--server-lr', '0.1', '--mu', '0.01', '--weighting', 'equal', '--robust', 'normbound', '--max-norm', '2',
       '--codec', 'topk', '--topk-fraction', '0.05', '--dp-epsilon', '4', '--malicious', '1', '--attack', 'signflip', '--json', '--backend', 'cpu', '--stock-kernels',
     ]);
     expect(json).toBe(true);
@@ -20,7 +20,7 @@ describe('simulate options', () => {
     expect(stockKernels).toBe(true);
     const plan = planFromOptions(resolveOptions(options));
     expect(plan.rounds).toBe(3);
-    expect(plan.aggregation).toEqual({ strategy: 'fedadam', options: { eta: 0.1 }, robust: { rule: 'normbound', options: { maxNorm: 2 } } });
+    expect(plan.aggregation).toEqual({ strategy: 'fedadam', options: { eta: 0.1 }, weighting: 'equal', robust: { rule: 'normbound', options: { maxNorm: 2 } } });
     expect(plan.training.proximalMu).toBe(0.01);
     expect(plan.codec).toEqual({ name: 'topk', options: { fraction: 0.05 } });
     expect(plan.privacy.dp).toMatchObject({ enabled: true, epsilon: 4 });
@@ -36,6 +36,7 @@ describe('simulate options', () => {
     expect(errorCode(() => resolveOptions({ arms: ['federated', 'pooled' as never] }))).toBe('SIMULATE_OPTIONS');
     expect(errorCode(() => optionsFromArgs(['--rounds', 'many']))).toBe('SIMULATE_OPTIONS');
     expect(errorCode(() => resolveOptions({ protocolHeterogeneity: -0.5 }))).toBe('SIMULATE_OPTIONS');
+    expect(errorCode(() => planFromOptions(resolveOptions({ weighting: 'uniform' as never })))).toBe('PLAN_INVALID');
     expect(errorCode(() => strategyFromPlan(planFromOptions(resolveOptions({ strategy: 'fedsgd' }))))).toBe('UNKNOWN_AGGREGATION_STRATEGY');
   });
 

@@ -4,7 +4,7 @@
  * simulation-only settings (how the synthetic sites are made, which sites attack, which
  * comparison arms to train, how to evaluate).
  */
-import type { Plan, PlanInput } from '../../core/protocol/plan.ts';
+import type { AggregationWeighting, Plan, PlanInput } from '../../core/protocol/plan.ts';
 import { parsePlan } from '../../core/protocol/plan.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 
@@ -25,6 +25,8 @@ export interface SimulateOptions {
   /** options of the strategy (e.g. fedadam's serverLearningRate) */
   strategyOptions: Record<string, unknown>;
   robust: 'none' | 'median' | 'trimmedmean' | 'normbound';
+  /** an update's weight in the mean: its site's case count, or 1 (plan.aggregation.weighting) */
+  weighting: AggregationWeighting;
   /** normbound's L2 bound of one update */
   robustMaxNorm: number;
   /** trimmedmean's share trimmed at each end */
@@ -74,6 +76,7 @@ export const DEFAULT_SIMULATE_OPTIONS: SimulateOptions = {
   strategy: 'fedavg',
   strategyOptions: {},
   robust: 'none',
+  weighting: 'samples',
   robustMaxNorm: 1,
   trimFraction: 0.25,
   codec: 'float32',
@@ -134,7 +137,7 @@ export function planFromOptions(o: SimulateOptions): Plan {
     model: { preset: o.preset, seed: o.seed },
     rounds: o.rounds,
     training: { localSteps: o.localSteps, proximalMu: o.proximalMu, batchSize: o.batchSize, optimizer: o.optimizer, learningRate: o.learningRate },
-    aggregation: { strategy: o.strategy, options: o.strategyOptions, robust: { rule: o.robust, options: robustOptions } },
+    aggregation: { strategy: o.strategy, options: o.strategyOptions, weighting: o.weighting, robust: { rule: o.robust, options: robustOptions } },
     validation: { fraction: 0 },
     codec: { name: o.codec, options: o.codecOptions },
     privacy: {

@@ -16,6 +16,7 @@ import { UNet3D } from '../../model/unet3d.ts';
 import { trainLocal, type TrainSummary } from '../../train/localTrainer.ts';
 import { evaluateModel } from '../../train/evaluateModel.ts';
 import { codecFor } from '../../codecs/updateCodec.ts';
+import { aggregationWeight } from '../../aggregation/aggregationWeight.ts';
 import type { CodecState } from '../../codecs/codecTypes.ts';
 import { localStepsFor, type Plan } from '../plan.ts';
 import type { RoundStatus } from '../messages.ts';
@@ -129,7 +130,7 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
         const stop = opts.stopAfterMaskedRound !== undefined && status.round >= opts.stopAfterMaskedRound;
         const sec = await tolerateRefusal(emit, status.round, () =>
           secureUpload({
-            client, siteId, round: status.round, weight: Math.max(1, data.train.length), delta, stopAfterMasked: stop,
+            client, siteId, round: status.round, weight: aggregationWeight(plan, data.train.length), delta, stopAfterMasked: stop,
             ...(opts.pollSeconds !== undefined ? { pollSeconds: opts.pollSeconds } : {}), ...(opts.signal ? { signal: opts.signal } : {}),
           }),
         );

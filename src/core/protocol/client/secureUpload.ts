@@ -24,7 +24,7 @@ export interface SecureUploadOptions {
   readonly client: ProtocolClient;
   readonly siteId: string;
   readonly round: number;
-  /** the site's weight: its sample count */
+  /** the site's weight in the mean: aggregationWeight of its plan (case count, or 1) */
   readonly weight: number;
   readonly delta: WeightSet;
   readonly pollSeconds?: number;
