@@ -9,6 +9,8 @@
  * keeps the masked uploads on disk and restarts the round's secure aggregation; a site that
  * shares keys and then drops before uploading is removed through its mask key's shares; a
  * phase that misses its deadline with too few sites starts the round's secure aggregation over.
+ * Under aggregation.weighting "equal" a weight other than 1 is refused, and runSite's sites
+ * of 1 and 3 cases make the unweighted mean.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
@@ -250,6 +252,40 @@ describe('secure aggregation with equal weights', () => {
       d3.remove();
     }
   });
+
+  it('runSite advertises weight 1: a 1-case and a 3-case site make the plain unweighted mean', async () => {
+    const pe = testPlan({
+      rounds: 1, training: { localSteps: 2, learningRate: 5e-3, optimizer: 'adam', batchSize: 1 }, validation: { fraction: 0 },
+      stragglers: { minSites: 2, roundDeadlineSeconds: 6 }, aggregation: { weighting: 'equal' }, privacy: { secureAggregation: { enabled: true, clipRange: CLIP } },
+    });
+    const de = tempDir();
+    const ce = await startTestCoordinator(pe, de.path);
+    try {
+      const two = [await joinSite(ce, 'One case'), await joinSite(ce, 'Three cases')];
+      const sent = new Map<string, WeightSet>();
+      const ph = await hashPlan(pe);
+      await Promise.all(two.map((site, i) => {
+        const data = syntheticSite({ profile: PROFILES[i]!, seed: 300 + i, cases: 1 + 2 * i, size: 16 }, getPreset(pe.model.preset).patchSize, 0);
+        expect(data.train).toHaveLength(1 + 2 * i);
+        return runSite({ client: site.client, plan: pe, planHash: ph, data, seed: 30 + i, pollSeconds: 1, inspectUpdate: (_r, delta) => sent.set(site.siteId, delta) });
+      }));
+      const s = (await (await fetch(`${ce.url}/api/v1/status`)).json()) as OperatorStatus;
+      const r = s.rounds[0]!;
+      expect(r.summary).toMatchObject({ secureAggregation: { totalWeight: 2 } });
+      const g = flatten(await globalWeights(two[0]!, r.globalModel));
+      const next = flatten(await globalWeights(two[0]!, r.resultModel!));
+      const [a, b] = two.map((x) => flatten(sent.get(x.siteId)!));
+      const clip = (x: number) => Math.max(-CLIP, Math.min(CLIP, x));
+      const equalMean = g.map((x, k) => x + (clip(a![k]!) + clip(b![k]!)) / 2);
+      const byCases = g.map((x, k) => x + (clip(a![k]!) + 3 * clip(b![k]!)) / 4);
+      const bound = (2 * CLIP) / (2 * (2 ** 31 - 3)) + 1e-6;
+      expect(maxAbsDiff(next, equalMean)).toBeLessThan(bound);
+      expect(maxAbsDiff(next, byCases)).toBeGreaterThan(100 * bound);
+    } finally {
+      await ce.close();
+      de.remove();
+    }
+  }, 60_000);
 });
 
 describe('a coordinator restart during secure aggregation', () => {

@@ -212,7 +212,7 @@ export class SecAggSession {
     return r;
   }
 
-  /** a roster site's weight (sample count) */
+  /** a roster site's advertised weight: its case count, or 1 when the plan weighs sites equally */
   weightOf(siteId: string): number {
     return this.rosterMsg?.sites.find((x) => x.siteId === siteId)?.weight ?? 1;
   }

@@ -14,6 +14,17 @@ const run = (seed: number, shift: number, codec = 'float32', codecOptions = {}) 
   local: { meanCurve: [point(10, 0.3), point(20, 0.4)] },
 });
 
+/** writes each run to its own file in a fresh directory: the directory and the files */
+function writeRuns(runs: readonly unknown[]): { dir: string; files: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'fedseg-plot-'));
+  const files = runs.map((r, i) => {
+    const f = join(dir, `r${i}.json`);
+    writeFileSync(f, JSON.stringify(r));
+    return f;
+  });
+  return { dir, files };
+}
+
 describe('fedseg simulate-plot', () => {
   it('draws the runs of several seeds as one chart, and names a file that is not a run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fedseg-plot-'));
@@ -34,12 +45,7 @@ describe('fedseg simulate-plot', () => {
   });
 
   it('--compare codec: one federated curve per codec, each over its seeds; an unknown setting is named', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fedseg-plot-'));
-    const files = [run(1, 0), run(2, 0.1), run(1, -0.1, 'topk', { fraction: 0.1 })].map((r, i) => {
-      const f = join(dir, `r${i}.json`);
-      writeFileSync(f, JSON.stringify(r));
-      return f;
-    });
+    const { dir, files } = writeRuns([run(1, 0), run(2, 0.1), run(1, -0.1, 'topk', { fraction: 0.1 })]);
     const out = join(dir, 'codecs.svg');
     expect(await simulatePlotCommand.run(['--out', out, '--compare', 'codec', ...files])).toBe(0);
     const svg = readFileSync(out, 'utf8');
@@ -52,15 +58,21 @@ describe('fedseg simulate-plot', () => {
     await expect(simulatePlotCommand.run(['--out', out, '--compare', 'colour', ...files])).rejects.toThrow(/unknown comparison "colour"; known: codec, strategy/);
   });
 
+  it('--compare weighting: a run from before the option counts as weighted by samples, as it was', async () => {
+    const equal = (seed: number) => { const r = run(seed, 0.05); return { ...r, options: { ...r.options, weighting: 'equal' } }; };
+    const { dir, files } = writeRuns([run(1, 0), equal(1), equal(2)]);
+    const out = join(dir, 'weighting.svg');
+    expect(await simulatePlotCommand.run(['--out', out, '--compare', 'weighting', ...files])).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    expect(svg).toContain('>weighted by samples<');
+    expect(svg).toContain('>weighted by equal<');
+    expect(svg.match(/<polygon /g)).toHaveLength(3); // only equal has two runs
+  });
+
   it('averages runs by round: a run evaluated at fewer rounds does not shift the others', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fedseg-plot-'));
     const a = { ...run(1, 0), centralized: null, local: null };
     const b = { ...run(2, 0), centralized: null, local: null, federated: { strategy: 'fedavg', curve: [point(20, 0.8)] } };
-    const files = [a, b].map((r, i) => {
-      const f = join(dir, `r${i}.json`);
-      writeFileSync(f, JSON.stringify(r));
-      return f;
-    });
+    const { dir, files } = writeRuns([a, b]);
     const out = join(dir, 'curves.svg');
     expect(await simulatePlotCommand.run(['--out', out, ...files])).toBe(0);
     // ET panel: round 10 is run a's 0.4 alone (y 122.0), round 20 the mean of 0.6 and 0.8 (y 74.0)

@@ -1,6 +1,6 @@
 /**
  * Learning curves of the federated model grouped by one setting of the runs (the codec, the
- * aggregation strategy, the robust rule, DP, an attack, secure aggregation): one series per
+ * aggregation strategy, the robust rule, DP, an attack, secure aggregation, the weighting): one series per
  * distinct value, its runs (seeds) drawn as mean and min-max band by `curvesSvg`.
  */
 import { FedsegError, lookup } from '../../core/util/errors.ts';
@@ -20,6 +20,8 @@ export const COMPARE_SETTINGS: Readonly<Record<string, (r: SimulationResult) => 
   dp: (r) => (r.options.dpEpsilon === null ? 'no DP' : `DP ε ${r.options.dpEpsilon}`),
   attack: (r) => (r.options.malicious > 0 ? `${r.options.malicious} site(s) ${r.options.attack} x${r.options.attackFactor}` : 'honest'),
   secagg: (r) => (r.options.secureAggregation ? 'secure aggregation' : 'plain'),
+  // runs made before plan.aggregation.weighting existed weighted by case count
+  weighting: (r) => `weighted by ${r.options.weighting ?? 'samples'}`,
 };
 
 const PALETTE = ['#1f6fd1', '#c9482b', '#2e9d4a', '#8a4fbf', '#d18a1f', '#1fa5a5', '#6b6b6b', '#d14f9a'];
