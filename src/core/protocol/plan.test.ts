@@ -81,6 +81,15 @@ describe('planHash', () => {
     expect(b).not.toBe(a);
   });
 
+  it('keeps the hash a plan had before aggregation.weighting existed, unless the weighting is not the default', async () => {
+    expect(DEMO_PLAN.aggregation.weighting).toBe('samples');
+    // the demo plan's hash as computed before the field was added (commit ec6b668)
+    const hashBefore = '23c3835ce82c337f9e7bf21816572d069bffc21f4dd3c9ce571974996b49de2a';
+    expect(await planHash(DEMO_PLAN)).toBe(hashBefore);
+    const equal = parsePlan({ ...DEMO_PLAN, aggregation: { ...DEMO_PLAN.aggregation, weighting: 'equal' } }, 'equal');
+    expect(await planHash(equal)).not.toBe(hashBefore);
+  });
+
   it('the demo plan is tiny and three rounds', () => {
     expect(DEMO_PLAN.model.preset).toBe('tiny');
     expect(DEMO_PLAN.rounds).toBe(3);

@@ -178,9 +178,19 @@ export function parsePlan(json: unknown, source: string): Plan {
   return parseWithSchema(PlanSchema, json, source, 'PLAN_INVALID');
 }
 
+/**
+ * The plan as hashed: fields added to the schema after federations could already exist are
+ * left out while they hold their default, so such a federation keeps its hash (and its data
+ * folder still opens) after an upgrade; a non-default value is hashed like any other field.
+ */
+function hashedPlan(plan: Plan): unknown {
+  const { weighting, ...aggregation } = plan.aggregation;
+  return { ...plan, aggregation: weighting === 'samples' ? aggregation : plan.aggregation };
+}
+
 /** SHA-256 hex of the canonical JSON (sorted keys) of the plan, defaults filled in. */
 export function planHash(plan: Plan): Promise<string> {
-  return sha256Hex(utf8Encode(canonicalJson(plan)));
+  return sha256Hex(utf8Encode(canonicalJson(hashedPlan(plan))));
 }
 
 /** Local steps a site runs this round (localEpochs, when set, wins over localSteps). */
