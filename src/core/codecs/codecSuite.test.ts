@@ -14,6 +14,8 @@ const VARIANTS: [string, () => UpdateCodec][] = [
   ['int8 nearest', () => CODECS.int8!()],
   ['int8 stochastic', () => CODECS.int8!({ rounding: 'stochastic', seed: 3 })],
   ['int4 (error feedback)', () => CODECS.int4!()],
+  ['int4 mse scale', () => CODECS.int4!({ scale: 'mse' })],
+  ['int8 mse scale, stochastic', () => CODECS.int8!({ scale: 'mse', rounding: 'stochastic', seed: 4 })],
   ['int4 stochastic, no feedback', () => CODECS.int4!({ rounding: 'stochastic', seed: 5, errorFeedback: false })],
   ['topk 1%', () => CODECS.topk!()],
   ['topk 10% no feedback', () => CODECS.topk!({ fraction: 0.1, errorFeedback: false })],

@@ -1,12 +1,17 @@
 /**
  * int8 and int4: per-tensor linear quantisation to b bits (b = 8 or 4), L = 2^(b-1) - 1 levels
- * each side of zero (127 or 7). Scale s = fround(max |x| of the tensor / L);
- * q = clamp(round(x / s), -L, L); decoded = q * s.
+ * each side of zero (127 or 7). Scale s per tensor (quantizationScale.ts): option scale
+ * 'maxabs' (default) s = fround(max |x| of the tensor / L); 'mse' a smaller s that clips the
+ * largest values when that lowers the squared error. q = clamp(round(x / s), -L, L);
+ * decoded = q * s.
  * Bounds below hold for tensors whose max |x| is at least 2^-100 (float32 subnormals below).
  * - rounding 'nearest' (default): |x - decoded| <= s/2, so maxRelativeError = 1/(2L)
  *   ('maxabs'): 1/254 for int8, 1/14 for int4.
- * - rounding 'stochastic': q = floor(x/s + u), u uniform in [0,1): unbiased (E[decoded] = x),
- *   |x - decoded| < s, so maxRelativeError = 1/L.
+ * - rounding 'stochastic': q = floor(x/s + u), u uniform in [0,1): unbiased (E[decoded] = x)
+ *   where not clipped, |x - decoded| < s, so maxRelativeError = 1/L.
+ * - scale 'mse': a clipped value is off by up to MSE_CLIP_BOUND (0.6) of max |x|, so the
+ *   bound is the larger of that and the rounding's. The stated bound is loose on purpose: the
+ *   point of 'mse' is the squared error, lower than 'maxabs''s on every update.
  * - errorFeedback (default on for int4, off for int8): the site keeps what quantisation lost
  *   (x - decoded) and adds it to its next update, so the error is delayed, not lost (Seide et
  *   al., "1-bit SGD", Interspeech 2014; Karimireddy et al., "Error Feedback Fixes SignSGD",
@@ -25,6 +30,7 @@ import { checkFinite } from '../protocol/weightSpec.ts';
 import type { WeightSpec } from '../protocol/weightSpec.ts';
 import { parseWithSchema } from '../protocol/schemaProblems.ts';
 import type { CodecState, UpdateCodec } from './codecTypes.ts';
+import { MSE_CLIP_BOUND, quantizationScale } from './quantizationScale.ts';
 import { aligned, deflateFast, inflateExact, residualOf, splitFlat, totalSize, withResidual } from './payloadBytes.ts';
 
 export const QuantizedOptionsSchema = z.strictObject({
@@ -33,6 +39,8 @@ export const QuantizedOptionsSchema = z.strictObject({
   seed: z.number().int().optional(),
   /** keep the quantisation error at the site and send it with the next update */
   errorFeedback: z.boolean().optional(),
+  /** how the per-tensor scale is chosen (quantizationScale.ts) */
+  scale: z.enum(['maxabs', 'mse']).default('maxabs'),
 });
 
 export type QuantizedBits = 4 | 8;
@@ -59,9 +67,7 @@ export function quantizedCodec(bits: QuantizedBits, options: unknown = {}): Upda
     const packed = raw.subarray(4 * T);
     let off = 0;
     update.forEach((t, i) => {
-      let m = 0;
-      for (let k = off; k < off + t.values.length; k++) m = Math.max(m, Math.abs(v[k]!));
-      const s = Math.fround(m / levels);
+      const s = quantizationScale(v, off, off + t.values.length, levels, o.scale);
       scales[i] = s;
       for (let k = off; k < off + t.values.length; k++) {
         let q = 0;
@@ -106,7 +112,7 @@ export function quantizedCodec(bits: QuantizedBits, options: unknown = {}): Upda
   return {
     name,
     options: { ...o, errorFeedback },
-    maxRelativeError: stochastic ? 1 / levels : 1 / (2 * levels),
+    maxRelativeError: Math.max(stochastic ? 1 / levels : 1 / (2 * levels), o.scale === 'mse' ? MSE_CLIP_BOUND : 0),
     errorMetric: 'maxabs',
     deflated: true,
     encode: (update, state = null) => encodeWithState(update, state).bytes,

@@ -37,6 +37,9 @@ Federation:
   --trim-fraction X    trimmedmean's share cut at each end (default ${D.trimFraction})
   --codec NAME         float32, float16, int8, int4, topk (default ${D.codec})
   --topk-fraction X    share of coordinates top-k sends (topk's default when absent)
+  --quant-scale RULE   int8/int4 per-tensor scale: maxabs (covers the largest value) or
+                       mse (clips the largest values when that lowers the squared error)
+                       (default maxabs)
   --secagg             secure aggregation (masked field sums; the codec is not used)
   --dp-epsilon E       site-level DP (DP-FedAvg) with this epsilon over all rounds
   --dp-delta D         (default ${D.dpDelta})   --dp-clip C   update L2 clip (default ${D.dpClipNorm})
@@ -80,7 +83,7 @@ export function optionsFromArgs(argv: string[]): {
     strict: true,
     options: {
       sites: s, rounds: s, 'local-steps': s, preset: s, seed: s, strategy: s, 'server-lr': s, mu: s, weighting: s, robust: s, 'max-norm': s,
-      'trim-fraction': s, codec: s, 'topk-fraction': s, secagg: b, 'dp-epsilon': s, 'dp-delta': s, 'dp-clip': s,
+      'trim-fraction': s, codec: s, 'topk-fraction': s, 'quant-scale': s, secagg: b, 'dp-epsilon': s, 'dp-delta': s, 'dp-clip': s,
       malicious: s, attack: s, 'attack-factor': s, lr: s, 'batch-size': s, size: s, 'protocol-heterogeneity': s, 'max-cases': s, 'test-cases': s,
       'eval-overlap': s, 'eval-every': s, plot: s, arms: s, backend: s, 'stock-kernels': b, json: b, quiet: b,
     },
@@ -109,6 +112,7 @@ export function optionsFromArgs(argv: string[]): {
   set('codec', v.codec);
   const topk = num(v['topk-fraction'], '--topk-fraction');
   if (topk !== undefined) o.codecOptions = { fraction: topk };
+  if (v['quant-scale'] !== undefined) o.codecOptions = { ...o.codecOptions, scale: v['quant-scale'] };
   if (v.secagg) o.secureAggregation = true;
   set('dpEpsilon', num(v['dp-epsilon'], '--dp-epsilon'));
   set('dpDelta', num(v['dp-delta'], '--dp-delta'));

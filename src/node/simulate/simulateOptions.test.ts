@@ -28,6 +28,14 @@ describe('simulate options', () => {
     expect(codecFor(plan.codec).name).toBe('topk');
   });
 
+  it('pass --quant-scale to the int8 / int4 codec, and a codec without that option names it', () => {
+    const plan = planFromOptions(resolveOptions(optionsFromArgs(['--codec', 'int4', '--quant-scale', 'mse']).options));
+    expect(plan.codec).toEqual({ name: 'int4', options: { scale: 'mse' } });
+    expect(codecFor(plan.codec).options).toMatchObject({ scale: 'mse', errorFeedback: true });
+    const topk = planFromOptions(resolveOptions(optionsFromArgs(['--codec', 'topk', '--topk-fraction', '0.1', '--quant-scale', 'mse']).options));
+    expect(() => codecFor(topk.codec)).toThrow(/topk codec options/);
+  });
+
   it('refuse what the plan or the simulation cannot run, saying why', () => {
     expect(errorCode(() => planFromOptions(resolveOptions({ secureAggregation: true, robust: 'median' })))).toBe('PLAN_INVALID');
     expect(errorCode(() => planFromOptions(resolveOptions({ dpEpsilon: 1, robust: 'trimmedmean' })))).toBe('PLAN_INVALID');
