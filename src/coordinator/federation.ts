@@ -18,7 +18,7 @@
 import type { Plan } from '../core/protocol/plan.ts';
 import type { WeightSet } from '../core/types/weights.ts';
 import type { WeightSpec } from '../core/protocol/weightSpec.ts';
-import { checkWeights } from '../core/protocol/weightSpec.ts';
+import { checkFinite, checkWeights } from '../core/protocol/weightSpec.ts';
 import { decodeWeightsBlob, encodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
 import { checkUpdateContext, decodeUpdateEnvelope } from '../core/protocol/updateEnvelope.ts';
 import type { JoinRequest, JoinResponse, MetricsReport, RoundStatus } from '../core/protocol/messages.ts';
@@ -417,12 +417,18 @@ export class Federation {
     // finish() advances a server optimiser's moments: keep the state it had, so that a
     // failed aggregation can be retried from it rather than applying the moments twice
     const stateBefore = this.algorithms.exportState();
+    let weights: WeightSet;
+    let hash: string;
+    let next: RoundRecord | null;
+    let updateCount: number;
     try {
       const updates = await this.store.updates(n);
-      const weights = this.aggregator!.finish();
+      updateCount = updates.length;
+      weights = this.aggregator!.finish();
       checkWeights(weights, this.spec, 'MODEL', `round ${n} aggregate`);
-      const hash = await this.blobs.put(encodeWeightsBlob(weights));
+      hash = await this.blobs.put(encodeWeightsBlob(weights));
       const state = this.algorithms.exportState();
+      for (const t of state) checkFinite(t.name, t.values, 'MODEL', `round ${n} strategy state`);
       const stateHash = state.length > 0 ? await this.blobs.put(encodeWeightsBlob(state)) : null;
       const at = this.now();
       const summary = {
@@ -435,34 +441,39 @@ export class Federation {
         ...this.algorithms.roundSummary(n),
         ...extra,
       };
-      const next: RoundRecord | null =
+      next =
         n < this.plan.rounds
           ? { round: n + 1, status: 'open', globalModel: hash, openedAt: at, deadline: at + this.policy.deadlineMs, extensions: 0, closedAt: null, resultModel: null, summary: null }
           : null;
       await this.store.closeRound(n, { resultModel: hash, closedAt: at, summary }, next);
-      machine.close();
-      this.notice = null;
-      this.log(`round ${n} aggregated (${reason}): ${updates.length} update(s) -> model ${hash}`);
-      if (next) {
-        this.current = next;
-        this.machine = new RoundMachine({ round: next.round, status: 'open', deadline: next.deadline }, this.policy);
-        this.aggregator = this.algorithms.begin(next.round, weights);
-        if (this.secure) this.secagg = this.newSession(next.round);
-      } else {
-        this.secagg = null;
-        this.current = (await this.store.round(n))!;
-        this.machine = null;
-        this.aggregator = null;
-        this.finalModel = hash;
-        this.log(`federation finished after ${n} rounds; final model ${hash}`);
-      }
     } catch (e) {
-      machine.abortAggregation();
-      await this.store.setRoundStatus(n, 'collecting');
-      this.log(`round ${n}: aggregation failed: ${e instanceof Error ? e.stack : String(e)}`);
+      // memory first, the store last: when the disk is full the status write fails too, and a
+      // retry must still start from the moments before this round and a fresh aggregate
       this.algorithms.importState(stateBefore);
+      machine.abortAggregation();
+      this.log(`round ${n}: aggregation failed: ${e instanceof Error ? e.stack : String(e)}`);
       await this.rebuildAggregator();
       this.secagg?.restart(this.now());
+      this.emit();
+      await this.store.setRoundStatus(n, 'collecting'); // on a restart 'aggregating' resumes as collecting anyway
+      return;
+    }
+    // round n is committed: from here on nothing may reopen it
+    machine.close();
+    this.notice = null;
+    this.log(`round ${n} aggregated (${reason}): ${updateCount} update(s) -> model ${hash}`);
+    if (next) {
+      this.current = next;
+      this.machine = new RoundMachine({ round: next.round, status: 'open', deadline: next.deadline }, this.policy);
+      this.aggregator = this.algorithms.begin(next.round, weights);
+      if (this.secure) this.secagg = this.newSession(next.round);
+    } else {
+      this.secagg = null;
+      this.current = (await this.store.round(n))!;
+      this.machine = null;
+      this.aggregator = null;
+      this.finalModel = hash;
+      this.log(`federation finished after ${n} rounds; final model ${hash}`);
     }
     this.emit();
   }

@@ -75,6 +75,19 @@ describe('the coordinator with a stateful strategy', () => {
     expect(await moveOf('samples')).toBeCloseTo(0.025, 6); // (1 * 0.01 + 3 * 0.03) / 4
   });
 
+  it('survives an update whose square overflows float32 under FedAdagrad: the round closes and the coordinator restarts on its data', async () => {
+    const plan = testPlan({ rounds: 2, aggregation: { strategy: 'fedadagrad', options: {} } });
+    const data = join(dir.path, 'overflow');
+    let c = await startTestCoordinator(plan, data);
+    const site = await joinSite(c, 'A');
+    await uploadAndWait(c, plan, site, 2e19); // a diverged site: finite, but 4e38 > float32's largest
+    await c.close();
+    c = await startTestCoordinator(plan, data); // refused with MODEL_NONFINITE when the moments held Infinity
+    const s = (await (await fetch(`${c.url}/api/v1/status`)).json()) as OperatorStatus;
+    await c.close();
+    expect(s.current.round).toBe(2);
+  });
+
   it('reports the epsilon spent under differential privacy', async () => {
     const plan = testPlan({ rounds: 2, privacy: { dp: { enabled: true, epsilon: 4, delta: 1e-5, clipNorm: 1 } } });
     const c = await startTestCoordinator(plan, join(dir.path, 'dp'));

@@ -53,3 +53,19 @@ describe('FedOpt server optimisers (Reddi et al. 2021)', () => {
     expect(() => wrongModel.finish()).toThrow(/MODEL|shape/);
   });
 });
+
+describe('FedOpt on an update whose square overflows float32', () => {
+  it.each([
+    ['fedadam', fedAdam],
+    ['fedyogi', fedYogi],
+    ['fedadagrad', fedAdagrad],
+  ])('%s keeps its state finite, so it can be stored and the weight still moves', (_name, make) => {
+    const s = make({});
+    const x = step(s, 0, 1e20); // 1e40 > float32's largest, 3.4e38
+    expect(Number.isFinite(x)).toBe(true);
+    for (const t of s.exportState()) expect(t.values.every(Number.isFinite)).toBe(true);
+    const after = step(s, x, -1);
+    expect(Number.isFinite(after)).toBe(true);
+    expect(after).not.toBe(x);
+  });
+});

@@ -7,7 +7,10 @@
  *   m <- beta1 m + (1 - beta1) Δ
  *   v <- secondMoment(v, Δ)          (Adam, Yogi or Adagrad: see fedAdam/fedYogi/fedAdagrad.ts)
  *   x <- x + eta m / (sqrt(v) + tau)
- * v starts at tau^2 as in the paper. No bias correction (as published).
+ * v starts at tau^2 as in the paper. No bias correction (as published). v is kept at most
+ * FLOAT32_MAX: an update of 2e19 (a diverged or hostile site; its square overflows float32)
+ * would otherwise store v = Infinity, freeze that weight for good and leave a state that
+ * cannot be stored and read back.
  * The state (m and v) is exported as a WeightSet named "m/<tensor>" and "v/<tensor>".
  */
 import { z } from 'zod';
@@ -30,6 +33,9 @@ export type FedOptOptions = z.output<typeof FedOptOptionsSchema>;
 
 /** v's update for one coordinate: (v, Δ², beta2) -> new v */
 export type SecondMomentRule = (v: number, g2: number, beta2: number) => number;
+
+/** The largest finite float32. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
 
 export function fedOpt(name: string, rule: SecondMomentRule, options: unknown): AggregationStrategy {
   const o = parseStrategyOptions(FedOptOptionsSchema, options, name);
@@ -54,7 +60,7 @@ export function fedOpt(name: string, rule: SecondMomentRule, options: unknown): 
       for (let k = 0; k < out.length; k++) {
         const g = d[k]!;
         mi[k] = o.beta1 * mi[k]! + (1 - o.beta1) * g;
-        vi[k] = rule(vi[k]!, g * g, o.beta2);
+        vi[k] = Math.min(rule(vi[k]!, g * g, o.beta2), FLOAT32_MAX);
         out[k] = t.values[k]! + (o.eta * mi[k]!) / (Math.sqrt(vi[k]!) + o.tau);
       }
       return { name: t.name, shape: t.shape, values: out };

@@ -8,6 +8,7 @@
  * model (weightsBlob) and resume after a restart.
  */
 import type { WeightSet } from '../types/weights.ts';
+import { shapeSize } from '../types/weights.ts';
 import { FedsegError } from '../util/errors.ts';
 import { checkSpec, checkFinite, specOf } from '../protocol/weightSpec.ts';
 import type { WeightSpec } from '../protocol/weightSpec.ts';
@@ -29,9 +30,14 @@ export interface AggregationStrategy {
   importState(state: WeightSet): void;
 }
 
-/** Checks every aggregator makes on add: spec equal to the global's, finite values, weight > 0. */
+/** Checks every aggregator makes on add: spec equal to the global's, as many values as the shape holds, finite values, weight > 0. */
 export function checkUpdate(update: WeightSet, weight: number, spec: WeightSpec, who: string): void {
   checkSpec(specOf(update), spec, 'UPDATE', who);
+  for (const t of update) {
+    if (t.values.length !== shapeSize(t.shape)) {
+      throw new FedsegError('UPDATE_SHAPE', `${who}: tensor "${t.name}": expected ${shapeSize(t.shape)} values for shape [${t.shape.join(', ')}], found ${t.values.length}`);
+    }
+  }
   for (const t of update) checkFinite(t.name, t.values, 'UPDATE', who);
   if (!(weight > 0) || !Number.isFinite(weight)) {
     throw new FedsegError('AGGREGATION_WEIGHT', `${who}: expected a positive finite weight, found ${String(weight)}`);

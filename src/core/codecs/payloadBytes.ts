@@ -1,9 +1,10 @@
 /**
  * Helpers shared by the codecs: deflate (fflate, fast level), a bounded inflate that refuses
- * payloads that do not inflate to exactly the expected size (no decompression bombs), and
+ * payloads that do not inflate to exactly the expected size and stops as soon as one inflates
+ * past it (no decompression bombs: the work is bounded by the expected size), and
  * checks that name the problem with a stable code.
  */
-import { deflateSync, inflateSync } from 'fflate';
+import { deflateSync, Inflate } from 'fflate';
 import type { NamedArray, WeightSet } from '../types/weights.ts';
 import { shapeSize } from '../types/weights.ts';
 import { FedsegError } from '../util/errors.ts';
@@ -14,31 +15,41 @@ export function deflateFast(bytes: Uint8Array): Uint8Array {
   return deflateSync(bytes, { level: 1 });
 }
 
-/** Inflate into exactly `expected` bytes, else UPDATE_MALFORMED. */
-export function inflateExact(bytes: Uint8Array, expected: number, codec: string): Uint8Array {
-  const out = new Uint8Array(expected + 1);
-  let got: Uint8Array;
+/** Input bytes fed to the inflater at a time: its output per step is at most ~1032 times this. */
+const INFLATE_CHUNK = 1024;
+
+/**
+ * Inflates at most max + 1 bytes and stops there: a small payload that would inflate to
+ * gigabytes (deflate reaches 1032:1) costs no more work than max bytes of output plus one
+ * chunk's worth. Returns the bytes (max + 1 of them when the stream holds more than max).
+ */
+function inflateBounded(bytes: Uint8Array, max: number, codec: string): Uint8Array {
+  const out = new Uint8Array(max + 1);
+  let n = 0;
+  let ended = false;
+  const inflater = new Inflate((data, final) => {
+    const take = Math.min(data.length, out.length - n);
+    out.set(data.subarray(0, take), n);
+    n += take;
+    ended ||= final;
+  });
   try {
-    got = inflateSync(bytes, { out });
+    for (let at = 0; at < bytes.length && n <= max && !ended; at += INFLATE_CHUNK) {
+      inflater.push(bytes.subarray(at, at + INFLATE_CHUNK), at + INFLATE_CHUNK >= bytes.length);
+    }
   } catch (e) {
     throw new FedsegError('UPDATE_MALFORMED', `${codec} payload: expected deflate data, found an unreadable stream (${(e as Error).message})`);
   }
+  if (n <= max && !ended) throw new FedsegError('UPDATE_MALFORMED', `${codec} payload: expected deflate data, found a stream that ends early (${bytes.length} bytes)`);
+  return out.subarray(0, n);
+}
+
+/** Inflate into exactly `expected` bytes, else UPDATE_MALFORMED. */
+export function inflateExact(bytes: Uint8Array, expected: number, codec: string): Uint8Array {
+  const got = inflateBounded(bytes, expected, codec);
   if (got.length !== expected) {
     throw new FedsegError('UPDATE_MALFORMED', `${codec} payload: expected ${expected} bytes once inflated, found ${got.length > expected ? 'more' : got.length}`);
   }
-  return got;
-}
-
-/** Inflate a payload whose size is only known to be at most `max` bytes. */
-export function inflateAtMost(bytes: Uint8Array, max: number, codec: string): Uint8Array {
-  const out = new Uint8Array(max + 1);
-  let got: Uint8Array;
-  try {
-    got = inflateSync(bytes, { out });
-  } catch (e) {
-    throw new FedsegError('UPDATE_MALFORMED', `${codec} payload: expected deflate data, found an unreadable stream (${(e as Error).message})`);
-  }
-  if (got.length > max) throw new FedsegError('UPDATE_TOO_LARGE', `${codec} payload: expected at most ${max} bytes once inflated, found more`);
   return got;
 }
 

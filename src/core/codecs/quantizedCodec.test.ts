@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { WeightSet } from '../types/weights.ts';
 import { specOf } from '../protocol/weightSpec.ts';
 import { Rng } from '../util/rng.ts';
+import { deflateFast } from './payloadBytes.ts';
 import { quantizedCodec } from './quantizedCodec.ts';
 
 const one = (values: number[]): WeightSet => [{ name: 'w', shape: [values.length], values: Float32Array.from(values) }];
@@ -88,5 +89,17 @@ describe("int4 with scale 'mse'", () => {
 
   it('refuses an unknown scale rule, naming it', () => {
     expect(() => quantizedCodec(4, { scale: 'minmax' })).toThrow(/int4 codec options: scale/);
+  });
+});
+
+describe('int4 and int8 decoding', () => {
+  it('refuses codes the encoder never writes (-8, -128) and a non-zero unused half-byte', () => {
+    const u = one([1, -1, 0.5]);
+    const spec = specOf(u);
+    const raw = (packed: number[]) => deflateFast(Uint8Array.from([...new Uint8Array(Float32Array.of(1).buffer), ...packed]));
+    expect(Array.from(quantizedCodec(4).decode(raw([0xf1, 0x00]), spec)[0]!.values)).toEqual([1, -1, 0]);
+    expect(() => quantizedCodec(4).decode(raw([0x81, 0x00]), spec)).toThrow(/int4 payload: tensor "w": expected values in \[-7, 7\], found -8/);
+    expect(() => quantizedCodec(4).decode(raw([0xf1, 0x10]), spec)).toThrow(/int4 payload: expected the unused last half-byte to be 0, found 1/);
+    expect(() => quantizedCodec(8).decode(raw([1, 0x80, 0]), spec)).toThrow(/int8 payload: tensor "w": expected values in \[-127, 127\], found -128/);
   });
 });

@@ -102,10 +102,14 @@ export function quantizedCodec(bits: QuantizedBits, options: unknown = {}): Upda
       const size = shapeSize(t.shape);
       for (let k = off; k < off + size; k++) {
         const q = bits === 8 ? (packed[k]! << 24) >> 24 : (((packed[k >> 1]! >> ((k & 1) * 4)) & 0xf) << 28) >> 28;
+        if (q < -levels) throw new FedsegError('UPDATE_MALFORMED', `${name} payload: tensor "${t.name}": expected values in [-${levels}, ${levels}], found ${q}`);
         flat[k] = q * s;
       }
       off += size;
     });
+    if (bits === 4 && n % 2 === 1 && packed[n >> 1]! >> 4 !== 0) {
+      throw new FedsegError('UPDATE_MALFORMED', `${name} payload: expected the unused last half-byte to be 0, found ${packed[n >> 1]! >> 4}`);
+    }
     return splitFlat(flat, spec, name);
   };
 

@@ -1,0 +1,37 @@
+import { Deflate } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { deflateFast, inflateExact } from './payloadBytes.ts';
+
+/** A deflate stream of `zeros` zero bytes, not closed, then bytes that are no deflate block at all. */
+function bombWithGarbage(zeros: number): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const d = new Deflate({ level: 9 }, (chunk) => parts.push(chunk));
+  d.push(new Uint8Array(zeros), false);
+  d.flush();
+  parts.push(new Uint8Array(64).fill(0xff)); // block type 3: reserved, invalid
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+describe('inflateExact', () => {
+  it('round-trips what deflateFast made, and names a short or a long payload', () => {
+    const raw = Uint8Array.from({ length: 5000 }, (_, i) => (i * 7) % 13);
+    expect(inflateExact(deflateFast(raw), 5000, 'int4')).toEqual(raw);
+    expect(() => inflateExact(deflateFast(raw), 5001, 'int4')).toThrow(/int4 payload: expected 5001 bytes once inflated, found 5000/);
+    expect(() => inflateExact(deflateFast(raw), 4999, 'int4')).toThrow(/int4 payload: expected 4999 bytes once inflated, found more/);
+    expect(() => inflateExact(new Uint8Array(0), 10, 'topk')).toThrow(/topk payload: expected deflate data, found a stream that ends early \(0 bytes\)/);
+  });
+
+  it('stops inflating a decompression bomb once it passes the expected size: it never reaches the rest of the stream', () => {
+    const bomb = bombWithGarbage(16 * 1024 * 1024); // 16 MiB of zeros in about 16 kB, then an invalid block
+    expect(bomb.length).toBeLessThan(32 * 1024);
+    // reading the whole stream would end in "unreadable stream" at the invalid block; stopping early says "more"
+    expect(() => inflateExact(bomb, 16_000, 'int4')).toThrow(/expected 16000 bytes once inflated, found more/);
+    expect(() => inflateExact(bomb, 32 * 1024 * 1024, 'int4')).toThrow(/unreadable stream/); // the garbage is there
+  });
+});
