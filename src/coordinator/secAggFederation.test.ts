@@ -372,6 +372,33 @@ describe('a site that drops after sharing keys but before its masked upload', ()
 });
 
 describe('a secure-aggregation phase that misses its deadline with too few sites', () => {
+  it('keeps a site that already answered the unmask request: when too few answered, it takes part again and the round averages all three', async () => {
+    const p3 = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 2 }, privacy: { secureAggregation: { enabled: true, clipRange: CLIP } } });
+    const d3 = tempDir();
+    const c3 = await startTestCoordinator(p3, d3.path);
+    const operator = async (): Promise<OperatorStatus> => (await (await fetch(`${c3.url}/api/v1/status`)).json()) as OperatorStatus;
+    try {
+      const three = [await joinSite(c3, 'A'), await joinSite(c3, 'B'), await joinSite(c3, 'C')];
+      const global = await globalWeights(three[0]!, (await three[0]!.client.round()).globalModelHash);
+      const upload = (i: number, stopAfterMasked: boolean) =>
+        secureUpload({ client: three[i]!.client, siteId: three[i]!.siteId, round: 1, weight: 1, delta: constantDelta(global, 0.01 * (i + 1)), pollSeconds: 1, stopAfterMasked });
+      // A answers the unmask request; B and C vanish after their masked uploads: 1 answer of the 2 needed
+      const a = upload(0, false);
+      await Promise.all([upload(1, true), upload(2, true)]);
+      await expect.poll(async () => (await operator()).notice, { timeout: 10_000 }).toMatch(/1 of the 2 sites needed answered the unmask request by the deadline; starting the round's secure aggregation over/);
+      // B and C come back; A, still waiting for the round to close, starts over with them
+      await Promise.all([upload(1, false), upload(2, false)]);
+      expect((await a).answeredUnmask).toBe(true);
+      const done = await three[0]!.client.waitForRound(1, 10);
+      expect(done.finished).toBe(true);
+      expect(maxAbsDiff(flatten(await globalWeights(three[0]!, done.globalModelHash)), flatten(global).map((x) => x + 0.02))).toBeLessThan(1e-6); // (0.01 + 0.02 + 0.03) / 3
+      expect((await operator()).rounds[0]!.summary).toMatchObject({ secureAggregation: { restarts: 1, survivors: expect.arrayContaining(three.map((x) => x.siteId)) } });
+    } finally {
+      await c3.close();
+      d3.remove();
+    }
+  });
+
   it('starts the round\'s secure aggregation over, tells the operator why, and then completes', async () => {
     const p5 = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 1.5 }, privacy: { secureAggregation: { enabled: true, clipRange: CLIP } } });
     const d5 = tempDir();

@@ -7,7 +7,8 @@
  *      share sealed for its receiver (the coordinator routes them, it cannot open them),
  *   3. waits for the shares sealed for it,
  *   4. uploads its masked input (update quantised to Z_2^32 plus self and pairwise masks),
- *   5. waits for the unmask request and answers it with the shares it holds.
+ *   5. waits for the unmask request and answers it with the shares it holds,
+ *   6. stays until the round closes, in case its secure aggregation starts over.
  * If the coordinator says this site is not part of the round's secure aggregation (it
  * restarted, or the round's secure aggregation started over), the site starts again from
  * step 1 with new keys, up to `maxRestarts` times.
@@ -66,7 +67,29 @@ async function secureUploadOnce(o: SecureUploadOptions): Promise<SecureUploadRes
   if (o.stopAfterMasked) return { status: up.status, bytes: masked.length, answeredUnmask: false };
   const request = await waitFor(o, 'unmask', SecAggUnmaskRequestSchema);
   await client.secAggPost(round, 'unmask', sa.unmask(request));
+  await untilRoundCloses(o);
   return { status: up.status, bytes: masked.length, answeredUnmask: true };
+}
+
+/**
+ * A site that answered the unmask request stays with the round until it closes: if too few
+ * sites answered in time, or unmasking failed, the round's secure aggregation starts over
+ * and this site must take part again (the next unmask-request poll hears SECAGG_NOT_IN_ROUND,
+ * and secureUpload starts again from advertising, with the same update). Leaving at once
+ * would leave the new attempt to the slow sites alone: it stalls, or averages only them.
+ */
+async function untilRoundCloses(o: SecureUploadOptions): Promise<void> {
+  for (;;) {
+    if (o.signal?.aborted) throw new ProtocolError(0, 'ABORTED', `secure aggregation round ${o.round}: aborted while waiting for the round to close`);
+    const status = await o.client.waitForRound(o.round, o.pollSeconds ?? 30);
+    if (status.round > o.round || status.finished) return;
+    try {
+      await o.client.secAggWait(o.round, 'unmask', 0);
+    } catch (e) {
+      if (e instanceof ProtocolError && e.code === 'SECAGG_NOT_IN_ROUND') throw e;
+      // anything else (the round closed or is aggregating between the two requests): the next status tells
+    }
+  }
 }
 
 async function waitFor<S extends z.ZodType>(o: SecureUploadOptions, kind: 'roster' | 'shares' | 'unmask', schema: S): Promise<z.output<S>> {
