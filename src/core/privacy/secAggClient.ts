@@ -13,6 +13,7 @@ import { webCrypto } from '../util/webCrypto.ts';
 import { FedsegError } from '../util/errors.ts';
 import { base64urlEncode } from '../protocol/base64url.ts';
 import { flatten } from '../codecs/payloadBytes.ts';
+import { checkFinite } from '../protocol/weightSpec.ts';
 import { addInto, quantizeToField, subtractInto } from './fieldQuantize.ts';
 import { agree, exportAgreementPublic, exportPrivateScalar, generateAgreementKeys, openFrom, sealFor } from './secAggCrypto.ts';
 import { pairMask, selfMask, shareAad } from './secAggMasks.ts';
@@ -121,6 +122,8 @@ export class SecAggClient {
   async maskedInput(update: WeightSet): Promise<Uint8Array> {
     this.expect('mask');
     const roster = this.roster!;
+    // the field encoding would turn NaN into 0 without a word: refuse, as the codecs do
+    for (const t of update) checkFinite(t.name, t.values, 'UPDATE', 'secure aggregation masked input');
     const values = flatten(update);
     const y = quantizeToField(values, this.weight, roster.scale, roster.clipRange);
     addInto(y, await selfMask(this.round, this.siteId, this.selfSeed, y.length));

@@ -77,7 +77,7 @@ describe('secure aggregation', () => {
     expect(Array.from(flatten(result.meanDelta))).toEqual(Array.from(plainSum(sites, roster.scale)));
   });
 
-  it('individual masked uploads look uniformly random', async () => {
+  it('individual masked uploads look uniformly random; a non-finite update is refused, not masked as zeros', async () => {
     const big = [[2000]];
     const bigSpec = specOf(randomWeights(0, 1, big));
     const server = new SecAggServer({ round: 1, spec: bigSpec, clipRange: 0.5, thresholdFraction: 0.6 });
@@ -88,6 +88,8 @@ describe('secure aggregation', () => {
     for (const c of clients) await c.receiveShares(server.sharesFor(c.siteId));
     const zero: WeightSet = [{ name: 'w0', shape: [2000], values: new Float32Array(2000) }];
     const bytes = await clients[0]!.maskedInput(zero);
+    const diverged: WeightSet = [{ name: 'w0', shape: [2000], values: new Float32Array(2000).fill(Number.NaN) }];
+    await expect(clients[1]!.maskedInput(diverged)).rejects.toThrow(/w0/); // not uploaded as zeros
     const hist = new Array<number>(256).fill(0);
     for (const b of bytes) hist[b]!++;
     const expected = bytes.length / 256;
