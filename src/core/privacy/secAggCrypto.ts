@@ -63,8 +63,9 @@ export async function expandMask(seed: Uint8Array, length: number): Promise<Uint
   return new Uint32Array(stream);
 }
 
+/** The share-sealing key: the ECDH secret through SHA-256 with its own label, like the mask seeds (a raw ECDH x-coordinate is not uniform). */
 async function gcmKey(shared: Uint8Array): Promise<CryptoKeyLike> {
-  return subtle().importKey('raw', shared, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+  return subtle().importKey('raw', await deriveSeed('fedseg secagg share key', [], shared), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
 }
 
 /** AES-256-GCM under a shared key, with associated data naming sender, receiver and round. */
