@@ -417,35 +417,9 @@ export class Federation {
     // finish() advances a server optimiser's moments: keep the state it had, so that a
     // failed aggregation can be retried from it rather than applying the moments twice
     const stateBefore = this.algorithms.exportState();
-    let weights: WeightSet;
-    let hash: string;
-    let next: RoundRecord | null;
-    let updateCount: number;
+    let closed: { weights: WeightSet; hash: string; next: RoundRecord | null; updates: number };
     try {
-      const updates = await this.store.updates(n);
-      updateCount = updates.length;
-      weights = this.aggregator!.finish();
-      checkWeights(weights, this.spec, 'MODEL', `round ${n} aggregate`);
-      hash = await this.blobs.put(encodeWeightsBlob(weights));
-      const state = this.algorithms.exportState();
-      for (const t of state) checkFinite(t.name, t.values, 'MODEL', `round ${n} strategy state`);
-      const stateHash = state.length > 0 ? await this.blobs.put(encodeWeightsBlob(state)) : null;
-      const at = this.now();
-      const summary = {
-        ...(stateHash ? { strategyState: stateHash } : {}),
-        reason,
-        strategy: this.plan.aggregation.strategy,
-        updates: updates.length,
-        sites: updates.map((u) => u.siteId),
-        samples: updates.reduce((s, u) => s + u.sampleCount, 0),
-        ...this.algorithms.roundSummary(n),
-        ...extra,
-      };
-      next =
-        n < this.plan.rounds
-          ? { round: n + 1, status: 'open', globalModel: hash, openedAt: at, deadline: at + this.policy.deadlineMs, extensions: 0, closedAt: null, resultModel: null, summary: null }
-          : null;
-      await this.store.closeRound(n, { resultModel: hash, closedAt: at, summary }, next);
+      closed = await this.commitRound(n, reason, extra);
     } catch (e) {
       // memory first, the store last: when the disk is full the status write fails too, and a
       // retry must still start from the moments before this round and a fresh aggregate
@@ -459,9 +433,10 @@ export class Federation {
       return;
     }
     // round n is committed: from here on nothing may reopen it
+    const { weights, hash, next } = closed;
     machine.close();
     this.notice = null;
-    this.log(`round ${n} aggregated (${reason}): ${updateCount} update(s) -> model ${hash}`);
+    this.log(`round ${n} aggregated (${reason}): ${closed.updates} update(s) -> model ${hash}`);
     if (next) {
       this.current = next;
       this.machine = new RoundMachine({ round: next.round, status: 'open', deadline: next.deadline }, this.policy);
@@ -476,6 +451,34 @@ export class Federation {
       this.log(`federation finished after ${n} rounds; final model ${hash}`);
     }
     this.emit();
+  }
+
+  /** Finishes the aggregate and writes round n closed (model, strategy state, summary, next round) in one commit. */
+  private async commitRound(n: number, reason: string, extra: Record<string, unknown>) {
+    const updates = await this.store.updates(n);
+    const weights = this.aggregator!.finish();
+    checkWeights(weights, this.spec, 'MODEL', `round ${n} aggregate`);
+    const hash = await this.blobs.put(encodeWeightsBlob(weights));
+    const state = this.algorithms.exportState();
+    for (const t of state) checkFinite(t.name, t.values, 'MODEL', `round ${n} strategy state`);
+    const stateHash = state.length > 0 ? await this.blobs.put(encodeWeightsBlob(state)) : null;
+    const at = this.now();
+    const summary = {
+      ...(stateHash ? { strategyState: stateHash } : {}),
+      reason,
+      strategy: this.plan.aggregation.strategy,
+      updates: updates.length,
+      sites: updates.map((u) => u.siteId),
+      samples: updates.reduce((s, u) => s + u.sampleCount, 0),
+      ...this.algorithms.roundSummary(n),
+      ...extra,
+    };
+    const next: RoundRecord | null =
+      n < this.plan.rounds
+        ? { round: n + 1, status: 'open', globalModel: hash, openedAt: at, deadline: at + this.policy.deadlineMs, extensions: 0, closedAt: null, resultModel: null, summary: null }
+        : null;
+    await this.store.closeRound(n, { resultModel: hash, closedAt: at, summary }, next);
+    return { weights, hash, next, updates: updates.length };
   }
 
   private async earlierUpload(round: number, siteId: string, uploadHash: string): Promise<UploadResult | null> {
