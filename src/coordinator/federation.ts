@@ -12,7 +12,8 @@
  * Secure aggregation (plan.privacy.secureAggregation): sites send no plain update; the
  * round runs a SecAggSession (secAggSession.ts) whose phases close by their own deadlines,
  * masked inputs are stored as blobs, and the unmasked mean goes to the strategy as one
- * update of weight 1. A restart starts the current round's secure aggregation over. The
+ * update of weight 1 (kept until the round commits, so that a failed aggregation retries
+ * from it). A restart starts the current round's secure aggregation over. The
  * sites' secure-aggregation requests enter through `secAgg` (secAggEndpoints.ts).
  */
 import type { Plan } from '../core/protocol/plan.ts';
@@ -73,6 +74,13 @@ export class Federation {
   private timer: ReturnType<typeof setInterval> | null = null;
   /** the current round's secure aggregation (plans with privacy.secureAggregation.enabled) */
   private secagg: SecAggSession | null = null;
+  /**
+   * The current round's unmasked mean while its aggregation has not committed. A failed
+   * aggregation retries from it instead of starting the secure aggregation over: a second
+   * attempt would show the coordinator a second sum of the same updates, and two sums over
+   * survivor sets that differ by one site reveal that site's update.
+   */
+  private unmasked: { readonly meanDelta: WeightSet; readonly extra: Record<string, unknown> } | null = null;
   /** the secure-aggregation requests (key advertisements, shares, masked inputs, unmasking) */
   readonly secAgg: SecAggEndpoints;
 
@@ -282,6 +290,7 @@ export class Federation {
     const s = this.secagg;
     const machine = this.machine;
     if (!s || !machine || machine.status === 'aggregating' || machine.status === 'closed') return;
+    if (this.unmasked) return this.aggregateUnmasked(); // a retry after a failed aggregation
     const d = s.decide(this.now(), await this.activeSites());
     if (d.kind === 'wait') return;
     if (d.kind === 'advanced') {
@@ -298,10 +307,6 @@ export class Federation {
       s.restart(this.now());
       return this.secureNotice('restart', `secure aggregation round ${s.round}: unmasking failed (${e instanceof Error ? e.message : String(e)}); starting the round's secure aggregation over`);
     }
-    const global = decodeWeightsBlob(await this.blobs.getVerified(this.current.globalModel), { expected: this.spec, kind: 'MODEL', source: 'global model' });
-    const agg = this.algorithms.begin(s.round, global);
-    agg.add(result.meanDelta, 1);
-    this.aggregator = agg;
     const at = this.now();
     for (const id of result.survivors) {
       await this.store.recordUpdate({
@@ -309,9 +314,21 @@ export class Federation {
         codec: 'secagg', bytes: 4 * specSize(this.spec), metrics: { secureAggregation: true }, receivedAt: at,
       });
     }
-    await this.aggregate('secure-aggregation', {
-      secureAggregation: { survivors: result.survivors, dropped: result.dropped, totalWeight: result.totalWeight, restarts: s.restarts },
-    });
+    this.unmasked = {
+      meanDelta: result.meanDelta,
+      extra: { secureAggregation: { survivors: result.survivors, dropped: result.dropped, totalWeight: result.totalWeight, restarts: s.restarts } },
+    };
+    await this.aggregateUnmasked();
+  }
+
+  /** The unmasked mean, as the strategy's one update of weight 1, aggregated into the round's model. */
+  private async aggregateUnmasked(): Promise<void> {
+    const { meanDelta, extra } = this.unmasked!;
+    const global = decodeWeightsBlob(await this.blobs.getVerified(this.current.globalModel), { expected: this.spec, kind: 'MODEL', source: 'global model' });
+    const agg = this.algorithms.begin(this.current.round, global);
+    agg.add(meanDelta, 1);
+    this.aggregator = agg;
+    await this.aggregate('secure-aggregation', extra);
   }
 
   /** A secure round waits longer ('extended') or collects again from the start ('restart'): noted, audited, logged. */
@@ -427,13 +444,14 @@ export class Federation {
       machine.abortAggregation();
       this.log(`round ${n}: aggregation failed: ${e instanceof Error ? e.stack : String(e)}`);
       await this.rebuildAggregator();
-      this.secagg?.restart(this.now());
+      if (!this.unmasked) this.secagg?.restart(this.now()); // with the unmasked mean kept, the next decision retries from it
       this.emit();
       await this.store.setRoundStatus(n, 'collecting'); // on a restart 'aggregating' resumes as collecting anyway
       return;
     }
     // round n is committed: from here on nothing may reopen it
     const { weights, hash, next } = closed;
+    this.unmasked = null;
     machine.close();
     this.notice = null;
     this.log(`round ${n} aggregated (${reason}): ${closed.updates} update(s) -> model ${hash}`);
