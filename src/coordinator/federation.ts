@@ -10,11 +10,11 @@
  * global model is read back and every acknowledged update re-added to a fresh aggregator.
  *
  * Secure aggregation (plan.privacy.secureAggregation): sites send no plain update; the
- * round runs a SecAggSession (secAggSession.ts) whose phases close by their own deadlines,
- * masked inputs are stored as blobs, and the unmasked mean goes to the strategy as one
- * update of weight 1 (kept until the round commits, so that a failed aggregation retries
- * from it). A restart starts the current round's secure aggregation over. The
- * sites' secure-aggregation requests enter through `secAgg` (secAggEndpoints.ts).
+ * round's SecAggSession (run by SecureRounds, secureRounds.ts) closes its phases by their
+ * own deadlines, masked inputs are stored as blobs, and the unmasked mean goes to the
+ * strategy as one update of weight 1. A restart starts the current round's secure
+ * aggregation over. The sites' secure-aggregation requests enter through `secAgg`
+ * (secAggEndpoints.ts).
  */
 import type { Plan } from '../core/protocol/plan.ts';
 import type { WeightSet } from '../core/types/weights.ts';
@@ -34,9 +34,8 @@ import { RoundMachine } from './roundMachine.ts';
 import type { BlobStore } from './storage/blobStore.ts';
 import type { FederationStore, RoundRecord } from './storage/federationStore.ts';
 import type { FederationAlgorithms } from './federationAlgorithms.ts';
-import { SecAggSession } from './secAggSession.ts';
+import { SecureRounds } from './secureRounds.ts';
 import { SecAggEndpoints } from './secAggEndpoints.ts';
-import { specSize } from '../core/protocol/weightSpec.ts';
 
 export interface FederationDeps {
   readonly store: FederationStore;
@@ -73,14 +72,7 @@ export class Federation {
   private readonly notifier = new RoundNotifier();
   private timer: ReturnType<typeof setInterval> | null = null;
   /** the current round's secure aggregation (plans with privacy.secureAggregation.enabled) */
-  private secagg: SecAggSession | null = null;
-  /**
-   * The current round's unmasked mean while its aggregation has not committed. A failed
-   * aggregation retries from it instead of starting the secure aggregation over: a second
-   * attempt would show the coordinator a second sum of the same updates, and two sums over
-   * survivor sets that differ by one site reveal that site's update.
-   */
-  private unmasked: { readonly meanDelta: WeightSet; readonly extra: Record<string, unknown> } | null = null;
+  private readonly secureRounds: SecureRounds;
   /** the secure-aggregation requests (key advertisements, shares, masked inputs, unmasking) */
   readonly secAgg: SecAggEndpoints;
 
@@ -93,9 +85,17 @@ export class Federation {
     this.algorithms = deps.algorithms;
     this.now = deps.now ?? Date.now;
     this.log = deps.log ?? ((line) => console.log(line));
+    this.secureRounds = new SecureRounds({
+      plan: this.plan, spec: this.spec, store: this.store, phaseMs: this.policy.deadlineMs, now: this.now, log: this.log,
+      emit: () => this.emit(),
+      activeSites: () => this.activeSites(),
+      globalModel: () => this.current.globalModel,
+      notice: (kind, reason) => this.secureNotice(kind, reason),
+      aggregate: (meanDelta, extra) => this.aggregateUnmasked(meanDelta, extra),
+    });
     this.secAgg = new SecAggEndpoints({
       spec: this.spec, secure: this.secure, store: this.store, blobs: this.blobs, now: this.now, log: this.log,
-      session: () => this.secagg,
+      session: () => this.secureRounds.session,
       machine: () => this.machine,
       roundStatus: () => this.roundStatus(),
       serial: (fn) => this.serial(fn),
@@ -277,53 +277,8 @@ export class Federation {
     return this.plan.privacy.secureAggregation.enabled;
   }
 
-  private newSession(round: number): SecAggSession {
-    const sa = this.plan.privacy.secureAggregation;
-    return new SecAggSession({
-      round, spec: this.spec, clipRange: sa.clipRange, thresholdFraction: sa.thresholdFraction,
-      minSites: this.plan.stragglers.minSites, phaseMs: this.policy.deadlineMs, now: this.now(),
-      equalWeights: this.plan.aggregation.weighting === 'equal',
-    });
-  }
-
-  private async decideSecure(): Promise<void> {
-    const s = this.secagg;
-    const machine = this.machine;
-    if (!s || !machine || machine.status === 'aggregating' || machine.status === 'closed') return;
-    if (this.unmasked) return this.aggregateUnmasked(); // a retry after a failed aggregation
-    const d = s.decide(this.now(), await this.activeSites());
-    if (d.kind === 'wait') return;
-    if (d.kind === 'advanced') {
-      this.log(`round ${s.round}: secure aggregation phase ${d.phase}`);
-      await this.store.audit({ at: this.now(), siteId: null, action: 'secagg-phase', round: s.round, detail: { phase: d.phase } });
-      this.emit();
-      return;
-    }
-    if (d.kind === 'extended' || d.kind === 'restart') return this.secureNotice(d.kind, d.reason);
-    let result;
-    try {
-      result = await s.finish();
-    } catch (e) {
-      s.restart(this.now());
-      return this.secureNotice('restart', `secure aggregation round ${s.round}: unmasking failed (${e instanceof Error ? e.message : String(e)}); starting the round's secure aggregation over`);
-    }
-    const at = this.now();
-    for (const id of result.survivors) {
-      await this.store.recordUpdate({
-        round: s.round, siteId: id, payloadHash: s.maskedBlobs.get(id)!, baseModel: this.current.globalModel, sampleCount: s.weightOf(id),
-        codec: 'secagg', bytes: 4 * specSize(this.spec), metrics: { secureAggregation: true }, receivedAt: at,
-      });
-    }
-    this.unmasked = {
-      meanDelta: result.meanDelta,
-      extra: { secureAggregation: { survivors: result.survivors, dropped: result.dropped, totalWeight: result.totalWeight, restarts: s.restarts } },
-    };
-    await this.aggregateUnmasked();
-  }
-
   /** The unmasked mean, as the strategy's one update of weight 1, aggregated into the round's model. */
-  private async aggregateUnmasked(): Promise<void> {
-    const { meanDelta, extra } = this.unmasked!;
+  private async aggregateUnmasked(meanDelta: WeightSet, extra: Record<string, unknown>): Promise<void> {
     const global = decodeWeightsBlob(await this.blobs.getVerified(this.current.globalModel), { expected: this.spec, kind: 'MODEL', source: 'global model' });
     const agg = this.algorithms.begin(this.current.round, global);
     agg.add(meanDelta, 1);
@@ -383,7 +338,7 @@ export class Federation {
       return;
     }
     const updates = this.secure ? [] : await this.store.updates(current.round);
-    if (this.secure) this.secagg = this.newSession(current.round);
+    if (this.secure) this.secureRounds.open(current.round);
     this.machine = new RoundMachine(
       { round: current.round, status: current.status === 'aggregating' ? 'collecting' : current.status, deadline: current.deadline, reported: updates.map((u) => u.siteId) },
       this.policy,
@@ -405,7 +360,11 @@ export class Federation {
   }
 
   private async decideNow(): Promise<void> {
-    if (this.secure) return this.decideSecure();
+    if (this.secure) {
+      const machine = this.machine;
+      if (!machine || machine.status === 'aggregating' || machine.status === 'closed') return;
+      return this.secureRounds.decide();
+    }
     const machine = this.machine;
     if (!machine) return;
     const d = machine.decide(this.now(), await this.activeSites());
@@ -444,14 +403,13 @@ export class Federation {
       machine.abortAggregation();
       this.log(`round ${n}: aggregation failed: ${e instanceof Error ? e.stack : String(e)}`);
       await this.rebuildAggregator();
-      if (!this.unmasked) this.secagg?.restart(this.now()); // with the unmasked mean kept, the next decision retries from it
+      this.secureRounds.aggregationFailed();
       this.emit();
       await this.store.setRoundStatus(n, 'collecting'); // on a restart 'aggregating' resumes as collecting anyway
       return;
     }
     // round n is committed: from here on nothing may reopen it
     const { weights, hash, next } = closed;
-    this.unmasked = null;
     machine.close();
     this.notice = null;
     this.log(`round ${n} aggregated (${reason}): ${closed.updates} update(s) -> model ${hash}`);
@@ -459,9 +417,9 @@ export class Federation {
       this.current = next;
       this.machine = new RoundMachine({ round: next.round, status: 'open', deadline: next.deadline }, this.policy);
       this.aggregator = this.algorithms.begin(next.round, weights);
-      if (this.secure) this.secagg = this.newSession(next.round);
+      if (this.secure) this.secureRounds.open(next.round);
     } else {
-      this.secagg = null;
+      this.secureRounds.open(null);
       this.current = (await this.store.round(n))!;
       this.machine = null;
       this.aggregator = null;

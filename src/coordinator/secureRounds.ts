@@ -1,0 +1,96 @@
+/**
+ * A federation's secure aggregation, round by round (docs/protocol.md, "Secure aggregation
+ * over HTTP"): the current round's SecAggSession, what its phase decisions mean for the
+ * round, and the unmasked mean. The mean is kept until the round commits, so that a failed
+ * aggregation is retried from it: running the secure aggregation again over the same
+ * updates would show the coordinator a second sum, and two sums over survivor sets that
+ * differ by one site reveal that site's update. The Federation owns the round machine and
+ * the aggregate step; this class reaches them through `SecureRoundsHost`.
+ */
+import type { Plan } from '../core/protocol/plan.ts';
+import type { WeightSpec } from '../core/protocol/weightSpec.ts';
+import { specSize } from '../core/protocol/weightSpec.ts';
+import type { WeightSet } from '../core/types/weights.ts';
+import { SecAggSession } from './secAggSession.ts';
+import type { FederationStore } from './storage/federationStore.ts';
+
+export interface SecureRoundsHost {
+  readonly plan: Plan;
+  readonly spec: WeightSpec;
+  readonly store: Pick<FederationStore, 'audit' | 'recordUpdate'>;
+  readonly phaseMs: number;
+  now(): number;
+  log(line: string): void;
+  emit(): void;
+  activeSites(): Promise<Set<string>>;
+  /** the current round's global model (hash) */
+  globalModel(): string;
+  /** the round waits longer ('extended') or collects again from the start ('restart') */
+  notice(kind: 'extended' | 'restart', reason: string): Promise<void>;
+  /** aggregates the unmasked mean as the round's one update of weight 1 and closes the round */
+  aggregate(meanDelta: WeightSet, extra: Record<string, unknown>): Promise<void>;
+}
+
+export class SecureRounds {
+  /** the current round's session; null before open() and once the federation finished */
+  session: SecAggSession | null = null;
+  private unmasked: { readonly meanDelta: WeightSet; readonly extra: Record<string, unknown> } | null = null;
+
+  constructor(private readonly host: SecureRoundsHost) {}
+
+  /** A fresh secure aggregation for `round`, or none (null: the federation finished). */
+  open(round: number | null): void {
+    this.unmasked = null;
+    if (round === null) {
+      this.session = null;
+      return;
+    }
+    const { plan, spec, phaseMs } = this.host;
+    const sa = plan.privacy.secureAggregation;
+    this.session = new SecAggSession({
+      round, spec, clipRange: sa.clipRange, thresholdFraction: sa.thresholdFraction, minSites: plan.stragglers.minSites,
+      phaseMs, now: this.host.now(), equalWeights: plan.aggregation.weighting === 'equal',
+    });
+  }
+
+  /** Applies the session's decision (phase deadlines, unmasking) while the round collects. */
+  async decide(): Promise<void> {
+    const h = this.host;
+    const s = this.session;
+    if (!s) return;
+    if (this.unmasked) return h.aggregate(this.unmasked.meanDelta, this.unmasked.extra); // a retry after a failed aggregation
+    const d = s.decide(h.now(), await h.activeSites());
+    if (d.kind === 'wait') return;
+    if (d.kind === 'advanced') {
+      h.log(`round ${s.round}: secure aggregation phase ${d.phase}`);
+      await h.store.audit({ at: h.now(), siteId: null, action: 'secagg-phase', round: s.round, detail: { phase: d.phase } });
+      h.emit();
+      return;
+    }
+    if (d.kind === 'extended' || d.kind === 'restart') return h.notice(d.kind, d.reason);
+    let result;
+    try {
+      result = await s.finish();
+    } catch (e) {
+      s.restart(h.now());
+      return h.notice('restart', `secure aggregation round ${s.round}: unmasking failed (${e instanceof Error ? e.message : String(e)}); starting the round's secure aggregation over`);
+    }
+    const at = h.now();
+    for (const id of result.survivors) {
+      await h.store.recordUpdate({
+        round: s.round, siteId: id, payloadHash: s.maskedBlobs.get(id)!, baseModel: h.globalModel(), sampleCount: s.weightOf(id),
+        codec: 'secagg', bytes: 4 * specSize(h.spec), metrics: { secureAggregation: true }, receivedAt: at,
+      });
+    }
+    this.unmasked = {
+      meanDelta: result.meanDelta,
+      extra: { secureAggregation: { survivors: result.survivors, dropped: result.dropped, totalWeight: result.totalWeight, restarts: s.restarts } },
+    };
+    await h.aggregate(this.unmasked.meanDelta, this.unmasked.extra);
+  }
+
+  /** The round's aggregation failed: retried from the unmasked mean if there is one, else the secure aggregation starts over. */
+  aggregationFailed(): void {
+    if (!this.unmasked) this.session?.restart(this.host.now());
+  }
+}
