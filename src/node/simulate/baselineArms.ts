@@ -5,6 +5,9 @@
  * - centralized: one model on the pooled training cases of every site, running in each
  *   round as many steps as all sites together (so its total equals the federation's);
  * - local: each site alone on its own cases, its own steps (a federation of one site).
+ * Neither uses the plan's FedProx term (training.proximalMu): it pulls a site's training
+ * towards the round's global model, which these arms do not have; keeping it would restrain
+ * the centralized model's N sites' worth of steps per round for nothing.
  */
 import type { TrainingCase } from '../../core/types/case.ts';
 import type { WeightSet } from '../../core/types/weights.ts';
@@ -30,7 +33,7 @@ export async function trainAlone(
   const roundLosses: number[] = [];
   for (let round = 1; round <= o.plan.rounds; round++) {
     const r = await trainRound(model, w, cases, {
-      plan: o.plan, steps: o.stepsPerRound, seed: trainingSeed(o.seed, o.stream, round), ...(o.onStep ? { onStep: o.onStep } : {}),
+      plan: o.plan, steps: o.stepsPerRound, seed: trainingSeed(o.seed, o.stream, round), proximalMu: 0, ...(o.onStep ? { onStep: o.onStep } : {}),
     });
     w = r.weights;
     roundLosses.push(r.summary.meanLoss);

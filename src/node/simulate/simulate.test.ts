@@ -91,6 +91,14 @@ describe('simulate', () => {
     expect(maxAbsDiff(fed, local)).toBeLessThan(1e-6); // float32 rounding of (global + delta) only
   });
 
+  it('trains the centralized and local arms without the FedProx term, which only the federation has', async () => {
+    const run = (proximalMu: number) => simulate({ sites: 1, rounds: 2, localSteps: 3, proximalMu, arms: ['federated', 'centralized', 'local'] }, { data: sphereData(1, 2) });
+    const [plain, prox] = [await run(0), await run(1)];
+    expect(maxAbsDiff(prox.weights.local![0]!, plain.weights.local![0]!)).toBe(0);
+    expect(maxAbsDiff(prox.weights.centralized!, plain.weights.centralized!)).toBe(0);
+    expect(maxAbsDiff(prox.weights.federated!, plain.weights.federated!)).toBeGreaterThan(0); // the federation's sites do use it
+  });
+
   it('int4 sends under 1/8 of float32 and reports what it changed in each update', async () => {
     const run = await simulate({ sites: 2, rounds: 2, localSteps: 2, codec: 'int4', arms: ['federated'] }, { data: sphereData(2, 2) });
     const fed = run.result.federated!;

@@ -19,7 +19,7 @@ export async function trainRound(
   model: UNet3D,
   start: WeightSet,
   cases: readonly TrainingCase[],
-  o: { plan: Plan; steps: number; seed: number; onStep?: () => void },
+  o: { plan: Plan; steps: number; seed: number; onStep?: () => void; /** overrides the plan's FedProx term (0 for the arms that are no federation) */ proximalMu?: number },
 ): Promise<RoundTraining> {
   model.setWeights(start);
   const t = o.plan.training;
@@ -29,7 +29,7 @@ export async function trainRound(
     optimizer: t.optimizer,
     learningRate: t.learningRate,
     seed: o.seed,
-    proximalMu: t.proximalMu,
+    proximalMu: o.proximalMu ?? t.proximalMu,
     foregroundFraction: t.foregroundFraction,
   });
   let r = await gen.next();
