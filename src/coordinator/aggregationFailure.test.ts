@@ -23,7 +23,8 @@ describe('a failed aggregation, retried', () => {
 
   /** Two rounds of one site's constant updates; the first aggregation meets a full disk when `fill`. */
   async function finalModel(name: string, fill: boolean): Promise<Float32Array> {
-    const { federation: f, disk, log, invite, close } = await openFillableFederation(plan, `${dir.path}/${name}`);
+    let clock = 1_000_000;
+    const { federation: f, disk, log, invite, close } = await openFillableFederation(plan, `${dir.path}/${name}`, () => clock);
     const keys = await generateSiteKeyPair();
     const { siteId } = await f.join({ inviteToken: (await invite('A')).token, planHash: f.planHash, publicKeyJwk: await exportPublicJwk(keys.publicKey) });
     const site = { siteId, client: null as never, privateKey: keys.privateKey };
@@ -33,10 +34,15 @@ describe('a failed aggregation, retried', () => {
       const envelope = await updateEnvelope(plan, site, round, status.globalModelHash, constantDelta(global, value));
       if (fill && round === 1) {
         disk.fillAfterNextUpdate = true; // the update is stored and acknowledged; the round's model is not
-        await expect(f.submitUpdate(siteId, envelope)).rejects.toThrow(/ENOSPC/);
-        expect(log.some((l) => /round 1: aggregation failed: .*ENOSPC/s.test(l))).toBe(true);
+        expect((await f.submitUpdate(siteId, envelope)).status).toBe('accepted'); // the site's part is done
+        expect(log.some((l) => /round 1: aggregation failed \(attempt 1; next try in 1 s\): .*ENOSPC/s.test(l))).toBe(true);
+        expect(log.some((l) => /round 1: closing the round failed \(ENOSPC.*the round clock tries again/.test(l))).toBe(true);
         expect((await f.roundStatus()).round).toBe(1);
         disk.full = disk.fillAfterNextUpdate = false;
+        clock += 500;
+        await f.tick(); // too early: the coordinator backs off for a second after a failure
+        expect((await f.roundStatus()).round).toBe(1);
+        clock += 500;
         await f.tick(); // the retry, now that the disk has room
       } else {
         await f.submitUpdate(siteId, envelope);
@@ -54,18 +60,22 @@ describe('a failed aggregation, retried', () => {
     expect(Array.from(retried)).toEqual(Array.from(straight));
   });
 
-  it('under secure aggregation, from the mean already unmasked: no second run of the secure aggregation', async () => {
+  it.each([
+    ['the model blob', false],
+    ['a survivor\'s update record', true],
+  ])('under secure aggregation, when %s cannot be written: from the mean already unmasked, no second run of the secure aggregation', async (_what, recordsFail) => {
     const secure = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 5 }, privacy: { secureAggregation: { enabled: true, clipRange: 0.5 } } });
-    const ff = await openFillableFederation(secure, `${dir.path}/secure`);
+    const ff = await openFillableFederation(secure, `${dir.path}/secure-${String(recordsFail)}`);
     try {
       await ff.serve();
       const c = ff as unknown as RunningCoordinator; // joinSite needs only url and invite
       const [a, b] = [await joinSite(c, 'A'), await joinSite(c, 'B')];
       const global = await globalWeights(a, (await a.client.round()).globalModelHash);
       ff.disk.statusWritesFail = false;
-      ff.disk.fillAfterNextUpdate = true; // the survivors' records are written at unmasking; the model blob then fails
+      ff.disk.recordsFail = recordsFail;
+      ff.disk.fillAfterNextUpdate = true; // the survivors' records are written at unmasking: the second one, or the model blob after them, fails
       const uploads = [a, b].map((x, i) => secureUpload({ client: x.client, siteId: x.siteId, round: 1, weight: 1, delta: constantDelta(global, 0.01 * (i + 1)), pollSeconds: 1 }));
-      await expect.poll(() => ff.log.some((l) => /round 1: aggregation failed: .*ENOSPC/s.test(l)), { timeout: 15_000 }).toBe(true);
+      await expect.poll(() => ff.log.some((l) => /round 1: (aggregation|closing the round) failed.*ENOSPC/s.test(l)), { timeout: 15_000 }).toBe(true);
       ff.disk.full = ff.disk.fillAfterNextUpdate = false;
       await Promise.all(uploads);
       const done = await a.client.waitForRound(1, 10);

@@ -69,6 +69,9 @@ export class Federation {
   /** why the round waits beyond its deadline (extended, stalled); null when on time */
   private notice: string | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** failed aggregations in a row, and when the next may be tried (1 s, 2 s, 4 s ... at most a minute apart) */
+  private aggregationFailures = 0;
+  private retryAggregationAt = 0;
   private readonly notifier = new RoundNotifier();
   private timer: ReturnType<typeof setInterval> | null = null;
   /** the current round's secure aggregation (plans with privacy.secureAggregation.enabled) */
@@ -100,7 +103,7 @@ export class Federation {
       roundStatus: () => this.roundStatus(),
       serial: (fn) => this.serial(fn),
       emit: () => this.emit(),
-      decideNow: () => this.decideNow(),
+      decideNow: () => this.decideAfterAccepted(),
     });
   }
 
@@ -266,7 +269,7 @@ export class Federation {
       }
       this.log(`round ${meta.round}: update from ${siteId} (${meta.sampleCount} samples, ${envelope.length} bytes)`);
       this.emit();
-      await this.decideNow();
+      await this.decideAfterAccepted();
       return { status: 'accepted', round: meta.round, uploadHash } as const;
     });
   }
@@ -359,6 +362,19 @@ export class Federation {
     this.aggregator = agg;
   }
 
+  /**
+   * The decision after an accepted request. The request is stored and acknowledged; if
+   * closing the round then fails (a full disk), that is the coordinator's failure, not the
+   * site's: logged, and the round clock tries again.
+   */
+  private async decideAfterAccepted(): Promise<void> {
+    try {
+      await this.decideNow();
+    } catch (e) {
+      this.log(`round ${this.current.round}: closing the round failed (${e instanceof Error ? e.message : String(e)}); the round clock tries again`);
+    }
+  }
+
   private async decideNow(): Promise<void> {
     if (this.secure) {
       const machine = this.machine;
@@ -385,10 +401,16 @@ export class Federation {
   }
 
   private async aggregate(reason: string, extra: Record<string, unknown> = {}): Promise<void> {
+    if (this.now() < this.retryAggregationAt) return; // backing off after a failure: the clock comes back
     const machine = this.machine!;
     const n = machine.round;
     machine.beginAggregation();
-    await this.store.setRoundStatus(n, 'aggregating');
+    try {
+      await this.store.setRoundStatus(n, 'aggregating');
+    } catch (e) {
+      machine.abortAggregation(); // else the round would refuse every upload as aggregating, for good
+      throw e;
+    }
     this.emit();
     // finish() advances a server optimiser's moments: keep the state it had, so that a
     // failed aggregation can be retried from it rather than applying the moments twice
@@ -401,7 +423,10 @@ export class Federation {
       // retry must still start from the moments before this round and a fresh aggregate
       this.algorithms.importState(stateBefore);
       machine.abortAggregation();
-      this.log(`round ${n}: aggregation failed: ${e instanceof Error ? e.stack : String(e)}`);
+      this.aggregationFailures++;
+      const waitMs = Math.min(60_000, 1000 * 2 ** (this.aggregationFailures - 1));
+      this.retryAggregationAt = this.now() + waitMs;
+      this.log(`round ${n}: aggregation failed (attempt ${this.aggregationFailures}; next try in ${waitMs / 1000} s): ${e instanceof Error ? e.stack : String(e)}`);
       await this.rebuildAggregator();
       this.secureRounds.aggregationFailed();
       this.emit();
@@ -410,6 +435,8 @@ export class Federation {
     }
     // round n is committed: from here on nothing may reopen it
     const { weights, hash, next } = closed;
+    this.aggregationFailures = 0;
+    this.retryAggregationAt = 0;
     machine.close();
     this.notice = null;
     this.log(`round ${n} aggregated (${reason}): ${closed.updates} update(s) -> model ${hash}`);

@@ -47,7 +47,7 @@ export interface SecAggHost {
   serial<T>(fn: () => Promise<T>): Promise<T>;
   /** tells listeners that the round changed */
   emit(): void;
-  /** applies the session's and the round machine's decision now */
+  /** applies the session's and the round machine's decision now (a failure is logged, not thrown: the request was accepted) */
   decideNow(): Promise<void>;
 }
 

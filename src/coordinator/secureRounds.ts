@@ -34,7 +34,12 @@ export interface SecureRoundsHost {
 export class SecureRounds {
   /** the current round's session; null before open() and once the federation finished */
   session: SecAggSession | null = null;
-  private unmasked: { readonly meanDelta: WeightSet; readonly extra: Record<string, unknown> } | null = null;
+  private unmasked: {
+    readonly meanDelta: WeightSet;
+    readonly survivors: readonly { readonly id: string; readonly blob: string; readonly weight: number }[];
+    readonly at: number;
+    readonly extra: Record<string, unknown>;
+  } | null = null;
 
   constructor(private readonly host: SecureRoundsHost) {}
 
@@ -58,7 +63,7 @@ export class SecureRounds {
     const h = this.host;
     const s = this.session;
     if (!s) return;
-    if (this.unmasked) return h.aggregate(this.unmasked.meanDelta, this.unmasked.extra); // a retry after a failed aggregation
+    if (this.unmasked) return this.aggregateUnmasked(); // a retry after a failed aggregation (or a failed record)
     const d = s.decide(h.now(), await h.activeSites());
     if (d.kind === 'wait') return;
     if (d.kind === 'advanced') {
@@ -75,18 +80,26 @@ export class SecureRounds {
       s.restart(h.now());
       return h.notice('restart', `secure aggregation round ${s.round}: unmasking failed (${e instanceof Error ? e.message : String(e)}); starting the round's secure aggregation over`);
     }
-    const at = h.now();
-    for (const id of result.survivors) {
-      await h.store.recordUpdate({
-        round: s.round, siteId: id, payloadHash: s.maskedBlobs.get(id)!, baseModel: h.globalModel(), sampleCount: s.weightOf(id),
-        codec: 'secagg', bytes: 4 * specSize(h.spec), metrics: { secureAggregation: true }, receivedAt: at,
-      });
-    }
     this.unmasked = {
       meanDelta: result.meanDelta,
+      survivors: result.survivors.map((id) => ({ id, blob: s.maskedBlobs.get(id)!, weight: s.weightOf(id) })),
+      at: h.now(),
       extra: { secureAggregation: { survivors: result.survivors, dropped: result.dropped, totalWeight: result.totalWeight, restarts: s.restarts } },
     };
-    await h.aggregate(this.unmasked.meanDelta, this.unmasked.extra);
+    await this.aggregateUnmasked();
+  }
+
+  /** Records each survivor's update (again on a retry: the store answers 'duplicate') and aggregates the unmasked mean. */
+  private async aggregateUnmasked(): Promise<void> {
+    const h = this.host;
+    const u = this.unmasked!;
+    for (const x of u.survivors) {
+      await h.store.recordUpdate({
+        round: this.session!.round, siteId: x.id, payloadHash: x.blob, baseModel: h.globalModel(), sampleCount: x.weight,
+        codec: 'secagg', bytes: 4 * specSize(h.spec), metrics: { secureAggregation: true }, receivedAt: u.at,
+      });
+    }
+    await h.aggregate(u.meanDelta, u.extra);
   }
 
   /** The round's aggregation failed: retried from the unmasked mean if there is one, else the secure aggregation starts over. */

@@ -26,6 +26,8 @@ export class Disk {
   fillAfterNextUpdate = false;
   /** round-status writes fail too while full (SQLite's own pages) */
   statusWritesFail = true;
+  /** update records fail too while full */
+  recordsFail = false;
 }
 
 /** The real blob folder, refusing writes while the disk is full. */
@@ -44,6 +46,7 @@ export class FillableStore extends SqliteStore {
     super(file);
   }
   override async recordUpdate(...args: Parameters<SqliteStore['recordUpdate']>): ReturnType<SqliteStore['recordUpdate']> {
+    if (this.disk.full && this.disk.recordsFail) throw diskFull();
     const r = await super.recordUpdate(...args);
     if (this.disk.fillAfterNextUpdate) this.disk.full = true;
     return r;
@@ -67,7 +70,7 @@ export interface FillableFederation {
 }
 
 /** A federation as startCoordinator opens it, on a fillable disk under `dir`. */
-export async function openFillableFederation(plan: Plan, dir: string): Promise<FillableFederation> {
+export async function openFillableFederation(plan: Plan, dir: string, now?: () => number): Promise<FillableFederation> {
   mkdirSync(dir, { recursive: true });
   const disk = new Disk();
   const store = new FillableStore(join(dir, 'federation.sqlite'), disk);
@@ -77,6 +80,7 @@ export async function openFillableFederation(plan: Plan, dir: string): Promise<F
   const federation = await Federation.open({
     store, blobs, plan, planHash: await planHash(plan), spec: unetPlan(preset).params.map((p) => ({ name: p.name, shape: [...p.shape] })),
     algorithms: federationAlgorithms(plan), initialWeights: async () => initialModel(preset, plan.model.seed), log: (l) => log.push(l),
+    ...(now ? { now } : {}),
   });
   let server: ReturnType<typeof serve> | null = null;
   const f: FillableFederation = {
