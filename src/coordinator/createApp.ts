@@ -47,8 +47,10 @@ export function createApp(opts: AppOptions): Hono {
     if (a.unknown) {
       log(`${c.req.method} ${new URL(c.req.url).pathname}: ${err instanceof Error ? err.stack : String(err)}`);
     } else if (c.req.method !== 'GET' || c.req.header(SIGNATURE_HEADERS.site)) {
+      // the site header is only a claim until the signature verified: the entry names a site only then
       const claimed = c.req.header(SIGNATURE_HEADERS.site) ?? null;
-      await federation.auditRefusal(claimed, a.body.error.code, `${c.req.method} ${new URL(c.req.url).pathname}`).catch(() => undefined);
+      const site = auth.verifiedSite(c);
+      await federation.auditRefusal(site, a.body.error.code, `${c.req.method} ${new URL(c.req.url).pathname}`, site === null ? claimed : null).catch(() => undefined);
     }
     return c.json(a.body, a.status);
   });

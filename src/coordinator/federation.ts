@@ -25,6 +25,7 @@ import { checkUpdateContext, decodeUpdateEnvelope } from '../core/protocol/updat
 import type { JoinRequest, JoinResponse, MetricsReport, RoundStatus } from '../core/protocol/messages.ts';
 import { REGIONS } from '../core/types/labels.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
+import { importPublicJwk } from '../core/protocol/signing.ts';
 import type { Aggregator } from '../core/aggregation/strategy.ts';
 import { HttpError } from './httpError.ts';
 import { checkPlanNamed, updateConflict, wrongRound } from './federationRefusals.ts';
@@ -146,9 +147,13 @@ export class Federation {
     if (req.planHash !== this.planHash) {
       throw new HttpError(409, 'PLAN_MISMATCH', `join: expected plan hash ${this.planHash}, found ${req.planHash}; reload the plan`);
     }
+    try {
+      await importPublicJwk(req.publicKeyJwk); // a point off the curve would take the invite and then fail every request
+    } catch (e) {
+      throw new HttpError(422, 'PUBLIC_KEY_INVALID', `join: expected a P-256 public key (JWK), found one WebCrypto refuses (${e instanceof Error ? e.message : String(e)}); the invite is still unused`);
+    }
     const site = await this.store.redeemInvite(await hashInviteToken(req.inviteToken), req.publicKeyJwk, this.now());
     if (!site) {
-      await this.store.audit({ at: this.now(), siteId: null, action: 'refused', round: null, detail: { code: 'INVITE_INVALID', request: 'join' } });
       throw new HttpError(403, 'INVITE_INVALID', 'join: the invite token is unknown, already used or revoked; ask the operator for a new invite');
     }
     this.log(`site ${site.id} ("${site.name}") joined`);
@@ -299,10 +304,10 @@ export class Federation {
     this.emit();
   }
 
-  /** Records a refused request in the audit log (the HTTP layer calls it for every 4xx). */
-  async auditRefusal(siteId: string | null, code: string, request: string): Promise<void> {
+  /** Records a refused request in the audit log (the HTTP layer calls it for every 4xx): under its site once the signature verified, else with the site it claimed. */
+  async auditRefusal(siteId: string | null, code: string, request: string, claimedSite: string | null = null): Promise<void> {
     const round = this.finalModel === null ? this.current.round : null;
-    await this.store.audit({ at: this.now(), siteId, action: 'refused', round, detail: { code, request } });
+    await this.store.audit({ at: this.now(), siteId, action: 'refused', round, detail: { code, request, ...(claimedSite === null ? {} : { claimedSite }) } });
   }
 
   /** Applies the round state machine's decision now (deadlines). */

@@ -113,6 +113,12 @@ describe('the coordinator refuses', () => {
       const body = new TextEncoder().encode(JSON.stringify({ inviteToken: invite.token, publicKeyJwk: await exportPublicJwk(keys.publicKey), planHash }));
       return send(coord.url, { method: 'POST', path: '/api/v1/join', body, contentType: 'application/json' });
     };
+    // a key that is no point of P-256 is refused before the invite is spent
+    const { exportPublicJwk } = await import('../core/protocol/signing.ts');
+    const jwk = await exportPublicJwk(keys.publicKey);
+    const offCurve = { ...jwk, y: jwk.x };
+    const bad = await send(coord.url, { method: 'POST', path: '/api/v1/join', body: new TextEncoder().encode(JSON.stringify({ inviteToken: invite.token, publicKeyJwk: offCurve, planHash })), contentType: 'application/json' });
+    expect({ status: bad.status, code: bad.json.error.code }).toEqual({ status: 422, code: 'PUBLIC_KEY_INVALID' });
     const first = await join();
     expect(first.status).toBe(200);
     z = { siteId: first.json.siteId, privateKey: keys.privateKey };
@@ -178,8 +184,13 @@ describe('the coordinator refuses', () => {
     const { SqliteStore } = await import('./storage/sqliteStore.ts');
     const { dataPaths } = await import('./startCoordinator.ts');
     const store = new SqliteStore(dataPaths(dir.path).db);
-    const refused = (await store.auditLog()).filter((e) => e.action === 'refused').map((e) => e.detail.code);
+    const entries = (await store.auditLog()).filter((e) => e.action === 'refused');
+    const refused = entries.map((e) => e.detail.code);
     await store.close();
+    // a refusal is filed under a site only once its signature verified; before that the site is a claim
+    const forged = entries.find((e) => e.detail.code === 'BAD_SIGNATURE')!;
+    expect({ siteId: forged.siteId, claimed: forged.detail.claimedSite }).toEqual({ siteId: null, claimed: a.siteId });
+    expect(entries.find((e) => e.detail.code === 'UPDATE_SHAPE')!).toMatchObject({ siteId: a.siteId });
     for (const code of ['PLAN_MISMATCH', 'UPDATE_SHAPE', 'UPDATE_NONFINITE', 'BODY_TOO_LARGE', 'BAD_SIGNATURE', 'UNKNOWN_SITE', 'REPLAYED', 'UPDATE_CONFLICT', 'ROUND_CLOSED', 'INVITE_INVALID', 'SITE_REVOKED']) {
       expect(refused).toContain(code);
     }

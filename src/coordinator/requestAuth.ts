@@ -16,6 +16,8 @@ export const SIGNATURE_WINDOW_MS = 5 * 60_000;
 
 export class RequestAuth {
   private readonly keys = new Map<string, CryptoKeyLike>();
+  /** requests whose signature verified, and their site */
+  private readonly verified = new WeakMap<Request, string>();
   constructor(
     private readonly store: FederationStore,
     private readonly now: () => number = Date.now,
@@ -46,7 +48,13 @@ export class RequestAuth {
     if (!(await this.store.rememberNonce(siteId, nonce, now, now - 2 * SIGNATURE_WINDOW_MS))) {
       throw new HttpError(401, 'REPLAYED', `nonce ${nonce} was already used by site "${siteId}": a request is accepted once`);
     }
+    this.verified.set(c.req.raw, siteId);
     return siteId;
+  }
+
+  /** The site whose signature this request carried and passed; null when it was not verified (yet). */
+  verifiedSite(c: Context): string | null {
+    return this.verified.get(c.req.raw) ?? null;
   }
 
   private async key(siteId: string, jwk: PublicKeyJwk): Promise<CryptoKeyLike> {
