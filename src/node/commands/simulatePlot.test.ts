@@ -69,6 +69,16 @@ describe('fedseg simulate-plot', () => {
     expect(svg.match(/<polygon /g)).toHaveLength(3); // only equal has two runs
   });
 
+  it('leaves out a round that no run scored, instead of drawing it at 0', async () => {
+    const a = { ...run(1, 0), centralized: null, local: null, federated: { strategy: 'fedavg', curve: [{ round: 10, dice: { ET: null, TC: null, WT: null } }, point(20, 0.6)] } };
+    const { dir, files } = writeRuns([a]);
+    const out = join(dir, 'curves.svg');
+    expect(await simulatePlotCommand.run(['--out', out, ...files])).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    expect(svg).toContain('polyline points="290.0,90.0"'); // ET: round 20 alone (0.6)
+    expect(svg).not.toMatch(/polyline points="166\.0,/); // and no point at round 10
+  });
+
   it('averages runs by round: a run evaluated at fewer rounds does not shift the others', async () => {
     const a = { ...run(1, 0), centralized: null, local: null };
     const b = { ...run(2, 0), centralized: null, local: null, federated: { strategy: 'fedavg', curve: [point(20, 0.8)] } };

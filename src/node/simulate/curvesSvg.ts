@@ -79,7 +79,7 @@ function panel(region: Region, series: readonly CurveSeries[], maxRound: number,
     const at = (round: number): number[] => s.curves.map((c) => c.find((p) => p.round === round)?.dice[region] ?? NaN).filter(Number.isFinite);
     const stats = rounds.map((round) => {
       const v = at(round); // by round, so runs evaluated at other rounds do not shift the mean
-      return { round, mean: v.reduce((a, b) => a + b, 0) / Math.max(1, v.length), min: Math.min(...v), max: Math.max(...v) };
+      return { round, mean: v.length === 0 ? NaN : v.reduce((a, b) => a + b, 0) / v.length, min: Math.min(...v), max: Math.max(...v) };
     }).filter((p) => Number.isFinite(p.mean));
     if (stats.length === 0) continue;
     if (s.curves.length > 1) {
