@@ -70,7 +70,7 @@ export function createApp(opts: AppOptions): Hono {
     const after = intParam(c, 'after');
     const waitS = Math.min(LONG_POLL_MAX_S, Math.max(0, intParam(c, 'wait') ?? 0));
     if (after === undefined || waitS === 0) return c.json(await federation.roundStatus());
-    return c.json(await federation.waitForRound(after, waitS * 1000));
+    return c.json(await federation.waitForRound(after, waitS * 1000, c.req.raw.signal)); // the signal aborts when the client goes away
   });
 
   api.get('/events', (c) =>
@@ -168,7 +168,7 @@ export function createApp(opts: AppOptions): Hono {
       const round = pathRound(c);
       const waitS = Math.min(LONG_POLL_MAX_S, Math.max(0, intParam(c, 'wait') ?? 0));
       const siteId = await auth.siteOf(c, null);
-      return c.json(await federation.secAgg.wait(siteId, round, kind, waitS * 1000));
+      return c.json(await federation.secAgg.wait(siteId, round, kind, waitS * 1000, c.req.raw.signal));
     });
   }
 

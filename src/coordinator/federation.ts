@@ -136,9 +136,9 @@ export class Federation {
     return this.notifier.onChange(listener);
   }
 
-  /** Resolves with the round status once `round` > after (or the federation finished), or after timeoutMs. */
-  async waitForRound(after: number, timeoutMs: number): Promise<RoundStatus> {
-    return this.notifier.waitForRound(await this.roundStatus(), after, timeoutMs, () => this.roundStatus());
+  /** Resolves with the round status once `round` > after (or the federation finished), after timeoutMs, or when `signal` aborts. */
+  async waitForRound(after: number, timeoutMs: number, signal?: AbortSignal): Promise<RoundStatus> {
+    return this.notifier.waitForRound(await this.roundStatus(), after, timeoutMs, () => this.roundStatus(), signal);
   }
 
   // --- sites ---------------------------------------------------------------------------

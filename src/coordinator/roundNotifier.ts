@@ -22,19 +22,26 @@ export class RoundNotifier {
     for (const l of this.listeners) l(status);
   }
 
-  /** `now` if a round after `after` is open (or the federation finished); else the first such status, or `current()` at the timeout. */
-  waitForRound(now: RoundStatus, after: number, timeoutMs: number, current: () => Promise<RoundStatus>): Promise<RoundStatus> {
-    if (now.round > after || now.finished) return Promise.resolve(now);
+  /**
+   * `now` if a round after `after` is open (or the federation finished); else the first such
+   * status, or `current()` at the timeout. A client that goes away (`signal` aborted) stops
+   * the wait at once: its listener and timer do not outlive it.
+   */
+  waitForRound(now: RoundStatus, after: number, timeoutMs: number, current: () => Promise<RoundStatus>, signal?: AbortSignal): Promise<RoundStatus> {
+    if (now.round > after || now.finished || signal?.aborted) return Promise.resolve(now);
     return new Promise((resolve) => {
       const done = (s: RoundStatus) => {
         clearTimeout(timer);
         off();
+        signal?.removeEventListener('abort', gone);
         resolve(s);
       };
+      const gone = () => done(now);
       const off = this.onChange((s) => {
         if (s.round > after || s.finished) done(s);
       });
       const timer = setTimeout(() => void current().then(done, () => done(now)), timeoutMs);
+      signal?.addEventListener('abort', gone, { once: true });
     });
   }
 }

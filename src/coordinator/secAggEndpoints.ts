@@ -98,8 +98,8 @@ export class SecAggEndpoints {
     });
   }
 
-  /** The roster, this site's sealed shares or the unmask request; waits up to waitMs for it. */
-  async wait(siteId: string, round: number, kind: SecAggWaitKind, waitMs: number): Promise<SecAggWaitAnswer> {
+  /** The roster, this site's sealed shares or the unmask request; waits up to waitMs for it, or until `signal` aborts (the client went away). */
+  async wait(siteId: string, round: number, kind: SecAggWaitKind, waitMs: number, signal?: AbortSignal): Promise<SecAggWaitAnswer> {
     const h = this.host;
     const until = h.now() + waitMs;
     for (;;) {
@@ -107,7 +107,7 @@ export class SecAggEndpoints {
       const message = kind === 'roster' ? s.roster(siteId) : kind === 'shares' ? s.sharesFor(siteId) : s.unmaskRequest(siteId);
       if (message) return { round, phase: s.phase, ready: true, message };
       const left = until - h.now();
-      if (left <= 0) return { round, phase: s.phase, ready: false };
+      if (left <= 0 || signal?.aborted) return { round, phase: s.phase, ready: false };
       await s.waitForChange(Math.min(left, 1000));
     }
   }
