@@ -124,6 +124,7 @@ export function createApp(opts: AppOptions): Hono {
     if (!type.startsWith('application/octet-stream')) {
       throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `update: expected Content-Type application/octet-stream, found "${type}"`);
     }
+    await auth.precheck(c); // before buffering up to maxUpdate bytes
     const bytes = await readBody(c, maxUpdate, 'update');
     const siteId = await auth.siteOf(c, bytes);
     const result = await federation.submitUpdate(siteId, bytes, round);
@@ -151,6 +152,7 @@ export function createApp(opts: AppOptions): Hono {
     if (!type.startsWith('application/octet-stream')) {
       throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `masked input: expected Content-Type application/octet-stream, found "${type}"`);
     }
+    await auth.precheck(c);
     const bytes = await readBody(c, 4 * specSize(federation.spec), 'masked input');
     const siteId = await auth.siteOf(c, bytes);
     return c.json(await federation.secAgg.masked(siteId, round, bytes));

@@ -104,6 +104,21 @@ describe('the coordinator refuses', () => {
     await expectRefused(send(coord.url, { method: 'GET', path: `/api/v1/models/${model1}` }), 401, 'SIGNATURE_MISSING');
   });
 
+  it('an unsigned upload, before its body is read: the coordinator answers while the body is still coming', async () => {
+    const { request } = await import('node:http');
+    const answer = await new Promise<{ status: number; code: string }>((resolve, reject) => {
+      const req = request(`${coord.url}/api/v1/rounds/1/update`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': 100_000 } }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, code: JSON.parse(text).error.code }));
+      });
+      req.on('error', reject);
+      req.write(new Uint8Array(10)); // 10 of the 100000 bytes announced, and no more
+      setTimeout(() => req.destroy(), 5_000).unref();
+    });
+    expect(answer).toEqual({ status: 401, code: 'SIGNATURE_MISSING' });
+  });
+
   it('a used invite', async () => {
     const invite = await coord.invite('Hospital Z');
     const { planHash } = await a.client.plan();

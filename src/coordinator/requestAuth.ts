@@ -23,8 +23,30 @@ export class RequestAuth {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * What can be checked before the body is read (headers present, site active, timestamp
+   * fresh, nonce well-formed): endpoints that take large bodies call it first, so that a
+   * request that could never pass is refused before its body is buffered.
+   */
+  async precheck(c: Context): Promise<void> {
+    await this.headersOf(c);
+  }
+
   /** The id of the site that signed this request; HttpError 401/403 otherwise. */
   async siteOf(c: Context, body: Uint8Array | null): Promise<string> {
+    const { siteId, site, timestamp, nonce, signature, now } = await this.headersOf(c);
+    const url = new URL(c.req.url);
+    const key = await this.key(siteId, site.publicKey as PublicKeyJwk);
+    const ok = await verifyRequest(key, { method: c.req.method, path: url.pathname + url.search, body }, { timestamp, nonce, signature });
+    if (!ok) throw new HttpError(401, 'BAD_SIGNATURE', `the signature does not match this request for site "${siteId}" (method, path, timestamp, nonce and body are signed)`);
+    if (!(await this.store.rememberNonce(siteId, nonce, now, now - 2 * SIGNATURE_WINDOW_MS))) {
+      throw new HttpError(401, 'REPLAYED', `nonce ${nonce} was already used by site "${siteId}": a request is accepted once`);
+    }
+    this.verified.set(c.req.raw, siteId);
+    return siteId;
+  }
+
+  private async headersOf(c: Context) {
     const siteId = c.req.header(SIGNATURE_HEADERS.site);
     const ts = c.req.header(SIGNATURE_HEADERS.timestamp);
     const nonce = c.req.header(SIGNATURE_HEADERS.nonce);
@@ -41,15 +63,7 @@ export class RequestAuth {
       throw new HttpError(401, 'STALE_TIMESTAMP', `expected a timestamp within ${SIGNATURE_WINDOW_MS / 1000} s of the coordinator's clock (${now}), found ${ts}; check the site's clock`);
     }
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(nonce)) throw new HttpError(401, 'BAD_SIGNATURE', 'expected a nonce of 16-64 base64url characters');
-    const url = new URL(c.req.url);
-    const key = await this.key(siteId, site.publicKey as PublicKeyJwk);
-    const ok = await verifyRequest(key, { method: c.req.method, path: url.pathname + url.search, body }, { timestamp, nonce, signature });
-    if (!ok) throw new HttpError(401, 'BAD_SIGNATURE', `the signature does not match this request for site "${siteId}" (method, path, timestamp, nonce and body are signed)`);
-    if (!(await this.store.rememberNonce(siteId, nonce, now, now - 2 * SIGNATURE_WINDOW_MS))) {
-      throw new HttpError(401, 'REPLAYED', `nonce ${nonce} was already used by site "${siteId}": a request is accepted once`);
-    }
-    this.verified.set(c.req.raw, siteId);
-    return siteId;
+    return { siteId, site, timestamp, nonce, signature, now };
   }
 
   /** The site whose signature this request carried and passed; null when it was not verified (yet). */
