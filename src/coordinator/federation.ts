@@ -287,6 +287,7 @@ export class Federation {
 
   /** The unmasked mean, as the strategy's one update of weight 1, aggregated into the round's model. */
   private async aggregateUnmasked(meanDelta: WeightSet, extra: Record<string, unknown>): Promise<void> {
+    if (this.now() < this.retryAggregationAt) return; // backing off: not even the global model is read
     const global = decodeWeightsBlob(await this.blobs.getVerified(this.current.globalModel), { expected: this.spec, kind: 'MODEL', source: 'global model' });
     const agg = this.algorithms.begin(this.current.round, global);
     agg.add(meanDelta, 1);
