@@ -150,6 +150,8 @@ describe('simulate', () => {
 
   it('records learning curves every --eval-every rounds, ending at the final scores, and plots them', async () => {
     const { result: r } = await simulate({ sites: 2, rounds: 2, localSteps: 1, evalEvery: 1 }, { data: sphereData(2, 1) });
+    const t = r.seconds; // the curves' evaluations are counted once, as evaluation, not again inside the arms
+    expect(t.data + t.federated + t.centralized + t.local + t.evaluation).toBeLessThanOrEqual(t.total + 1e-3);
     for (const curve of [r.federated!.curve, r.centralized!.curve, r.local!.meanCurve, ...r.local!.sites.map((x) => x.curve)]) {
       expect(curve.map((p) => p.round)).toEqual([1, 2]);
     }

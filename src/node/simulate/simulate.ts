@@ -66,6 +66,9 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
 
   const model = UNet3D.create(preset, plan.model.seed);
   const seconds = { federated: 0, centralized: 0, local: 0, evaluation: 0 };
+  /** learning-curve evaluations run inside an arm's training: counted as evaluation, taken out of the arm */
+  let curveSeconds = 0;
+  const armSeconds = (since: number, curveBefore: number) => (clock() - since) / 1000 - (curveSeconds - curveBefore);
   try {
     const initial = await model.getWeights();
     const tick = () => progress.tick();
@@ -83,6 +86,7 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
       model.setWeights(w);
       points.push({ round, dice: (await scoreCases(model, test, o.evalOverlap)).dice });
       seconds.evaluation += (clock() - t0) / 1000;
+      curveSeconds += (clock() - t0) / 1000;
     };
     const finalPoint = (points: CurvePoint[], s: ArmScores): CurvePoint[] => [...points, { round: o.rounds, dice: s.dice }];
 
@@ -90,13 +94,14 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
     let fedWeights: WeightSet | null = null;
     if (o.arms.includes('federated')) {
       t = clock();
+      const c0 = curveSeconds;
       progress.phase(`federated (${o.sites} sites x ${o.rounds} rounds)`, stepsPerRound * o.rounds, 'steps');
       const points: CurvePoint[] = [];
       const out = await runFederatedArm(model, initial, sites, {
         plan, seed: o.seed, attack: o.attack, attackFactor: o.attackFactor, onStep: tick, onGlobal: curveOf(points),
       });
       progress.end();
-      seconds.federated = (clock() - t) / 1000;
+      seconds.federated = armSeconds(t, c0);
       fedWeights = out.weights;
       const uploads = out.rounds.flatMap((r) => r.uploadBytes);
       const perSiteRound = uploads.reduce((a, b) => a + b, 0) / uploads.length;
@@ -121,6 +126,7 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
     let centralWeights: WeightSet | null = null;
     if (o.arms.includes('centralized')) {
       t = clock();
+      const c0 = curveSeconds;
       progress.phase('centralized (pooled data)', stepsPerRound * o.rounds, 'steps');
       const pooled: TrainingCase[] = sites.flatMap((s) => s.train);
       const points: CurvePoint[] = [];
@@ -128,7 +134,7 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
         plan, seed: o.seed, stream: CENTRALIZED_STREAM, stepsPerRound, onStep: tick, onRound: curveOf(points),
       });
       progress.end();
-      seconds.centralized = (clock() - t) / 1000;
+      seconds.centralized = armSeconds(t, c0);
       centralWeights = out.weights;
       const scores = await evaluate(out.weights, 'centralized model');
       centralized = { scores, totalSteps: out.steps, roundLosses: out.roundLosses, curve: finalPoint(points, scores) };
@@ -138,6 +144,7 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
     let localWeights: WeightSet[] | null = null;
     if (o.arms.includes('local')) {
       t = clock();
+      const c0 = curveSeconds;
       progress.phase('local-only models', stepsPerRound * o.rounds, 'steps');
       const outs = [];
       const siteCurves: CurvePoint[][] = [];
@@ -149,7 +156,7 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
         }));
       }
       progress.end();
-      seconds.local = (clock() - t) / 1000;
+      seconds.local = armSeconds(t, c0);
       localWeights = outs.map((x) => x.weights);
       const scored = [];
       for (const [i, s] of sites.entries()) {
