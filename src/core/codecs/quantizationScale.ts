@@ -12,6 +12,9 @@
  *   squared error than 'maxabs'.
  * Bound of 'mse': a value not clipped is off by at most s/2 <= max|x| / (2L); a clipped one by
  * at most max|x| - L s <= (1 - min f) max|x|.
+ * Measured (docs/results.md, section 3): for int4 at 120 rounds over 16 seeds, 'mse' sends
+ * 1/8.5 of float32 instead of 1/9.5 with 0.14 instead of 0.18 error per update, and no better
+ * Dice; so 'maxabs' stays the default.
  */
 export type ScaleRule = 'maxabs' | 'mse';
 
