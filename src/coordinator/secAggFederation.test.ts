@@ -371,13 +371,22 @@ describe('a site that drops after sharing keys but before its masked upload', ()
   });
 });
 
+/** A one-round secure federation of at least 2 sites with short phases, its operator status, closed and removed after `run`. */
+async function withShortSecureRound(deadlineSeconds: number, run: (c: RunningCoordinator, operator: () => Promise<OperatorStatus>) => Promise<void>): Promise<void> {
+  const p = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: deadlineSeconds }, privacy: { secureAggregation: { enabled: true, clipRange: CLIP } } });
+  const d = tempDir();
+  const c = await startTestCoordinator(p, d.path);
+  try {
+    await run(c, async () => (await (await fetch(`${c.url}/api/v1/status`)).json()) as OperatorStatus);
+  } finally {
+    await c.close();
+    d.remove();
+  }
+}
+
 describe('a secure-aggregation phase that misses its deadline with too few sites', () => {
   it('keeps a site that already answered the unmask request: when too few answered, it takes part again and the round averages all three', async () => {
-    const p3 = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 2 }, privacy: { secureAggregation: { enabled: true, clipRange: CLIP } } });
-    const d3 = tempDir();
-    const c3 = await startTestCoordinator(p3, d3.path);
-    const operator = async (): Promise<OperatorStatus> => (await (await fetch(`${c3.url}/api/v1/status`)).json()) as OperatorStatus;
-    try {
+    await withShortSecureRound(2, async (c3, operator) => {
       const three = [await joinSite(c3, 'A'), await joinSite(c3, 'B'), await joinSite(c3, 'C')];
       const global = await globalWeights(three[0]!, (await three[0]!.client.round()).globalModelHash);
       const upload = (i: number, stopAfterMasked: boolean) =>
@@ -393,18 +402,11 @@ describe('a secure-aggregation phase that misses its deadline with too few sites
       expect(done.finished).toBe(true);
       expect(maxAbsDiff(flatten(await globalWeights(three[0]!, done.globalModelHash)), flatten(global).map((x) => x + 0.02))).toBeLessThan(1e-6); // (0.01 + 0.02 + 0.03) / 3
       expect((await operator()).rounds[0]!.summary).toMatchObject({ secureAggregation: { restarts: 1, survivors: expect.arrayContaining(three.map((x) => x.siteId)) } });
-    } finally {
-      await c3.close();
-      d3.remove();
-    }
+    });
   });
 
   it('starts the round\'s secure aggregation over, tells the operator why, and then completes', async () => {
-    const p5 = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 1.5 }, privacy: { secureAggregation: { enabled: true, clipRange: CLIP } } });
-    const d5 = tempDir();
-    const c5 = await startTestCoordinator(p5, d5.path);
-    const operator = async (): Promise<OperatorStatus> => (await (await fetch(`${c5.url}/api/v1/status`)).json()) as OperatorStatus;
-    try {
+    await withShortSecureRound(1.5, async (c5, operator) => {
       const [a, b] = [await joinSite(c5, 'A'), await joinSite(c5, 'B')];
       const global = await globalWeights(a, (await a.client.round()).globalModelHash);
       const first = await Promise.all([a, b].map((x, i) => SecAggClient.create(x.siteId, 1, i + 1)));
@@ -424,9 +426,6 @@ describe('a secure-aggregation phase that misses its deadline with too few sites
       const final = await operator();
       expect(final.notice).toBeNull();
       expect(final.rounds[0]!.summary).toMatchObject({ secureAggregation: { restarts: 1, survivors: expect.arrayContaining([a.siteId, b.siteId]) } });
-    } finally {
-      await c5.close();
-      d5.remove();
-    }
+    });
   });
 });
