@@ -19,7 +19,7 @@
 import type { Plan } from '../core/protocol/plan.ts';
 import type { WeightSet } from '../core/types/weights.ts';
 import type { WeightSpec } from '../core/protocol/weightSpec.ts';
-import { checkFinite, checkWeights } from '../core/protocol/weightSpec.ts';
+import { checkWeights } from '../core/protocol/weightSpec.ts';
 import { decodeWeightsBlob, encodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
 import { checkUpdateContext, decodeUpdateEnvelope } from '../core/protocol/updateEnvelope.ts';
 import type { JoinRequest, JoinResponse, MetricsReport, RoundStatus } from '../core/protocol/messages.ts';
@@ -36,6 +36,7 @@ import type { BlobStore } from './storage/blobStore.ts';
 import type { FederationStore, RoundRecord } from './storage/federationStore.ts';
 import type { FederationAlgorithms } from './federationAlgorithms.ts';
 import { SecureRounds } from './secureRounds.ts';
+import { commitRound, type RoundCommit } from './commitRound.ts';
 import { SecAggEndpoints } from './secAggEndpoints.ts';
 
 export interface FederationDeps {
@@ -421,9 +422,12 @@ export class Federation {
     // finish() advances a server optimiser's moments: keep the state it had, so that a
     // failed aggregation can be retried from it rather than applying the moments twice
     const stateBefore = this.algorithms.exportState();
-    let closed: { weights: WeightSet; hash: string; next: RoundRecord | null; updates: number };
+    let closed: RoundCommit;
     try {
-      closed = await this.commitRound(n, reason, extra);
+      closed = await commitRound(
+        { plan: this.plan, spec: this.spec, store: this.store, blobs: this.blobs, algorithms: this.algorithms, deadlineMs: this.policy.deadlineMs, now: this.now },
+        n, this.aggregator!, reason, extra,
+      );
     } catch (e) {
       // memory first, the store last: when the disk is full the status write fails too, and a
       // retry must still start from the moments before this round and a fresh aggregate
@@ -460,34 +464,6 @@ export class Federation {
       this.log(`federation finished after ${n} rounds; final model ${hash}`);
     }
     this.emit();
-  }
-
-  /** Finishes the aggregate and writes round n closed (model, strategy state, summary, next round) in one commit. */
-  private async commitRound(n: number, reason: string, extra: Record<string, unknown>) {
-    const updates = await this.store.updates(n);
-    const weights = this.aggregator!.finish();
-    checkWeights(weights, this.spec, 'MODEL', `round ${n} aggregate`);
-    const hash = await this.blobs.put(encodeWeightsBlob(weights));
-    const state = this.algorithms.exportState();
-    for (const t of state) checkFinite(t.name, t.values, 'MODEL', `round ${n} strategy state`);
-    const stateHash = state.length > 0 ? await this.blobs.put(encodeWeightsBlob(state)) : null;
-    const at = this.now();
-    const summary = {
-      ...(stateHash ? { strategyState: stateHash } : {}),
-      reason,
-      strategy: this.plan.aggregation.strategy,
-      updates: updates.length,
-      sites: updates.map((u) => u.siteId),
-      samples: updates.reduce((s, u) => s + u.sampleCount, 0),
-      ...this.algorithms.roundSummary(n),
-      ...extra,
-    };
-    const next: RoundRecord | null =
-      n < this.plan.rounds
-        ? { round: n + 1, status: 'open', globalModel: hash, openedAt: at, deadline: at + this.policy.deadlineMs, extensions: 0, closedAt: null, resultModel: null, summary: null }
-        : null;
-    await this.store.closeRound(n, { resultModel: hash, closedAt: at, summary }, next);
-    return { weights, hash, next, updates: updates.length };
   }
 
   private async earlierUpload(round: number, siteId: string, uploadHash: string): Promise<UploadResult | null> {
