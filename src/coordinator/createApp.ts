@@ -12,6 +12,7 @@ import { SIGNATURE_HEADERS } from '../core/protocol/signing.ts';
 import { specSize } from '../core/protocol/weightSpec.ts';
 import { SecAggAdvertiseSchema, SecAggSharesSchema, SecAggUnmaskResponseSchema } from '../core/privacy/secAggMessages.ts';
 import type { Federation } from './federation.ts';
+import { ConnectionLimit } from './connectionLimit.ts';
 import { errorAnswer, HttpError } from './httpError.ts';
 import { operatorStatus } from './operatorStatus.ts';
 import { readBody, readJson } from './readBody.ts';
@@ -26,15 +27,19 @@ export interface AppOptions {
   readonly staticRoot: string | null;
   readonly now?: () => number;
   readonly log?: (line: string) => void;
+  /** long polls and event streams open at once, at most (default 512) */
+  readonly maxWaiting?: number;
 }
 
 const LONG_POLL_MAX_S = 60;
+const MAX_WAITING = 512;
 const SSE_KEEPALIVE_MS = 15_000;
 
 export function createApp(opts: AppOptions): Hono {
   const { federation, store } = opts;
   const log = opts.log ?? ((line: string) => console.error(line));
   const auth = new RequestAuth(store, opts.now);
+  const waiting = new ConnectionLimit(opts.maxWaiting ?? MAX_WAITING);
   const plan = federation.plan;
   const maxMessage = plan.limits.maxMessageBytes;
   // the largest update any codec can need (float32 values plus indices), capped by the plan
@@ -70,23 +75,33 @@ export function createApp(opts: AppOptions): Hono {
     const after = intParam(c, 'after');
     const waitS = Math.min(LONG_POLL_MAX_S, Math.max(0, intParam(c, 'wait') ?? 0));
     if (after === undefined || waitS === 0) return c.json(await federation.roundStatus());
-    return c.json(await federation.waitForRound(after, waitS * 1000, c.req.raw.signal)); // the signal aborts when the client goes away
+    // the signal aborts when the client goes away
+    return c.json(await waiting.hold('round long poll', () => federation.waitForRound(after, waitS * 1000, c.req.raw.signal)));
   });
 
-  api.get('/events', (c) =>
-    streamSSE(c, async (stream) => {
-      let id = 0;
-      const send = (s: unknown) => stream.writeSSE({ event: 'round', id: String(++id), data: JSON.stringify(s) });
-      await send(await federation.roundStatus());
-      const off = federation.onChange((s) => void send(s).catch(() => undefined));
-      stream.onAbort(off);
-      while (!stream.aborted) {
-        await stream.sleep(SSE_KEEPALIVE_MS);
-        if (!stream.aborted) await stream.write(': keep-alive\n\n');
+  api.get('/events', (c) => {
+    const release = waiting.acquire('event stream');
+    return streamSSE(c, async (stream) => {
+      let off = () => {};
+      stream.onAbort(() => {
+        off();
+        release();
+      });
+      try {
+        let id = 0;
+        const send = (s: unknown) => stream.writeSSE({ event: 'round', id: String(++id), data: JSON.stringify(s) });
+        await send(await federation.roundStatus());
+        off = federation.onChange((s) => void send(s).catch(() => undefined));
+        while (!stream.aborted) {
+          await stream.sleep(SSE_KEEPALIVE_MS);
+          if (!stream.aborted) await stream.write(': keep-alive\n\n');
+        }
+      } finally {
+        off();
+        release();
       }
-      off();
-    }),
-  );
+    });
+  });
 
   api.get('/status', async (c) => c.json(await operatorStatus(store, plan, federation.planHash, await federation.roundStatus(), federation.roundNotice)));
 
@@ -170,7 +185,7 @@ export function createApp(opts: AppOptions): Hono {
       const round = pathRound(c);
       const waitS = Math.min(LONG_POLL_MAX_S, Math.max(0, intParam(c, 'wait') ?? 0));
       const siteId = await auth.siteOf(c, null);
-      return c.json(await federation.secAgg.wait(siteId, round, kind, waitS * 1000, c.req.raw.signal));
+      return c.json(await waiting.hold(`secure aggregation ${kind} wait`, () => federation.secAgg.wait(siteId, round, kind, waitS * 1000, c.req.raw.signal)));
     });
   }
 

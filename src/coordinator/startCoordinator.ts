@@ -33,6 +33,8 @@ export interface CoordinatorOptions {
   readonly now?: () => number;
   /** how often deadlines are checked, ms */
   readonly clockMs?: number;
+  /** long polls and event streams open at once, at most (createApp's default otherwise) */
+  readonly maxWaiting?: number;
 }
 
 export interface RunningCoordinator {
@@ -72,7 +74,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       ...(opts.now ? { now: opts.now } : {}),
     });
     federation.startClock(opts.clockMs);
-    const app = createApp({ federation, store, staticRoot: opts.staticRoot ?? null, log, ...(opts.now ? { now: opts.now } : {}) });
+    const app = createApp({ federation, store, staticRoot: opts.staticRoot ?? null, log, ...(opts.now ? { now: opts.now } : {}), ...(opts.maxWaiting ? { maxWaiting: opts.maxWaiting } : {}) });
     const host = opts.host ?? '127.0.0.1';
     const server = await listen(withSecurityHeaders(app.fetch), opts.port ?? 8080, host);
     const port = (server.address() as AddressInfo).port;
