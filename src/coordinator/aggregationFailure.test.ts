@@ -86,6 +86,8 @@ describe('a failed aggregation, retried', () => {
       const status = (await (await fetch(`${ff.url}/api/v1/status`)).json()) as OperatorStatus;
       expect(status.rounds[0]!.summary).toMatchObject({ secureAggregation: { restarts: 0 } });
       expect(ff.log.some((l) => /starting the round's secure aggregation over/.test(l))).toBe(false);
+      // once stored, the survivors' records are not written again by the retries (nor on every tick of the backoff)
+      if (!recordsFail) expect([...ff.disk.recordsAsked].sort()).toEqual([`1/${a.siteId}`, `1/${b.siteId}`].sort());
     } finally {
       await ff.close();
     }

@@ -287,13 +287,12 @@ export class Federation {
   }
 
   /** The unmasked mean, as the strategy's one update of weight 1, aggregated into the round's model. */
-  private async aggregateUnmasked(meanDelta: WeightSet, extra: Record<string, unknown>): Promise<void> {
-    if (this.now() < this.retryAggregationAt) return; // backing off: not even the global model is read
-    const global = decodeWeightsBlob(await this.blobs.getVerified(this.current.globalModel), { expected: this.spec, kind: 'MODEL', source: 'global model' });
-    const agg = this.algorithms.begin(this.current.round, global);
-    agg.add(meanDelta, 1);
-    this.aggregator = agg;
-    await this.aggregate('secure-aggregation', extra);
+  private aggregateUnmasked(meanDelta: WeightSet, extra: Record<string, unknown>): Promise<void> {
+    return this.aggregate('secure-aggregation', extra, async () => {
+      const agg = await this.freshAggregator();
+      agg.add(meanDelta, 1);
+      return agg;
+    });
   }
 
   /** A secure round waits longer ('extended') or collects again from the start ('restart'): noted, audited, logged. */
@@ -358,9 +357,14 @@ export class Federation {
   }
 
   /** A fresh aggregator for the current round, fed every acknowledged update from disk. */
-  private async rebuildAggregator(): Promise<void> {
+  /** An empty aggregate over the current round's global model. */
+  private async freshAggregator(): Promise<Aggregator> {
     const global = decodeWeightsBlob(await this.blobs.getVerified(this.current.globalModel), { expected: this.spec, kind: 'MODEL', source: 'global model' });
-    const agg = this.algorithms.begin(this.current.round, global);
+    return this.algorithms.begin(this.current.round, global);
+  }
+
+  private async rebuildAggregator(): Promise<void> {
+    const agg = await this.freshAggregator();
     // secure aggregation: the masked inputs are useless one by one; the aggregate is fed at unmasking
     for (const u of this.secure ? [] : await this.store.updates(this.current.round)) {
       const { payload } = await decodeUpdateEnvelope(await this.blobs.getVerified(u.payloadHash), { maxBytes: Number.MAX_SAFE_INTEGER });
@@ -407,8 +411,13 @@ export class Federation {
     }
   }
 
-  private async aggregate(reason: string, extra: Record<string, unknown> = {}): Promise<void> {
-    if (this.now() < this.retryAggregationAt) return; // backing off after a failure: the clock comes back
+  /**
+   * Closes the round from its aggregate, or from the one `build` makes (a secure round's
+   * unmasked mean). The one place that backs off after a failure: until then the clock's
+   * calls return at once, before any blob is read.
+   */
+  private async aggregate(reason: string, extra: Record<string, unknown> = {}, build?: () => Promise<Aggregator>): Promise<void> {
+    if (this.now() < this.retryAggregationAt) return;
     const machine = this.machine!;
     const n = machine.round;
     machine.beginAggregation();
@@ -424,6 +433,7 @@ export class Federation {
     const stateBefore = this.algorithms.exportState();
     let closed: RoundCommit;
     try {
+      if (build) this.aggregator = await build();
       closed = await commitRound(
         { plan: this.plan, spec: this.spec, store: this.store, blobs: this.blobs, algorithms: this.algorithms, deadlineMs: this.policy.deadlineMs, now: this.now },
         n, this.aggregator!, reason, extra,

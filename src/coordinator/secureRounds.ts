@@ -27,7 +27,7 @@ export interface SecureRoundsHost {
   globalModel(): string;
   /** the round waits longer ('extended') or collects again from the start ('restart') */
   notice(kind: 'extended' | 'restart', reason: string): Promise<void>;
-  /** aggregates the unmasked mean as the round's one update of weight 1 and closes the round */
+  /** aggregates the unmasked mean as the round's one update of weight 1 and closes the round; returns at once while a failed aggregation backs off */
   aggregate(meanDelta: WeightSet, extra: Record<string, unknown>): Promise<void>;
 }
 
@@ -39,6 +39,8 @@ export class SecureRounds {
     readonly survivors: readonly { readonly id: string; readonly blob: string; readonly weight: number }[];
     readonly at: number;
     readonly extra: Record<string, unknown>;
+    /** the survivors' update records are stored (a retry then only aggregates) */
+    recorded: boolean;
   } | null = null;
 
   constructor(private readonly host: SecureRoundsHost) {}
@@ -85,19 +87,23 @@ export class SecureRounds {
       survivors: result.survivors.map((id) => ({ id, blob: s.maskedBlobs.get(id)!, weight: s.weightOf(id) })),
       at: h.now(),
       extra: { secureAggregation: { survivors: result.survivors, dropped: result.dropped, totalWeight: result.totalWeight, restarts: s.restarts } },
+      recorded: false,
     };
     await this.aggregateUnmasked();
   }
 
-  /** Records each survivor's update (again on a retry: the store answers 'duplicate') and aggregates the unmasked mean. */
+  /** Records each survivor's update (until all are stored: the store answers a repeat 'duplicate') and aggregates the unmasked mean. */
   private async aggregateUnmasked(): Promise<void> {
     const h = this.host;
     const u = this.unmasked!;
-    for (const x of u.survivors) {
-      await h.store.recordUpdate({
-        round: this.session!.round, siteId: x.id, payloadHash: x.blob, baseModel: h.globalModel(), sampleCount: x.weight,
-        codec: 'secagg', bytes: 4 * specSize(h.spec), metrics: { secureAggregation: true }, receivedAt: u.at,
-      });
+    if (!u.recorded) {
+      for (const x of u.survivors) {
+        await h.store.recordUpdate({
+          round: this.session!.round, siteId: x.id, payloadHash: x.blob, baseModel: h.globalModel(), sampleCount: x.weight,
+          codec: 'secagg', bytes: 4 * specSize(h.spec), metrics: { secureAggregation: true }, receivedAt: u.at,
+        });
+      }
+      u.recorded = true;
     }
     await h.aggregate(u.meanDelta, u.extra);
   }

@@ -28,6 +28,8 @@ export class Disk {
   statusWritesFail = true;
   /** update records fail too while full */
   recordsFail = false;
+  /** every update record asked for, written or not: round/site */
+  readonly recordsAsked: string[] = [];
 }
 
 /** The real blob folder, refusing writes while the disk is full. */
@@ -46,6 +48,7 @@ export class FillableStore extends SqliteStore {
     super(file);
   }
   override async recordUpdate(...args: Parameters<SqliteStore['recordUpdate']>): ReturnType<SqliteStore['recordUpdate']> {
+    this.disk.recordsAsked.push(`${args[0].round}/${args[0].siteId}`);
     if (this.disk.full && this.disk.recordsFail) throw diskFull();
     const r = await super.recordUpdate(...args);
     if (this.disk.fillAfterNextUpdate) this.disk.full = true;
