@@ -246,6 +246,7 @@ export class Federation {
     checkUpdateContext(meta, {
       federation: this.plan.federation, planHash: this.planHash, round: status.round, baseModelHash: this.current.globalModel,
       siteId, codecName: this.plan.codec.name, secureAggregation: this.plan.privacy.secureAggregation.enabled,
+      maxSampleCount: this.plan.limits.maxSampleCount,
     });
     const delta = this.algorithms.decodeUpdate(payload, this.spec);
     checkWeights(delta, this.spec, 'UPDATE', 'update');

@@ -69,6 +69,11 @@ describe('the coordinator refuses', () => {
     await expectRefused(sendUpdate(coord.url, a, 1, body), 422, 'UPDATE_NONFINITE');
   });
 
+  it('a claim of more cases than the plan\'s limits.maxSampleCount', async () => {
+    const body = await updateEnvelope(plan, a, 1, model1, constantDelta(global, 0.01), { sampleCount: plan.limits.maxSampleCount + 1 });
+    await expectRefused(sendUpdate(coord.url, a, 1, body), 422, 'UPDATE_SAMPLE_COUNT');
+  });
+
   it('a delta from another base model', async () => {
     const body = await updateEnvelope(plan, a, 1, 'e'.repeat(64), constantDelta(global, 0.01));
     await expectRefused(sendUpdate(coord.url, a, 1, body), 409, 'UPDATE_BASE_MISMATCH');

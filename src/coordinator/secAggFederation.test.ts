@@ -16,7 +16,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPreset } from '../core/model/modelPresets.ts';
-import { planHash as hashPlan } from '../core/protocol/plan.ts';
+import { planHash as hashPlan, type Plan, type PlanInput } from '../core/protocol/plan.ts';
 import { decodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
 import { runSite, type RunSiteResult } from '../core/protocol/client/runSite.ts';
 import { flatten } from '../core/codecs/payloadBytes.ts';
@@ -236,58 +236,40 @@ describe('secure aggregation refusals', () => {
   });
 });
 
-describe('secure aggregation with equal weights', () => {
-  it('refuses an advertised weight other than 1, and then accepts weight 1', async () => {
-    const p3 = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 60 }, aggregation: { weighting: 'equal' }, privacy: { secureAggregation: { enabled: true } } });
-    const d3 = tempDir();
-    const c3 = await startTestCoordinator(p3, d3.path);
+describe('secure aggregation refuses an advertised weight the plan does not allow', () => {
+  /** the answers to site A's advertisements with these weights, in order, under `plan` */
+  async function advertised(plan: Plan, weights: readonly number[]): Promise<{ status: number; json: any }[]> {
+    const d = tempDir();
+    const c = await startTestCoordinator(plan, d.path);
     try {
-      const a = await joinSite(c3, 'A');
-      const advertise = async (weight: number) => {
+      const a = await joinSite(c, 'A');
+      const answers = [];
+      for (const weight of weights) {
         const body = new TextEncoder().encode(JSON.stringify(await (await SecAggClient.create(a.siteId, 1, weight)).advertise()));
         const req = { method: 'POST', path: '/api/v1/rounds/1/secagg/advertise', body, contentType: 'application/json' };
-        return send(c3.url, { ...req, headers: await signedHeaders(a.siteId, a.privateKey, req) });
-      };
-      const heavy = await advertise(4);
-      expect([heavy.status, heavy.json.error.code]).toEqual([422, 'SECAGG_WEIGHT']);
-      expect(heavy.json.error.message).toContain('"equal"');
-      expect((await advertise(1)).json).toMatchObject({ status: 'accepted', phase: 'advertise' });
+        answers.push(await send(c.url, { ...req, headers: await signedHeaders(a.siteId, a.privateKey, req) }));
+      }
+      return answers;
     } finally {
-      await c3.close();
-      d3.remove();
+      await c.close();
+      d.remove();
     }
+  }
+  const securePlan = (extra: PlanInput) => testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 60 }, privacy: { secureAggregation: { enabled: true } }, ...extra });
+
+  it('under equal weights, other than 1; then it accepts weight 1', async () => {
+    const [heavy, one] = await advertised(securePlan({ aggregation: { weighting: 'equal' } }), [4, 1]);
+    expect([heavy!.status, heavy!.json.error.code]).toEqual([422, 'SECAGG_WEIGHT']);
+    expect(heavy!.json.error.message).toContain('"equal"');
+    expect(one!.json).toMatchObject({ status: 'accepted', phase: 'advertise' });
   });
 
-  it('runSite advertises weight 1: a 1-case and a 3-case site make the plain unweighted mean', async () => {
-    const pe = testPlan({
-      rounds: 1, training: { localSteps: 2, learningRate: 5e-3, optimizer: 'adam', batchSize: 1 }, validation: { fraction: 0 },
-      stragglers: { minSites: 2, roundDeadlineSeconds: 6 }, aggregation: { weighting: 'equal' }, privacy: { secureAggregation: { enabled: true, clipRange: CLIP } },
-    });
-    const de = tempDir();
-    const ce = await startTestCoordinator(pe, de.path);
-    try {
-      const two = [await joinSite(ce, 'One case'), await joinSite(ce, 'Three cases')];
-      const sent = new Map<string, WeightSet>();
-      const ph = await hashPlan(pe);
-      await Promise.all(two.map((site, i) => {
-        const data = syntheticSite({ profile: PROFILES[i]!, seed: 300 + i, cases: 1 + 2 * i, size: 16 }, getPreset(pe.model.preset).patchSize, 0);
-        expect(data.train).toHaveLength(1 + 2 * i);
-        return runSite({ client: site.client, plan: pe, planHash: ph, data, seed: 30 + i, pollSeconds: 1, inspectUpdate: (_r, delta) => sent.set(site.siteId, delta) });
-      }));
-      const s = (await (await fetch(`${ce.url}/api/v1/status`)).json()) as OperatorStatus;
-      const r = s.rounds[0]!;
-      expect(r.summary).toMatchObject({ secureAggregation: { totalWeight: 2 } });
-      const g = flatten(await globalWeights(two[0]!, r.globalModel));
-      const next = flatten(await globalWeights(two[0]!, r.resultModel!));
-      const sentDeltas = two.map((x) => flatten(sent.get(x.siteId)!));
-      const bound = quantisationBound(2);
-      expect(maxAbsDiff(next, clippedMean(g, sentDeltas, [1, 1]))).toBeLessThan(bound);
-      expect(maxAbsDiff(next, clippedMean(g, sentDeltas, [1, 3]))).toBeGreaterThan(100 * bound);
-    } finally {
-      await ce.close();
-      de.remove();
-    }
-  }, 60_000);
+  it('over limits.maxSampleCount; then it accepts the limit', async () => {
+    const [heavy, most] = await advertised(securePlan({ limits: { maxSampleCount: 10 } }), [11, 10]);
+    expect([heavy!.status, heavy!.json.error.code]).toEqual([422, 'SECAGG_WEIGHT']);
+    expect(heavy!.json.error.message).toContain('expected at most 10');
+    expect(most!.json).toMatchObject({ status: 'accepted', phase: 'advertise' });
+  });
 });
 
 describe('a coordinator restart during secure aggregation', () => {

@@ -33,6 +33,8 @@ export interface SecAggSessionOptions {
   readonly now: number;
   /** the plan weighs every site equally (aggregation.weighting "equal"): an advertised weight must be 1 */
   readonly equalWeights: boolean;
+  /** the plan's limits.maxSampleCount: no site's weight may be larger */
+  readonly maxWeight: number;
 }
 
 export type SecAggDecision =
@@ -96,6 +98,9 @@ export class SecAggSession {
     if (msg.siteId !== siteId) throw siteMismatch(siteId, msg.siteId);
     if (this.o.equalWeights && msg.weight !== 1) {
       throw new HttpError(422, 'SECAGG_WEIGHT', `secure aggregation round ${this.o.round}: site "${siteId}" advertised weight ${msg.weight}; expected 1 (the plan's aggregation.weighting is "equal")`);
+    }
+    if (msg.weight > this.o.maxWeight) {
+      throw new HttpError(422, 'SECAGG_WEIGHT', `secure aggregation round ${this.o.round}: site "${siteId}" advertised weight ${msg.weight}; expected at most ${this.o.maxWeight} (the plan's limits.maxSampleCount)`);
     }
     return this.once('advertise', siteId, JSON.stringify(msg), () => this.server.addAdvertise(msg));
   }

@@ -56,7 +56,7 @@ export class SecureRounds {
     const sa = plan.privacy.secureAggregation;
     this.session = new SecAggSession({
       round, spec, clipRange: sa.clipRange, thresholdFraction: sa.thresholdFraction, minSites: plan.stragglers.minSites,
-      phaseMs, now: this.host.now(), equalWeights: plan.aggregation.weighting === 'equal',
+      phaseMs, now: this.host.now(), equalWeights: plan.aggregation.weighting === 'equal', maxWeight: plan.limits.maxSampleCount,
     });
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../protocol/plan.ts';
-import { aggregationWeight } from './aggregationWeight.ts';
+import { aggregationWeight, claimedSampleCount } from './aggregationWeight.ts';
 import { fedAvg } from './fedAvg.ts';
 import type { WeightSet } from '../types/weights.ts';
 
@@ -20,6 +20,14 @@ describe('aggregationWeight', () => {
     expect(aggregationWeight(plan, 24)).toBe(24);
     expect(aggregationWeight(plan, 0)).toBe(1);
     expect(aggregationWeight(parsePlan({ aggregation: { weighting: 'equal' } }, 'plan.json'), 24)).toBe(1);
+  });
+
+  it('counts a site for at most the plan\'s limits.maxSampleCount cases', () => {
+    const capped = parsePlan({ limits: { maxSampleCount: 10 } }, 'plan.json');
+    expect(aggregationWeight(capped, 24)).toBe(10);
+    expect(claimedSampleCount(capped, 24)).toBe(10);
+    expect(claimedSampleCount(capped, 0)).toBe(1);
+    expect(aggregationWeight(parsePlan({}, 'plan.json'), 6314)).toBe(6314); // the default cap is above any one site
   });
 
   it('makes FedAvg the case-weighted mean or the plain mean of the sites', () => {

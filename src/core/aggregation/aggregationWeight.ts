@@ -7,6 +7,11 @@
  */
 import type { Plan } from '../protocol/plan.ts';
 
-export function aggregationWeight(plan: Pick<Plan, 'aggregation'>, sampleCount: number): number {
-  return plan.aggregation.weighting === 'equal' ? 1 : Math.max(1, sampleCount);
+export function aggregationWeight(plan: Pick<Plan, 'aggregation' | 'limits'>, sampleCount: number): number {
+  return plan.aggregation.weighting === 'equal' ? 1 : claimedSampleCount(plan, sampleCount);
+}
+
+/** The case count a site with `cases` training cases claims in its update: at least 1, at most the plan's limits.maxSampleCount. */
+export function claimedSampleCount(plan: Pick<Plan, 'limits'>, cases: number): number {
+  return Math.min(plan.limits.maxSampleCount, Math.max(1, cases));
 }

@@ -90,6 +90,16 @@ describe('planHash', () => {
     expect(await planHash(equal)).not.toBe(hashBefore);
   });
 
+  it('keeps that hash after limits.maxSampleCount was added, unless the limit is not the default', async () => {
+    const hashBefore = '23c3835ce82c337f9e7bf21816572d069bffc21f4dd3c9ce571974996b49de2a';
+    expect(await planHash(parsePlan({ ...DEMO_PLAN, limits: { ...DEMO_PLAN.limits, maxSampleCount: 100_000 } }, 'explicit default'))).toBe(hashBefore);
+    const capped = parsePlan({ ...DEMO_PLAN, limits: { ...DEMO_PLAN.limits, maxSampleCount: 50 } }, 'capped');
+    const both = parsePlan({ ...capped, aggregation: { ...capped.aggregation, weighting: 'equal' } }, 'both');
+    const hashes = new Set([hashBefore, await planHash(capped), await planHash(both)]);
+    expect(hashes.size).toBe(3);
+    expect(() => parsePlan({ limits: { maxSampleCount: 0 } }, 'plan.json')).toThrow('plan.json: limits.maxSampleCount');
+  });
+
   it('the demo plan is tiny and three rounds', () => {
     expect(DEMO_PLAN.model.preset).toBe('tiny');
     expect(DEMO_PLAN.rounds).toBe(3);

@@ -27,6 +27,8 @@ const name = (what: string) =>
 const registryName = (what: string) =>
   z.string({ error: `expected ${what} name` }).regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: `expected ${what} name: lower-case letters, digits, - or _` });
 /** free-form options of a registry entry; the entry's constructor validates them */
+/** limits.maxSampleCount when the plan does not say: above any one hospital's cases (FeTS's 71 sites held 6,314 in all) */
+export const MAX_SAMPLE_COUNT_DEFAULT = 100_000;
 const options = () => z.record(z.string(), z.unknown(), { error: 'expected an options object' }).default({});
 
 export const ROBUST_RULES = ['none', 'normbound', 'median', 'trimmedmean'] as const;
@@ -134,6 +136,13 @@ export const PlanSchema = z
         maxUpdateBytes: posInt().default(256 * 1024 * 1024),
         /** largest JSON control message, bytes */
         maxMessageBytes: posInt().default(1024 * 1024),
+        /**
+         * the most training cases one update may count for (its weight under
+         * aggregation.weighting "samples"): a site with more sends this number, and the
+         * coordinator refuses a larger claim, so that no site can outweigh the others by
+         * claiming a billion cases. The operator may set it to the largest site it expects.
+         */
+        maxSampleCount: posInt().default(MAX_SAMPLE_COUNT_DEFAULT),
       })
       .prefault({}),
   })
@@ -184,9 +193,20 @@ export function parsePlan(json: unknown, source: string): Plan {
  * folder still opens) after an upgrade; a non-default value is hashed like any other field.
  */
 function hashedPlan(plan: Plan): unknown {
-  const { weighting, ...aggregation } = plan.aggregation;
-  return { ...plan, aggregation: weighting === 'samples' ? aggregation : plan.aggregation };
+  const hashed: Record<string, unknown> = { ...plan };
+  for (const { section, field, value } of LATE_FIELDS) {
+    const part: Record<string, unknown> = { ...plan[section] };
+    if (part[field] === value) delete part[field];
+    hashed[section] = part;
+  }
+  return hashed;
 }
+
+/** The fields added to the plan after federations could already exist, with the default at which they are left out of the hash. */
+const LATE_FIELDS: readonly { section: 'aggregation' | 'limits'; field: string; value: unknown }[] = [
+  { section: 'aggregation', field: 'weighting', value: 'samples' },
+  { section: 'limits', field: 'maxSampleCount', value: MAX_SAMPLE_COUNT_DEFAULT },
+];
 
 /** SHA-256 hex of the canonical JSON (sorted keys) of the plan, defaults filled in. */
 export function planHash(plan: Plan): Promise<string> {

@@ -42,14 +42,15 @@ describe('update envelope', () => {
     expect(await errorCodeAsync(() => encodeUpdateEnvelope({ ...draft, fileName: 'patient.nii' } as UpdateMetaDraft, new Uint8Array(1)))).toBe('UPDATE_META_INVALID');
   });
 
-  it('checks the context: plan, round, base model, site, codec', async () => {
+  it('checks the context: plan, round, base model, site, codec, sample count', async () => {
     const { meta } = await encodeUpdateEnvelope(draft, new Uint8Array(4));
-    const ctx = { federation: 'demo', planHash: H('a'), round: 2, baseModelHash: H('b'), siteId: 'site-1', codecName: 'float32', secureAggregation: false };
+    const ctx = { federation: 'demo', planHash: H('a'), round: 2, baseModelHash: H('b'), siteId: 'site-1', codecName: 'float32', secureAggregation: false, maxSampleCount: 12 };
     expect(() => checkUpdateContext(meta, ctx)).not.toThrow();
     expect(errorCode(() => checkUpdateContext(meta, { ...ctx, planHash: H('c') }))).toBe('UPDATE_PLAN_MISMATCH');
     expect(errorCode(() => checkUpdateContext(meta, { ...ctx, round: 3 }))).toBe('UPDATE_WRONG_ROUND');
     expect(errorCode(() => checkUpdateContext(meta, { ...ctx, baseModelHash: H('d') }))).toBe('UPDATE_BASE_MISMATCH');
     expect(errorCode(() => checkUpdateContext(meta, { ...ctx, siteId: 'site-2' }))).toBe('UPDATE_SITE_MISMATCH');
     expect(errorCode(() => checkUpdateContext(meta, { ...ctx, codecName: 'int8' }))).toBe('UPDATE_CODEC_MISMATCH');
+    expect(() => checkUpdateContext(meta, { ...ctx, maxSampleCount: 11 })).toThrow('update: sample count (at most the plan\'s limits.maxSampleCount): expected 11, found 12');
   });
 });

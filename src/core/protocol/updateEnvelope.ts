@@ -73,12 +73,15 @@ export interface UpdateContext {
   readonly siteId: string;
   readonly codecName: string;
   readonly secureAggregation: boolean;
+  /** the plan's limits.maxSampleCount */
+  readonly maxSampleCount: number;
 }
 
 /**
- * The meta names this federation, plan, round, base model, site and codec. Codes:
- * UPDATE_PLAN_MISMATCH (federation or plan hash), UPDATE_WRONG_ROUND, UPDATE_BASE_MISMATCH,
- * UPDATE_SITE_MISMATCH, UPDATE_CODEC_MISMATCH.
+ * The meta names this federation, plan, round, base model, site and codec, and claims no
+ * more cases than the plan allows. Codes: UPDATE_PLAN_MISMATCH (federation or plan hash),
+ * UPDATE_WRONG_ROUND, UPDATE_BASE_MISMATCH, UPDATE_SITE_MISMATCH, UPDATE_CODEC_MISMATCH,
+ * UPDATE_SAMPLE_COUNT.
  */
 export function checkUpdateContext(meta: UpdateMeta, ctx: UpdateContext): void {
   const fail = (code: string, what: string, expected: unknown, found: unknown) => {
@@ -91,4 +94,5 @@ export function checkUpdateContext(meta: UpdateMeta, ctx: UpdateContext): void {
   if (meta.siteId !== ctx.siteId) fail('UPDATE_SITE_MISMATCH', 'site id', ctx.siteId, meta.siteId);
   if (meta.codec.name !== ctx.codecName) fail('UPDATE_CODEC_MISMATCH', 'codec', ctx.codecName, meta.codec.name);
   if (meta.secureAggregation !== ctx.secureAggregation) fail('UPDATE_CODEC_MISMATCH', 'secure aggregation', ctx.secureAggregation, meta.secureAggregation);
+  if (meta.sampleCount > ctx.maxSampleCount) fail('UPDATE_SAMPLE_COUNT', "sample count (at most the plan's limits.maxSampleCount)", ctx.maxSampleCount, meta.sampleCount);
 }

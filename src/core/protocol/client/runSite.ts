@@ -16,7 +16,7 @@ import { UNet3D } from '../../model/unet3d.ts';
 import { trainLocal, type TrainSummary } from '../../train/localTrainer.ts';
 import { evaluateModel } from '../../train/evaluateModel.ts';
 import { codecFor } from '../../codecs/updateCodec.ts';
-import { aggregationWeight } from '../../aggregation/aggregationWeight.ts';
+import { aggregationWeight, claimedSampleCount } from '../../aggregation/aggregationWeight.ts';
 import type { CodecState } from '../../codecs/codecTypes.ts';
 import { localStepsFor, type Plan } from '../plan.ts';
 import type { RoundStatus } from '../messages.ts';
@@ -148,7 +148,7 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
       const { bytes } = await encodeUpdateEnvelope(
         {
           federation: plan.federation, planHash, round: status.round, siteId, baseModelHash: status.globalModelHash,
-          sampleCount: Math.max(1, data.train.length), codec: { name: plan.codec.name, options: plan.codec.options },
+          sampleCount: claimedSampleCount(plan, data.train.length), codec: { name: plan.codec.name, options: plan.codec.options },
           localMetrics: { steps: summary.steps, meanLoss: summary.meanLoss, lastLoss: summary.lastLoss, durationMs: Date.now() - started },
           secureAggregation: false,
         },
