@@ -12,7 +12,7 @@ import { secureUpload } from '../core/protocol/client/secureUpload.ts';
 import { flatten } from '../core/codecs/payloadBytes.ts';
 import type { OperatorStatus } from './operatorStatus.ts';
 import { openFillableFederation } from './testing/fillableDisk.ts';
-import { constantDelta, globalWeights, joinSite, tempDir, testPlan, updateEnvelope } from './testing/testFederation.ts';
+import { constantDelta, globalWeights, joinSite, operatorStatusOf, tempDir, testPlan, updateEnvelope } from './testing/testFederation.ts';
 import type { RunningCoordinator } from './startCoordinator.ts';
 
 const dir = tempDir();
@@ -83,7 +83,7 @@ describe('a failed aggregation, retried', () => {
       const model = flatten(await globalWeights(a, done.globalModelHash));
       const expected = flatten(global).map((x) => x + 0.015);
       expect(Math.max(...model.map((x, k) => Math.abs(x - expected[k]!)))).toBeLessThan(1e-6);
-      const status = (await (await fetch(`${ff.url}/api/v1/status`)).json()) as OperatorStatus;
+      const status = await operatorStatusOf(ff);
       expect(status.rounds[0]!.summary).toMatchObject({ secureAggregation: { restarts: 0 } });
       expect(ff.log.some((l) => /starting the round's secure aggregation over/.test(l))).toBe(false);
       // once stored, the survivors' records are not written again by the retries (nor on every tick of the backoff)

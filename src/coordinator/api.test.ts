@@ -3,14 +3,16 @@
  * hash, round notifications (server-sent events and long polling), immutable models,
  * federated evaluation reports, and JSON error answers.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { statusCommand } from '../node/commands/status.ts';
+import { OPERATOR_TOKEN_FILE, readOperatorToken } from './operatorToken.ts';
 import { planHash } from '../core/protocol/plan.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
 import { CONTENT_SECURITY_POLICY } from './securityHeaders.ts';
 import { startCoordinator, type RunningCoordinator } from './startCoordinator.ts';
-import { constantDelta, globalWeights, joinSite, send, sendUpdate, tempDir, testPlan, updateEnvelope, type TestSite } from './testing/testFederation.ts';
+import { constantDelta, globalWeights, joinSite, operatorStatusOf, send, sendUpdate, tempDir, testPlan, updateEnvelope, type TestSite } from './testing/testFederation.ts';
 
 const plan = testPlan({ rounds: 1, stragglers: { minSites: 1, roundDeadlineSeconds: 120 } });
 let dir: ReturnType<typeof tempDir>;
@@ -90,10 +92,36 @@ describe('the coordinator API', () => {
     expect(outOfRange).toBe('METRICS_OUT_OF_RANGE');
     expect(await site.client.reportEvaluation(report)).toEqual({ status: 'accepted', round: 1 });
     expect(await site.client.reportEvaluation({ ...report, cases: 9 })).toEqual({ status: 'duplicate', round: 1 });
-    const s = (await send(coord.url, { method: 'GET', path: '/api/v1/status' })).json;
+    const s = ((await operatorStatusOf(coord)) as any);
     expect(s.rounds[0].evaluation).toMatchObject({ cases: 3, sites: 1 });
     expect(s.rounds[0].evaluation.dice.WT).toBeCloseTo(0.7, 12);
     expect(s.current.state).toBe('collecting');
+  });
+
+  it('shows the operator\'s view only with the operator token from the data folder, and `fedseg status` reads it there', async () => {
+    const file = join(dir.path, 'data', OPERATOR_TOKEN_FILE);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readOperatorToken(file)).toBe(coord.operatorToken);
+    const asked = (headers: Record<string, string>) => send(coord.url, { method: 'GET', path: '/api/v1/status', headers });
+    const none = await asked({});
+    expect([none.status, none.json.error.code]).toEqual([401, 'OPERATOR_TOKEN_MISSING']);
+    for (const authorization of [`Bearer ${'A'.repeat(43)}`, coord.operatorToken, `Basic ${coord.operatorToken}`]) {
+      const wrong = await asked({ authorization });
+      expect([wrong.status, wrong.json.error.code]).toEqual([403, 'OPERATOR_TOKEN_INVALID']);
+      expect(JSON.stringify(wrong.json)).not.toContain(coord.operatorToken);
+    }
+    expect((await asked({ authorization: `Bearer ${coord.operatorToken}` })).json.sites[0].name).toBe('Hospital A');
+    // the round's status stays public: sites and the page need it before they hold any key
+    expect((await send(coord.url, { method: 'GET', path: '/api/v1/round' })).status).toBe(200);
+    const printed: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+    try {
+      expect(await statusCommand.run(['--url', coord.url, '--data', join(dir.path, 'data'), '--json'])).toBe(0);
+      await expect(statusCommand.run(['--url', coord.url, '--data', dir.path])).rejects.toThrow(`${join(dir.path, OPERATOR_TOKEN_FILE)}: expected the coordinator's operator token file, found none (ENOENT)`);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(JSON.parse(printed[0]!).sites[0].name).toBe('Hospital A');
   });
 
   it('notifies sites of the next round by server-sent events and long polling', async () => {
@@ -125,7 +153,7 @@ describe('the coordinator API', () => {
       dice: { ET: 0.6, TC: 0.7, WT: 0.8 }, hd95: { ET: 4, TC: 3, WT: 2 },
     });
     expect(final.status).toBe('accepted');
-    const s = (await send(coord.url, { method: 'GET', path: '/api/v1/status' })).json;
+    const s = ((await operatorStatusOf(coord)) as any);
     expect(s.final).toMatchObject({ cases: 2, sites: 1 });
     expect(JSON.stringify(s)).not.toMatch(/"x":|publicKey|token/);
   });

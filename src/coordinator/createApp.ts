@@ -15,6 +15,7 @@ import type { Federation } from './federation.ts';
 import { ConnectionLimit } from './connectionLimit.ts';
 import { errorAnswer, HttpError } from './httpError.ts';
 import { operatorStatus } from './operatorStatus.ts';
+import { checkOperatorToken } from './operatorToken.ts';
 import { readBody, readJson } from './readBody.ts';
 import { RequestAuth } from './requestAuth.ts';
 import { staticSite } from './staticSite.ts';
@@ -25,6 +26,8 @@ export interface AppOptions {
   readonly store: FederationStore;
   /** folder of the built page; null serves no page */
   readonly staticRoot: string | null;
+  /** what GET /status wants as its bearer token (operatorToken.ts) */
+  readonly operatorToken: string;
   readonly now?: () => number;
   readonly log?: (line: string) => void;
   /** long polls and event streams open at once, at most (default 512) */
@@ -103,7 +106,10 @@ export function createApp(opts: AppOptions): Hono {
     });
   });
 
-  api.get('/status', async (c) => c.json(await operatorStatus(store, plan, federation.planHash, await federation.roundStatus(), federation.roundNotice)));
+  api.get('/status', async (c) => {
+    checkOperatorToken(c.req.header('authorization'), opts.operatorToken, 'operator status');
+    return c.json(await operatorStatus(store, plan, federation.planHash, await federation.roundStatus(), federation.roundNotice));
+  });
 
   api.get('/me', async (c) => {
     const siteId = await auth.siteOf(c, null);

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OperatorStatus } from './operatorStatus.ts';
 import type { RunningCoordinator } from './startCoordinator.ts';
-import { constantDelta, globalWeights, joinSite, sendUpdate, startTestCoordinator, tempDir, testPlan, updateEnvelope } from './testing/testFederation.ts';
+import { constantDelta, globalWeights, joinSite, operatorStatusOf, sendUpdate, startTestCoordinator, tempDir, testPlan, updateEnvelope } from './testing/testFederation.ts';
 
 let dir: ReturnType<typeof tempDir> | null = null;
 let coord: RunningCoordinator | null = null;
@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 async function status(c: RunningCoordinator): Promise<OperatorStatus> {
-  return (await (await fetch(`${c.url}/api/v1/status`)).json()) as OperatorStatus;
+  return operatorStatusOf(c);
 }
 
 describe('a site that drops out mid-round', () => {

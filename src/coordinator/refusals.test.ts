@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSiteKeyPair } from '../core/protocol/signing.ts';
 import type { RunningCoordinator } from './startCoordinator.ts';
 import {
-  constantDelta, globalWeights, joinSite, send, sendUpdate, signedHeaders, startTestCoordinator, tempDir, testPlan,
+  constantDelta, globalWeights, joinSite, operatorStatusOf, send, sendUpdate, signedHeaders, startTestCoordinator, tempDir, testPlan,
   updateEnvelope, type TestSite,
 } from './testing/testFederation.ts';
 import type { WeightSet } from '../core/types/weights.ts';
@@ -22,7 +22,7 @@ let z: { siteId: string; privateKey: import('../core/util/webCrypto.ts').CryptoK
 
 /** What must not change when a request is refused. */
 async function snapshot() {
-  const s = (await send(coord.url, { method: 'GET', path: '/api/v1/status' })).json;
+  const s = ((await operatorStatusOf(coord)) as any);
   return { current: s.current, rounds: s.rounds.map((r: any) => ({ round: r.round, status: r.status, updates: r.updates, evaluations: r.evaluations })) };
 }
 
@@ -158,7 +158,7 @@ describe('the coordinator refuses', () => {
     // the same update signed afresh is an idempotent duplicate
     const again = await sendUpdate(coord.url, a, 1, body);
     expect(again.json).toMatchObject({ status: 'duplicate', round: 1 });
-    const status = (await send(coord.url, { method: 'GET', path: '/api/v1/status' })).json;
+    const status = ((await operatorStatusOf(coord)) as any);
     expect(status.rounds[0].updates.map((u: any) => u.siteId)).toEqual([a.siteId]);
   });
 
@@ -174,7 +174,7 @@ describe('the coordinator refuses', () => {
       const r = await sendUpdate(coord.url, s, 1, await updateEnvelope(plan, s, 1, model1, constantDelta(global, 0.01)));
       expect(r.status).toBe(200);
     }
-    const zRecord = (await send(coord.url, { method: 'GET', path: '/api/v1/status' })).json.sites.find((s: any) => s.name === 'Hospital Z');
+    const zRecord = ((await operatorStatusOf(coord)) as any).sites.find((s: any) => s.name === 'Hospital Z');
     expect(zRecord.status).toBe('active');
     // Hospital Z never reports; the operator revokes it (as `fedseg invite --revoke` does)
     const { SqliteStore } = await import('./storage/sqliteStore.ts');
@@ -193,7 +193,7 @@ describe('the coordinator refuses', () => {
   });
 
   it('a revoked site', async () => {
-    const status = (await send(coord.url, { method: 'GET', path: '/api/v1/status' })).json;
+    const status = ((await operatorStatusOf(coord)) as any);
     expect(status.rounds[0].summary).toMatchObject({ updates: 3, reason: 'all-reported' });
     expect(status.sites.find((s: any) => s.name === 'Hospital Z').status).toBe('revoked');
     const req = { method: 'GET', path: '/api/v1/me' };

@@ -17,7 +17,8 @@ import type { OperatorStatus } from './operatorStatus.ts';
 import { SqliteStore } from './storage/sqliteStore.ts';
 import { dataPaths } from './startCoordinator.ts';
 import { createSiteInvite } from './siteInvites.ts';
-import { constantDelta, sendUpdate, tempDir, testPlan, updateEnvelope, type TestSite } from './testing/testFederation.ts';
+import { constantDelta, operatorStatusOf, sendUpdate, tempDir, testPlan, updateEnvelope, type TestSite } from './testing/testFederation.ts';
+import { OPERATOR_TOKEN_FILE, readOperatorToken } from './operatorToken.ts';
 
 const SITES = 8;
 const plan = testPlan({ rounds: 2, stragglers: { minSites: SITES, roundDeadlineSeconds: 600 } });
@@ -50,7 +51,7 @@ function startChild(port: number): Promise<{ child: ChildProcess; url: string }>
 }
 
 async function status(url: string): Promise<OperatorStatus> {
-  return (await (await fetch(`${url}/api/v1/status`)).json()) as OperatorStatus;
+  return operatorStatusOf({ url, operatorToken: readOperatorToken(join(dir.path, 'data', OPERATOR_TOKEN_FILE)) });
 }
 
 describe('the coordinator, killed with SIGKILL while updates arrive', () => {

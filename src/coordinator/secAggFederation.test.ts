@@ -33,7 +33,7 @@ import { secureUpload } from '../core/protocol/client/secureUpload.ts';
 import { ProtocolError } from '../core/protocol/client/protocolError.ts';
 import { SecAggRosterSchema, SecAggSharesForSchema, SecAggUnmaskRequestSchema } from '../core/privacy/secAggMessages.ts';
 import {
-  constantDelta, globalWeights, joinSite, send, sendUpdate, signedHeaders, startTestCoordinator, tempDir, testPlan, updateEnvelope, type TestSite,
+  constantDelta, globalWeights, joinSite, operatorStatusOf, send, sendUpdate, signedHeaders, startTestCoordinator, tempDir, testPlan, updateEnvelope, type TestSite,
 } from './testing/testFederation.ts';
 
 const PROFILES = ['academic-3t', 'community-1.5t', 'regional-thick-slice'];
@@ -82,7 +82,7 @@ afterAll(async () => {
 });
 
 async function status(): Promise<OperatorStatus> {
-  return (await (await fetch(`${coord.url}/api/v1/status`)).json()) as OperatorStatus;
+  return operatorStatusOf(coord);
 }
 
 /** global + the `w`-weighted mean of the deltas clipped to ±CLIP (what plain FedAvg gives) */
@@ -359,7 +359,7 @@ async function withShortSecureRound(deadlineSeconds: number, run: (c: RunningCoo
   const d = tempDir();
   const c = await startTestCoordinator(p, d.path);
   try {
-    await run(c, async () => (await (await fetch(`${c.url}/api/v1/status`)).json()) as OperatorStatus);
+    await run(c, () => operatorStatusOf(c));
   } finally {
     await c.close();
     d.remove();

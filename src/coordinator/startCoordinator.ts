@@ -14,6 +14,7 @@ import { FedsegError } from '../core/util/errors.ts';
 import { createApp } from './createApp.ts';
 import { withSecurityHeaders } from './securityHeaders.ts';
 import { initialModel } from './initialModel.ts';
+import { operatorTokenFor } from './operatorToken.ts';
 import { Federation } from './federation.ts';
 import { createSiteInvite, type Invite } from './siteInvites.ts';
 import { federationAlgorithms } from './federationAlgorithms.ts';
@@ -41,6 +42,8 @@ export interface RunningCoordinator {
   readonly url: string;
   readonly port: number;
   readonly federation: Federation;
+  /** the bearer token of the operator's view, GET /api/v1/status (operatorToken.ts) */
+  readonly operatorToken: string;
   /** a one-time invite for a new site (as `fedseg invite` makes) */
   invite(siteName: string): Promise<Invite>;
   close(): Promise<void>;
@@ -74,7 +77,8 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       ...(opts.now ? { now: opts.now } : {}),
     });
     federation.startClock(opts.clockMs);
-    const app = createApp({ federation, store, staticRoot: opts.staticRoot ?? null, log, ...(opts.now ? { now: opts.now } : {}), ...(opts.maxWaiting ? { maxWaiting: opts.maxWaiting } : {}) });
+    const operatorToken = operatorTokenFor(opts.dataDir);
+    const app = createApp({ federation, store, operatorToken, staticRoot: opts.staticRoot ?? null, log, ...(opts.now ? { now: opts.now } : {}), ...(opts.maxWaiting ? { maxWaiting: opts.maxWaiting } : {}) });
     const host = opts.host ?? '127.0.0.1';
     const server = await listen(withSecurityHeaders(app.fetch), opts.port ?? 8080, host);
     const port = (server.address() as AddressInfo).port;
@@ -83,6 +87,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       url,
       port,
       federation,
+      operatorToken,
       invite: (siteName) => createSiteInvite(store, siteName, url),
       async close() {
         await new Promise<void>((resolve) => {

@@ -10,7 +10,7 @@ import { decodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
 import type { WeightSet } from '../core/types/weights.ts';
 import type { OperatorStatus } from './operatorStatus.ts';
 import type { RunningCoordinator } from './startCoordinator.ts';
-import { constantDelta, globalWeights, joinSite, sendUpdate, startTestCoordinator, tempDir, testPlan, updateEnvelope, type TestSite } from './testing/testFederation.ts';
+import { constantDelta, globalWeights, joinSite, operatorStatusOf, sendUpdate, startTestCoordinator, tempDir, testPlan, updateEnvelope, type TestSite } from './testing/testFederation.ts';
 
 const dir = tempDir();
 afterAll(() => dir.remove());
@@ -24,7 +24,7 @@ async function uploadAndWait(c: RunningCoordinator, plan: Plan, site: TestSite, 
 }
 
 async function finalModel(c: RunningCoordinator, site: TestSite): Promise<WeightSet> {
-  const s = (await (await fetch(`${c.url}/api/v1/status`)).json()) as OperatorStatus;
+  const s = await operatorStatusOf(c);
   return decodeWeightsBlob(await site.client.model(s.current.globalModelHash), { expected: null, kind: 'MODEL' });
 }
 
@@ -83,7 +83,7 @@ describe('the coordinator with a stateful strategy', () => {
     await uploadAndWait(c, plan, site, 2e19); // a diverged site: finite, but 4e38 > float32's largest
     await c.close();
     c = await startTestCoordinator(plan, data); // refused with MODEL_NONFINITE when the moments held Infinity
-    const s = (await (await fetch(`${c.url}/api/v1/status`)).json()) as OperatorStatus;
+    const s = await operatorStatusOf(c);
     await c.close();
     expect(s.current.round).toBe(2);
   });
@@ -96,7 +96,7 @@ describe('the coordinator with a stateful strategy', () => {
     await uploadAndWait(c, plan, site, 0.001);
     const eps1 = (await site.client.round()).epsilonSpent!;
     await uploadAndWait(c, plan, site, 0.001);
-    const s = (await (await fetch(`${c.url}/api/v1/status`)).json()) as OperatorStatus;
+    const s = await operatorStatusOf(c);
     await c.close();
     expect(eps1).toBeGreaterThan(0);
     expect(s.epsilonSpent).toBeGreaterThan(eps1);

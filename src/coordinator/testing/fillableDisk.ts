@@ -10,6 +10,7 @@ import { getPreset } from '../../core/model/modelPresets.ts';
 import { unetPlan } from '../../core/model/unetSpec.ts';
 import { planHash, type Plan } from '../../core/protocol/plan.ts';
 import { createApp } from '../createApp.ts';
+import { operatorTokenFor } from '../operatorToken.ts';
 import { Federation } from '../federation.ts';
 import { federationAlgorithms } from '../federationAlgorithms.ts';
 import { initialModel } from '../initialModel.ts';
@@ -66,6 +67,7 @@ export interface FillableFederation {
   readonly log: string[];
   /** the HTTP API on loopback, once serve() was called */
   url: string;
+  readonly operatorToken: string;
   invite(name: string): Promise<Invite>;
   /** serves the federation's API on a loopback port (and runs its round clock) */
   serve(): Promise<string>;
@@ -87,10 +89,10 @@ export async function openFillableFederation(plan: Plan, dir: string, now?: () =
   });
   let server: ReturnType<typeof serve> | null = null;
   const f: FillableFederation = {
-    federation, store, disk, log, url: '',
+    federation, store, disk, log, url: '', operatorToken: operatorTokenFor(dir),
     invite: (name) => createSiteInvite(store, name, f.url || 'http://127.0.0.1'),
     async serve() {
-      const app = createApp({ federation, store, staticRoot: null, log: (l) => log.push(l) });
+      const app = createApp({ federation, store, staticRoot: null, operatorToken: f.operatorToken, log: (l) => log.push(l) });
       await new Promise<void>((resolve) => {
         server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve());
       });

@@ -15,6 +15,7 @@ import { decodeWeightsBlob } from '../../core/protocol/weightsBlob.ts';
 import { codecFor } from '../../core/codecs/updateCodec.ts';
 import type { WeightSet } from '../../core/types/weights.ts';
 import { startCoordinator, type RunningCoordinator } from '../startCoordinator.ts';
+import type { OperatorStatus } from '../operatorStatus.ts';
 
 export function tempDir(prefix = 'fedseg-coord-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -120,6 +121,13 @@ export async function send(baseUrl: string, req: RawRequest): Promise<{ status: 
     json = text;
   }
   return { status: res.status, json };
+}
+
+/** The operator's view, GET /api/v1/status with the coordinator's operator token. */
+export async function operatorStatusOf(c: { readonly url: string; readonly operatorToken: string }): Promise<OperatorStatus> {
+  const r = await send(c.url, { method: 'GET', path: '/api/v1/status', headers: { authorization: `Bearer ${c.operatorToken}` } });
+  if (r.status !== 200) throw new Error(`operator status: ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json as OperatorStatus;
 }
 
 /** Uploads an envelope signed by the site (no retry). */

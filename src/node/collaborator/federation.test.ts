@@ -18,7 +18,7 @@ import type { SiteEvent } from '../../core/protocol/client/runSite.ts';
 import { prepareCase } from '../../io/prepareCase.ts';
 import type { RunningCoordinator } from '../../coordinator/startCoordinator.ts';
 import type { OperatorStatus } from '../../coordinator/operatorStatus.ts';
-import { startTestCoordinator, tempDir, testPlan } from '../../coordinator/testing/testFederation.ts';
+import { operatorStatusOf, startTestCoordinator, tempDir, testPlan } from '../../coordinator/testing/testFederation.ts';
 import { runCollaborator, type CollaboratorResult } from './runCollaborator.ts';
 import { syntheticSite } from './siteCases.ts';
 
@@ -62,7 +62,7 @@ afterAll(async () => {
 });
 
 async function status(): Promise<OperatorStatus> {
-  return (await (await fetch(`${coord.url}/api/v1/status`)).json()) as OperatorStatus;
+  return operatorStatusOf(coord);
 }
 
 describe('a federation of three headless collaborators', () => {

@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { OPERATOR_TOKEN_FILE, readOperatorToken } from '../../coordinator/operatorToken.ts';
+import { operatorStatusOf } from '../../coordinator/testing/testFederation.ts';
 
 describe('fedseg demo (what npm start runs)', () => {
   const data = mkdtempSync(join(tmpdir(), 'fedseg-demo-'));
@@ -25,7 +27,8 @@ describe('fedseg demo (what npm start runs)', () => {
         child.on('exit', (code) => reject(new Error(`demo exited with ${code}:\n${out}`)));
       });
       const base = invite.slice(0, invite.indexOf('/#/'));
-      const status = (await (await fetch(`${base}/api/v1/status`)).json()) as { federation: string; plan: { rounds: number } };
+      const status = await operatorStatusOf({ url: base, operatorToken: readOperatorToken(join(data, OPERATOR_TOKEN_FILE)) });
+      expect(out).toContain(`fedseg status --url ${base} --data ${data}`);
       expect(status.federation).toBe('fedseg demo');
       expect(status.plan.rounds).toBeGreaterThanOrEqual(100);
       expect(out).toContain(join(data, 'sample-scans'));

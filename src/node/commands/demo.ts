@@ -94,7 +94,7 @@ export const demoCommand: Command = {
     console.log(`\n  Open this invite URL in Chromium or Chrome to join as a site:\n\n    ${visitor.url}\n`);
     console.log(`  No scans at hand? Choose this folder of synthetic BraTS-like cases in the page:\n    ${samples}\n`);
     console.log(`  More invites: fedseg invite --site "Hospital B" --data ${values.data} --url ${running.url}`);
-    console.log(`  Status:       fedseg status --url ${running.url}\n`);
+    console.log(`  Status:       fedseg status --url ${running.url} --data ${values.data}\n`);
 
     const stop = new AbortController();
     if (fresh && count > 0) {

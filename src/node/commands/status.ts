@@ -7,13 +7,16 @@ import { REGIONS } from '../../core/types/labels.ts';
 import type { OperatorStatus, RoundEvaluation } from '../../coordinator/operatorStatus.ts';
 import type { Command } from '../command.ts';
 import { FedsegError } from '../../core/util/errors.ts';
+import { OPERATOR_TOKEN_FILE, readOperatorToken } from '../../coordinator/operatorToken.ts';
+import { join, resolve } from 'node:path';
 
-const usage = `fedseg status [--url URL] [--json]
+const usage = `fedseg status [--url URL] [--data DIR | --token-file FILE] [--json]
 fedseg status --audit [--data DIR] [--site SITE_ID] [--limit N] [--json]
 
 Prints the federation's rounds, its sites, who reported in each round, and the
 federated evaluation per round (Dice and HD95 per region, weighted by each site's
-validation cases), from GET /api/v1/status.
+validation cases), from GET /api/v1/status, which answers only with the operator
+token that the coordinator keeps in its data folder (the file operator-token).
 
 With --audit it prints the coordinator's audit log instead (every invite, join,
 accepted update, evaluation, refusal, extension and aggregation, with time and site),
@@ -21,6 +24,8 @@ read from the data folder.
 
 Options:
   --url URL       the coordinator (default http://127.0.0.1:8080)
+  --data DIR      the coordinator's data folder, for its operator token (default ./fedseg-data)
+  --token-file F  the operator token file, when the data folder is elsewhere (a copy of DIR/operator-token)
   --json          print JSON
   --audit         print the audit log from --data (default ./fedseg-data)
   --site SITE_ID  only this site's entries
@@ -67,6 +72,7 @@ export const statusCommand: Command = {
         json: { type: 'boolean', default: false },
         audit: { type: 'boolean', default: false },
         data: { type: 'string', default: 'fedseg-data' },
+        'token-file': { type: 'string' },
         site: { type: 'string' },
         limit: { type: 'string', default: '100' },
       },
@@ -74,7 +80,8 @@ export const statusCommand: Command = {
     });
     if (values.audit) return printAudit(values.data, values.site, Number(values.limit), values.json);
     const client = new ProtocolClient({ baseUrl: values.url, retry: { attempts: 2 } });
-    const status = (await client.status()) as OperatorStatus;
+    const token = readOperatorToken(values['token-file'] ?? join(resolve(values.data), OPERATOR_TOKEN_FILE));
+    const status = (await client.status(token)) as OperatorStatus;
     console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status));
     return 0;
   },

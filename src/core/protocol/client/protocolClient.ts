@@ -128,9 +128,9 @@ export class ProtocolClient {
     return parseMessage(RoundStatusSchema, await this.json('GET', `/round?after=${after}&wait=${waitS}`, null, false), 'round status');
   }
 
-  /** The operator status (public parts). */
-  async status(): Promise<unknown> {
-    return this.json('GET', '/status', null, false);
+  /** The operator's view of the federation, with the coordinator's operator token. */
+  async status(operatorToken: string): Promise<unknown> {
+    return this.json('GET', '/status', null, { bearer: operatorToken });
   }
 
   /** A global model's bytes, from the cache or the coordinator; checked against its hash. */
@@ -176,7 +176,7 @@ export class ProtocolClient {
 
   // --- internals -----------------------------------------------------------------------
 
-  private async json(method: string, path: string, body: unknown, signed: boolean): Promise<unknown> {
+  private async json(method: string, path: string, body: unknown, signed: Credential): Promise<unknown> {
     const bytes = body === null ? null : utf8Encode(JSON.stringify(body));
     const res = await this.send(method, path, bytes, signed, bytes ? 'application/json' : null);
     const text = await res.text();
@@ -188,7 +188,7 @@ export class ProtocolClient {
   }
 
   /** One request with retries on network errors, 429 and 5xx; a 4xx fails at once with its code. */
-  private async send(method: string, path: string, body: Uint8Array | null, signed: boolean, contentType: string | null): Promise<ResponseLike> {
+  private async send(method: string, path: string, body: Uint8Array | null, signed: Credential, contentType: string | null): Promise<ResponseLike> {
     let last: ProtocolError | null = null;
     for (let attempt = 0; attempt < this.retry.attempts; attempt++) {
       if (attempt > 0) {
@@ -208,11 +208,12 @@ export class ProtocolClient {
     throw last ?? new ProtocolError(0, 'UNREACHABLE', `${method} ${path}: no attempt made`);
   }
 
-  private async attempt(method: string, path: string, body: Uint8Array | null, signed: boolean, contentType: string | null): Promise<ResponseLike> {
+  private async attempt(method: string, path: string, body: Uint8Array | null, signed: Credential, contentType: string | null): Promise<ResponseLike> {
     const headers: Record<string, string> = {};
     if (contentType) headers['content-type'] = contentType;
     const fullPath = API + path;
-    if (signed) {
+    if (typeof signed === 'object') headers.authorization = `Bearer ${signed.bearer}`;
+    else if (signed) {
       const creds = this.creds;
       if (!creds) throw new ProtocolError(0, 'NOT_JOINED', `${method} ${path}: this site has not joined (no key)`);
       const sig = await signRequest(creds.privateKey, { method, path: fullPath, body });
@@ -227,6 +228,9 @@ export class ProtocolClient {
     return res;
   }
 }
+
+/** How a request proves who sends it: signed by the site (true), not at all (false), or the operator's bearer token. */
+type Credential = boolean | { readonly bearer: string };
 
 async function errorOf(res: ResponseLike, method: string, path: string): Promise<ProtocolError> {
   let text = '';
