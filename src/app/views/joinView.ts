@@ -9,14 +9,25 @@ import { errorText, type AppState } from '../state/appState.ts';
 import { routeHref } from '../router.ts';
 import type { View } from './view.ts';
 
-/** What leaves the site, in words (DESIGN.md: updates, counts, aggregate metrics, public key). */
+/**
+ * What leaves the site, in words: every field of the join request, the update envelope and
+ * the metrics report (src/core/protocol/messages.ts), and who adds the privacy protections.
+ */
 export function whatIsSent(plan: Plan): string[] {
+  const secure = plan.privacy.secureAggregation.enabled;
+  const dp = plan.privacy.dp;
+  const update = secure
+    ? `a model update (the change of the ${plan.model.preset} model's weights), masked by secure aggregation so that the coordinator can only learn the sum over all sites, with this round's key-agreement public keys and, for the other sites, encrypted shares of this site's masking secrets`
+    : `a model update (the change of the ${plan.model.preset} model's weights, encoded as ${plan.codec.name}), which the coordinator reads as it is`;
   return [
-    `Once: this browser's public key (ECDSA P-256). The private key is created here, cannot be exported, and stays in this browser.`,
-    `Each round: a model update (the change of the ${plan.model.preset} model's weights, encoded as ${plan.codec.name}) and how many training cases it came from.`,
+    `Once: this browser's public key (ECDSA P-256), and that it is a browser with the TensorFlow.js backend it trains on (for example "webgpu"). The private key is created here, cannot be exported, and stays in this browser.`,
+    `Each round: ${update}.`,
+    `Each round, with the update: how many training cases it came from (at most ${plan.limits.maxSampleCount}), the number of training steps, the mean and last training loss, and how long training took.`,
     `Each round: the global model's mean Dice and HD95 on this site's validation cases, and the number of those cases.`,
     `Never: images, voxels, file names, DICOM tags or patient identifiers.`,
-    ...(plan.privacy.dp.enabled ? [`Differential privacy is on: each update is clipped (L2 ${plan.privacy.dp.clipNorm}) and noised for a total ε = ${plan.privacy.dp.epsilon}, δ = ${plan.privacy.dp.delta}.`] : []),
+    ...(dp.enabled
+      ? [`Differential privacy is on, at the coordinator: it clips each site's update to L2 norm ${dp.clipNorm} and adds Gaussian noise to their sum, for a total ε = ${dp.epsilon}, δ = ${dp.delta} over the planned rounds. This protects the site in the models the federation publishes; the coordinator itself receives the update before clipping and noise.`]
+      : []),
   ];
 }
 
@@ -24,7 +35,7 @@ function planRows(plan: Plan): [string, string][] {
   return [
     ['Model', `${plan.model.preset} 3D U-Net (initial weights seed ${plan.model.seed})`],
     ['Rounds', String(plan.rounds)],
-    ['Local training', `${plan.training.localSteps} steps per round, batch ${plan.training.batchSize}, ${plan.training.optimizer} at learning rate ${plan.training.learningRate}`],
+    ['Local training', `${plan.training.localEpochs === undefined ? `${plan.training.localSteps} steps` : `${plan.training.localEpochs} epoch(s) over this site's training cases`} per round, batch ${plan.training.batchSize}, ${plan.training.optimizer} at learning rate ${plan.training.learningRate}`],
     [
       'Aggregation',
       `${plan.aggregation.strategy}${plan.aggregation.robust.rule !== 'none' ? ` with ${plan.aggregation.robust.rule}` : ''}; ` +

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { parsePlan } from '../../core/protocol/plan.ts';
+import { LocalMetricsSchema } from '../../core/protocol/messages.ts';
+import { whatIsSent } from './joinView.ts';
+
+describe('whatIsSent: the consent text of the join page', () => {
+  it('names every local training metric the update carries, and the backend the join names', () => {
+    const text = whatIsSent(parsePlan({}, 'plan.json')).join('\n');
+    // LocalMetricsSchema's fields, in the words of the page
+    const words: Record<string, string> = { steps: 'number of training steps', meanLoss: 'mean and last training loss', lastLoss: 'last training loss', durationMs: 'how long training took' };
+    for (const key of Object.keys(LocalMetricsSchema.shape)) expect(text, key).toContain(words[key]);
+    expect(text).toContain('TensorFlow.js backend');
+    expect(text).toContain('at most 100000');
+    expect(text).toContain('reads as it is');
+  });
+
+  it('says that differential privacy is applied by the coordinator, after it received the update', () => {
+    const text = whatIsSent(parsePlan({ privacy: { dp: { enabled: true, epsilon: 4 } } }, 'plan.json')).join('\n');
+    expect(text).toContain('at the coordinator');
+    expect(text).toContain('the coordinator itself receives the update before clipping and noise');
+    expect(text).not.toMatch(/each update is clipped/);
+  });
+
+  it('under secure aggregation, that the update is masked and what else the key exchange sends', () => {
+    const text = whatIsSent(parsePlan({ privacy: { secureAggregation: { enabled: true } } }, 'plan.json')).join('\n');
+    expect(text).toContain('masked by secure aggregation');
+    expect(text).toContain('encrypted shares');
+    expect(text).not.toContain('reads as it is');
+  });
+});
