@@ -153,12 +153,13 @@ export class Federation {
     } catch (e) {
       throw new HttpError(422, 'PUBLIC_KEY_INVALID', `join: expected a P-256 public key (JWK), found one WebCrypto refuses (${e instanceof Error ? e.message : String(e)}); the invite is still unused`);
     }
-    const site = await this.store.redeemInvite(await hashInviteToken(req.inviteToken), req.publicKeyJwk, this.now());
-    if (!site) {
-      throw new HttpError(403, 'INVITE_INVALID', 'join: the invite token is unknown, already used or revoked; ask the operator for a new invite');
+    const redeemed = await this.store.redeemInvite(await hashInviteToken(req.inviteToken), req.publicKeyJwk, this.now());
+    if (!redeemed) {
+      throw new HttpError(403, 'INVITE_INVALID', 'join: the invite token is unknown, already used (by another key) or revoked; ask the operator for a new invite');
     }
-    this.log(`site ${site.id} ("${site.name}") joined`);
-    this.emit();
+    const { site, repeated } = redeemed;
+    this.log(`site ${site.id} ("${site.name}") ${repeated ? 'joined again with the same key (a retried join)' : 'joined'}`);
+    if (!repeated) this.emit();
     return { siteId: site.id, siteName: site.name, federation: this.plan.federation, planHash: this.planHash };
   }
 

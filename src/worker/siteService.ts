@@ -13,6 +13,8 @@ import { runSite, type SiteEvent } from '../core/protocol/client/runSite.ts';
 import type { RoundStatus } from '../core/protocol/messages.ts';
 import type { Plan } from '../core/protocol/plan.ts';
 import { generateSiteKeyPair } from '../core/protocol/signing.ts';
+import { utf8Encode } from '../core/protocol/utf8.ts';
+import { sha256Hex } from '../core/util/webCrypto.ts';
 import { decodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
 import { SEQUENCES, type Sequence } from '../core/types/sequences.ts';
 import { FedsegError } from '../core/util/errors.ts';
@@ -71,7 +73,11 @@ export class SiteService implements SiteWorkerApi {
 
   async join(inviteToken: string): Promise<SiteIdentityInfo> {
     const conn = this.requireConn();
-    const keys = await generateSiteKeyPair();
+    // the same key for a retry of this invite (the coordinator then answers with the same site)
+    const inviteTokenSha256 = await sha256Hex(utf8Encode(inviteToken));
+    const pending = await siteStore.getPendingJoin(conn.baseUrl);
+    const keys = pending?.inviteTokenSha256 === inviteTokenSha256 ? pending.keys : await generateSiteKeyPair();
+    if (pending?.keys !== keys) await siteStore.putPendingJoin({ baseUrl: conn.baseUrl, inviteTokenSha256, keys, createdAt: Date.now() });
     const backend = this.backend();
     const answer = await conn.client.join(inviteToken, keys, conn.planHash, { kind: 'browser', ...(backend ? { backend } : {}) });
     const stored: StoredIdentity = {
@@ -79,6 +85,7 @@ export class SiteService implements SiteWorkerApi {
       planHash: answer.planHash, privateKey: keys.privateKey, joinedAt: Date.now(),
     };
     await siteStore.putIdentity(stored);
+    await siteStore.deletePendingJoin(conn.baseUrl).catch(() => undefined); // stale at worst: matched by token only
     return identityInfo(stored);
   }
 

@@ -5,7 +5,7 @@
  * resume: the prepared cases and the last round it worked on. Nothing here leaves the
  * machine.
  */
-import type { CryptoKeyLike } from '../core/util/webCrypto.ts';
+import type { CryptoKeyLike, CryptoKeyPairLike } from '../core/util/webCrypto.ts';
 import type { TrainingCase } from '../core/types/case.ts';
 
 export interface StoredIdentity {
@@ -36,6 +36,19 @@ export interface StoredCheckpoint {
   readonly savedAt: number;
 }
 
+/**
+ * A join under way: the key pair made for it, kept before the join request is sent, so that
+ * a join whose answer was lost (or whose page closed before the identity was stored) is
+ * retried with the same key, which the coordinator recognises as the same site. Matched by
+ * the invite token's SHA-256; deleted once the identity is stored.
+ */
+export interface StoredPendingJoin {
+  readonly baseUrl: string;
+  readonly inviteTokenSha256: string;
+  readonly keys: CryptoKeyPairLike;
+  readonly createdAt: number;
+}
+
 const DB_NAME = 'fedseg-site';
 const STORE = 'kv';
 
@@ -64,7 +77,7 @@ async function run<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRe
 }
 
 /** Key of a record, per coordinator origin (one browser may join several federations). */
-const key = (kind: 'identity' | 'checkpoint' | 'cases', baseUrl: string): string => `${kind}:${baseUrl}`;
+const key = (kind: 'identity' | 'checkpoint' | 'cases' | 'pending-join', baseUrl: string): string => `${kind}:${baseUrl}`;
 
 export const siteStore = {
   getIdentity: (baseUrl: string) => run<StoredIdentity | undefined>('readonly', (s) => s.get(key('identity', baseUrl))),
@@ -76,4 +89,7 @@ export const siteStore = {
   getCases: (baseUrl: string) => run<StoredCases | undefined>('readonly', (s) => s.get(key('cases', baseUrl))),
   putCases: (c: StoredCases) => run<unknown>('readwrite', (s) => s.put(c, key('cases', c.baseUrl))),
   deleteCases: (baseUrl: string) => run<unknown>('readwrite', (s) => s.delete(key('cases', baseUrl))),
+  getPendingJoin: (baseUrl: string) => run<StoredPendingJoin | undefined>('readonly', (s) => s.get(key('pending-join', baseUrl))),
+  putPendingJoin: (p: StoredPendingJoin) => run<unknown>('readwrite', (s) => s.put(p, key('pending-join', p.baseUrl))),
+  deletePendingJoin: (baseUrl: string) => run<unknown>('readwrite', (s) => s.delete(key('pending-join', baseUrl))),
 };

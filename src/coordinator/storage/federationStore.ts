@@ -83,8 +83,12 @@ export interface FederationStore {
   initialise(info: FederationInfo, firstRound: RoundRecord): Promise<void>;
 
   createInvite(site: { id: string; name: string; tokenHash: string; at: number }): Promise<void>;
-  /** one-time: the invited site with this token hash becomes active with its key; null if none */
-  redeemInvite(tokenHash: string, publicKey: Readonly<Record<string, unknown>>, at: number): Promise<SiteRecord | null>;
+  /**
+   * One-time: the invited site with this token hash becomes active with its key. The same
+   * token with the same key again (a retried join whose answer was lost) gives the same
+   * site ('repeated'); anything else (unknown, revoked, another key) gives null.
+   */
+  redeemInvite(tokenHash: string, publicKey: Readonly<Record<string, unknown>>, at: number): Promise<{ site: SiteRecord; repeated: boolean } | null>;
   revokeSite(id: string, at: number): Promise<boolean>;
   site(id: string): Promise<SiteRecord | null>;
   sites(): Promise<SiteRecord[]>;

@@ -26,16 +26,32 @@ const update: UpdateRecord = {
 };
 
 describe('SqliteStore', () => {
+  it('recognises a retried join (same invite, same key) as the same site, until the site is revoked', async () => {
+    const s = new SqliteStore(join(tempDir(), 'fed.sqlite'));
+    await s.initialise({ planJson: '{}', planHash: 'p'.repeat(64), createdAt: 1 }, round1);
+    await s.createInvite({ id: 's1', name: 'Hospital A', tokenHash: 'h1', at: 2 });
+    const key = { kty: 'EC', crv: 'P-256', x: 'x1', y: 'y1' };
+    expect(await s.redeemInvite('h1', key, 3)).toMatchObject({ site: { id: 's1', status: 'active', joinedAt: 3 }, repeated: false });
+    // members in another order: the same key
+    expect(await s.redeemInvite('h1', { y: 'y1', x: 'x1', crv: 'P-256', kty: 'EC' }, 5)).toMatchObject({ site: { id: 's1', joinedAt: 3 }, repeated: true });
+    expect(await s.redeemInvite('h1', { ...key, x: 'x2' }, 5)).toBeNull();
+    await s.revokeSite('s1', 6);
+    expect(await s.redeemInvite('h1', key, 7)).toBeNull();
+    expect((await s.auditLog({ limit: 10 })).map((e) => e.action).filter((a) => /join|revoked/.test(a)).sort()).toEqual(['join-repeated', 'joined', 'revoked']);
+    await s.close();
+  });
+
   it('keeps the federation, sites, rounds, updates and the audit log across reopening', async () => {
     const file = join(tempDir(), 'fed.sqlite');
     const s = new SqliteStore(file);
     expect(await s.federation()).toBeNull();
     await s.initialise({ planJson: '{}', planHash: 'p'.repeat(64), createdAt: 1 }, round1);
     await s.createInvite({ id: 's1', name: 'Hospital A', tokenHash: 'h1', at: 2 });
-    expect(await s.redeemInvite('nope', { kty: 'EC' }, 3)).toBeNull();
-    const joined = await s.redeemInvite('h1', { kty: 'EC' }, 3);
-    expect(joined?.status).toBe('active');
-    expect(await s.redeemInvite('h1', { kty: 'EC' }, 4)).toBeNull(); // one-time
+    const key = { kty: 'EC', crv: 'P-256', x: 'x1', y: 'y1' };
+    expect(await s.redeemInvite('nope', key, 3)).toBeNull();
+    const joined = await s.redeemInvite('h1', key, 3);
+    expect(joined).toMatchObject({ site: { status: 'active', joinedAt: 3 }, repeated: false });
+    expect(await s.redeemInvite('h1', { ...key, y: 'y2' }, 4)).toBeNull(); // one-time: no other key
     expect(await s.recordUpdate(update)).toBe('new');
     expect(await s.recordUpdate(update)).toBe('duplicate');
     expect(await s.recordUpdate({ ...update, payloadHash: 'c'.repeat(64) })).toBe('conflict');
@@ -43,7 +59,7 @@ describe('SqliteStore', () => {
 
     const t = new SqliteStore(file);
     expect((await t.federation())?.planHash).toBe('p'.repeat(64));
-    expect((await t.site('s1'))?.publicKey).toEqual({ kty: 'EC' });
+    expect((await t.site('s1'))?.publicKey).toEqual({ kty: 'EC', crv: 'P-256', x: 'x1', y: 'y1' });
     expect((await t.currentRound())?.status).toBe('collecting');
     expect(await t.updates(1)).toEqual([update]);
     await t.closeRound(1, { resultModel: 'd'.repeat(64), closedAt: 9, summary: { updates: 1 } }, { ...round1, round: 2, globalModel: 'd'.repeat(64), openedAt: 9 });

@@ -80,13 +80,20 @@ export class SqliteStore implements FederationStore {
     })();
   }
 
-  async redeemInvite(tokenHash: string, publicKey: Readonly<Record<string, unknown>>, at: number): Promise<SiteRecord | null> {
-    return this.db.transaction((): SiteRecord | null => {
-      const row = this.db.prepare("SELECT * FROM sites WHERE invite_token_hash = ? AND status = 'invited'").get(tokenHash) as SiteRow | undefined;
+  async redeemInvite(tokenHash: string, publicKey: Readonly<Record<string, unknown>>, at: number): Promise<{ site: SiteRecord; repeated: boolean } | null> {
+    return this.db.transaction((): { site: SiteRecord; repeated: boolean } | null => {
+      // the token hash stays on the site after it joined (revoking clears it): a retried join is recognised
+      const row = this.db.prepare('SELECT * FROM sites WHERE invite_token_hash = ?').get(tokenHash) as SiteRow | undefined;
       if (!row) return null;
-      this.db.prepare("UPDATE sites SET status = 'active', invite_token_hash = NULL, public_key = ?, joined_at = ? WHERE id = ?").run(JSON.stringify(publicKey), at, row.id);
+      if (row.status === 'active') {
+        if (!sameKey(row.public_key, publicKey)) return null;
+        this.insertAudit({ at, siteId: row.id, action: 'join-repeated', round: null, detail: {} });
+        return { site: siteOf(row), repeated: true };
+      }
+      if (row.status !== 'invited') return null;
+      this.db.prepare("UPDATE sites SET status = 'active', public_key = ?, joined_at = ? WHERE id = ?").run(JSON.stringify(publicKey), at, row.id);
       this.insertAudit({ at, siteId: row.id, action: 'joined', round: null, detail: { name: row.name } });
-      return siteOf(this.db.prepare('SELECT * FROM sites WHERE id = ?').get(row.id) as SiteRow);
+      return { site: siteOf(this.db.prepare('SELECT * FROM sites WHERE id = ?').get(row.id) as SiteRow), repeated: false };
     })();
   }
 
@@ -240,4 +247,11 @@ function roundOf(r: RoundRow): RoundRecord {
     extensions: r.extensions, closedAt: r.closed_at, resultModel: r.result_model,
     summary: r.summary === null ? null : (JSON.parse(r.summary) as Record<string, unknown>),
   };
+}
+
+/** The same EC public key: curve and point, whatever order or extra members the JWKs have. */
+function sameKey(storedJson: string | null, jwk: Readonly<Record<string, unknown>>): boolean {
+  if (storedJson === null) return false;
+  const stored = JSON.parse(storedJson) as Record<string, unknown>;
+  return (['kty', 'crv', 'x', 'y'] as const).every((k) => typeof stored[k] === 'string' && stored[k] === jwk[k]);
 }
