@@ -58,12 +58,12 @@ export class SiteService implements SiteWorkerApi {
       emit({ kind: 'ledger', entry });
       this.afterRequest(entry);
     }, (kind) => this.beforeRequest(kind));
-    const client = new ProtocolClient({ baseUrl, fetch, cache: this.cache, retry: { attempts: 4 } });
+    const client = new ProtocolClient({ baseUrl, fetch, cache: this.cache });
     const { plan, planHash } = await client.plan();
     const stored = await siteStore.getIdentity(baseUrl);
     const identity = stored && stored.planHash === planHash ? stored : undefined;
     const authed = identity
-      ? new ProtocolClient({ baseUrl, fetch, cache: this.cache, retry: { attempts: 4 }, credentials: { siteId: identity.siteId, privateKey: identity.privateKey } })
+      ? new ProtocolClient({ baseUrl, fetch, cache: this.cache, credentials: { siteId: identity.siteId, privateKey: identity.privateKey } })
       : client;
     this.conn = { baseUrl, plan, planHash, client: authed, emit };
     const checkpoint = identity ? await siteStore.getCheckpoint(baseUrl) : undefined;
@@ -251,6 +251,9 @@ export class SiteService implements SiteWorkerApi {
         break;
       case 'refused':
         conn.emit({ kind: 'refused', round: e.round, code: e.code, message: e.message });
+        break;
+      case 'offline':
+        this.setProgress({ ...this.progress, message: `The coordinator cannot be reached (${e.what}: ${e.message}); trying again in ${Math.round(e.retryInMs / 1000)} s` });
         break;
       case 'finished':
         this.setProgress({ phase: 'finished', round: rounds, rounds, message: 'The federation finished: the final model is ready for review.' });

@@ -44,6 +44,8 @@ function describe(e: SiteEvent): string | null {
       return `  update sent (${e.bytes} bytes, ${e.status})`;
     case 'refused':
       return `  round ${e.round}: ${e.code}: ${e.message}`;
+    case 'offline':
+      return `  the coordinator cannot be reached (${e.what}: ${e.message}); trying again in ${Math.round(e.retryInMs / 1000)} s`;
     case 'finished':
       return `final model ${e.finalModel}`;
   }

@@ -25,6 +25,7 @@ import { encodeUpdateEnvelope } from '../updateEnvelope.ts';
 import type { ProtocolClient } from './protocolClient.ts';
 import { ProtocolError } from './protocolError.ts';
 import { secureUpload } from './secureUpload.ts';
+import { untilReachable } from './untilReachable.ts';
 
 export interface SiteData {
   readonly train: readonly TrainingCase[];
@@ -37,6 +38,8 @@ export type SiteEvent =
   | { readonly kind: 'training'; readonly round: number; readonly step: number; readonly steps: number; readonly loss: number }
   | { readonly kind: 'uploaded'; readonly round: number; readonly bytes: number; readonly status: 'accepted' | 'duplicate'; readonly summary: TrainSummary }
   | { readonly kind: 'refused'; readonly round: number; readonly code: string; readonly message: string }
+  /** the coordinator cannot be reached (or is overloaded): the site tries again in retryInMs */
+  | { readonly kind: 'offline'; readonly what: string; readonly message: string; readonly retryInMs: number }
   | { readonly kind: 'finished'; readonly finalModel: string };
 
 export interface RunSiteOptions {
@@ -78,16 +81,19 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
   let lastDone = 0;
   let evaluated = -1;
   let codecState: CodecState | null = null; // error feedback of stateful codecs (top-k, int4), kept by the site
+  // an outage of the coordinator (a restart, a proxy, the network) is waited out, not fatal
+  const reach = <T>(what: string, request: () => Promise<T>) =>
+    untilReachable(what, request, { ...(opts.signal ? { signal: opts.signal } : {}), onWait: (w, e, retryInMs) => emit({ kind: 'offline', what: w, message: e.message, retryInMs }) });
   try {
     for (;;) {
       if (opts.signal?.aborted) return { roundsTrained, finalModel: null, stoppedEarly: true };
-      const status = lastDone === 0 ? await client.round() : await client.waitForRound(lastDone, opts.pollSeconds ?? 30);
+      const status = await reach('round status', () => (lastDone === 0 ? client.round() : client.waitForRound(lastDone, opts.pollSeconds ?? 30)));
       if (status.planHash !== planHash) {
         throw new ProtocolError(200, 'PLAN_CHANGED', `the coordinator now runs plan ${status.planHash}; this site joined plan ${planHash}`);
       }
       if (!status.finished && status.round <= lastDone) continue; // long poll timed out
       emit({ kind: 'round', status });
-      const global = decodeWeightsBlob(await client.model(status.globalModelHash), { expected: spec, kind: 'MODEL', source: `global model ${status.globalModelHash}` });
+      const global = decodeWeightsBlob(await reach('global model', () => client.model(status.globalModelHash)), { expected: spec, kind: 'MODEL', source: `global model ${status.globalModelHash}` });
       model.setWeights(global);
 
       if (evaluated !== status.round && data.validation.length > 0) {
@@ -96,10 +102,10 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
         if (ev.cases > 0 && REGIONS.every((r) => Number.isFinite(ev.dice[r]) && Number.isFinite(ev.hd95[r]))) {
           emit({ kind: 'evaluated', round: status.round, cases: ev.cases, dice: ev.dice, hd95: ev.hd95 });
           await tolerateRefusal(emit, status.round, () =>
-            client.reportEvaluation({
+            reach('evaluation report', () => client.reportEvaluation({
               federation: plan.federation, planHash, round: status.round, siteId, modelHash: status.globalModelHash,
               cases: ev.cases, dice: ev.dice, hd95: ev.hd95,
-            }),
+            })),
           );
         }
       }
@@ -154,7 +160,7 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
         },
         payload,
       );
-      const ok = await tolerateRefusal(emit, status.round, () => client.uploadUpdate(status.round, bytes));
+      const ok = await tolerateRefusal(emit, status.round, () => reach('update upload', () => client.uploadUpdate(status.round, bytes)));
       if (ok) {
         roundsTrained.push(status.round);
         emit({ kind: 'uploaded', round: status.round, bytes: bytes.length, status: ok.status, summary });

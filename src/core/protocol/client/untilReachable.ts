@@ -1,0 +1,38 @@
+/**
+ * A site keeps going through a coordinator outage: a request that still fails after the
+ * client's own retries (unreachable, 5xx, 429) is tried again, 2 s, 4 s ... at most a
+ * minute apart, until it succeeds, the coordinator refuses it (4xx: that is an answer) or
+ * the site stops. Only for requests that may be repeated: round status, model downloads,
+ * evaluation reports and update uploads are idempotent.
+ */
+import { ProtocolError } from './protocolError.ts';
+
+export interface UntilReachableOptions {
+  readonly signal?: { readonly aborted: boolean };
+  /** told before each wait: what failed, why, and how long until the next try */
+  readonly onWait?: (what: string, error: ProtocolError, waitMs: number) => void;
+  readonly sleep?: (ms: number, signal?: { readonly aborted: boolean }) => Promise<void>;
+  readonly maxDelayMs?: number;
+}
+
+export async function untilReachable<T>(what: string, request: () => Promise<T>, o: UntilReachableOptions = {}): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await request();
+    } catch (e) {
+      if (!(e instanceof ProtocolError) || !e.retryable || e.code === 'ABORTED' || o.signal?.aborted) throw e;
+      const waitMs = Math.min(o.maxDelayMs ?? 60_000, 2000 * 2 ** Math.min(attempt, 10));
+      o.onWait?.(what, e, waitMs);
+      await (o.sleep ?? pollingSleep)(waitMs, o.signal);
+      if (o.signal?.aborted) throw e;
+    }
+  }
+}
+
+/** Sleeps `ms`, waking early (within a quarter second) when `signal` aborts. */
+async function pollingSleep(ms: number, signal?: { readonly aborted: boolean }): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until && !signal?.aborted) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(250, until - Date.now())));
+  }
+}
