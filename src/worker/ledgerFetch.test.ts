@@ -14,6 +14,10 @@ describe('requestKind', () => {
     expect(requestKind('GET', `/api/v1/models/${hash}`)).toBe('model download');
     expect(requestKind('POST', '/api/v1/rounds/3/evaluation')).toBe('metrics upload');
     expect(requestKind('POST', '/api/v1/rounds/3/update')).toBe('update upload');
+    expect(requestKind('POST', '/api/v1/rounds/3/secagg/masked')).toBe('update upload');
+    for (const [method, kind] of [['POST', 'advertise'], ['GET', 'roster'], ['POST', 'shares'], ['GET', 'shares'], ['GET', 'unmask'], ['POST', 'unmask']] as const) {
+      expect(requestKind(method, `/api/v1/rounds/3/secagg/${kind}?wait=20`)).toBe('secure aggregation keys');
+    }
     expect(requestKind('GET', '/api/v1/other')).toBe('other');
   });
 });

@@ -14,6 +14,7 @@ export type RequestKind =
   | 'model download'
   | 'metrics upload'
   | 'update upload'
+  | 'secure aggregation keys'
   | 'other';
 
 export interface LedgerEntry {
@@ -40,6 +41,9 @@ export function requestKind(method: string, path: string): RequestKind {
   if (/\/models\/[0-9a-f]{64}$/.test(p)) return 'model download';
   if (method === 'POST' && p.endsWith('/evaluation')) return 'metrics upload';
   if (method === 'POST' && p.endsWith('/update')) return 'update upload';
+  // under secure aggregation the (masked) update is this upload; the rest is the key exchange
+  if (method === 'POST' && p.endsWith('/secagg/masked')) return 'update upload';
+  if (/\/secagg\/(advertise|roster|shares|unmask)$/.test(p)) return 'secure aggregation keys';
   return 'other';
 }
 

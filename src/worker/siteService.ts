@@ -128,7 +128,12 @@ export class SiteService implements SiteWorkerApi {
     if (data.train.length === 0) {
       throw new FedsegError('NO_TRAINING_CASES', 'no usable training case: load a folder with complete, labelled cases first');
     }
-    await siteStore.putCases({ baseUrl: conn.baseUrl, train: data.train, validation: data.validation });
+    try {
+      await siteStore.putCases({ baseUrl: conn.baseUrl, train: data.train, validation: data.validation });
+    } catch (e) {
+      // the copy is only for resuming after a reload (a full quota must not keep the site out)
+      conn.emit({ kind: 'notice', message: `The prepared cases could not be kept in this browser (${e instanceof Error ? e.message : String(e)}): training goes on, but a reload cannot resume it.` });
+    }
     await this.run(data);
   }
 
@@ -136,7 +141,10 @@ export class SiteService implements SiteWorkerApi {
     const conn = this.requireJoined();
     const stored = await siteStore.getCases(conn.baseUrl);
     if (!stored) throw new FedsegError('NO_CHECKPOINT', 'nothing to resume: no prepared cases are stored in this browser');
-    await this.run({ train: stored.train, validation: stored.validation });
+    // a round whose update was sent is not trained again (a second, different update would be refused)
+    const cp = await siteStore.getCheckpoint(conn.baseUrl);
+    const sent = cp && cp.planHash === conn.planHash && cp.phase === 'waiting' ? cp.round : undefined;
+    await this.run({ train: stored.train, validation: stored.validation }, sent);
   }
 
   async stopParticipating(): Promise<void> {
@@ -199,7 +207,7 @@ export class SiteService implements SiteWorkerApi {
 
   // --- internals ---------------------------------------------------------------------
 
-  private async run(data: { train: readonly import('../core/types/case.ts').TrainingCase[]; validation: readonly import('../core/types/case.ts').TrainingCase[] }): Promise<void> {
+  private async run(data: { train: readonly import('../core/types/case.ts').TrainingCase[]; validation: readonly import('../core/types/case.ts').TrainingCase[] }, afterRound?: number): Promise<void> {
     const conn = this.requireJoined();
     if (this.job) throw new FedsegError('SITE_BUSY', 'this site is already taking part');
     const job = new AbortController();
@@ -208,6 +216,7 @@ export class SiteService implements SiteWorkerApi {
     try {
       const result = await runSite({
         client: conn.client, plan: conn.plan, planHash: conn.planHash, data, seed: 1, signal: job.signal, pollSeconds: 20,
+        ...(afterRound !== undefined ? { afterRound } : {}),
         onEvent: (e) => this.onSiteEvent(e),
       });
       if (result.stoppedEarly) this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
@@ -215,6 +224,7 @@ export class SiteService implements SiteWorkerApi {
     } catch (e) {
       if (job.signal.aborted) {
         this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
+        await this.checkpoint(false); // stopped by the user: a reload offers no resume
         return;
       }
       this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped by an error: ${e instanceof Error ? e.message : String(e)}` });
@@ -263,6 +273,9 @@ export class SiteService implements SiteWorkerApi {
 
   private beforeRequest(kind: RequestKind): void {
     if (kind === 'update upload') this.setProgress({ ...this.progress, phase: 'uploading', message: `Round ${this.progress.round}: uploading the update` });
+    if (kind === 'secure aggregation keys' && this.progress.phase === 'training') {
+      this.setProgress({ ...this.progress, phase: 'uploading', message: `Round ${this.progress.round}: secure aggregation with the other sites (keys, then the masked update)` });
+    }
   }
 
   private afterRequest(entry: LedgerEntry): void {
@@ -275,7 +288,7 @@ export class SiteService implements SiteWorkerApi {
   private setProgress(p: SiteProgress): void {
     this.progress = p;
     this.conn?.emit({ kind: 'progress', progress: p });
-    if (this.job && p.phase !== 'training') void this.checkpoint(true);
+    if (this.job && p.phase !== 'training' && p.phase !== 'stopped') void this.checkpoint(true);
   }
 
   private async checkpoint(active: boolean): Promise<void> {

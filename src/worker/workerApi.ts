@@ -162,6 +162,8 @@ export type SiteEventForPage =
   | { readonly kind: 'evaluated'; readonly round: number; readonly cases: number; readonly dice: RegionScores; readonly hd95: RegionScores }
   | { readonly kind: 'trained'; readonly round: number; readonly meanLoss: number; readonly lastLoss: number; readonly uploadBytes: number; readonly status: string }
   | { readonly kind: 'refused'; readonly round: number; readonly code: string; readonly message: string }
+  /** something the site's operator should know that is not the coordinator's refusal */
+  | { readonly kind: 'notice'; readonly message: string }
   | { readonly kind: 'ledger'; readonly entry: LedgerEntry };
 
 export interface ReviewVolume {

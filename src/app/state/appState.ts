@@ -100,6 +100,9 @@ export class AppState {
       case 'refused':
         this.notices.set([...this.notices.value, `Round ${e.round}: the coordinator refused (${e.code}): ${e.message}`]);
         break;
+      case 'notice':
+        this.notices.set([...this.notices.value, e.message]);
+        break;
     }
   }
 

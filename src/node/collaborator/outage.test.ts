@@ -1,7 +1,9 @@
 /**
- * A coordinator outage longer than the client's own retries (here: none) does not stop a
- * site: the coordinator goes down after the site's first upload and comes back on the same
- * port a moment later; the site waits it out (telling why) and finishes the federation.
+ * Interruptions a site lives through. A coordinator outage longer than the client's own
+ * retries (here: none) does not stop it: the coordinator goes down after the site's first
+ * upload and comes back on the same port a moment later; the site waits it out (telling
+ * why) and finishes the federation. A site resumed after its upload (a reloaded page)
+ * waits for the next round instead of training the sent one again.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,7 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { getPreset } from '../../core/model/modelPresets.ts';
 import type { SiteEvent } from '../../core/protocol/client/runSite.ts';
 import { startCoordinator, type RunningCoordinator } from '../../coordinator/startCoordinator.ts';
-import { tempDir, testPlan } from '../../coordinator/testing/testFederation.ts';
+import { constantDelta, globalWeights, joinSite, sendUpdate, startTestCoordinator, tempDir, testPlan, updateEnvelope } from '../../coordinator/testing/testFederation.ts';
+import { runSite } from '../../core/protocol/client/runSite.ts';
 import { runCollaborator } from './runCollaborator.ts';
 import { syntheticSite } from './siteCases.ts';
 
@@ -45,6 +48,33 @@ describe('a site during a coordinator outage', () => {
       expect(offline[0]).toMatchObject({ retryInMs: 2000, message: expect.stringContaining('could not be reached') });
     } finally {
       await back;
+      await coord.close();
+    }
+  }, 120_000);
+});
+
+describe('a site resumed after it sent its update', () => {
+  it('waits for the next round and does not train the sent one again', async () => {
+    await tf.setBackend('cpu');
+    const two = testPlan({ rounds: 2, training: { localSteps: 2 }, stragglers: { minSites: 2, roundDeadlineSeconds: 300 } });
+    const coord = await startTestCoordinator(two, join(dir.path, 'resume'));
+    try {
+      const [a, b] = [await joinSite(coord, 'A'), await joinSite(coord, 'B')];
+      // A sent its round-1 update before the page went away; B has not yet
+      const r1 = await a.client.round();
+      const sent = await sendUpdate(coord.url, a, 1, await updateEnvelope(two, a, 1, r1.globalModelHash, constantDelta(await globalWeights(a, r1.globalModelHash), 0.001)));
+      expect(sent.json.status).toBe('accepted');
+      const data = syntheticSite({ profile: 'academic-3t', seed: 5, cases: 2, size: 16 }, getPreset(two.model.preset).patchSize, 0);
+      const events: SiteEvent[] = [];
+      const [resumed, other] = await Promise.all([
+        runSite({ client: a.client, plan: two, planHash: r1.planHash, data, pollSeconds: 1, afterRound: 1, onEvent: (e) => events.push(e) }),
+        runSite({ client: b.client, plan: two, planHash: r1.planHash, data, pollSeconds: 1 }),
+      ]);
+      expect(resumed.roundsTrained).toEqual([2]);
+      expect(events.filter((e) => e.kind === 'refused')).toEqual([]);
+      expect(events.some((e) => e.kind === 'training' && e.round === 1)).toBe(false);
+      expect(other.roundsTrained).toEqual([1, 2]);
+    } finally {
       await coord.close();
     }
   }, 120_000);

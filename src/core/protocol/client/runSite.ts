@@ -59,6 +59,8 @@ export interface RunSiteOptions {
   readonly inspectUpdate?: (round: number, delta: WeightSet) => void;
   /** long-poll wait per request, seconds */
   readonly pollSeconds?: number;
+  /** the site already sent its update for this round (a resumed site): start by waiting for the next one */
+  readonly afterRound?: number;
 }
 
 export interface RunSiteResult {
@@ -78,7 +80,7 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
   const model = UNet3D.create(getPreset(plan.model.preset), plan.model.seed);
   const spec = model.weightSpec();
   const roundsTrained: number[] = [];
-  let lastDone = 0;
+  let lastDone = opts.afterRound ?? 0;
   let evaluated = -1;
   let codecState: CodecState | null = null; // error feedback of stateful codecs (top-k, int4), kept by the site
   // an outage of the coordinator (a restart, a proxy, the network) is waited out, not fatal
