@@ -2,6 +2,8 @@
  * Builds NIfTI-1/NIfTI-2 files byte by byte, in either byte order, independently of
  * writeNifti: for tests of the reader (big-endian, NIfTI-2, extensions, odd headers).
  */
+import { gzipSync } from 'fflate';
+
 export interface TestNiftiSpec {
   version?: 1 | 2;
   littleEndian?: boolean;
@@ -100,4 +102,22 @@ export function buildTestNifti(spec: TestNiftiSpec): Uint8Array {
   }
   spec.values.forEach((v, i) => writeValue(dv, voxOffset + i * BYTES[dt]!, dt, v, le));
   return out;
+}
+
+/** gzip members, concatenated (as bgzip and pigz write them), and where each ends */
+export function gzipMembers(parts: readonly Uint8Array[]): { bytes: Uint8Array; ends: number[] } {
+  const members = parts.map((p) => gzipSync(p));
+  const bytes = new Uint8Array(members.reduce((s, m) => s + m.length, 0));
+  const ends: number[] = [];
+  let o = 0;
+  for (const m of members) {
+    bytes.set(m, o);
+    ends.push((o += m.length));
+  }
+  return { bytes, ends };
+}
+
+/** noisy float32 voxels: the compressed file spans many 16 KiB input slices */
+export function noisyNifti(): Uint8Array {
+  return buildTestNifti({ dims: [40, 40, 40], values: Array.from({ length: 64000 }, (_, i) => Math.round(Math.sin(i * 12.9898) * 43758.5453) % 1000) });
 }

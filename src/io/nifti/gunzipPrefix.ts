@@ -2,7 +2,9 @@
  * Streaming gunzip that stops once it has what the caller needs: the caller sees the
  * first bytes (the header), decides how many bytes it needs in total (or refuses, e.g.
  * over its memory budget) before the output is allocated, and decompression stops as
- * soon as that many bytes are out. Corrupt or truncated streams fail with NIFTI_GZIP.
+ * soon as that many bytes are out. Files of several concatenated gzip members (RFC 1952
+ * allows them; bgzip and pigz write them) are decompressed member after member. Corrupt
+ * or truncated streams fail with NIFTI_GZIP.
  */
 import { Gunzip } from 'fflate';
 import { FedsegError } from '../../core/util/errors.ts';
@@ -29,16 +31,6 @@ export function gunzipPrefix(
   let have = 0;
   let out: Uint8Array | null = null;
   let filled = 0;
-  const stream = new Gunzip((chunk) => {
-    if (out) {
-      const n = Math.min(chunk.length, out.length - filled);
-      out.set(n === chunk.length ? chunk : chunk.subarray(0, n), filled);
-      filled += n;
-    } else {
-      chunks.push(chunk);
-      have += chunk.length;
-    }
-  });
   const allocate = (): void => {
     const prefix = concat(chunks, have);
     const need = sizeNeeded(prefix);
@@ -47,15 +39,30 @@ export function gunzipPrefix(
     out.set(prefix.subarray(0, filled));
     chunks.length = 0;
   };
-  try {
-    for (let p = 0; p < gz.length; p += INPUT_SLICE) {
-      const end = Math.min(gz.length, p + INPUT_SLICE);
-      stream.push(gz.subarray(p, end), end === gz.length);
-      if (!out && have >= prefixBytes) allocate();
-      if (out && filled >= (out as Uint8Array).length) return out;
+  const stream = new Gunzip((chunk) => {
+    if (out) {
+      const n = Math.min(chunk.length, out.length - filled);
+      out.set(n === chunk.length ? chunk : chunk.subarray(0, n), filled);
+      filled += n;
+    } else {
+      chunks.push(chunk);
+      have += chunk.length;
+      if (have >= prefixBytes) allocate();
     }
+  });
+  const complete = (): boolean => out !== null && filled >= (out as Uint8Array).length;
+  try {
+    // fflate's Gunzip goes on to the next member only on a push that is not final:
+    // every slice is pushed as not final, then an empty final push ends the stream
+    for (let p = 0; p < gz.length; p += INPUT_SLICE) {
+      stream.push(gz.subarray(p, Math.min(gz.length, p + INPUT_SLICE)), false);
+      if (complete()) return out as unknown as Uint8Array;
+    }
+    stream.push(new Uint8Array(0), true);
   } catch (err) {
     if (err instanceof FedsegError) throw err;
+    // bytes after the last member that are no gzip member (padding) are ignored, as gzip does
+    if (complete()) return out as unknown as Uint8Array;
     // a stream that ended early still gives what it has (the caller reports truncation)
     if (!(err instanceof Error && /unexpected EOF/i.test(err.message))) {
       throw new FedsegError('NIFTI_GZIP', `${fileName}: expected a valid gzip stream, found corrupt data (${err instanceof Error ? err.message : String(err)})`, { file: fileName });

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { applyToPoint } from '../../core/geometry/mat4.ts';
-import { buildTestNifti } from './buildTestNifti.ts';
+import { buildTestNifti, gzipMembers, noisyNifti } from './buildTestNifti.ts';
 import { readNifti } from './readNifti.ts';
 import { sharedData } from '../../node/sharedData.ts';
 import { errorCode } from '../../core/util/errorCode.ts';
 
 const BRATS = sharedData('brats', 'BraTS19_TCIA08_105_1_');
+
 
 
 describe('readNifti on real files', () => {
@@ -171,6 +172,24 @@ describe('readNifti on constructed files', () => {
     for (let i = 20; i < 40; i++) corrupt[i] = 0xff;
     expect(['NIFTI_GZIP', 'NIFTI_TRUNCATED']).toContain(errorCode(() => readNifti(corrupt, 'c.nii.gz')));
     expect(errorCode(() => readNifti(gz.slice(0, gz.length - 20), 'cut.nii.gz'))).toBe('NIFTI_TRUNCATED');
+  });
+
+  it('reads a .nii.gz of several concatenated gzip members as the one-member file; refuses a truncated one', () => {
+    const file = noisyNifti();
+    const one = readNifti(gzipSync(file), 'one.nii.gz');
+    // members split inside the header and inside the voxels, one starting in the last 16 KiB input
+    // slice, and an empty last member (bgzip's end-of-file block)
+    const { bytes, ends } = gzipMembers([file.subarray(0, 200), file.subarray(200, 150000), file.subarray(150000, 255000), file.subarray(255000), new Uint8Array(0)]);
+    const multi = readNifti(bytes, 'multi.nii.gz');
+    expect(multi.dims).toEqual(one.dims);
+    expect(multi.affine).toEqual(one.affine);
+    expect(multi.data).toEqual(one.data);
+    // a small file, all of it in one input slice
+    const small = buildTestNifti({ dims: [4, 3, 2], values });
+    expect([...readNifti(gzipMembers([small.subarray(0, 400), small.subarray(400)]).bytes, 'small.nii.gz').data]).toEqual(values);
+    // cut inside the second member, or right after it (a whole member missing)
+    expect(errorCode(() => readNifti(bytes.subarray(0, Math.round((ends[0]! + ends[1]!) / 2)), 'cut.nii.gz'))).toBe('NIFTI_TRUNCATED');
+    expect(() => readNifti(bytes.subarray(0, ends[1]), 'cut.nii.gz')).toThrow(/cut\.nii\.gz: expected 256352 bytes .* found 150000 after decompression/);
   });
 
   it('refuses volumes over the memory budget from the header alone, before allocating or decompressing', () => {

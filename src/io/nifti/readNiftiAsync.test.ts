@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { FedsegError } from '../../core/util/errors.ts';
-import { buildTestNifti } from './buildTestNifti.ts';
+import { buildTestNifti, gzipMembers, noisyNifti } from './buildTestNifti.ts';
 import { readNifti, readNiftiAsync } from './readNifti.ts';
 import { sharedData } from '../../node/sharedData.ts';
 import { errorCodeAsync } from '../../core/util/errorCode.ts';
@@ -14,6 +14,7 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
   return -1;
 }
+
 
 describe('readNiftiAsync (native DecompressionStream)', () => {
   it('reads the real BraTS T1 exactly as readNifti does', async () => {
@@ -38,6 +39,20 @@ describe('readNiftiAsync (native DecompressionStream)', () => {
     expect(await errorCodeAsync(readNiftiAsync(huge, 'huge.nii.gz'))).toBe('NIFTI_TOO_LARGE');
     // not gzipped: the synchronous reader
     expect([...(await readNiftiAsync(buildTestNifti({ dims: [4, 3, 2], values }), 'plain.nii')).data]).toEqual(values);
+  });
+
+  it('reads a .nii.gz of several concatenated gzip members as readNifti does; refuses a truncated one', async () => {
+    const file = noisyNifti();
+    const one = readNifti(gzipSync(file), 'one.nii.gz');
+    const { bytes, ends } = gzipMembers([file.subarray(0, 200), file.subarray(200, 150000), file.subarray(150000, 255000), file.subarray(255000), new Uint8Array(0)]);
+    const multi = await readNiftiAsync(bytes, 'multi.nii.gz');
+    expect(multi.affine).toEqual(one.affine);
+    expect(firstDifference(multi.data, one.data)).toBe(-1);
+    const values = Array.from({ length: 24 }, (_, i) => i);
+    const small = buildTestNifti({ dims: [4, 3, 2], values });
+    expect([...(await readNiftiAsync(gzipMembers([small.subarray(0, 400), small.subarray(400)]).bytes, 'small.nii.gz')).data]).toEqual(values);
+    expect(await errorCodeAsync(readNiftiAsync(bytes.subarray(0, Math.round((ends[0]! + ends[1]!) / 2)), 'cut.nii.gz'))).toBe('NIFTI_TRUNCATED');
+    expect(await errorCodeAsync(readNiftiAsync(bytes.subarray(0, ends[1]), 'cut.nii.gz'))).toBe('NIFTI_TRUNCATED');
   });
 
   it('returns a volume or throws a FedsegError for mutated .nii.gz (fast-check)', async () => {

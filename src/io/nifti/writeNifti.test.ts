@@ -6,6 +6,7 @@ import { writeNifti, writeNiftiLabels } from './writeNifti.ts';
 import { qformAffine } from './niftiAffine.ts';
 import { affineToQform } from './niftiQuaternion.ts';
 import { sharedData } from '../../node/sharedData.ts';
+import { buildTestNifti } from './buildTestNifti.ts';
 
 /** Index of the first differing element, -1 when equal (vitest's deep equality is slow on 9M elements). */
 function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -40,6 +41,40 @@ describe('writeNifti', () => {
       const q = affineToQform(a);
       const back = qformAffine(q);
       back.forEach((x, i) => expect(x).toBeCloseTo(a[i]!, 5));
+    }
+  });
+
+  it('copies the source qform and sform unchanged, also when they differ (as ITK reads the qform)', () => {
+    // qform: code 1, a flip, qfac -1, origin (10,-20,30); sform: code 2, sheared, origin (-50,12,7)
+    const srow = [0.9, 0.1, 0, -50, -0.1, 0.9, 0.2, 12, 0, -0.2, 1.1, 7];
+    const file = buildTestNifti({ dims: [8, 8, 8], values: new Array<number>(512).fill(0), datatype: 2, pixdim: [-1, 1, 1, 1], qformCode: 1, quatern: [0, 1, 0], qoffset: [10, -20, 30], sformCode: 2, srow });
+    const src = readNifti(file, 'qs.nii');
+    expect(src.header.affineSource).toBe('sform');
+    const geometry = (h: typeof src.header) => [h.qformCode, h.sformCode, ...h.quatern, ...h.qoffset, ...h.pixdim.slice(0, 4), ...h.srow];
+    for (const bytes of [writeNiftiLabels(new Uint8Array(512), src), writeNifti(src, { gzip: true })]) {
+      const back = readNifti(bytes, 'labels.nii');
+      expect(geometry(back.header)).toEqual(geometry(src.header));
+      expect(back.affine).toEqual(src.affine);
+      expect(qformAffine(back.header)).toEqual(qformAffine(src.header));
+      const q = qformAffine(back.header);
+      expect([q[3], q[7], q[11]]).toEqual([10, -20, 30]);
+    }
+    // codes 0/0 stay 0/0 (the pixdim diagonal)
+    const base = readNifti(buildTestNifti({ dims: [2, 3, 4], values: new Array<number>(24).fill(1), pixdim: [1, 2, 3, 4], qformCode: 0, sformCode: 0 }), 'base.nii');
+    const baseBack = readNifti(writeNifti(base), 'base-out.nii');
+    expect([baseBack.header.qformCode, baseBack.header.sformCode, baseBack.header.affineSource]).toEqual([0, 0, 'base']);
+    expect(baseBack.affine).toEqual(base.affine);
+    // no source header (e.g. from DICOM), or an affine the header no longer gives: both forms from the affine, codes 1
+    const moved = [...src.affine.slice(0, 11), src.affine[11]! + 5, 0, 0, 0, 1];
+    for (const vol of [{ dims: src.dims, spacing: src.spacing, affine: src.affine, data: src.data }, { ...src, affine: moved }]) {
+      const back = readNifti(writeNifti(vol), 'computed.nii');
+      expect(back.affine).toEqual(vol.affine);
+      expect(back.header.sformCode).toBe('header' in vol ? 2 : 1);
+      expect(back.header.qformCode).toBe(1);
+      const q = qformAffine(back.header);
+      expect(q[3]).toBeCloseTo(vol.affine[3]!, 4);
+      expect(q[7]).toBeCloseTo(vol.affine[7]!, 4);
+      expect(q[11]).toBeCloseTo(vol.affine[11]!, 4);
     }
   });
 

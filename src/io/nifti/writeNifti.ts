@@ -1,11 +1,16 @@
 /**
- * Writes single-file NIfTI-1 (.nii, or .nii.gz with `gzip: true`), little endian, with
- * the volume's affine stored both as sform and as qform. Codes are copied from the
- * source header when it has them (> 0), else 1 (scanner anatomical).
+ * Writes single-file NIfTI-1 (.nii, or .nii.gz with `gzip: true`), little endian. When
+ * the volume carries the NIfTI header its affine was read from, that header's qform
+ * (quaternion, qoffset, pixdim with qfac, code) and sform (rows, code) are copied
+ * unchanged, so the output lies exactly where the source does in readers that prefer
+ * the qform (ITK) as in those that prefer the sform. Otherwise (e.g. a volume from
+ * DICOM) the affine is stored both as sform and as qform, with the header's codes when
+ * it has them (> 0), else 1 (scanner anatomical).
  */
 import { gzipSync } from 'fflate';
 import type { Volume, VoxelArray } from '../../core/types/volume.ts';
 import { FedsegError } from '../../core/util/errors.ts';
+import { chooseAffine } from './niftiAffine.ts';
 import { datatypeOf } from './niftiDatatypes.ts';
 import { affineToQform } from './niftiQuaternion.ts';
 import type { NiftiVolume } from './readNifti.ts';
@@ -28,6 +33,33 @@ function headerCodes(vol: Volume<VoxelArray> | NiftiVolume): { qform: number; sf
   return { qform: q || s || 1, sform: s || q || 1 };
 }
 
+/** The qform and sform fields as written. */
+interface Geometry {
+  readonly qformCode: number;
+  readonly sformCode: number;
+  readonly quatern: readonly number[];
+  readonly qoffset: readonly number[];
+  /** pixdim[0..3]: qfac, dx, dy, dz */
+  readonly pixdim: readonly number[];
+  /** srow_x, srow_y, srow_z */
+  readonly srow: readonly number[];
+}
+
+/**
+ * The source header's qform and sform when the volume's affine is still the one that
+ * header gives (the volume was not moved or resampled since it was read), else both
+ * computed from the affine.
+ */
+function geometryOf(vol: Volume<VoxelArray> | NiftiVolume): Geometry {
+  const h = 'header' in vol ? vol.header : undefined;
+  if (h && chooseAffine(h, vol.dims).affine.every((x, i) => x === vol.affine[i])) {
+    return { qformCode: h.qformCode, sformCode: h.sformCode, quatern: h.quatern, qoffset: h.qoffset, pixdim: h.pixdim.slice(0, 4), srow: h.srow.slice(0, 12) };
+  }
+  const q = affineToQform(vol.affine);
+  const codes = headerCodes(vol);
+  return { qformCode: codes.qform, sformCode: codes.sform, quatern: q.quatern, qoffset: q.qoffset, pixdim: q.pixdim, srow: vol.affine.slice(0, 12) };
+}
+
 export function writeNifti(vol: Volume<VoxelArray> | NiftiVolume, opts: WriteNiftiOptions = {}): Uint8Array {
   const [nx, ny, nz] = vol.dims;
   const count = nx * ny * nz;
@@ -48,8 +80,8 @@ export function writeNifti(vol: Volume<VoxelArray> | NiftiVolume, opts: WriteNif
   dv.setInt16(68, opts.intentCode ?? 0, le);
   dv.setInt16(70, type.code, le);
   dv.setInt16(72, type.bytes * 8, le);
-  const q = affineToQform(vol.affine);
-  const pixdim = [q.pixdim[0], q.pixdim[1], q.pixdim[2], q.pixdim[3], 0, 0, 0, 0];
+  const g = geometryOf(vol);
+  const pixdim = [g.pixdim[0]!, g.pixdim[1]!, g.pixdim[2]!, g.pixdim[3]!, 0, 0, 0, 0];
   pixdim.forEach((p, i) => dv.setFloat32(76 + 4 * i, p, le));
   dv.setFloat32(108, VOX_OFFSET, le);
   dv.setFloat32(112, 1, le); // scl_slope
@@ -61,12 +93,11 @@ export function writeNifti(vol: Volume<VoxelArray> | NiftiVolume, opts: WriteNif
   }
   const desc = (opts.description ?? 'fedseg').slice(0, 79);
   for (let i = 0; i < desc.length; i++) out[148 + i] = desc.charCodeAt(i) & 0x7f;
-  const codes = headerCodes(vol);
-  dv.setInt16(252, codes.qform, le);
-  dv.setInt16(254, codes.sform, le);
-  q.quatern.forEach((v, i) => dv.setFloat32(256 + 4 * i, v, le));
-  q.qoffset.forEach((v, i) => dv.setFloat32(268 + 4 * i, v, le));
-  for (let i = 0; i < 12; i++) dv.setFloat32(280 + 4 * i, vol.affine[i]!, le);
+  dv.setInt16(252, g.qformCode, le);
+  dv.setInt16(254, g.sformCode, le);
+  g.quatern.forEach((v, i) => dv.setFloat32(256 + 4 * i, v, le));
+  g.qoffset.forEach((v, i) => dv.setFloat32(268 + 4 * i, v, le));
+  g.srow.forEach((v, i) => dv.setFloat32(280 + 4 * i, v, le));
   out.set([0x6e, 0x2b, 0x31, 0], 344); // "n+1\0"
   // bytes 348..351: no extensions
   const src = new Uint8Array(vol.data.buffer, vol.data.byteOffset, count * type.bytes);
@@ -76,7 +107,7 @@ export function writeNifti(vol: Volume<VoxelArray> | NiftiVolume, opts: WriteNif
 
 /**
  * A BraTS label volume (values {0,1,2,4}) as uint8 NIfTI on the grid of `like` (its
- * dims and affine; header codes copied when `like` was read from NIfTI).
+ * dims and affine; its qform and sform copied when `like` was read from NIfTI).
  */
 export function writeNiftiLabels(labels: Uint8Array, like: Volume<VoxelArray> | NiftiVolume, opts: { gzip?: boolean } = {}): Uint8Array {
   const count = like.dims[0] * like.dims[1] * like.dims[2];
