@@ -1,7 +1,11 @@
 /**
  * BraTS file naming: "<case>_<sequence>.nii[.gz]" with sequence t1, t1ce, t2, flair and
  * seg (BraTS 2018-2021), or "<case>-t1n|t1c|t2w|t2f|seg" (BraTS 2023); a few common
- * variants (t1gd, t1c, t1post, t2f, fla, label) are accepted too.
+ * variants (t1gd, t1c, t1post, t2f, fla, label, gt) are accepted too.
+ *
+ * "mask" is not a label name: in preprocessed datasets "<case>_mask" is most often the
+ * brain mask from skull stripping, and taking it as the tumour ground truth would train
+ * on it (niftiCases lists such files as not used, with the reason).
  */
 import type { Sequence } from '../../core/types/sequences.ts';
 
@@ -18,8 +22,14 @@ const ROLES: readonly (readonly [BratsRole, RegExp])[] = [
   ['t1', /^(t1|t1n|t1w|t1pre)$/i],
   ['t2', /^(t2|t2w)$/i],
   ['flair', /^(flair|t2f|fla|t2flair|t2_flair)$/i],
-  ['seg', /^(seg|seg_groundtruth|labels?|mask|gt|groundtruth|seg_gt)$/i],
+  ['seg', /^(seg|seg_groundtruth|labels?|gt|groundtruth|seg_gt)$/i],
 ];
+
+/** A mask that is not the label: "<case>_mask", "_brain_mask", "-brainmask", "_t1_mask". */
+export function isMaskName(path: string): boolean {
+  const stem = stripNiftiExtension(path);
+  return /(^|[_-])(brain[_-]?)?mask$/i.test(stem.slice(stem.lastIndexOf('/') + 1));
+}
 
 /** Strips .nii / .nii.gz (any case). */
 export function stripNiftiExtension(name: string): string {

@@ -77,6 +77,52 @@ describe('discoverCases on NIfTI', () => {
   });
 });
 
+describe('discoverCases: which NIfTI file is the label', () => {
+  const img = (v: number) => vol(new Int16Array(24).fill(v));
+  const tumour = vol(new Uint8Array(24).map((_, i) => (i === 5 ? 4 : i === 6 ? 2 : 0)));
+  const brainMask = vol(new Uint8Array(24).map((_, i) => (i % 3 ? 1 : 0)));
+  const sequences = ['flair', 't1', 't1ce', 't2'].map((s, i) => niftiFile(`P01/P01_${s}.nii.gz`, img(i + 1)));
+
+  it('takes P01_seg as the label, not P01_mask (a brain mask), in folder order', async () => {
+    // as a folder listing gives them: P01_mask sorts before P01_seg
+    const files = [sequences[0]!, niftiFile('P01/P01_mask.nii.gz', brainMask), niftiFile('P01/P01_seg.nii.gz', tumour), ...sequences.slice(1)];
+    const report = await discoverCases(files);
+    expect(report.problems).toEqual([]);
+    expect(report.cases).toHaveLength(1);
+    const c = report.cases[0]!;
+    expect(c.id).toBe('P01/P01');
+    expect(c.missing).toEqual([]);
+    expect(c.hasLabel).toBe(true);
+    expect(c.sources.label).toBe('P01/P01_seg.nii.gz');
+    expect(Array.from(c.imaging!.label!.data)).toEqual(Array.from(tumour.data));
+    expect(report.unassigned).toHaveLength(1);
+    const mask = report.unassigned[0]!;
+    expect(mask.id).toBe('P01/P01_mask.nii.gz');
+    expect(mask.description).toBe('P01_mask.nii.gz');
+    expect(mask.reason).toMatch(/brain mask .* not used as the tumour label: expected the label named <case>_seg/);
+  });
+
+  it('never takes a mask as the label, even when the case has no other', async () => {
+    const files = [...sequences, niftiFile('P01/P01_brain_mask.nii.gz', brainMask), niftiFile('P01/P01-mask.nii.gz', brainMask)];
+    const report = await discoverCases(files);
+    expect(report.cases.map((c) => [c.id, c.hasLabel, c.missing])).toEqual([['P01/P01', false, []]]);
+    expect(report.cases[0]!.imaging!.label).toBeUndefined();
+    expect(report.unassigned.map((u) => u.id).sort()).toEqual(['P01/P01-mask.nii.gz', 'P01/P01_brain_mask.nii.gz']);
+    for (const u of report.unassigned) expect(u.reason).toMatch(/mask .* not used as the tumour label/);
+  });
+
+  it('names both files when two look like the label of one case', async () => {
+    const files = [...sequences, niftiFile('P01/P01_label.nii.gz', tumour), niftiFile('P01/P01_seg.nii.gz', tumour)];
+    const report = await discoverCases(files);
+    expect(report.cases[0]!.sources.label).toBe('P01/P01_label.nii.gz');
+    expect(report.unassigned).toHaveLength(1);
+    expect(report.unassigned[0]!.id).toBe('P01/P01_seg.nii.gz');
+    expect(report.unassigned[0]!.reason).toBe(
+      'expected one label for case P01/P01, found two: P01_label.nii.gz (used) and P01_seg.nii.gz (not used); remove or rename the one that is not the tumour label',
+    );
+  });
+});
+
 describe('discoverCases on DICOM', () => {
   function study(folder: string, descriptions: string[], dims: [number, number, number] = [4, 4, 3]) {
     const studyUid = testUid();
@@ -113,5 +159,35 @@ describe('discoverCases on DICOM', () => {
     const flair2 = assignSeries(after, report.assignments.find((a) => a.caseId === 'patient2/s1')!.seriesUid, null);
     expect(flair2.cases.map((c) => c.id)).toEqual(['patient1']);
     expect(() => assignSeries(report, '1.2.3', 't1')).toThrow(/no DICOM series 1\.2\.3/);
+  });
+
+  it('takes a GE T2 FLAIR as FLAIR and the T1 FLAIR as T1 (T1Gd after contrast), whatever their sizes', async () => {
+    const studyUid = testUid();
+    // a typical GE brain tumour protocol; the T1 FLAIRs have more slices than the T2 FLAIR
+    const protocol: [string, number][] = [['AX T1 FLAIR', 6], ['AX T2 FRFSE', 4], ['AX T2 FLAIR', 4], ['AX T1 FLAIR POST', 6]];
+    const files = protocol.flatMap(([description, nz], i) =>
+      syntheticDicomSeries({ dims: [4, 4, nz], studyUid, description, seriesNumber: i + 1, folder: `ge/s${i + 1}` }));
+    const report = await discoverCases(files);
+    expect(report.problems).toEqual([]);
+    expect(report.unassigned).toEqual([]);
+    const c = report.cases[0]!;
+    expect(c.missing).toEqual([]);
+    expect(c.sources).toEqual({ t1: '#1 "AX T1 FLAIR"', t2: '#2 "AX T2 FRFSE"', flair: '#3 "AX T2 FLAIR"', t1ce: '#4 "AX T1 FLAIR POST"' });
+    expect(report.assignments.map((a) => [a.description, a.sequence, a.how])).toEqual([
+      ['#1 "AX T1 FLAIR"', 't1', 'rule'],
+      ['#2 "AX T2 FRFSE"', 't2', 'rule'],
+      ['#3 "AX T2 FLAIR"', 'flair', 'rule'],
+      ['#4 "AX T1 FLAIR POST"', 't1ce', 'rule'],
+    ]);
+  });
+
+  it('takes "AX T1 PRE GD" as the T1 and "AX T1 POST GD" as T1Gd', async () => {
+    const studyUid = testUid();
+    const protocol: [string, number][] = [['AX T1 PRE GD 3D', 8], ['AX T1 POST GD', 4], ['AX T2', 4], ['AX FLAIR', 4]];
+    const files = protocol.flatMap(([description, nz], i) =>
+      syntheticDicomSeries({ dims: [4, 4, nz], studyUid, description, seriesNumber: i + 1, folder: `p/s${i + 1}` }));
+    const report = await discoverCases(files);
+    expect(report.unassigned).toEqual([]);
+    expect(report.cases[0]!.sources).toEqual({ t1: '#1 "AX T1 PRE GD 3D"', t1ce: '#2 "AX T1 POST GD"', t2: '#3 "AX T2"', flair: '#4 "AX FLAIR"' });
   });
 });

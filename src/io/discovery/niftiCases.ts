@@ -10,7 +10,7 @@ import type { Volume, VoxelArray } from '../../core/types/volume.ts';
 import { readNifti } from '../nifti/readNifti.ts';
 import { baseName, fileProblem } from '../sourceFile.ts';
 import type { FileProblem, SourceFile } from '../sourceFile.ts';
-import { parseBratsName } from './bratsNaming.ts';
+import { isMaskName, parseBratsName } from './bratsNaming.ts';
 import type { BratsRole } from './bratsNaming.ts';
 import type { DiscoveredCase, GridInfo, UnassignedItem } from './discoveryReport.ts';
 import { orientationCode } from './orientationCode.ts';
@@ -60,9 +60,11 @@ export function niftiCases(files: readonly SourceFile[]): NiftiCasesResult {
   for (const file of files) {
     const parsed = parseBratsName(file.name);
     if (!parsed) {
-      const reason = /[_-]seg[_-]/i.test(baseName(file.name))
-        ? 'a segmentation other than the ground truth (e.g. a model prediction): not used as the label'
-        : 'the name does not end in a BraTS sequence suffix (_t1, _t1ce, _t2, _flair, _seg; or -t1n, -t1c, -t2w, -t2f)';
+      const reason = isMaskName(file.name)
+        ? 'a mask (in preprocessed data usually the brain mask from skull stripping), not used as the tumour label: expected the label named <case>_seg (or _label, _gt); rename it so if it holds the tumour labels'
+        : /[_-]seg[_-]/i.test(baseName(file.name))
+          ? 'a segmentation other than the ground truth (e.g. a model prediction): not used as the label'
+          : 'the name does not end in a BraTS sequence suffix (_t1, _t1ce, _t2, _flair, _seg; or -t1n, -t1c, -t2w, -t2f)';
       unassigned.push({ kind: 'nifti', id: file.name, description: baseName(file.name), reason });
       continue;
     }
@@ -79,7 +81,11 @@ export function niftiCases(files: readonly SourceFile[]): NiftiCasesResult {
     groups.set(parsed.caseKey, group);
     const earlier = group.get(parsed.role);
     if (earlier) {
-      unassigned.push({ kind: 'nifti', id: file.name, caseId: parsed.caseKey, description: baseName(file.name), grid: gridOf(volume), reason: `case ${parsed.caseKey} already has a ${parsed.role} file (${baseName(earlier.file.name)})` });
+      const what = parsed.role === 'seg' ? 'label' : `${parsed.role} file`;
+      unassigned.push({
+        kind: 'nifti', id: file.name, caseId: parsed.caseKey, description: baseName(file.name), grid: gridOf(volume),
+        reason: `expected one ${what} for case ${parsed.caseKey}, found two: ${baseName(earlier.file.name)} (used) and ${baseName(file.name)} (not used); remove or rename the one that is not the ${parsed.role === 'seg' ? 'tumour label' : parsed.role}`,
+      });
       continue;
     }
     group.set(parsed.role, { file, volume });
