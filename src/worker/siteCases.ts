@@ -12,7 +12,7 @@ import { assignSeries } from '../io/discovery/assignSeries.ts';
 import { discoverCases } from '../io/discovery/discoverCases.ts';
 import type { DiscoveredCase, DiscoveryReport } from '../io/discovery/discoveryReport.ts';
 import { prepareCaseWithTransform, type PreparedCase } from '../io/prepareCase.ts';
-import type { SourceFile } from '../io/sourceFile.ts';
+import { fileProblem, type FileProblem, type SourceFile } from '../io/sourceFile.ts';
 import type { CaseSummary, DataSummary, LocalFile } from './workerApi.ts';
 
 export type CaseRole = CaseSummary['role'];
@@ -33,14 +33,21 @@ export class SiteCases {
   /** Reads the files (File objects cross into the Worker; their bytes stay here) and discovers cases. */
   async load(files: readonly LocalFile[], onProgress?: (done: number, total: number) => void): Promise<void> {
     const sources: SourceFile[] = [];
+    const unreadable: FileProblem[] = [];
     let bytes = 0;
     for (const [i, f] of files.entries()) {
-      const buf = await f.file.arrayBuffer();
-      bytes += buf.byteLength;
-      sources.push({ name: f.path, bytes: buf });
+      try {
+        const buf = await f.file.arrayBuffer();
+        bytes += buf.byteLength;
+        sources.push({ name: f.path, bytes: buf });
+      } catch (e) {
+        // a file that vanished, is locked, or sat on a share that went away: listed, the rest is read
+        unreadable.push(fileProblem(f.path, 'FILE_UNREADABLE', `${f.path}: expected a readable file, found one the browser could not read (${e instanceof Error ? e.message : String(e)})`));
+      }
       onProgress?.(i + 1, files.length);
     }
-    this.report = await discoverCases(sources);
+    const report = await discoverCases(sources);
+    this.report = { ...report, problems: [...unreadable, ...report.problems] };
     this.files = files.length;
     this.bytes = bytes;
     this.excluded.clear();

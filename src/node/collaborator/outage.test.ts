@@ -3,7 +3,8 @@
  * retries (here: none) does not stop it: the coordinator goes down after the site's first
  * upload and comes back on the same port a moment later; the site waits it out (telling
  * why) and finishes the federation. A site resumed after its upload (a reloaded page)
- * waits for the next round instead of training the sent one again.
+ * waits for the next round instead of training the sent one again, and one whose round
+ * closed while it evaluated the round's model does not train for the closed round.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,6 +15,8 @@ import type { SiteEvent } from '../../core/protocol/client/runSite.ts';
 import { startCoordinator, type RunningCoordinator } from '../../coordinator/startCoordinator.ts';
 import { constantDelta, globalWeights, joinSite, sendUpdate, startTestCoordinator, tempDir, testPlan, updateEnvelope } from '../../coordinator/testing/testFederation.ts';
 import { runSite } from '../../core/protocol/client/runSite.ts';
+import { ProtocolClient } from '../../core/protocol/client/protocolClient.ts';
+import type { FetchLike } from '../../core/protocol/client/fetchLike.ts';
 import { runCollaborator } from './runCollaborator.ts';
 import { syntheticSite } from './siteCases.ts';
 
@@ -50,7 +53,7 @@ describe('a site during a coordinator outage', () => {
       await back;
       await coord.close();
     }
-  }, 120_000);
+  }, 60_000);
 });
 
 describe('a site resumed after it sent its update', () => {
@@ -77,5 +80,40 @@ describe('a site resumed after it sent its update', () => {
     } finally {
       await coord.close();
     }
-  }, 120_000);
+  }, 60_000);
+});
+
+describe('a site whose round closes while it evaluates', () => {
+  it('does not train for the closed round, and trains the next', async () => {
+    await tf.setBackend('cpu');
+    // a round closes at its deadline with the one site that reported
+    const two = testPlan({ rounds: 2, training: { localSteps: 2 }, stragglers: { minSites: 1, roundDeadlineSeconds: 1 } });
+    const coord = await startTestCoordinator(two, join(dir.path, 'closed'));
+    try {
+      const [a, b] = [await joinSite(coord, 'A'), await joinSite(coord, 'B')];
+      const r1 = await b.client.round();
+      const bUpdate = await updateEnvelope(two, b, 1, r1.globalModelHash, constantDelta(await globalWeights(b, r1.globalModelHash), 0.001));
+      // B's update is in and round 1 has closed at its deadline just before A's evaluation report arrives
+      let closed = false;
+      let bStatus = '';
+      const fetchA: FetchLike = async (url, init) => {
+        if (!closed && url.endsWith('/rounds/1/evaluation')) {
+          closed = true;
+          bStatus = (await sendUpdate(coord.url, b, 1, bUpdate)).json.status;
+          while ((await b.client.round()).round === 1) await new Promise((r) => setTimeout(r, 50));
+        }
+        return globalThis.fetch(url, init as RequestInit) as unknown as ReturnType<FetchLike>;
+      };
+      const client = new ProtocolClient({ baseUrl: coord.url, fetch: fetchA, credentials: { siteId: a.siteId, privateKey: a.privateKey }, retry: { attempts: 1 } });
+      const data = syntheticSite({ profile: 'academic-3t', seed: 5, cases: 4, size: 16 }, getPreset(two.model.preset).patchSize, 0.5);
+      const events: SiteEvent[] = [];
+      const result = await runSite({ client, plan: two, planHash: r1.planHash, data, pollSeconds: 1, onEvent: (e) => events.push(e) });
+      expect([closed, bStatus]).toEqual([true, 'accepted']);
+      expect(events.filter((e) => e.kind === 'refused').map((e) => e.kind === 'refused' && [e.round, e.code])).toEqual([[1, 'ROUND_CLOSED']]);
+      expect(events.some((e) => e.kind === 'training' && e.round === 1)).toBe(false);
+      expect(result.roundsTrained).toEqual([2]);
+    } finally {
+      await coord.close();
+    }
+  }, 60_000);
 });

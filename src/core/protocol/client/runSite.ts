@@ -103,12 +103,17 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
         const ev = await evaluateModel(model, data.validation);
         if (ev.cases > 0 && REGIONS.every((r) => Number.isFinite(ev.dice[r]) && Number.isFinite(ev.hd95[r]))) {
           emit({ kind: 'evaluated', round: status.round, cases: ev.cases, dice: ev.dice, hd95: ev.hd95 });
-          await tolerateRefusal(emit, status.round, () =>
+          const reported = await tolerateRefusal(emit, status.round, () =>
             reach('evaluation report', () => client.reportEvaluation({
               federation: plan.federation, planHash, round: status.round, siteId, modelHash: status.globalModelHash,
               cases: ev.cases, dice: ev.dice, hd95: ev.hd95,
             })),
           );
+          // refused as closed, closing or for another model: the round is over, its update would be refused too
+          if (reported === null && !status.finished) {
+            lastDone = status.round;
+            continue;
+          }
         }
       }
       if (status.finished) {
