@@ -7,6 +7,7 @@ import type { DataSet, Element } from 'dicom-parser';
 import { inflateSync } from 'fflate';
 import { baseName, fileProblem } from '../sourceFile.ts';
 import type { FileProblem, SourceFile } from '../sourceFile.ts';
+import { datasetTextDecoding, readText } from './characterSets.ts';
 import { NON_IMAGE_SOP_CLASSES, TAG } from './dicomTags.ts';
 import { TRANSFER_SYNTAXES, transferSyntaxLabel } from './transferSyntaxes.ts';
 import type { DicomInstance, FrameGeometry } from './dicomInstance.ts';
@@ -232,6 +233,7 @@ function interpret(
   const { frames, enhanced } = frameGeometries(ds, frameCount);
   const seriesNumber = ds.intString(TAG.SeriesNumber);
   const echoNumber = ds.intString(TAG.EchoNumbers);
+  const text = datasetTextDecoding(ds);
   const instance: DicomInstance = {
     file: name,
     sopClassUid,
@@ -239,8 +241,8 @@ function interpret(
     studyInstanceUid: str(ds, TAG.StudyInstanceUID),
     seriesInstanceUid: str(ds, TAG.SeriesInstanceUID) || `no-series-uid:${name}`,
     frameOfReferenceUid: str(ds, TAG.FrameOfReferenceUID),
-    seriesDescription: str(ds, TAG.SeriesDescription),
-    protocolName: str(ds, TAG.ProtocolName),
+    seriesDescription: readText(ds, TAG.SeriesDescription, text),
+    protocolName: readText(ds, TAG.ProtocolName, text),
     modality: str(ds, TAG.Modality),
     seriesNumber: seriesNumber !== undefined && Number.isFinite(seriesNumber) ? seriesNumber : undefined,
     echoNumber: echoNumber !== undefined && Number.isFinite(echoNumber) ? echoNumber : undefined,

@@ -146,6 +146,46 @@ describe('readDicomSeries geometry and values', () => {
     expect(problems[0]!.message).toContain('T2 AX');
   });
 
+  it('refuses a series with a slice moved in its plane, naming the slice and how far off it lies', async () => {
+    for (const moved of [3, 0]) {
+      const files = syntheticDicomSeries({ dims: [4, 4, 6], description: 'T1 AX', folder: 'moved', shift: (k) => (k === moved ? [15, 0, 0] : [0, 0, 0]) });
+      const { series, problems } = await readDicomSeries(files);
+      expect(series).toEqual([]);
+      expect(problems.map((p) => p.code)).toEqual(['DICOM_SERIES_POSITION']);
+      expect(problems[0]!.message).toMatch(
+        new RegExp(`T1 AX.*slice ${moved + 1} of 6 \\(slice_\\d+_${moved}\\.dcm at .* mm\\) lies 15\\.00 mm off the line through the other slices.*expected at most 0\\.25 mm`),
+      );
+    }
+    const enhanced = syntheticEnhancedDicom({ dims: [4, 4, 5], pixelSpacing: [0.5, 0.5], shift: (k) => (k === 2 ? [0, 3, 0] : [0, 0, 0]) });
+    const r = await readDicomSeries([enhanced]);
+    expect(r.problems[0]!.code).toBe('DICOM_SERIES_POSITION');
+    expect(r.problems[0]!.message).toMatch(/slice 3 of 5 \(enhanced\.dcm frame 3 at .*\) lies 3\.00 mm off .*expected at most 0\.13 mm/);
+  });
+
+  it('refuses slices that zig-zag in their plane', async () => {
+    const files = syntheticDicomSeries({ dims: [4, 4, 6], shift: (k) => [k % 2 ? 10 : -10, 0, 0] });
+    const { series, problems } = await readDicomSeries(files);
+    expect(series).toEqual([]);
+    expect(problems[0]!.code).toBe('DICOM_SERIES_POSITION');
+    expect(problems[0]!.message).toMatch(/lies \d+\.\d\d mm off the line through the other slices/);
+  });
+
+  it('accepts a gantry-tilted stack (slices on one oblique line) and puts every slice where its file says', async () => {
+    const tilt = Math.tan((20 * Math.PI) / 180) * 2;
+    const files = syntheticDicomSeries({ dims: [4, 4, 6], sliceSpacing: 2, origin: [-10, -20, 30], shift: (k) => [0, tilt * k, 0] });
+    const { series, problems } = await readDicomSeries(files);
+    expect(problems).toEqual([]);
+    const s = series[0]!;
+    expect(s.volume.spacing[2]).toBeCloseTo(Math.hypot(2, tilt), 6);
+    for (let k = 0; k < 6; k++) {
+      const ras = world(s, 0, 0, k);
+      [10, 20 - tilt * k, 30 + 2 * k].forEach((v, a) => expect(ras[a]).toBeCloseTo(v, 4));
+    }
+    // in-plane jitter far below a tenth of a pixel (rounded positions) is not refused
+    const jitter = await readDicomSeries(syntheticDicomSeries({ dims: [4, 4, 6], shift: (k) => [0.01 * (k % 2), -0.01 * (k % 3), 0] }));
+    expect(jitter.problems).toEqual([]);
+  });
+
   it('reads a dual-echo series as one volume per echo', async () => {
     const study = testUid();
     const uid = testUid();

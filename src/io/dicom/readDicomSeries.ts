@@ -11,6 +11,7 @@ import { baseName, fileProblem } from '../sourceFile.ts';
 import type { FileProblem, SourceFile } from '../sourceFile.ts';
 import type { DicomInstance } from './dicomInstance.ts';
 import type { DicomSeries, DicomStudyInfo, SourceFrameRef } from './dicomSeries.ts';
+import { datasetTextDecoding, readText } from './characterSets.ts';
 import { TAG } from './dicomTags.ts';
 import { parseDicomFile } from './parseDicomFile.ts';
 import { readFrameSamples, storeRealValues } from './readFrameSamples.ts';
@@ -128,6 +129,7 @@ export async function seriesFromInstances(
     sourceUids.push({ sopClassUid: s.instance.sopClassUid, sopInstanceUid: s.instance.sopInstanceUid, frameNumber: s.frame + 1 });
   }
   const { affine, spacing } = rasAffine(stack);
+  const study = studyInfo(first);
   return {
     series: {
       key: echo === undefined ? first.seriesInstanceUid : `${first.seriesInstanceUid}#echo${echo}`,
@@ -142,8 +144,8 @@ export async function seriesFromInstances(
       volume: { dims: [nx, ny, nz], spacing, affine, data },
       sourceUids,
       files: [...new Set(stack.slices.map((sl) => sl.instance.file))],
-      study: studyInfo(first),
-      warnings: stack.warnings,
+      study: study.info,
+      warnings: [...stack.warnings, ...study.warnings],
     },
   };
 }
@@ -175,9 +177,11 @@ function seriesFileName(group: readonly DicomInstance[]): string {
   return group.length === 1 || i < 0 ? first : first.slice(0, i + 1);
 }
 
-function studyInfo(inst: DicomInstance): DicomStudyInfo {
-  const s = (tag: string) => (inst.dataSet.string(tag) ?? '').trim();
-  return {
+/** Patient/study text of the first file, decoded by its SpecificCharacterSet; warnings when it could not be. */
+function studyInfo(inst: DicomInstance): { info: DicomStudyInfo; warnings: string[] } {
+  const text = datasetTextDecoding(inst.dataSet);
+  const s = (tag: string) => readText(inst.dataSet, tag, text);
+  const info: DicomStudyInfo = {
     patientName: s(TAG.PatientName),
     patientId: s(TAG.PatientID),
     patientBirthDate: s(TAG.PatientBirthDate),
@@ -190,4 +194,5 @@ function studyInfo(inst: DicomInstance): DicomStudyInfo {
     studyDescription: s(TAG.StudyDescription),
     manufacturer: s(TAG.Manufacturer),
   };
+  return { info, warnings: text.warnings.map((w) => `${baseName(inst.file)}: ${w}`) };
 }

