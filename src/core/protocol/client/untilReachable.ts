@@ -5,6 +5,7 @@
  * the site stops. Only for requests that may be repeated: round status, model downloads,
  * evaluation reports and update uploads are idempotent.
  */
+import { sleep } from './fetchLike.ts';
 import { ProtocolError } from './protocolError.ts';
 
 export interface UntilReachableOptions {
@@ -33,6 +34,6 @@ export async function untilReachable<T>(what: string, request: () => Promise<T>,
 async function pollingSleep(ms: number, signal?: { readonly aborted: boolean }): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until && !signal?.aborted) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(250, until - Date.now())));
+    await sleep(Math.min(250, until - Date.now()));
   }
 }
