@@ -16,6 +16,7 @@ import { codecFor } from '../src/core/codecs/updateCodec.ts';
 import { e2ePlan, startFederation, type TestFederation } from './support/federation.ts';
 import { NetworkAudit } from './support/networkAudit.ts';
 import { collectErrors } from './support/pageProbes.ts';
+import { siteLockName } from '../src/worker/siteLock.ts';
 import { tempFolder, writeBratsCase, writeSyntheticCases } from './support/testData.ts';
 
 const plan = e2ePlan();
@@ -76,6 +77,19 @@ test('join, load scans, train a round with a reload mid-round, and the round clo
   firstUpload.drop();
   await expect(page.getByTestId('resume')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('backend-name')).toHaveText('webgpu', { timeout: 60_000 });
+  // another tab that takes part as this site (here: one holding the site's Web Lock) makes this one refuse,
+  // until it is closed
+  const other = await context.newPage();
+  await other.goto(`${fed.url}/api/v1/health`);
+  await other.evaluate((name) => new Promise<void>((held) => {
+    void navigator.locks.request(name, () => {
+      held();
+      return new Promise(() => undefined);
+    });
+  }), siteLockName(fed.url));
+  await page.getByTestId('resume').click();
+  await expect(page.getByTestId('train-error')).toContainText('already takes part in another tab', { timeout: 30_000 });
+  await other.close();
   await page.getByTestId('resume').click();
   await expect(page.getByTestId('site-status')).toContainText(/finished|waiting for the other sites/, { timeout: 300_000 });
   mark('round done');

@@ -22,6 +22,7 @@ import { writeDicomSeg } from '../io/dicom/writeDicomSeg.ts';
 import { writeNiftiLabels } from '../io/nifti/writeNifti.ts';
 import { ledgerFetch, type LedgerEntry, type RequestKind } from './ledgerFetch.ts';
 import { SiteCases } from './siteCases.ts';
+import { withSiteLock } from './siteLock.ts';
 import { siteStore, type StoredIdentity } from './siteStore.ts';
 import type {
   DataSummary, FederationInfo, LocalFile, ProgressCallback, ReviewVolume, SiteEventForPage,
@@ -122,7 +123,11 @@ export class SiteService implements SiteWorkerApi {
   }
 
   async participate(): Promise<void> {
-    const conn = this.requireJoined();
+    const conn = this.requireIdle();
+    await withSiteLock(conn.baseUrl, () => this.prepareAndRun(conn));
+  }
+
+  private async prepareAndRun(conn: Connection): Promise<void> {
     this.setProgress({ phase: 'preparing', round: 0, rounds: conn.plan.rounds, message: 'Preparing the cases (resampling, normalising)' });
     const data = this.cases.siteData(getPreset(conn.plan.model.preset).patchSize, conn.plan.validation.fraction);
     if (data.train.length === 0) {
@@ -138,7 +143,11 @@ export class SiteService implements SiteWorkerApi {
   }
 
   async resume(): Promise<void> {
-    const conn = this.requireJoined();
+    const conn = this.requireIdle();
+    await withSiteLock(conn.baseUrl, () => this.resumeRun(conn));
+  }
+
+  private async resumeRun(conn: Connection): Promise<void> {
     const stored = await siteStore.getCases(conn.baseUrl);
     if (!stored) throw new FedsegError('NO_CHECKPOINT', 'nothing to resume: no prepared cases are stored in this browser');
     // a round whose update was sent is not trained again (a second, different update would be refused)
@@ -307,6 +316,13 @@ export class SiteService implements SiteWorkerApi {
   private requireConn(): Connection {
     if (!this.conn) throw new FedsegError('NOT_CONNECTED', 'not connected to a coordinator: open the invite link first');
     return this.conn;
+  }
+
+  /** joined, and not taking part in this tab already */
+  private requireIdle(): Connection {
+    const conn = this.requireJoined();
+    if (this.job) throw new FedsegError('SITE_BUSY', 'this site is already taking part');
+    return conn;
   }
 
   private requireJoined(): Connection {

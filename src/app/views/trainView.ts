@@ -51,6 +51,7 @@ export function trainView(state: AppState): View {
       else await state.worker.participate();
     } catch (e) {
       error.textContent = `Taking part stopped: ${errorText(e)}`;
+      if (resuming) resume.hidden = false; // e.g. another tab took part: it may be tried again once that one stopped
     } finally {
       start.disabled = false;
       stop.disabled = true;
@@ -105,7 +106,7 @@ export function trainView(state: AppState): View {
     state.notices.subscribe((n) => replaceChildren(notices, ...n.map((t) => h('li', { text: t })))),
     state.federation.subscribe((f) => {
       resume.hidden = !(f.status === 'ready' && f.info.resumable && ORDER.indexOf(state.progress.value.phase) < 0);
-      if (f.status === 'ready' && f.info.resumable) status.textContent = `This page was closed during round ${f.info.resumable.round} (${f.info.resumable.phase}); it can resume.`;
+      if (f.status === 'ready' && f.info.resumable && !resume.hidden) status.textContent = `This page was closed during round ${f.info.resumable.round} (${f.info.resumable.phase}); it can resume.`;
     }),
   ];
 
