@@ -47,7 +47,8 @@ export class SiteService implements SiteWorkerApi {
   private readonly cache = new MemoryModelCache();
   private job: AbortController | undefined;
   private progress: SiteProgress = { phase: 'idle', round: 0, rounds: 0, message: 'Not taking part yet.' };
-  private trainStarted = 0;
+  /** when the current round's first training step ended (for the ETA) */
+  private firstStepAt = 0;
   private lastReview: { caseId: string; review: ReviewVolume } | undefined;
 
   /** `backend` names the tfjs backend in use (told to the coordinator at join). */
@@ -230,6 +231,8 @@ export class SiteService implements SiteWorkerApi {
       });
       if (result.stoppedEarly) this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
       await this.checkpoint(false);
+      // the prepared copy of the cases was kept only to resume; once the federation finished it goes
+      if (!result.stoppedEarly) await siteStore.deleteCases(conn.baseUrl).catch(() => undefined);
     } catch (e) {
       if (job.signal.aborted) {
         this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
@@ -253,14 +256,13 @@ export class SiteService implements SiteWorkerApi {
         break;
       case 'evaluated':
         conn.emit({ kind: 'evaluated', round: e.round, cases: e.cases, dice: e.dice, hd95: e.hd95 });
-        this.trainStarted = performance.now();
         this.setProgress({ phase: 'training', round: e.round, rounds, message: `Round ${e.round}: training`, step: 0, steps: conn.plan.training.localSteps });
         break;
       case 'training': {
-        // training starts after validation (the 'evaluated' event), or at once without validation cases
-        if (this.progress.phase !== 'training' || this.progress.round !== e.round) this.trainStarted = performance.now();
-        const elapsed = performance.now() - this.trainStarted;
-        const etaMs = e.step > 0 ? (elapsed / e.step) * (e.steps - e.step) : Number.NaN;
+        // timed from the end of the first step: that one also sets the trainer up (and compiles
+        // shaders), so it neither counts nor leaves the ETA at 0 when validation was skipped
+        if (e.step === 1) this.firstStepAt = performance.now();
+        const etaMs = e.step > 1 ? ((performance.now() - this.firstStepAt) / (e.step - 1)) * (e.steps - e.step) : Number.NaN;
         this.setProgress({ phase: 'training', round: e.round, rounds, message: `Round ${e.round}: training step ${e.step} of ${e.steps}`, step: e.step, steps: e.steps, loss: e.loss, etaMs });
         break;
       }

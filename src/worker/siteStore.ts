@@ -3,7 +3,8 @@
  * non-extractable ECDSA private key as a CryptoKey, which IndexedDB stores without ever
  * exposing its bytes), and the participation checkpoint that lets a reloaded page
  * resume: the prepared cases and the last round it worked on. Nothing here leaves the
- * machine.
+ * machine. The prepared cases are deleted once the federation finished (or the site is
+ * forgotten): they are patient data kept only so that a reload can resume.
  */
 import type { CryptoKeyLike, CryptoKeyPairLike } from '../core/util/webCrypto.ts';
 import type { TrainingCase } from '../core/types/case.ts';
