@@ -46,6 +46,7 @@ export function reviewView(state: AppState): View {
 
   /** the live Cornerstone viewer, disposed when another case is shown or the view closes */
   let current: CornerstoneReview | undefined;
+  let disposed = false;
 
   async function show(): Promise<void> {
     const caseId = select.value;
@@ -167,6 +168,7 @@ export function reviewView(state: AppState): View {
       h('div', { className: 'buttons' }, exportNifti, exportSeg),
       cs ? h('p', { className: 'muted', text: 'Left drag: window/level · middle drag: pan · right drag: zoom · wheel, arrow keys or slider: slices.' }) : null);
     if (cs) {
+      if (disposed) return cs.dispose(); // the view was left while the prediction ran: free its rendering engine
       current = cs;
       try {
         await cs.mount();
@@ -183,5 +185,5 @@ export function reviewView(state: AppState): View {
     h('h1', { text: 'Review predictions' }),
     h('section', { className: 'panel' }, form, progress.element, error),
     h('section', { className: 'panel' }, viewerHost));
-  return { element, dispose: () => { offData(); current?.dispose(); current = undefined; } };
+  return { element, dispose: () => { disposed = true; offData(); current?.dispose(); current = undefined; } };
 }
