@@ -113,6 +113,8 @@ describe('discoverCases: which NIfTI file is the label', () => {
 
   it('names both files when two look like the label of one case', async () => {
     const files = [...sequences, niftiFile('P01/P01_label.nii.gz', tumour), niftiFile('P01/P01_seg.nii.gz', tumour)];
+    // whatever order the browser lists them in: the first in path order is used
+    expect((await discoverCases([...files].reverse())).cases[0]!.sources.label).toBe('P01/P01_label.nii.gz');
     const report = await discoverCases(files);
     expect(report.cases[0]!.sources.label).toBe('P01/P01_label.nii.gz');
     expect(report.unassigned).toHaveLength(1);
