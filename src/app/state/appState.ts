@@ -56,15 +56,22 @@ export class AppState {
     }
   }
 
-  /** Reads the federation's plan and this browser's stored identity (through the Worker). */
-  async connect(): Promise<FederationInfo | undefined> {
-    this.federation.set({ status: 'connecting' });
+  /**
+   * Reads the federation's plan and this browser's stored identity (through the Worker).
+   * A coordinator that cannot be reached (or answers 5xx) is tried again, 2 s up to a minute
+   * apart, so a page opened while the coordinator restarts connects once it is back.
+   */
+  async connect(attempt = 0): Promise<FederationInfo | undefined> {
+    if (attempt === 0) this.federation.set({ status: 'connecting' });
     try {
       const info = await this.worker.connect(this.baseUrl, callback((e: SiteEventForPage) => this.onSiteEvent(e)));
       this.federation.set({ status: 'ready', info });
       return info;
     } catch (e) {
-      this.federation.set({ status: 'failed', error: errorText(e) });
+      const code = (e as { code?: unknown }).code;
+      const again = code === 'UNREACHABLE' || (typeof code === 'string' && /^HTTP_5\d\d$/.test(code)) ? Math.min(60_000, 2000 * 2 ** attempt) : null;
+      this.federation.set({ status: 'failed', error: errorText(e) + (again === null ? '' : `; trying again in ${again / 1000} s`) });
+      if (again !== null) setTimeout(() => void this.connect(attempt + 1), again);
       return undefined;
     }
   }

@@ -56,7 +56,7 @@ export function joinView(state: AppState, token: string | undefined): View {
   const render = (): void => {
     const f = state.federation.value;
     if (f.status === 'connecting') return replaceChildren(body, h('p', { attrs: { role: 'status' }, text: 'Reading the federation plan from the coordinator…' }));
-    if (f.status === 'failed') return replaceChildren(body, h('p', { className: 'error-text', attrs: { role: 'alert' }, text: `The coordinator could not be reached: ${f.error}` }));
+    if (f.status === 'failed') return replaceChildren(body, h('p', { className: 'error-text', attrs: { role: 'alert' }, text: `Could not connect to the federation: ${f.error}` }));
     const { plan, planHash, identity } = f.info;
     const consent = h('input', { id: 'join-consent', attrs: { type: 'checkbox', 'data-testid': 'join-consent' } });
     const join = h('button', { text: 'Join this federation', attrs: { type: 'submit', 'data-testid': 'join-button', disabled: true } });
