@@ -111,6 +111,15 @@ describe('discoverCases: which NIfTI file is the label', () => {
     for (const u of report.unassigned) expect(u.reason).toMatch(/mask .* not used as the tumour label/);
   });
 
+  it('refuses a label of the images\' size that its affine places elsewhere (predictions are compared voxel by voxel)', async () => {
+    const shifted = { ...tumour, affine: tumour.affine.map((x, i) => (i === 3 ? x + 10 : x)) };
+    const report = await discoverCases([...sequences, niftiFile('P01/P01_seg.nii.gz', shifted)]);
+    expect(report.cases[0]!.hasLabel).toBe(false);
+    expect(report.problems.map((p) => [p.file, p.code])).toEqual([['P01/P01_seg.nii.gz', 'LABEL_GRID']]);
+    expect(report.problems[0]!.message).toContain('found the same size placed elsewhere by its affine');
+    expect(report.problems[0]!.message).toContain('first voxel at (10, 0, 0) mm against (0, 0, 0) mm');
+  });
+
   it('names both files when two look like the label of one case', async () => {
     const files = [...sequences, niftiFile('P01/P01_label.nii.gz', tumour), niftiFile('P01/P01_seg.nii.gz', tumour)];
     // whatever order the browser lists them in: the first in path order is used

@@ -113,8 +113,14 @@ export function niftiCases(files: readonly SourceFile[]): NiftiCasesResult {
       const converted = toLabelVolume(seg.volume);
       if ('error' in converted) {
         problems.push(fileProblem(seg.file.name, 'LABEL_VALUES', `${baseName(seg.file.name)}: ${converted.error}`));
-      } else if (found.length > 0 && !seg.volume.dims.every((d, i) => d === reference.volume.dims[i])) {
-        problems.push(fileProblem(seg.file.name, 'LABEL_GRID', `${baseName(seg.file.name)}: expected the label on the grid of the images (${fmtGrid(refGrid)}), found ${fmtGrid(grids.label)}`));
+      } else if (found.length > 0 && !sameGrid(seg.volume, reference.volume)) {
+        // the label is compared with predictions voxel by voxel: it must lie on the images' grid, not only be as large
+        const sameSize = seg.volume.dims.every((d, i) => d === reference.volume.dims[i]);
+        const origin = (v: Volume<VoxelArray>) => `(${[3, 7, 11].map((i) => +v.affine[i]!.toFixed(2)).join(', ')}) mm`;
+        const found2 = sameSize
+          ? `the same size placed elsewhere by its affine (${fmtGrid(grids.label)}, first voxel at ${origin(seg.volume)} against ${origin(reference.volume)})`
+          : fmtGrid(grids.label);
+        problems.push(fileProblem(seg.file.name, 'LABEL_GRID', `${baseName(seg.file.name)}: expected the label on the grid of the images (${fmtGrid(refGrid)}), found ${found2}`));
       } else {
         label = converted.label;
         if (converted.mapped3 > 0) notes.push(`label 3 (BraTS 2023 enhancing tumour) read as 4 in ${converted.mapped3} voxels`);
