@@ -225,7 +225,8 @@ export class SiteService implements SiteWorkerApi {
     await this.checkpoint(true);
     try {
       const result = await runSite({
-        client: conn.client, plan: conn.plan, planHash: conn.planHash, data, seed: 1, signal: job.signal, pollSeconds: 20,
+        // Stop ends a long poll or an upload at once, not only the training between them
+        client: conn.client.withSignal(job.signal), plan: conn.plan, planHash: conn.planHash, data, seed: 1, signal: job.signal, pollSeconds: 20,
         ...(afterRound !== undefined ? { afterRound } : {}),
         onEvent: (e) => this.onSiteEvent(e),
       });

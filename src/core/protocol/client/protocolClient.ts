@@ -95,6 +95,14 @@ export class ProtocolClient {
     return this.creds;
   }
 
+  /** The same client (site, fetch, cache, retries) whose requests, long polls and waits end when `signal` aborts: one per job. */
+  withSignal(signal: NonNullable<ProtocolClientOptions['signal']>): ProtocolClient {
+    return new ProtocolClient({
+      baseUrl: this.baseUrl, fetch: this.fetchFn, retry: this.retry, signal,
+      ...(this.cache ? { cache: this.cache } : {}), ...(this.creds ? { credentials: this.creds } : {}), ...(this.onSent ? { onSent: this.onSent } : {}),
+    });
+  }
+
   /** The plan and its hash; the hash is recomputed here, so a site knows what it agrees to. */
   async plan(): Promise<PlanAnswer> {
     const json = (await this.json('GET', '/plan', null, false)) as { plan?: unknown; planHash?: unknown };
