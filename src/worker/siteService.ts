@@ -23,6 +23,7 @@ import { writeNiftiLabels } from '../io/nifti/writeNifti.ts';
 import { ledgerFetch, type LedgerEntry, type RequestKind } from './ledgerFetch.ts';
 import { SiteCases } from './siteCases.ts';
 import { withSiteLock } from './siteLock.ts';
+import { WorkerJobs } from './workerJobs.ts';
 import { siteStore, type StoredIdentity } from './siteStore.ts';
 import type {
   DataSummary, FederationInfo, LocalFile, ProgressCallback, ReviewVolume, SiteEventForPage,
@@ -52,7 +53,11 @@ export class SiteService implements SiteWorkerApi {
   private lastReview: { caseId: string; review: ReviewVolume } | undefined;
 
   /** `backend` names the tfjs backend in use (told to the coordinator at join). */
-  constructor(private readonly backend: () => string | undefined = () => undefined) {}
+  constructor(
+    private readonly backend: () => string | undefined = () => undefined,
+    /** shared with the training demo: the two never train at once */
+    private readonly jobs = new WorkerJobs(),
+  ) {}
 
   async connect(baseUrl: string, onEvent: ProgressCallback<SiteEventForPage>): Promise<FederationInfo> {
     const emit = (e: SiteEventForPage): void => void onEvent(e);
@@ -220,6 +225,7 @@ export class SiteService implements SiteWorkerApi {
   private async run(data: { train: readonly import('../core/types/case.ts').TrainingCase[]; validation: readonly import('../core/types/case.ts').TrainingCase[] }, afterRound?: number): Promise<void> {
     const conn = this.requireJoined();
     if (this.job) throw new FedsegError('SITE_BUSY', 'this site is already taking part');
+    const release = this.jobs.begin('taking part as the site');
     const job = new AbortController();
     this.job = job;
     await this.checkpoint(true);
@@ -244,6 +250,7 @@ export class SiteService implements SiteWorkerApi {
       throw e;
     } finally {
       this.job = undefined;
+      release();
     }
   }
 

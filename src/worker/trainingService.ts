@@ -3,6 +3,7 @@
  * inference), cancellable between steps. Tensors never leave the Worker; the page gets
  * plain numbers through comlink.
  */
+import { WorkerJobs } from './workerJobs.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { getPreset } from '../core/model/modelPresets.ts';
 import { UNet3D } from '../core/model/unet3d.ts';
@@ -27,6 +28,10 @@ function isAbort(e: unknown): boolean {
 export class TrainingService implements TrainingWorkerApi {
   private backendInfo: BackendInfo | undefined;
   private job: AbortController | undefined;
+  private releaseJob: () => void = () => undefined;
+
+  /** `jobs`: shared with the site, so that the demo and the site's training never run at once */
+  constructor(private readonly jobs = new WorkerJobs()) {}
 
   /** the backend in use, once init() chose it */
   get backendName(): string | undefined {
@@ -98,11 +103,13 @@ export class TrainingService implements TrainingWorkerApi {
       };
     } finally {
       this.job = undefined;
+      this.releaseJob();
     }
   }
 
   private startJob(): AbortController {
     if (this.job) throw new FedsegError('WORKER_BUSY', 'the Worker is already running a job; stop it first');
+    this.releaseJob = this.jobs.begin('the training demo');
     this.job = new AbortController();
     return this.job;
   }

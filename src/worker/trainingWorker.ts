@@ -8,6 +8,7 @@ import { exposeErrorCodes } from './errorTransfer.ts';
 import { SiteService } from './siteService.ts';
 import { TrainingService } from './trainingService.ts';
 import type { FedsegWorkerApi } from './workerApi.ts';
+import { WorkerJobs } from './workerJobs.ts';
 
 /** One object with the demo trainer's and the site's methods (comlink exposes one). */
 function workerApi(training: TrainingService, site: SiteService): FedsegWorkerApi {
@@ -22,6 +23,7 @@ function workerApi(training: TrainingService, site: SiteService): FedsegWorkerAp
 }
 
 exposeErrorCodes();
-const training = new TrainingService();
-const site = new SiteService(() => training.backendName);
+const jobs = new WorkerJobs();
+const training = new TrainingService(jobs);
+const site = new SiteService(() => training.backendName, jobs);
 Comlink.expose(workerApi(training, site));
