@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { statusCommand } from '../node/commands/status.ts';
 import { OPERATOR_TOKEN_FILE, readOperatorToken } from './operatorToken.ts';
+import { SqliteStore } from './storage/sqliteStore.ts';
 import { planHash } from '../core/protocol/plan.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
 import { CONTENT_SECURITY_POLICY } from './securityHeaders.ts';
-import { startCoordinator, type RunningCoordinator } from './startCoordinator.ts';
+import { dataPaths, startCoordinator, type RunningCoordinator } from './startCoordinator.ts';
 import { constantDelta, globalWeights, joinSite, operatorStatusOf, send, sendUpdate, tempDir, testPlan, updateEnvelope, type TestSite } from './testing/testFederation.ts';
 
 const plan = testPlan({ rounds: 1, stragglers: { minSites: 1, roundDeadlineSeconds: 120 } });
@@ -111,6 +112,12 @@ describe('the coordinator API', () => {
       expect(JSON.stringify(wrong.json)).not.toContain(coord.operatorToken);
     }
     expect((await asked({ authorization: `Bearer ${coord.operatorToken}` })).json.sites[0].name).toBe('Hospital A');
+    // the attempts are in the audit log (the token is not)
+    const audit = new SqliteStore(dataPaths(join(dir.path, 'data')).db);
+    const refused = (await audit.auditLog({ limit: 50 })).filter((e) => e.action === 'refused' && String(e.detail.code).startsWith('OPERATOR_TOKEN_'));
+    await audit.close();
+    expect(refused.map((e) => e.detail.code).sort()).toEqual(['OPERATOR_TOKEN_INVALID', 'OPERATOR_TOKEN_INVALID', 'OPERATOR_TOKEN_INVALID', 'OPERATOR_TOKEN_MISSING']);
+    expect(JSON.stringify(refused)).not.toContain(coord.operatorToken);
     // the round's status stays public: sites and the page need it before they hold any key
     expect((await send(coord.url, { method: 'GET', path: '/api/v1/round' })).status).toBe(200);
     const printed: string[] = [];

@@ -54,7 +54,8 @@ export function createApp(opts: AppOptions): Hono {
     const a = errorAnswer(err);
     if (a.unknown) {
       log(`${c.req.method} ${new URL(c.req.url).pathname}: ${err instanceof Error ? err.stack : String(err)}`);
-    } else if (c.req.method !== 'GET' || c.req.header(SIGNATURE_HEADERS.site)) {
+    } else if (c.req.method !== 'GET' || c.req.header(SIGNATURE_HEADERS.site) || a.body.error.code.startsWith('OPERATOR_TOKEN_')) {
+      // refused writes, signed requests and attempts at the operator's view are audited
       // the site header is only a claim until the signature verified: the entry names a site only then
       const claimed = c.req.header(SIGNATURE_HEADERS.site) ?? null;
       const site = auth.verifiedSite(c);
