@@ -1,12 +1,13 @@
 /**
- * Held connections over real loopback HTTP: past the limit a new event stream or long poll
- * is refused with 503 TOO_MANY_WAITING, and a client that goes away gives its slot back.
+ * Held connections over real loopback HTTP: past the limit a new anonymous event stream or
+ * long poll is refused with 503 TOO_MANY_WAITING, a site's signed poll is not, and a client
+ * that goes away gives its slot back.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionLimit } from './connectionLimit.ts';
 import { startCoordinator, type RunningCoordinator } from './startCoordinator.ts';
-import { tempDir, testPlan } from './testing/testFederation.ts';
+import { joinSite, tempDir, testPlan } from './testing/testFederation.ts';
 
 describe('ConnectionLimit', () => {
   it('refuses past its limit, and a release given twice frees one slot', async () => {
@@ -60,6 +61,9 @@ describe('the coordinator under many waiting clients', () => {
     }
     // a status request without waiting is not held and is answered
     expect((await fetch(`${coord.url}/api/v1/round`)).status).toBe(200);
+    // a joined site's long poll is signed and not refused for the anonymous ones
+    const site = await joinSite(coord, 'Hospital A');
+    expect(await site.client.waitForRound(1, 1)).toMatchObject({ round: 1 });
     a.abort();
     // the server notices the closed socket asynchronously
     let status = 0;

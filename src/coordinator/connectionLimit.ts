@@ -1,8 +1,10 @@
 /**
- * Requests that hold their connection open (long polls, server-sent event streams) are
- * counted; past the limit a new one is refused with 503 `TOO_MANY_WAITING`, which
- * clients retry with backoff, instead of letting open sockets and listeners pile up
- * until the process runs out of file descriptors.
+ * Anonymous requests that hold their connection open (long polls, server-sent event
+ * streams) are counted; past the limit a new one is refused with 503 `TOO_MANY_WAITING`,
+ * which clients retry with backoff, instead of letting open sockets and listeners pile up
+ * until the process runs out of file descriptors. Sites' signed waits are not counted
+ * (there is at most one or two per joined site), so anonymous clients that fill the
+ * limit cannot keep the federation's sites from hearing of the next round.
  */
 import { HttpError } from './httpError.ts';
 

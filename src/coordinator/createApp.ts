@@ -30,7 +30,7 @@ export interface AppOptions {
   readonly operatorToken: string;
   readonly now?: () => number;
   readonly log?: (line: string) => void;
-  /** long polls and event streams open at once, at most (default 512) */
+  /** anonymous long polls and event streams open at once, at most (default 512); sites' signed waits do not count */
   readonly maxWaiting?: number;
 }
 
@@ -80,7 +80,13 @@ export function createApp(opts: AppOptions): Hono {
     const waitS = Math.min(LONG_POLL_MAX_S, Math.max(0, intParam(c, 'wait') ?? 0));
     if (after === undefined || waitS === 0) return c.json(await federation.roundStatus());
     // the signal aborts when the client goes away
-    return c.json(await waiting.hold('round long poll', () => federation.waitForRound(after, waitS * 1000, c.req.raw.signal)));
+    const poll = () => federation.waitForRound(after, waitS * 1000, c.req.raw.signal);
+    // a site's signed poll is never refused for the anonymous ones: they cannot starve the federation
+    if (c.req.header(SIGNATURE_HEADERS.site)) {
+      await auth.siteOf(c, null);
+      return c.json(await poll());
+    }
+    return c.json(await waiting.hold('round long poll', poll));
   });
 
   api.get('/events', (c) => {
@@ -192,7 +198,7 @@ export function createApp(opts: AppOptions): Hono {
       const round = pathRound(c);
       const waitS = Math.min(LONG_POLL_MAX_S, Math.max(0, intParam(c, 'wait') ?? 0));
       const siteId = await auth.siteOf(c, null);
-      return c.json(await waiting.hold(`secure aggregation ${kind} wait`, () => federation.secAgg.wait(siteId, round, kind, waitS * 1000, c.req.raw.signal)));
+      return c.json(await federation.secAgg.wait(siteId, round, kind, waitS * 1000, c.req.raw.signal)); // signed: a site's, never refused for anonymous waits
     });
   }
 

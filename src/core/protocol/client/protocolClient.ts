@@ -133,7 +133,8 @@ export class ProtocolClient {
 
   /** Long poll: resolves when a round after `after` opens or the federation finished, or after waitS seconds. */
   async waitForRound(after: number, waitS = 30): Promise<RoundStatus> {
-    return parseMessage(RoundStatusSchema, await this.json('GET', `/round?after=${after}&wait=${waitS}`, null, false), 'round status');
+    // signed once joined: the coordinator then never refuses it for anonymous waiters (TOO_MANY_WAITING)
+    return parseMessage(RoundStatusSchema, await this.json('GET', `/round?after=${after}&wait=${waitS}`, null, this.creds !== null), 'round status');
   }
 
   /** The operator's view of the federation, with the coordinator's operator token. */
