@@ -8,6 +8,7 @@
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { JoinRequestSchema, MetricsReportSchema, parseMessage, SHA256_HEX } from '../core/protocol/messages.ts';
+import { publishedPlan } from '../core/protocol/plan.ts';
 import { SIGNATURE_HEADERS } from '../core/protocol/signing.ts';
 import { specSize } from '../core/protocol/weightSpec.ts';
 import { SecAggAdvertiseSchema, SecAggSharesSchema, SecAggUnmaskResponseSchema } from '../core/privacy/secAggMessages.ts';
@@ -67,7 +68,7 @@ export function createApp(opts: AppOptions): Hono {
   const api = new Hono();
   api.get('/health', (c) => c.json({ ok: true }));
 
-  api.get('/plan', (c) => c.json({ plan, planHash: federation.planHash }));
+  api.get('/plan', (c) => c.json({ plan: publishedPlan(plan), planHash: federation.planHash }));
 
   api.post('/join', async (c) => {
     const { value } = await readJson(c, maxMessage, 'join request');

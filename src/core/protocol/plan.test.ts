@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FedsegError } from '../util/errors.ts';
-import { DEMO_PLAN, localStepsFor, parsePlan, planHash } from './plan.ts';
+import { DEMO_PLAN, localStepsFor, parsePlan, planHash, publishedPlan } from './plan.ts';
 import { canonicalJson } from './canonicalJson.ts';
 
 function problemOf(json: unknown): string {
@@ -98,6 +98,16 @@ describe('planHash', () => {
     const hashes = new Set([hashBefore, await planHash(capped), await planHash(both)]);
     expect(hashes.size).toBe(3);
     expect(() => parsePlan({ limits: { maxSampleCount: 0 } }, 'plan.json')).toThrow('plan.json: limits.maxSampleCount');
+  });
+
+  it('publishes a plan without its late fields at their defaults (sites of the version before refuse unknown keys)', () => {
+    const published = publishedPlan(DEMO_PLAN) as { aggregation: object; limits: object };
+    expect(published.limits).not.toHaveProperty('maxSampleCount');
+    expect(published.aggregation).not.toHaveProperty('weighting');
+    expect(parsePlan(published, 'published')).toEqual(DEMO_PLAN);
+    const set = publishedPlan(parsePlan({ ...DEMO_PLAN, limits: { ...DEMO_PLAN.limits, maxSampleCount: 50 }, aggregation: { ...DEMO_PLAN.aggregation, weighting: 'equal' } }, 'set')) as { aggregation: object; limits: object };
+    expect(set.limits).toMatchObject({ maxSampleCount: 50 });
+    expect(set.aggregation).toMatchObject({ weighting: 'equal' });
   });
 
   it('the demo plan is tiny and three rounds', () => {

@@ -188,18 +188,20 @@ export function parsePlan(json: unknown, source: string): Plan {
 }
 
 /**
- * The plan as hashed: fields added to the schema after federations could already exist are
- * left out while they hold their default, so such a federation keeps its hash (and its data
- * folder still opens) after an upgrade; a non-default value is hashed like any other field.
+ * The plan as hashed and as the coordinator publishes it (GET /plan): fields added to the
+ * schema after federations could already exist are left out while they hold their default,
+ * so such a federation keeps its hash (and its data folder still opens) after an upgrade,
+ * and sites of the version before, whose strict schema does not know the field, still read
+ * the plan; a non-default value is there like any other field.
  */
-function hashedPlan(plan: Plan): unknown {
-  const hashed: Record<string, unknown> = { ...plan };
+export function publishedPlan(plan: Plan): Record<string, unknown> {
+  const published: Record<string, unknown> = { ...plan };
   for (const { section, field, value } of LATE_FIELDS) {
-    const part: Record<string, unknown> = { ...plan[section] };
+    const part = { ...(published[section] as Record<string, unknown>) };
     if (part[field] === value) delete part[field];
-    hashed[section] = part;
+    published[section] = part;
   }
-  return hashed;
+  return published;
 }
 
 /** The fields added to the plan after federations could already exist, with the default at which they are left out of the hash. */
@@ -210,7 +212,7 @@ const LATE_FIELDS: readonly { section: 'aggregation' | 'limits'; field: string; 
 
 /** SHA-256 hex of the canonical JSON (sorted keys) of the plan, defaults filled in. */
 export function planHash(plan: Plan): Promise<string> {
-  return sha256Hex(utf8Encode(canonicalJson(hashedPlan(plan))));
+  return sha256Hex(utf8Encode(canonicalJson(publishedPlan(plan))));
 }
 
 /** Local steps a site runs this round (localEpochs, when set, wins over localSteps). */
