@@ -89,8 +89,16 @@ describe('matchSequence (default rules)', () => {
       ['AX T2 GRE', '', 'ignore'],
       ['Mag_Images', 't2_swi_tra_p2', 'ignore'],
     ],
+    'a per-series ProtocolName says a plain T1 description is after contrast': [
+      ['AX T1', 'AX T1 POST GD', 't1ce'],
+      ['t1_mprage_sag', 't1_mprage_sag_post', 't1ce'],
+      ['T1W_3D_TFE', 'T1W_3D_TFE_GD', 't1ce'],
+      ['AX T1', 'AX T1', 't1'],
+    ],
     'the description decides before an exam-wide ProtocolName': [
       ['AX T1', 'BRAIN W/WO CONTRAST', 't1'],
+      ['AX T1', 'BRAIN WITH AND WITHOUT CONTRAST', 't1'],
+      ['AX T1', 'T1 pre and post', 't1'],
       ['AX T1 +C', 'BRAIN W/WO CONTRAST', 't1ce'],
       ['AX T2', 'BRAIN T1 POST', 't2'],
       ['AX FSE', 't2_tse_tra', 't2'],

@@ -104,9 +104,19 @@ function firstMatch(text: string, rules: SequenceRules): SequenceRule | null {
 /**
  * The sequence a series description/protocol means under `rules`, or null when no rule
  * matches. The description is tried alone first: GE writes one ProtocolName for the whole
- * exam ("BRAIN W/WO CONTRAST"), which must not turn every T1 into T1Gd. Only when no rule
- * matches the description is "description | protocol" tried.
+ * exam ("BRAIN W/WO CONTRAST"), which must not turn every T1 into T1Gd. When no rule
+ * matches the description, "description | protocol" is tried; and a description that
+ * reads as a plain T1 takes the protocol's word on contrast (Siemens and Philips write a
+ * protocol per series: "t1_mprage_sag" / "t1_mprage_sag_post") unless the protocol names
+ * both (pre and post, with and without), as an exam-wide one does.
  */
 export function matchSequence(description: string, protocol: string, rules: SequenceRules = DEFAULT_SEQUENCE_RULES): SequenceRule | null {
-  return (description ? firstMatch(description, rules) : null) ?? firstMatch(`${description} | ${protocol}`, rules);
+  const alone = description ? firstMatch(description, rules) : null;
+  const both = firstMatch(`${description} | ${protocol}`, rules);
+  if (alone === null) return both;
+  if (alone.sequence === 't1' && both?.sequence === 't1ce' && !EXAM_WIDE.test(protocol)) return both;
+  return alone;
 }
+
+/** A protocol name that covers the exam before and after contrast ("BRAIN W/WO", "T1 pre and post"). */
+const EXAM_WIDE = /w\s*\/\s*wo|with\s+and\s+without|\+\s*\/\s*-|pre[\s_-]*(and|&|\/|\+)[\s_-]*post/i;
