@@ -96,7 +96,7 @@ export class Federation {
       activeSites: () => this.activeSites(),
       globalModel: () => this.current.globalModel,
       notice: (kind, reason) => this.secureNotice(kind, reason),
-      aggregate: (meanDelta, extra) => this.aggregateUnmasked(meanDelta, extra),
+      aggregate: (meanDelta, extra, prepare) => this.aggregateUnmasked(meanDelta, extra, prepare),
     });
     this.secAgg = new SecAggEndpoints({
       spec: this.spec, secure: this.secure, store: this.store, blobs: this.blobs, now: this.now, log: this.log,
@@ -288,9 +288,10 @@ export class Federation {
     return this.plan.privacy.secureAggregation.enabled;
   }
 
-  /** The unmasked mean, as the strategy's one update of weight 1, aggregated into the round's model. */
-  private aggregateUnmasked(meanDelta: WeightSet, extra: Record<string, unknown>): Promise<void> {
+  /** The unmasked mean, as the strategy's one update of weight 1, aggregated into the round's model (after `prepare`). */
+  private aggregateUnmasked(meanDelta: WeightSet, extra: Record<string, unknown>, prepare: () => Promise<void>): Promise<void> {
     return this.aggregate('secure-aggregation', extra, async () => {
+      await prepare();
       const agg = await this.freshAggregator();
       agg.add(meanDelta, 1);
       return agg;

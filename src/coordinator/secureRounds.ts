@@ -27,8 +27,12 @@ export interface SecureRoundsHost {
   globalModel(): string;
   /** the round waits longer ('extended') or collects again from the start ('restart') */
   notice(kind: 'extended' | 'restart', reason: string): Promise<void>;
-  /** aggregates the unmasked mean as the round's one update of weight 1 and closes the round; returns at once while a failed aggregation backs off */
-  aggregate(meanDelta: WeightSet, extra: Record<string, unknown>): Promise<void>;
+  /**
+   * Aggregates the unmasked mean as the round's one update of weight 1 and closes the round,
+   * after `prepare` (the survivors' records); returns at once while a failed aggregation
+   * backs off, and a failing `prepare` backs off like a failing aggregation.
+   */
+  aggregate(meanDelta: WeightSet, extra: Record<string, unknown>, prepare: () => Promise<void>): Promise<void>;
 }
 
 export class SecureRounds {
@@ -96,16 +100,17 @@ export class SecureRounds {
   private async aggregateUnmasked(): Promise<void> {
     const h = this.host;
     const u = this.unmasked!;
-    if (!u.recorded) {
+    const round = this.session!.round;
+    await h.aggregate(u.meanDelta, u.extra, async () => {
+      if (u.recorded) return;
       for (const x of u.survivors) {
         await h.store.recordUpdate({
-          round: this.session!.round, siteId: x.id, payloadHash: x.blob, baseModel: h.globalModel(), sampleCount: x.weight,
+          round, siteId: x.id, payloadHash: x.blob, baseModel: h.globalModel(), sampleCount: x.weight,
           codec: 'secagg', bytes: 4 * specSize(h.spec), metrics: { secureAggregation: true }, receivedAt: u.at,
         });
       }
       u.recorded = true;
-    }
-    await h.aggregate(u.meanDelta, u.extra);
+    });
   }
 
   /** The round's aggregation failed: retried from the unmasked mean if there is one, else the secure aggregation starts over. */
