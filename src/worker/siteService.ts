@@ -48,6 +48,10 @@ export class SiteService implements SiteWorkerApi {
   private readonly cache = new MemoryModelCache();
   private job: AbortController | undefined;
   private progress: SiteProgress = { phase: 'idle', round: 0, rounds: 0, message: 'Not taking part yet.' };
+  /** a participate() or resume() is under way in this tab (set before the lock is asked for) */
+  private busy = false;
+  /** the prepared cases of this participation are kept in IndexedDB, so a reload can resume it */
+  private resumable = true;
   /** when the current round's first training step ended (for the ETA) */
   private firstStepAt = 0;
   private lastReview: { caseId: string; review: ReviewVolume } | undefined;
@@ -129,11 +133,11 @@ export class SiteService implements SiteWorkerApi {
   }
 
   async participate(): Promise<void> {
-    const conn = this.requireIdle();
-    await withSiteLock(conn.baseUrl, () => this.prepareAndRun(conn));
+    await this.exclusively((conn) => this.prepareAndRun(conn));
   }
 
   private async prepareAndRun(conn: Connection): Promise<void> {
+    this.resumable = true;
     this.setProgress({ phase: 'preparing', round: 0, rounds: conn.plan.rounds, message: 'Preparing the cases (resampling, normalising)' });
     const data = this.cases.siteData(getPreset(conn.plan.model.preset).patchSize, conn.plan.validation.fraction);
     if (data.train.length === 0) {
@@ -142,20 +146,35 @@ export class SiteService implements SiteWorkerApi {
     try {
       await siteStore.putCases({ baseUrl: conn.baseUrl, train: data.train, validation: data.validation });
     } catch (e) {
-      // the copy is only for resuming after a reload (a full quota must not keep the site out)
+      // the copy is only for resuming after a reload (a full quota must not keep the site out);
+      // an older copy must not be resumed instead of these cases
+      this.resumable = false;
+      await siteStore.deleteCases(conn.baseUrl).catch(() => undefined);
       conn.emit({ kind: 'notice', message: `The prepared cases could not be kept in this browser (${e instanceof Error ? e.message : String(e)}): training goes on, but a reload cannot resume it.` });
     }
     await this.run(data);
   }
 
   async resume(): Promise<void> {
-    const conn = this.requireIdle();
-    await withSiteLock(conn.baseUrl, () => this.resumeRun(conn));
+    await this.exclusively((conn) => this.resumeRun(conn));
+  }
+
+  /** Runs a participation: not while one runs in this tab (SITE_BUSY), nor in another tab (the site's Web Lock). */
+  private async exclusively(work: (conn: Connection) => Promise<void>): Promise<void> {
+    const conn = this.requireJoined();
+    if (this.busy) throw new FedsegError('SITE_BUSY', 'this site is already taking part (in this tab)');
+    this.busy = true;
+    try {
+      await withSiteLock(conn.baseUrl, () => work(conn));
+    } finally {
+      this.busy = false;
+    }
   }
 
   private async resumeRun(conn: Connection): Promise<void> {
     const stored = await siteStore.getCases(conn.baseUrl);
     if (!stored) throw new FedsegError('NO_CHECKPOINT', 'nothing to resume: no prepared cases are stored in this browser');
+    this.resumable = true;
     // a round whose update was sent is not trained again (a second, different update would be refused)
     const cp = await siteStore.getCheckpoint(conn.baseUrl);
     const sent = cp && cp.planHash === conn.planHash && cp.phase === 'waiting' ? cp.round : undefined;
@@ -313,7 +332,8 @@ export class SiteService implements SiteWorkerApi {
   private async checkpoint(active: boolean): Promise<void> {
     const conn = this.conn;
     if (!conn) return;
-    await siteStore.putCheckpoint({ baseUrl: conn.baseUrl, planHash: conn.planHash, active, round: this.progress.round, phase: this.progress.phase, savedAt: Date.now() });
+    // a participation whose cases could not be kept is not offered for resuming
+    await siteStore.putCheckpoint({ baseUrl: conn.baseUrl, planHash: conn.planHash, active: active && this.resumable, round: this.progress.round, phase: this.progress.phase, savedAt: Date.now() });
   }
 
   private reviewed(caseId: string): ReviewVolume {
@@ -326,13 +346,6 @@ export class SiteService implements SiteWorkerApi {
   private requireConn(): Connection {
     if (!this.conn) throw new FedsegError('NOT_CONNECTED', 'not connected to a coordinator: open the invite link first');
     return this.conn;
-  }
-
-  /** joined, and not taking part in this tab already */
-  private requireIdle(): Connection {
-    const conn = this.requireJoined();
-    if (this.job) throw new FedsegError('SITE_BUSY', 'this site is already taking part');
-    return conn;
   }
 
   private requireJoined(): Connection {
