@@ -301,7 +301,7 @@ export class SiteService implements SiteWorkerApi {
         conn.emit({ kind: 'refused', round: e.round, code: e.code, message: e.message });
         break;
       case 'offline':
-        this.setProgress({ ...this.progress, message: `The coordinator cannot be reached (${e.what}: ${e.message}); trying again in ${Math.round(e.retryInMs / 1000)} s` });
+        this.setProgress({ ...this.progress, message: `The coordinator is not available (${e.what}: ${e.message}); trying again in ${Math.round(e.retryInMs / 1000)} s` });
         break;
       case 'finished':
         this.setProgress({ phase: 'finished', round: rounds, rounds, message: 'The federation finished: the final model is ready for review.' });

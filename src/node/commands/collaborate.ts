@@ -45,7 +45,7 @@ function describe(e: SiteEvent): string | null {
     case 'refused':
       return `  round ${e.round}: ${e.code}: ${e.message}`;
     case 'offline':
-      return `  the coordinator cannot be reached (${e.what}: ${e.message}); trying again in ${Math.round(e.retryInMs / 1000)} s`;
+      return `  the coordinator is not available (${e.what}: ${e.message}); trying again in ${Math.round(e.retryInMs / 1000)} s`;
     case 'finished':
       return `final model ${e.finalModel}`;
   }

@@ -210,7 +210,8 @@ export class ProtocolClient {
         if (res.ok) return res;
         last = await errorOf(res, method, path);
       } catch (e) {
-        last = e instanceof ProtocolError ? e : new ProtocolError(0, 'UNREACHABLE', `${method} ${path}: the coordinator at ${this.baseUrl} could not be reached (${(e as Error).message ?? String(e)})`);
+        if (!(e instanceof ProtocolError)) throw e; // not the network's failure (signing, say): no retry
+        last = e;
       }
       if (!last.retryable) throw last;
     }
@@ -232,7 +233,12 @@ export class ProtocolClient {
       headers[SIGNATURE_HEADERS.signature] = sig.signature;
     }
     const init = { method, headers, ...(body ? { body } : {}), ...(this.signal ? { signal: this.signal } : {}) };
-    const res = await this.fetchFn(this.baseUrl + fullPath, init);
+    let res: ResponseLike;
+    try {
+      res = await this.fetchFn(this.baseUrl + fullPath, init);
+    } catch (e) {
+      throw new ProtocolError(0, 'UNREACHABLE', `${method} ${path}: the coordinator at ${this.baseUrl} could not be reached (${(e as Error).message ?? String(e)})`);
+    }
     if (body) this.onSent?.({ method, path: fullPath, bytes: body.length, at: Date.now() });
     return res;
   }

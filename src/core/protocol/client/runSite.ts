@@ -38,7 +38,7 @@ export type SiteEvent =
   | { readonly kind: 'training'; readonly round: number; readonly step: number; readonly steps: number; readonly loss: number }
   | { readonly kind: 'uploaded'; readonly round: number; readonly bytes: number; readonly status: 'accepted' | 'duplicate'; readonly summary: TrainSummary }
   | { readonly kind: 'refused'; readonly round: number; readonly code: string; readonly message: string }
-  /** the coordinator cannot be reached (or is overloaded): the site tries again in retryInMs */
+  /** the coordinator cannot be reached, is overloaded or failed: the site tries again in retryInMs */
   | { readonly kind: 'offline'; readonly what: string; readonly message: string; readonly retryInMs: number }
   | { readonly kind: 'finished'; readonly finalModel: string };
 

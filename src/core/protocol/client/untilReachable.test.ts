@@ -38,6 +38,12 @@ describe('untilReachable', () => {
     expect(down.calls()).toBe(1);
   });
 
+  it('gives up on a coordinator that keeps answering 500 (its own fault), after a few tries', async () => {
+    const broken = flaky(Array.from({ length: 100 }, () => new ProtocolError(500, 'INTERNAL', 'internal error; the coordinator logged it')));
+    await expect(untilReachable('upload', broken.request, { sleep: async () => undefined })).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(broken.calls()).toBe(5);
+  });
+
   it('waits at most a minute between tries', async () => {
     const down = flaky(Array.from({ length: 12 }, () => new ProtocolError(0, 'UNREACHABLE', 'down')));
     const slept: number[] = [];

@@ -1,8 +1,10 @@
 /**
  * A site keeps going through a coordinator outage: a request that still fails after the
- * client's own retries (unreachable, 5xx, 429) is tried again, 2 s, 4 s ... at most a
- * minute apart, until it succeeds, the coordinator refuses it (4xx: that is an answer) or
- * the site stops. Only for requests that may be repeated: round status, model downloads,
+ * client's own retries (unreachable, 502/503/504, 429) is tried again, 2 s, 4 s ... at
+ * most a minute apart, until it succeeds, the coordinator refuses it (4xx: that is an
+ * answer) or the site stops. A 500 (the coordinator's own failure, which it logs) is
+ * tried again only a few times: one that lasts is a fault to report, not an outage to
+ * wait out. Only for requests that may be repeated: round status, model downloads,
  * evaluation reports and update uploads are idempotent.
  */
 import { sleep } from './fetchLike.ts';
@@ -14,14 +16,18 @@ export interface UntilReachableOptions {
   readonly onWait?: (what: string, error: ProtocolError, waitMs: number) => void;
   readonly sleep?: (ms: number, signal?: { readonly aborted: boolean }) => Promise<void>;
   readonly maxDelayMs?: number;
+  /** tries after a 500 before giving up (default 5) */
+  readonly serverFaultTries?: number;
 }
 
 export async function untilReachable<T>(what: string, request: () => Promise<T>, o: UntilReachableOptions = {}): Promise<T> {
+  let faults = 0;
   for (let attempt = 0; ; attempt++) {
     try {
       return await request();
     } catch (e) {
       if (!(e instanceof ProtocolError) || !e.retryable || e.code === 'ABORTED' || o.signal?.aborted) throw e;
+      if (e.status === 500 && ++faults >= (o.serverFaultTries ?? 5)) throw e;
       const waitMs = Math.min(o.maxDelayMs ?? 60_000, 2000 * 2 ** Math.min(attempt, 10));
       o.onWait?.(what, e, waitMs);
       await (o.sleep ?? pollingSleep)(waitMs, o.signal);
