@@ -26,5 +26,8 @@ describe('whatIsSent: the consent text of the join page', () => {
     expect(text).toContain('masked by secure aggregation');
     expect(text).toContain('encrypted shares');
     expect(text).not.toContain('reads as it is');
+    // secureUpload sends the weight, keys, shares and the masked input: no losses or times
+    expect(text).toContain('its weight in the sum');
+    expect(text).not.toContain('training loss');
   });
 });

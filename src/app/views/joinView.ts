@@ -22,7 +22,9 @@ export function whatIsSent(plan: Plan): string[] {
   return [
     `Once: this browser's public key (ECDSA P-256), and that it is a browser with the TensorFlow.js backend it trains on (for example "webgpu"). The private key is created here, cannot be exported, and stays in this browser.`,
     `Each round: ${update}.`,
-    `Each round, with the update: how many training cases it came from (at most ${plan.limits.maxSampleCount}), the number of training steps, the mean and last training loss, and how long training took.`,
+    secure
+      ? `Each round, with the update: its weight in the sum (${plan.aggregation.weighting === 'equal' ? '1 for every site' : `how many training cases it came from, at most ${plan.limits.maxSampleCount}`}).`
+      : `Each round, with the update: how many training cases it came from (at most ${plan.limits.maxSampleCount}), the number of training steps, the mean and last training loss, and how long training took.`,
     `Each round: the global model's mean Dice and HD95 on this site's validation cases, and the number of those cases.`,
     `Never: images, voxels, file names, DICOM tags or patient identifiers.`,
     ...(dp.enabled
