@@ -113,6 +113,7 @@ describe('the coordinator API', () => {
       expect(JSON.stringify(wrong.json)).not.toContain(coord.operatorToken);
     }
     expect((await asked({ authorization: `Bearer ${coord.operatorToken}` })).json.sites[0].name).toBe('Hospital A');
+    expect((await asked({ authorization: `bearer  ${coord.operatorToken}` })).status).toBe(200);
     // the attempts are in the audit log (the token is not)
     const audit = new SqliteStore(dataPaths(join(dir.path, 'data')).db);
     const refused = (await audit.auditLog({ limit: 50 })).filter((e) => e.action === 'refused' && String(e.detail.code).startsWith('OPERATOR_TOKEN_'));

@@ -7,7 +7,7 @@
  * first start; `fedseg status --data DIR` reads it from there.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FedsegError } from '../core/util/errors.ts';
 import { HttpError } from './httpError.ts';
@@ -16,13 +16,25 @@ import { newInviteToken } from './inviteToken.ts';
 export const OPERATOR_TOKEN_FILE = 'operator-token';
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-/** The data folder's operator token, made (and written, readable by its owner only) when there is none yet. */
+/**
+ * The data folder's operator token, made when there is none yet: written whole to a
+ * temporary file and then linked into place, so a crash never leaves an empty token file.
+ * The file is readable by its owner only, whatever the umask or a copy did to it.
+ */
 export function operatorTokenFor(dataDir: string): string {
   const file = join(dataDir, OPERATOR_TOKEN_FILE);
   if (!existsSync(file)) {
-    writeFileSync(file, `${newInviteToken()}\n`, { mode: 0o600, flag: 'wx' });
-    chmodSync(file, 0o600); // whatever the umask
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${newInviteToken()}\n`, { mode: 0o600 });
+    try {
+      linkSync(tmp, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; // another start made it first: use that one
+    } finally {
+      unlinkSync(tmp);
+    }
   }
+  chmodSync(file, 0o600);
   return readOperatorToken(file);
 }
 
@@ -43,7 +55,7 @@ export function checkOperatorToken(authorization: string | undefined, token: str
   if (!authorization) {
     throw new HttpError(401, 'OPERATOR_TOKEN_MISSING', `${what}: expected the header "Authorization: Bearer <operator token>" (the file ${OPERATOR_TOKEN_FILE} in the coordinator's data folder), found none`);
   }
-  const given = /^Bearer (.+)$/.exec(authorization)?.[1] ?? '';
+  const given = /^bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? ''; // the scheme is case-insensitive (RFC 9110)
   // equal-length digests, compared in constant time: the answer's timing says nothing about the token
   const digest = (s: string) => createHash('sha256').update(s).digest();
   if (!timingSafeEqual(digest(given), digest(token))) {

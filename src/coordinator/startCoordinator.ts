@@ -58,6 +58,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const log = opts.log ?? ((line: string) => console.log(`[coordinator] ${line}`));
   mkdirSync(opts.dataDir, { recursive: true });
   const paths = dataPaths(opts.dataDir);
+  const operatorToken = operatorTokenFor(opts.dataDir); // before anything that runs (a clock, a port) could be left behind
   const store = new SqliteStore(paths.db);
   try {
     const stored = await store.federation();
@@ -77,7 +78,6 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       ...(opts.now ? { now: opts.now } : {}),
     });
     federation.startClock(opts.clockMs);
-    const operatorToken = operatorTokenFor(opts.dataDir);
     const app = createApp({ federation, store, operatorToken, staticRoot: opts.staticRoot ?? null, log, ...(opts.now ? { now: opts.now } : {}), ...(opts.maxWaiting ? { maxWaiting: opts.maxWaiting } : {}) });
     const host = opts.host ?? '127.0.0.1';
     const server = await listen(withSecurityHeaders(app.fetch), opts.port ?? 8080, host);
