@@ -37,6 +37,7 @@ import type { FederationStore, RoundRecord } from './storage/federationStore.ts'
 import type { FederationAlgorithms } from './federationAlgorithms.ts';
 import { SecureRounds } from './secureRounds.ts';
 import { commitRound, type RoundCommit } from './commitRound.ts';
+import { FailureBackoff } from './failureBackoff.ts';
 import { SecAggEndpoints } from './secAggEndpoints.ts';
 
 export interface FederationDeps {
@@ -71,9 +72,8 @@ export class Federation {
   /** why the round waits beyond its deadline (extended, stalled); null when on time */
   private notice: string | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  /** failed aggregations in a row, and when the next may be tried (1 s, 2 s, 4 s ... at most a minute apart) */
-  private aggregationFailures = 0;
-  private retryAggregationAt = 0;
+  /** failed aggregations in a row, and when the next may be tried */
+  private readonly aggregationBackoff: FailureBackoff;
   private readonly notifier = new RoundNotifier();
   private timer: ReturnType<typeof setInterval> | null = null;
   /** the current round's secure aggregation (plans with privacy.secureAggregation.enabled) */
@@ -90,6 +90,7 @@ export class Federation {
     this.algorithms = deps.algorithms;
     this.now = deps.now ?? Date.now;
     this.log = deps.log ?? ((line) => console.log(line));
+    this.aggregationBackoff = new FailureBackoff(this.now);
     this.secureRounds = new SecureRounds({
       plan: this.plan, spec: this.spec, store: this.store, phaseMs: this.policy.deadlineMs, now: this.now, log: this.log,
       emit: () => this.emit(),
@@ -420,7 +421,7 @@ export class Federation {
    * calls return at once, before any blob is read.
    */
   private async aggregate(reason: string, extra: Record<string, unknown> = {}, build?: () => Promise<Aggregator>): Promise<void> {
-    if (this.now() < this.retryAggregationAt) return;
+    if (this.aggregationBackoff.waiting) return;
     const machine = this.machine!;
     const n = machine.round;
     machine.beginAggregation();
@@ -446,10 +447,8 @@ export class Federation {
       // retry must still start from the moments before this round and a fresh aggregate
       this.algorithms.importState(stateBefore);
       machine.abortAggregation();
-      this.aggregationFailures++;
-      const waitMs = Math.min(60_000, 1000 * 2 ** (this.aggregationFailures - 1));
-      this.retryAggregationAt = this.now() + waitMs;
-      this.log(`round ${n}: aggregation failed (attempt ${this.aggregationFailures}; next try in ${waitMs / 1000} s): ${e instanceof Error ? e.stack : String(e)}`);
+      const { attempt, waitMs } = this.aggregationBackoff.failed();
+      this.log(`round ${n}: aggregation failed (attempt ${attempt}; next try in ${waitMs / 1000} s): ${e instanceof Error ? e.stack : String(e)}`);
       await this.rebuildAggregator();
       this.secureRounds.aggregationFailed();
       this.emit();
@@ -458,8 +457,7 @@ export class Federation {
     }
     // round n is committed: from here on nothing may reopen it
     const { weights, hash, next } = closed;
-    this.aggregationFailures = 0;
-    this.retryAggregationAt = 0;
+    this.aggregationBackoff.succeeded();
     machine.close();
     this.notice = null;
     this.log(`round ${n} aggregated (${reason}): ${closed.updates} update(s) -> model ${hash}`);
