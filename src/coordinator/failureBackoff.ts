@@ -3,6 +3,8 @@
  * ... at most a minute apart, until a success resets it. The coordinator's aggregation
  * uses it, so that a full disk is not hammered on every clock tick.
  */
+import { backoffDelay } from '../core/util/backoffDelay.ts';
+
 export class FailureBackoff {
   private failures = 0;
   private nextAt = 0;
@@ -21,7 +23,7 @@ export class FailureBackoff {
   /** Notes a failure: which one in a row it is, and how long until the next try. */
   failed(): { attempt: number; waitMs: number } {
     this.failures++;
-    const waitMs = Math.min(this.maxMs, this.firstMs * 2 ** (this.failures - 1));
+    const waitMs = backoffDelay(this.failures, this.firstMs, this.maxMs);
     this.nextAt = this.now() + waitMs;
     return { attempt: this.failures, waitMs };
   }

@@ -9,6 +9,7 @@ import type {
 } from '../../worker/workerApi.ts';
 import { callback, type WorkerRemote } from '../workerClient.ts';
 import { Store } from './store.ts';
+import { backoffDelay } from '../../core/util/backoffDelay.ts';
 
 export type BackendState =
   | { readonly status: 'starting' }
@@ -69,7 +70,7 @@ export class AppState {
       return info;
     } catch (e) {
       const code = (e as { code?: unknown }).code;
-      const again = code === 'UNREACHABLE' || (typeof code === 'string' && /^HTTP_5\d\d$/.test(code)) ? Math.min(60_000, 2000 * 2 ** attempt) : null;
+      const again = code === 'UNREACHABLE' || (typeof code === 'string' && /^HTTP_5\d\d$/.test(code)) ? backoffDelay(attempt + 1, 2000, 60_000) : null;
       this.federation.set({ status: 'failed', error: errorText(e) + (again === null ? '' : `; trying again in ${again / 1000} s`) });
       if (again !== null) setTimeout(() => void this.connect(attempt + 1), again);
       return undefined;

@@ -5,6 +5,7 @@
  * signed afresh (a new nonce), so a retry is never a replay. Answers are validated
  * against the schemas in messages.ts; models are checked against their SHA-256.
  */
+import { backoffDelay } from '../../util/backoffDelay.ts';
 import type { CryptoKeyLike, CryptoKeyPairLike } from '../../util/webCrypto.ts';
 import { sha256Hex } from '../../util/webCrypto.ts';
 import { parsePlan, planHash as hashPlan, type Plan } from '../plan.ts';
@@ -201,7 +202,7 @@ export class ProtocolClient {
     let last: ProtocolError | null = null;
     for (let attempt = 0; attempt < this.retry.attempts; attempt++) {
       if (attempt > 0) {
-        const delay = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+        const delay = backoffDelay(attempt, this.retry.baseDelayMs, this.retry.maxDelayMs);
         await sleep(delay * (0.75 + 0.5 * Math.random()), this.signal);
       }
       if (this.signal?.aborted) throw new ProtocolError(0, 'ABORTED', `${method} ${path}: aborted`);

@@ -7,6 +7,7 @@
  * wait out. Only for requests that may be repeated: round status, model downloads,
  * evaluation reports and update uploads are idempotent.
  */
+import { backoffDelay } from '../../util/backoffDelay.ts';
 import { sleep } from './fetchLike.ts';
 import { ProtocolError } from './protocolError.ts';
 
@@ -28,7 +29,7 @@ export async function untilReachable<T>(what: string, request: () => Promise<T>,
     } catch (e) {
       if (!(e instanceof ProtocolError) || !e.retryable || e.code === 'ABORTED' || o.signal?.aborted) throw e;
       if (e.status === 500 && ++faults >= (o.serverFaultTries ?? 5)) throw e;
-      const waitMs = Math.min(o.maxDelayMs ?? 60_000, 2000 * 2 ** Math.min(attempt, 10));
+      const waitMs = backoffDelay(attempt + 1, 2000, o.maxDelayMs ?? 60_000);
       o.onWait?.(what, e, waitMs);
       await (o.sleep ?? pollingSleep)(waitMs, o.signal);
       if (o.signal?.aborted) throw e;
