@@ -35,14 +35,24 @@ const T1 = `${W}s?t1(?![0-9]|rho)`;
 /** T1-weighted sequences named without "T1" */
 const T1_NAMES = `mprage|spgr|bravo|vibe|${W}tfl${E}`;
 const T1_ANY = `(?:${T1}|${T1_NAMES})`;
+/**
+ * a contrast agent named in the languages scanners are set up in: German KM (Kontrastmittel),
+ * Italian MdC (mezzo di contrasto), "kontrast"; "gado"/"gadolinium" and "contraste"
+ * (French, Spanish) contain gad and contrast
+ */
+const AGENT = `${W}(?:km|mdc)${E}|kontrast`;
 /** words saying gadolinium was given (also inside words: "POSTGD", "gadolinium", "enhanced") */
-const CONTRAST = `(?:(?:^|[^a-z])post|\\+\\s?(?:c|gd|gad)|(?:^|[^a-z])c\\+|${W}ce${E}|gd|gad|contrast|enh)`;
-/** "post"/"+C"/"C+": unambiguous signs of a post-contrast series, which a "pre" elsewhere does not undo */
-const POST = `(?:(?:^|[^a-z])post|\\+\\s?(?:c|gd|gad)|(?:^|[^a-z])c\\+)`;
+const CONTRAST = `(?:(?:^|[^a-z])post|\\+\\s?(?:c|gd|gad|km)|(?:^|[^a-z])c\\+|${W}ce${E}|gd|gad|contrast|enh|${AGENT})`;
+/** "post"/"+C"/"C+"/"+KM", German "nach KM": unambiguous signs of a post-contrast series, which a "pre" elsewhere does not undo */
+const POST = `(?:(?:^|[^a-z])post|\\+\\s?(?:c|gd|gad|km)|(?:^|[^a-z])c\\+|${W}nach[-_ ]?(?:km|kontrast))`;
 /** "with and without", "w/wo", "w/ and w/o": a whole exam, not this series */
 const BOTH = `(?:with[-_ ]?(?:and|&|/|or)[-_ ]?without|${W}w/?[-_ ]?(?:and|&|/)?[-_ ]?w/?o${E})`;
-/** wording that says no contrast was given: "pre", "pre-contrast", "PRE GD", "without/w/o/no/non contrast", "non-enhanced", "unenhanced", "nativ" */
-const NO_CONTRAST = `(?:(?:^|[^a-z])pre(?:contrast|gd|gad|gado)?(?![a-z])|(?:^|[^a-z/])(?:without|w/o|wo|no|non)[-_ ]?(?:contrast|con|gd|gad|enh|c${E})|un[-_ ]?enh|(?:^|[^a-z])nativ)`;
+/**
+ * wording that says no contrast was given: "pre", "pre-contrast", "PRE GD", "without/w/o/no/non contrast",
+ * "non-enhanced", "unenhanced", "nativ"; German "ohne/vor KM", Spanish "sin contraste", Italian "senza MdC",
+ * French "sans gado"
+ */
+const NO_CONTRAST = `(?:(?:^|[^a-z])pre(?:contrast|gd|gad|gado)?(?![a-z])|(?:^|[^a-z/])(?:without|w/o|wo|no|non|ohne|vor|sin|senza|sans)[-_ ]?(?:contrast|con|gd|gad|enh|c${E}|km${E}|mdc${E}|kontrast)|un[-_ ]?enh|(?:^|[^a-z])nativ)`;
 
 export const DEFAULT_SEQUENCE_RULES: SequenceRules = [
   // 1. series that are none of the four; first, so "t2_swi_tra", "T2W_FFE" (Philips T2* gradient echo)
@@ -114,9 +124,11 @@ export function matchSequence(description: string, protocol: string, rules: Sequ
   const alone = description ? firstMatch(description, rules) : null;
   const both = firstMatch(`${description} | ${protocol}`, rules);
   if (alone === null) return both;
-  if (alone.sequence === 't1' && both?.sequence === 't1ce' && !EXAM_WIDE.test(protocol)) return both;
+  if (alone.sequence === 't1' && both?.sequence === 't1ce' && !EXAM_WIDE.test(protocol) && !SAYS_NO_CONTRAST.test(description)) return both;
   return alone;
 }
 
-/** A protocol name that covers the exam before and after contrast ("BRAIN W/WO", "T1 pre and post"). */
-const EXAM_WIDE = /w\s*\/\s*wo|with\s+and\s+without|\+\s*\/\s*-|pre[\s_-]*(and|&|\/|\+)[\s_-]*post/i;
+/** A protocol name that covers the exam before and after contrast ("BRAIN W/WO", "T1 pre and post", "vor und nach KM"). */
+const EXAM_WIDE = /w\s*\/\s*wo|with\s+and\s+without|\+\s*\/\s*-|pre[\s_-]*(and|&|\/|\+)[\s_-]*post|vor[\s_-]*(und|&|\/|\+)[\s_-]*nach/i;
+/** a description that itself says no contrast was given, which no protocol name overrules */
+const SAYS_NO_CONTRAST = new RegExp(NO_CONTRAST, 'i');
