@@ -19,6 +19,24 @@ describe('textDecoding', () => {
     for (const cs of [textDecoding('ISO_IR 192'), textDecoding('')]) expect(cs.warnings).toEqual([]);
   });
 
+  it('reads UTF-8 under the default repertoire (no SpecificCharacterSet, or ISO_IR 6) as UTF-8, and says so', () => {
+    for (const term of ['', 'ISO_IR 6']) {
+      const cs = textDecoding(term);
+      expect(cs.decode(utf8('Müller^Jürgen'))).toBe('Müller^Jürgen');
+      expect(cs.decode(utf8('张三'))).toBe('张三');
+      expect(cs.warnings).toHaveLength(1);
+      expect(cs.warnings[0]).toMatch(/valid UTF-8; it was read as UTF-8 \(ISO_IR 192\)/);
+      expect(cs.warnings[0]).toContain(term ? 'SpecificCharacterSet "ISO_IR 6"' : 'no SpecificCharacterSet');
+    }
+    // Latin-1 bytes that are not valid UTF-8 stay Latin-1, without a warning; so does ASCII
+    const latin = textDecoding('');
+    expect(latin.decode(raw('Smith^J\xe9r\xf4me'))).toBe('Smith^Jérôme');
+    expect(latin.decode(raw('DOE^JOHN'))).toBe('DOE^JOHN');
+    expect(latin.warnings).toEqual([]);
+    // a declared Latin-1 is never second-guessed, even when its bytes would be valid UTF-8
+    expect(textDecoding('ISO_IR 100').decode(utf8('ü'))).toBe('Ã¼');
+  });
+
   it('every defined term names a decoder this runtime has', () => {
     for (const [term, cs] of Object.entries(CHARACTER_SETS)) expect(() => new TextDecoder(cs.encoding), term).not.toThrow();
   });

@@ -10,7 +10,11 @@
  * shifts SO/SI, single shifts), and the return to value 1 before "^", "=" and line ends
  * when the writer left out the escape sequence back (conforming writers put it in).
  * An escape sequence fedseg does not know is left out, the text after it decoded with
- * the set in use; an unknown defined term is read as Latin-1. Both are said in `warnings`.
+ * the set in use; an unknown defined term is read as Latin-1. Text under the default
+ * repertoire (no value, or ISO_IR 6) that holds valid UTF-8 beyond ASCII is read as UTF-8,
+ * since that is what writers which leave the attribute out usually wrote; other bytes
+ * beyond ASCII are read as Latin-1. The escape sequence, the unknown term and the UTF-8
+ * reading are said in `warnings`.
  */
 import type { DataSet } from 'dicom-parser';
 import { TAG } from './dicomTags.ts';
@@ -88,6 +92,24 @@ function eucCodes(bytes: Uint8Array, lead: number): Uint8Array {
   return Uint8Array.from(out);
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * `bytes` as UTF-8 when they hold a byte beyond 7-bit ASCII and are valid UTF-8; null
+ * otherwise. Latin-1 text with accents is almost never valid UTF-8 by chance: an accented
+ * letter would have to be followed by bytes 0x80-0xBF, which Latin-1 spends on control
+ * codes and symbols (NBSP, ©, °, ¿), so "Jérôme" stays Latin-1 and "Jérôme" written as
+ * UTF-8 is read as such.
+ */
+function utf8Beyond7Bit(bytes: Uint8Array): string | null {
+  if (!bytes.some((b) => b >= 0x80)) return null;
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
 function decodeWith(cs: CharacterSet, bytes: Uint8Array): string {
   return decoderFor(cs.encoding).decode(cs.eucLead === undefined ? bytes : eucCodes(bytes, cs.eucLead));
 }
@@ -122,9 +144,18 @@ export function textDecoding(specificCharacterSet: string): TextDecoding {
   const base = sets[0] ?? CHARACTER_SETS['']!;
   const extended = terms.length > 1 || base.escapes !== undefined;
   const declared = terms.join('\\');
+  // the default repertoire is 7-bit ASCII; writers that leave SpecificCharacterSet out often write UTF-8
+  const defaultRepertoire = terms.length === 1 && (terms[0] === '' || terms[0] === 'ISO_IR 6');
   return {
     warnings,
     decode(bytes) {
+      if (defaultRepertoire) {
+        const text = utf8Beyond7Bit(bytes);
+        if (text !== null) {
+          warn(`text with ${declared ? `SpecificCharacterSet "${declared}"` : 'no SpecificCharacterSet'} (7-bit ASCII) holds bytes beyond ASCII that are valid UTF-8; it was read as UTF-8 (ISO_IR 192), as the writer most likely meant`);
+          return text;
+        }
+      }
       if (!extended || !bytes.includes(0x1b)) return decodeWith(base, bytes);
       let out = '';
       let cs = base;
