@@ -3,6 +3,7 @@
  * long poll is refused with 503 TOO_MANY_WAITING, a site's signed poll is not, and a client
  * that goes away gives its slot back.
  */
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionLimit } from './connectionLimit.ts';
@@ -13,7 +14,7 @@ describe('ConnectionLimit', () => {
   it('refuses past its limit, and a release given twice frees one slot', async () => {
     const limit = new ConnectionLimit(2);
     const a = limit.acquire('a');
-    await expect(limit.hold('b', async () => {
+    await expect(limit.hold('b', '', async () => {
       expect(() => limit.acquire('c')).toThrow(expect.objectContaining({ code: 'TOO_MANY_WAITING', status: 503 }));
       throw new Error('work failed');
     })).rejects.toThrow('work failed');
@@ -22,6 +23,24 @@ describe('ConnectionLimit', () => {
     a();
     expect(limit.open).toBe(0);
     expect(() => new ConnectionLimit(0)).toThrow('positive integer');
+    expect(() => new ConnectionLimit(4, 0)).toThrow('per address: expected a positive integer');
+  });
+
+  it('gives one address at most its share, and the others their slots', () => {
+    const limit = new ConnectionLimit(4, 2);
+    const a1 = limit.acquire('a', '10.0.0.1');
+    limit.acquire('a', '10.0.0.1');
+    expect(() => limit.acquire('stream', '10.0.0.1')).toThrow(/stream: 2 requests from your address already wait.*the limit for one address/);
+    limit.acquire('b', '10.0.0.2');
+    expect(limit.openFrom('10.0.0.1')).toBe(2);
+    a1();
+    a1();
+    expect(limit.openFrom('10.0.0.1')).toBe(1);
+    limit.acquire('a', '10.0.0.1');
+    // the total still holds when every address is within its share
+    limit.acquire('c', '10.0.0.3');
+    expect(() => limit.acquire('d', '10.0.0.4')).toThrow(expect.objectContaining({ code: 'TOO_MANY_WAITING' }));
+    expect(limit.open).toBe(4);
   });
 });
 
@@ -75,5 +94,62 @@ describe('the coordinator under many waiting clients', () => {
     }
     expect(status).toBe(200);
     b.abort();
+  });
+});
+
+/** GET `path` from the loopback address `from` (Linux routes all of 127/8 to lo), the status and first chunk */
+function getFrom(from: string, url: string, signal: AbortSignal): Promise<{ status: number; first: string; ended: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { localAddress: from, signal }, (res) => {
+      let ended!: () => void;
+      const done = new Promise<void>((r) => (ended = r));
+      res.once('end', ended);
+      res.once('close', ended);
+      res.once('data', (chunk: Buffer) => resolve({ status: res.statusCode ?? 0, first: chunk.toString('utf8'), ended: done }));
+    });
+    req.once('error', (e) => (signal.aborted ? undefined : reject(e)));
+    req.end();
+  });
+}
+
+describe('the coordinator under many waiting clients from one address', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let coord: RunningCoordinator;
+  const plan = testPlan({ rounds: 1, stragglers: { minSites: 1, roundDeadlineSeconds: 120 } });
+
+  beforeAll(async () => {
+    dir = tempDir();
+    coord = await startCoordinator({ plan, dataDir: join(dir.path, 'data'), port: 0, log: () => undefined, clockMs: 50, maxWaiting: 8, maxWaitingPerAddress: 2, eventStreamLifetimeMs: 1500 });
+  });
+
+  afterAll(async () => {
+    await coord?.close();
+    dir?.remove();
+  });
+
+  it('refuses a third stream from one address and not one from another; a stream ends after its lifetime and frees its slot', async () => {
+    const ctl = new AbortController();
+    try {
+      const events = `${coord.url}/api/v1/events`;
+      const a = await getFrom('127.0.0.1', events, ctl.signal);
+      const b = await getFrom('127.0.0.1', events, ctl.signal);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect(a.first).toContain('retry: 2000');
+      const third = await getFrom('127.0.0.1', events, ctl.signal);
+      expect(third.status).toBe(503);
+      expect(JSON.parse(third.first).error).toMatchObject({ code: 'TOO_MANY_WAITING', message: expect.stringContaining('from your address') });
+      const other = await getFrom('127.0.0.2', events, ctl.signal);
+      expect(other.status).toBe(200);
+      // the streams end by themselves after 1.5 s, and the address gets its slots back
+      await Promise.all([a.ended, b.ended]);
+      let again = 0;
+      for (let i = 0; i < 50 && again !== 200; i++) {
+        again = (await getFrom('127.0.0.1', events, ctl.signal)).status;
+        if (again !== 200) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(again).toBe(200);
+    } finally {
+      ctl.abort();
+    }
   });
 });

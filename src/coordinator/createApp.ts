@@ -6,6 +6,7 @@
  * become 500. Every refused upload or signed request is written to the audit log.
  */
 import { Hono, type Context } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { streamSSE } from 'hono/streaming';
 import { JoinRequestSchema, MetricsReportSchema, parseMessage, SHA256_HEX } from '../core/protocol/messages.ts';
 import { publishedPlan } from '../core/protocol/plan.ts';
@@ -33,17 +34,36 @@ export interface AppOptions {
   readonly log?: (line: string) => void;
   /** anonymous long polls and event streams open at once, at most (default 512); sites' signed waits do not count */
   readonly maxWaiting?: number;
+  /** of those, at most this many from one address (default 32) */
+  readonly maxWaitingPerAddress?: number;
+  /** an event stream is closed after this long (default 30 minutes) and the client reconnects, so none holds a slot for ever */
+  readonly eventStreamLifetimeMs?: number;
 }
 
 const LONG_POLL_MAX_S = 60;
 const MAX_WAITING = 512;
+const MAX_WAITING_PER_ADDRESS = 32;
 const SSE_KEEPALIVE_MS = 15_000;
+const SSE_LIFETIME_MS = 30 * 60_000;
+/** how long an EventSource waits before it reconnects to a stream that ended (the SSE `retry` field) */
+const SSE_RETRY_MS = 2_000;
+
+/** The peer's address as the socket has it ('' where the request did not come over a socket, as in app.request). */
+function remoteAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? '';
+  } catch {
+    return '';
+  }
+}
 
 export function createApp(opts: AppOptions): Hono {
   const { federation, store } = opts;
   const log = opts.log ?? ((line: string) => console.error(line));
   const auth = new RequestAuth(store, opts.now);
-  const waiting = new ConnectionLimit(opts.maxWaiting ?? MAX_WAITING);
+  const maxWaiting = opts.maxWaiting ?? MAX_WAITING;
+  const waiting = new ConnectionLimit(maxWaiting, Math.min(maxWaiting, opts.maxWaitingPerAddress ?? MAX_WAITING_PER_ADDRESS));
+  const streamLifetimeMs = opts.eventStreamLifetimeMs ?? SSE_LIFETIME_MS;
   const plan = federation.plan;
   const maxMessage = plan.limits.maxMessageBytes;
   // the largest update any codec can need (float32 values plus indices), capped by the plan
@@ -87,11 +107,11 @@ export function createApp(opts: AppOptions): Hono {
       await auth.siteOf(c, null);
       return c.json(await poll());
     }
-    return c.json(await waiting.hold('round long poll', poll));
+    return c.json(await waiting.hold('round long poll', remoteAddress(c), poll));
   });
 
   api.get('/events', (c) => {
-    const release = waiting.acquire('event stream');
+    const release = waiting.acquire('event stream', remoteAddress(c));
     return streamSSE(c, async (stream) => {
       let off = () => {};
       stream.onAbort(() => {
@@ -100,12 +120,14 @@ export function createApp(opts: AppOptions): Hono {
       });
       try {
         let id = 0;
-        const send = (s: unknown) => stream.writeSSE({ event: 'round', id: String(++id), data: JSON.stringify(s) });
+        const send = (s: unknown) => stream.writeSSE({ event: 'round', id: String(++id), data: JSON.stringify(s), retry: SSE_RETRY_MS });
         await send(await federation.roundStatus());
         off = federation.onChange((s) => void send(s).catch(() => undefined));
-        while (!stream.aborted) {
-          await stream.sleep(SSE_KEEPALIVE_MS);
-          if (!stream.aborted) await stream.write(': keep-alive\n\n');
+        // the stream ends after its lifetime (an EventSource reconnects after `retry`)
+        const endsAt = Date.now() + streamLifetimeMs;
+        while (!stream.aborted && Date.now() < endsAt) {
+          await stream.sleep(Math.min(SSE_KEEPALIVE_MS, Math.max(0, endsAt - Date.now())));
+          if (!stream.aborted && Date.now() < endsAt) await stream.write(': keep-alive\n\n');
         }
       } finally {
         off();

@@ -11,7 +11,7 @@ import { parsePlan, planHash as hashPlan, type Plan } from '../core/protocol/pla
 import { getPreset } from '../core/model/modelPresets.ts';
 import { unetPlan } from '../core/model/unetSpec.ts';
 import { FedsegError } from '../core/util/errors.ts';
-import { createApp } from './createApp.ts';
+import { createApp, type AppOptions } from './createApp.ts';
 import { withSecurityHeaders } from './securityHeaders.ts';
 import { initialModel } from './initialModel.ts';
 import { operatorTokenFor } from './operatorToken.ts';
@@ -34,8 +34,10 @@ export interface CoordinatorOptions {
   readonly now?: () => number;
   /** how often deadlines are checked, ms */
   readonly clockMs?: number;
-  /** long polls and event streams open at once, at most (createApp's default otherwise) */
+  /** limits on anonymous long polls and event streams (createApp's defaults otherwise) */
   readonly maxWaiting?: number;
+  readonly maxWaitingPerAddress?: number;
+  readonly eventStreamLifetimeMs?: number;
 }
 
 export interface RunningCoordinator {
@@ -78,7 +80,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       ...(opts.now ? { now: opts.now } : {}),
     });
     federation.startClock(opts.clockMs);
-    const app = createApp({ federation, store, operatorToken, staticRoot: opts.staticRoot ?? null, log, ...(opts.now ? { now: opts.now } : {}), ...(opts.maxWaiting ? { maxWaiting: opts.maxWaiting } : {}) });
+    const app = createApp({ federation, store, operatorToken, staticRoot: opts.staticRoot ?? null, log, ...(opts.now ? { now: opts.now } : {}), ...waitLimits(opts) });
     const host = opts.host ?? '127.0.0.1';
     const server = await listen(withSecurityHeaders(app.fetch), opts.port ?? 8080, host);
     const port = (server.address() as AddressInfo).port;
@@ -109,4 +111,14 @@ function listen(fetch: (req: Request) => Response | Promise<Response>, port: num
     const server = serve({ fetch, port, hostname }, () => resolve(server));
     server.once('error', reject);
   });
+}
+
+/** the wait limits that were given, so createApp's defaults hold for the others */
+function waitLimits(opts: CoordinatorOptions): Pick<AppOptions, 'maxWaiting' | 'maxWaitingPerAddress' | 'eventStreamLifetimeMs'> {
+  const { maxWaiting, maxWaitingPerAddress, eventStreamLifetimeMs } = opts;
+  return {
+    ...(maxWaiting !== undefined ? { maxWaiting } : {}),
+    ...(maxWaitingPerAddress !== undefined ? { maxWaitingPerAddress } : {}),
+    ...(eventStreamLifetimeMs !== undefined ? { eventStreamLifetimeMs } : {}),
+  };
 }
