@@ -13,7 +13,7 @@ import { specOf } from '../../core/protocol/weightSpec.ts';
 import { strategyFromPlan } from '../../core/aggregation/strategies.ts';
 import { aggregationWeight } from '../../core/aggregation/aggregationWeight.ts';
 import { l2norm, subtract } from '../../core/aggregation/weightMath.ts';
-import { codecFor } from '../../core/codecs/updateCodec.ts';
+import { codecForSite } from '../../core/codecs/updateCodec.ts';
 import type { CodecState } from '../../core/codecs/codecTypes.ts';
 import type { SimulatedSite } from './simulationData.ts';
 import { getAttack } from './attacks.ts';
@@ -27,7 +27,11 @@ export interface FederatedRound {
   readonly meanLoss: number;
   /** payload bytes each site uploaded, in site order */
   readonly uploadBytes: readonly number[];
-  /** L2 norm of each site's update as sent (after any attack), in site order */
+  /**
+   * L2 norm of each site's update as the site made it (after any attack), in site order:
+   * before the codec, and under secure aggregation before the coordinate clip to
+   * ±clipRange that its fixed-point encoding applies
+   */
   readonly updateNorms: readonly number[];
   /**
    * Per site: ||received - update|| / ||update||, what the codec changed in this round's update
@@ -67,7 +71,8 @@ export async function runFederatedArm(
 ): Promise<FederatedOutcome> {
   const { plan } = o;
   const { strategy, dp } = strategyFromPlan(plan, { dpSeed: o.seed });
-  const codec = codecFor(plan.codec);
+  // one codec per site, as each real site has its own (a seeded stochastic rounding differs by site)
+  const codecs = sites.map((s) => codecForSite(plan.codec, s.id));
   const attack = getAttack(o.attack);
   const spec = specOf(initial);
   const secure = plan.privacy.secureAggregation;
@@ -96,6 +101,7 @@ export async function runFederatedArm(
       if (sec) {
         uploadBytes.push(await sec.upload(site.id, update));
       } else {
+        const codec = codecs[i]!;
         const encoded = codec.encodeWithState(update, states[i]!);
         states[i] = encoded.state;
         uploadBytes.push(encoded.bytes.length);

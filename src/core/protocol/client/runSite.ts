@@ -15,7 +15,7 @@ import { getPreset } from '../../model/modelPresets.ts';
 import { UNet3D } from '../../model/unet3d.ts';
 import { trainLocal, type TrainSummary } from '../../train/localTrainer.ts';
 import { evaluateModel } from '../../train/evaluateModel.ts';
-import { codecFor } from '../../codecs/updateCodec.ts';
+import { codecForSite } from '../../codecs/updateCodec.ts';
 import { aggregationWeight, claimedSampleCount } from '../../aggregation/aggregationWeight.ts';
 import type { CodecState } from '../../codecs/codecTypes.ts';
 import { localStepsFor, type Plan } from '../plan.ts';
@@ -76,7 +76,7 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
   const siteId = client.credentials?.siteId;
   if (!siteId) throw new ProtocolError(0, 'NOT_JOINED', 'runSite: the client has no site credentials; join first');
   const emit = opts.onEvent ?? (() => undefined);
-  const codec = codecFor(plan.codec);
+  const codec = codecForSite(plan.codec, siteId);
   const model = UNet3D.create(getPreset(plan.model.preset), plan.model.seed);
   const spec = model.weightSpec();
   const roundsTrained: number[] = [];
