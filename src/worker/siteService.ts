@@ -54,6 +54,8 @@ export class SiteService implements SiteWorkerApi {
   private resumable = true;
   /** when the current round's first training step ended (for the ETA) */
   private firstStepAt = 0;
+  /** the notice that validation scores stay here was shown (once per worker) */
+  private withheldNoticeGiven = false;
   private lastReview: { caseId: string; review: ReviewVolume } | undefined;
 
   /** `backend` names the tfjs backend in use (told to the coordinator at join). */
@@ -256,13 +258,11 @@ export class SiteService implements SiteWorkerApi {
         onEvent: (e) => this.onSiteEvent(e),
       });
       if (result.stoppedEarly) this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
-      await this.checkpoint(false);
-      // the prepared copy of the cases was kept only to resume; once the federation finished it goes
-      if (!result.stoppedEarly) await siteStore.deleteCases(conn.baseUrl).catch(() => undefined);
+      await this.endRun(conn);
     } catch (e) {
       if (job.signal.aborted) {
         this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
-        await this.checkpoint(false); // stopped by the user: a reload offers no resume
+        await this.endRun(conn);
         return;
       }
       this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped by an error: ${e instanceof Error ? e.message : String(e)}` });
@@ -271,6 +271,16 @@ export class SiteService implements SiteWorkerApi {
       this.job = undefined;
       release();
     }
+  }
+
+  /**
+   * The run ended as meant (the federation finished, or the user stopped): a reload offers no
+   * resume, so the prepared copy of the cases, kept in IndexedDB only to resume, is deleted.
+   * A run that failed keeps both, and the page offers to resume it.
+   */
+  private async endRun(conn: Connection): Promise<void> {
+    await this.checkpoint(false);
+    await siteStore.deleteCases(conn.baseUrl).catch(() => undefined);
   }
 
   private onSiteEvent(e: SiteEvent): void {
@@ -282,7 +292,11 @@ export class SiteService implements SiteWorkerApi {
         this.setProgress({ phase: 'loading', round: e.status.round, rounds, message: e.status.finished ? 'Loading the final model' : `Round ${e.status.round}: loading the global model` });
         break;
       case 'evaluated':
-        conn.emit({ kind: 'evaluated', round: e.round, cases: e.cases, dice: e.dice, hd95: e.hd95 });
+        conn.emit({ kind: 'evaluated', round: e.round, cases: e.cases, dice: e.dice, hd95: e.hd95, reported: e.reported });
+        if (!e.reported && !this.withheldNoticeGiven) {
+          this.withheldNoticeGiven = true;
+          conn.emit({ kind: 'notice', message: withheldNotice(e.cases, conn.plan.validation.minReportCases) });
+        }
         this.setProgress({ phase: 'training', round: e.round, rounds, message: `Round ${e.round}: training`, step: 0, steps: conn.plan.training.localSteps });
         break;
       case 'training': {
@@ -356,3 +370,8 @@ export class SiteService implements SiteWorkerApi {
 }
 
 export type { SitePhase };
+
+/** Why the site's validation scores are not sent: too few cases to be anything but patients' own. */
+export function withheldNotice(cases: number, minimum: number): string {
+  return `The validation scores stay on this machine: they are a mean over ${cases} case${cases === 1 ? '' : 's'}, and the plan reports scores only over at least ${minimum} (fewer would tell the coordinator about single patients). They are shown here each round.`;
+}

@@ -159,7 +159,8 @@ export interface SiteProgress {
 export type SiteEventForPage =
   | { readonly kind: 'progress'; readonly progress: SiteProgress }
   | { readonly kind: 'round'; readonly status: RoundStatus }
-  | { readonly kind: 'evaluated'; readonly round: number; readonly cases: number; readonly dice: RegionScores; readonly hd95: RegionScores }
+  /** `reported`: sent to the coordinator (false: fewer cases than the plan's validation.minReportCases) */
+  | { readonly kind: 'evaluated'; readonly round: number; readonly cases: number; readonly dice: RegionScores; readonly hd95: RegionScores; readonly reported: boolean }
   | { readonly kind: 'trained'; readonly round: number; readonly meanLoss: number; readonly lastLoss: number; readonly uploadBytes: number; readonly status: string }
   | { readonly kind: 'refused'; readonly round: number; readonly code: string; readonly message: string }
   /** something the site's operator should know that is not the coordinator's refusal */

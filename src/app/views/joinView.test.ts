@@ -28,6 +28,15 @@ describe('whatIsSent: the consent text of the join page', () => {
     expect(text).not.toContain('reads as it is');
     // secureUpload sends the weight, keys, shares and the masked input: no losses or times
     expect(text).toContain('its weight in the sum');
+    expect(text).toContain('to the other sites of the round');
+    expect(text).toContain('With only two sites in a round');
     expect(text).not.toContain('training loss');
+  });
+
+  it('says what every request carries anyway, where the code comes from, and when scores stay at the site', () => {
+    const text = whatIsSent(parsePlan({ validation: { minReportCases: 3 } }, 'plan.json')).join('\n');
+    expect(text).toContain("network address and its standard headers");
+    expect(text).toContain('served by the coordinator');
+    expect(text).toContain('when there are at least 3 of them; over fewer, the scores are shown here and not sent');
   });
 });

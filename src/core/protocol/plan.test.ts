@@ -100,8 +100,17 @@ describe('planHash', () => {
     expect(() => parsePlan({ limits: { maxSampleCount: 0 } }, 'plan.json')).toThrow('plan.json: limits.maxSampleCount');
   });
 
+  it('keeps that hash after validation.minReportCases was added, unless it is not the default', async () => {
+    const hashBefore = '23c3835ce82c337f9e7bf21816572d069bffc21f4dd3c9ce571974996b49de2a';
+    expect(DEMO_PLAN.validation.minReportCases).toBe(5);
+    expect(await planHash(parsePlan({ ...DEMO_PLAN, validation: { ...DEMO_PLAN.validation, minReportCases: 5 } }, 'explicit default'))).toBe(hashBefore);
+    expect(await planHash(parsePlan({ ...DEMO_PLAN, validation: { ...DEMO_PLAN.validation, minReportCases: 1 } }, 'one'))).not.toBe(hashBefore);
+    expect(() => parsePlan({ validation: { minReportCases: 0 } }, 'plan.json')).toThrow('plan.json: validation.minReportCases');
+  });
+
   it('publishes a plan without its late fields at their defaults (sites of the version before refuse unknown keys)', () => {
-    const published = publishedPlan(DEMO_PLAN) as { aggregation: object; limits: object };
+    const published = publishedPlan(DEMO_PLAN) as { aggregation: object; limits: object; validation: object };
+    expect(published.validation).not.toHaveProperty('minReportCases');
     expect(published.limits).not.toHaveProperty('maxSampleCount');
     expect(published.aggregation).not.toHaveProperty('weighting');
     expect(parsePlan(published, 'published')).toEqual(DEMO_PLAN);

@@ -26,9 +26,11 @@ const name = (what: string) =>
     .regex(/^[A-Za-z0-9 _.()-]{1,100}$/, { error: `expected ${what}: a string of 1-100 letters, digits, spaces or -_.()` });
 const registryName = (what: string) =>
   z.string({ error: `expected ${what} name` }).regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: `expected ${what} name: lower-case letters, digits, - or _` });
-/** free-form options of a registry entry; the entry's constructor validates them */
 /** limits.maxSampleCount when the plan does not say: above any one hospital's cases (FeTS's 71 sites held 6,314 in all) */
 export const MAX_SAMPLE_COUNT_DEFAULT = 100_000;
+/** validation.minReportCases when the plan does not say: the usual small-cell suppression threshold of health statistics */
+export const MIN_REPORT_CASES_DEFAULT = 5;
+/** free-form options of a registry entry; the entry's constructor validates them */
 const options = () => z.record(z.string(), z.unknown(), { error: 'expected an options object' }).default({});
 
 export const ROBUST_RULES = ['none', 'normbound', 'median', 'trimmedmean'] as const;
@@ -99,6 +101,13 @@ export const PlanSchema = z
       .strictObject({
         /** share of each site's labelled cases held out for federated evaluation */
         fraction: z.number().min(0).lt(1, { error: 'expected a fraction in [0, 1)' }).default(0.2),
+        /**
+         * a site reports its validation scores only when they are a mean over at least this
+         * many cases: a "mean" over one case is that patient's own Dice and HD95 (and an ET
+         * Dice of 1 with HD95 0 says the patient has no enhancing tumour). Small-cell
+         * suppression; below it the scores stay on the site.
+         */
+        minReportCases: posInt().default(MIN_REPORT_CASES_DEFAULT),
       })
       .prefault({}),
     codec: z
@@ -205,9 +214,10 @@ export function publishedPlan(plan: Plan): Record<string, unknown> {
 }
 
 /** The fields added to the plan after federations could already exist, with the default at which they are left out of the hash. */
-const LATE_FIELDS: readonly { section: 'aggregation' | 'limits'; field: string; value: unknown }[] = [
+const LATE_FIELDS: readonly { section: 'aggregation' | 'limits' | 'validation'; field: string; value: unknown }[] = [
   { section: 'aggregation', field: 'weighting', value: 'samples' },
   { section: 'limits', field: 'maxSampleCount', value: MAX_SAMPLE_COUNT_DEFAULT },
+  { section: 'validation', field: 'minReportCases', value: MIN_REPORT_CASES_DEFAULT },
 ];
 
 /** SHA-256 hex of the canonical JSON (sorted keys) of the plan, defaults filled in. */

@@ -27,7 +27,7 @@ const plan = testPlan({
   rounds: 3,
   training: { localSteps: 12, learningRate: 5e-3, optimizer: 'adam', batchSize: 1 },
   stragglers: { minSites: 3, roundDeadlineSeconds: 300 },
-  validation: { fraction: 0.25 },
+  validation: { fraction: 0.25, minReportCases: 1 },
 });
 
 let dir: ReturnType<typeof tempDir>;

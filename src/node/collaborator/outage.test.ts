@@ -87,7 +87,7 @@ describe('a site whose round closes while it evaluates', () => {
   it('does not train for the closed round, and trains the next', async () => {
     await tf.setBackend('cpu');
     // a round closes at its deadline with the one site that reported
-    const two = testPlan({ rounds: 2, training: { localSteps: 2 }, stragglers: { minSites: 1, roundDeadlineSeconds: 1 } });
+    const two = testPlan({ rounds: 2, training: { localSteps: 2 }, stragglers: { minSites: 1, roundDeadlineSeconds: 1 }, validation: { minReportCases: 1 } });
     const coord = await startTestCoordinator(two, join(dir.path, 'closed'));
     try {
       const [a, b] = [await joinSite(coord, 'A'), await joinSite(coord, 'B')];

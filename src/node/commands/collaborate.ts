@@ -37,7 +37,7 @@ function describe(e: SiteEvent): string | null {
     case 'round':
       return e.status.finished ? 'federation finished' : `round ${e.status.round} of ${e.status.rounds}: model ${e.status.globalModelHash.slice(0, 12)}…`;
     case 'evaluated':
-      return `  evaluated on ${e.cases} validation cases: Dice ${REGIONS.map((r) => `${r} ${e.dice[r].toFixed(3)}`).join(', ')}`;
+      return `  evaluated on ${e.cases} validation case${e.cases === 1 ? '' : 's'}: Dice ${REGIONS.map((r) => `${r} ${e.dice[r].toFixed(3)}`).join(', ')}${e.reported ? '' : ' (kept here: fewer cases than the plan reports, validation.minReportCases)'}`;
     case 'training':
       return e.step === e.steps || e.step % 10 === 0 ? `  step ${e.step}/${e.steps} loss ${e.loss.toFixed(4)}` : null;
     case 'uploaded':

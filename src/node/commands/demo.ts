@@ -25,6 +25,8 @@ export const LIVING_DEMO_PLAN: Plan = parsePlan(
     rounds: 500,
     training: { localSteps: 20, batchSize: 1, optimizer: 'adam', learningRate: 3e-3 },
     stragglers: { minSites: 1, roundDeadlineSeconds: 90 },
+    // the synthetic sites hold 4 phantoms, 1 for validation, and no patient: their scores are shown
+    validation: { minReportCases: 1 },
   },
   'the demo plan',
 );

@@ -34,7 +34,8 @@ export interface SiteData {
 
 export type SiteEvent =
   | { readonly kind: 'round'; readonly status: RoundStatus }
-  | { readonly kind: 'evaluated'; readonly round: number; readonly cases: number; readonly dice: RegionScores; readonly hd95: RegionScores }
+  /** `reported`: sent to the coordinator; false when fewer than the plan's validation.minReportCases cases made the scores */
+  | { readonly kind: 'evaluated'; readonly round: number; readonly cases: number; readonly dice: RegionScores; readonly hd95: RegionScores; readonly reported: boolean }
   | { readonly kind: 'training'; readonly round: number; readonly step: number; readonly steps: number; readonly loss: number }
   | { readonly kind: 'uploaded'; readonly round: number; readonly bytes: number; readonly status: 'accepted' | 'duplicate'; readonly summary: TrainSummary }
   | { readonly kind: 'refused'; readonly round: number; readonly code: string; readonly message: string }
@@ -101,8 +102,11 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
       if (evaluated !== status.round && data.validation.length > 0) {
         evaluated = status.round;
         const ev = await evaluateModel(model, data.validation);
-        if (ev.cases > 0 && REGIONS.every((r) => Number.isFinite(ev.dice[r]) && Number.isFinite(ev.hd95[r]))) {
-          emit({ kind: 'evaluated', round: status.round, cases: ev.cases, dice: ev.dice, hd95: ev.hd95 });
+        const scored = ev.cases > 0 && REGIONS.every((r) => Number.isFinite(ev.dice[r]) && Number.isFinite(ev.hd95[r]));
+        // scores of fewer cases than the plan's minimum stay here: they would be a patient's own
+        const report = scored && ev.cases >= plan.validation.minReportCases;
+        if (scored) emit({ kind: 'evaluated', round: status.round, cases: ev.cases, dice: ev.dice, hd95: ev.hd95, reported: report });
+        if (report) {
           const reported = await tolerateRefusal(emit, status.round, () =>
             reach('evaluation report', () => client.reportEvaluation({
               federation: plan.federation, planHash, round: status.round, siteId, modelHash: status.globalModelHash,
