@@ -20,7 +20,7 @@ import { agree, importPrivateScalar } from './secAggCrypto.ts';
 import { pairMask, selfMask } from './secAggMasks.ts';
 import type { SecAggAdvertise, SecAggRoster, SecAggShares, SecAggSharesFor, SecAggUnmaskRequest, SecAggUnmaskResponse } from './secAggMessages.ts';
 import type { Share } from './shamir.ts';
-import { bytesToBigint, combineShares, SHARE_BYTES } from './shamir.ts';
+import { bytesToBigint, combineShares, SHAMIR_PRIME, SHARE_BYTES } from './shamir.ts';
 
 type Phase = 'advertise' | 'shares' | 'masked' | 'unmask' | 'done';
 
@@ -163,6 +163,14 @@ export class SecAggServer {
     const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
     if (!same(msg.selfMaskShares.map((s) => s.of), req.survivors) || !same(msg.keyShares.map((s) => s.of), req.dropped)) {
       throw invalid(`expected "${msg.siteId}" to answer for exactly the survivors' self masks and the dropped sites' keys`);
+    }
+    // a malformed share is refused with its response, so that it cannot fail the unmasking
+    // (and make the round start over) once enough good responses are in
+    for (const { of, share } of [...msg.selfMaskShares, ...msg.keyShares]) {
+      const bytes = base64urlDecode(share);
+      if (!bytes || bytes.length !== SHARE_BYTES || bytesToBigint(bytes) >= SHAMIR_PRIME) {
+        throw invalid(`expected the share of "${of}" from "${msg.siteId}" as ${SHARE_BYTES} bytes (base64url) of a number below 2^521 - 1, found ${bytes ? `${bytes.length} bytes` : 'no base64url'}`);
+      }
     }
     this.responses.set(msg.siteId, msg);
   }

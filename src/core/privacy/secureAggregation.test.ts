@@ -77,6 +77,24 @@ describe('secure aggregation', () => {
     expect(Array.from(flatten(result.meanDelta))).toEqual(Array.from(plainSum(sites, roster.scale)));
   });
 
+  it('refuses an unmask response with a malformed share on its own, and unmasks exactly from the good ones', async () => {
+    const { server, sites, roster } = await setUp([1, 2, 3, 4]);
+    for (const s of sites) server.addMaskedInput(s.client.siteId, await s.client.maskedInput(s.update));
+    const req = server.unmaskRequest();
+    const good = sites.slice(0, 3).map((s) => s.client.unmask(req));
+    const bad = sites[3]!.client.unmask(req);
+    const tooShort = { ...bad, selfMaskShares: bad.selfMaskShares.map((x, i) => (i === 0 ? { ...x, share: 'AA' } : x)) };
+    const aboveField = { ...bad, selfMaskShares: bad.selfMaskShares.map((x, i) => (i === 0 ? { ...x, share: 'B'.repeat(88) } : x)) };
+    server.addUnmaskResponse(good[0]!);
+    for (const r of [tooShort, aboveField]) {
+      expect(() => server.addUnmaskResponse(r)).toThrow(expect.objectContaining({ code: 'SECAGG_INVALID', message: expect.stringContaining('from "site-3" as 66 bytes') }));
+    }
+    server.addUnmaskResponse(good[1]!);
+    server.addUnmaskResponse(good[2]!);
+    const result = await server.finish();
+    expect(Array.from(flatten(result.meanDelta))).toEqual(Array.from(plainSum(sites, roster.scale)));
+  });
+
   it('individual masked uploads look uniformly random; a non-finite update is refused, not masked as zeros', async () => {
     const big = [[2000]];
     const bigSpec = specOf(randomWeights(0, 1, big));

@@ -201,6 +201,8 @@ const TOLERATED = new Set([
   'ROUND_CLOSED', 'ROUND_AGGREGATING', 'MODEL_MISMATCH', 'UPDATE_WRONG_ROUND', 'UPDATE_CONFLICT',
   // secure aggregation: the round's key exchange went on without this site (it came too late)
   'SECAGG_PHASE', 'SECAGG_NOT_IN_ROUND', 'SECAGG_DUPLICATE',
+  // this site would not unmask a second sum of the round's updates over other sites (secureUpload)
+  'SECAGG_REFUSED',
 ]);
 
 /** A round that closed under us is not an error for the loop: note it and go on. */

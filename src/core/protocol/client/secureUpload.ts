@@ -12,6 +12,11 @@
  * If the coordinator says this site is not part of the round's secure aggregation (it
  * restarted, or the round's secure aggregation started over), the site starts again from
  * step 1 with new keys, up to `maxRestarts` times.
+ *
+ * Starting over masks the same update again. Once this site has answered an unmask request,
+ * it answers a later attempt of the round only for the same survivors: two sums of the same
+ * updates over different sets of sites would give the coordinator their difference, the
+ * update of a site in one set and not the other. It refuses any other set (SECAGG_REFUSED).
  */
 import type { WeightSet } from '../../types/weights.ts';
 import type { z } from 'zod';
@@ -43,11 +48,18 @@ export interface SecureUploadResult {
   readonly answeredUnmask: boolean;
 }
 
+/** what a site answered in this round so far, kept across the round's attempts */
+interface RoundMemory {
+  /** the survivors of the unmask request this site answered; null before it answered one */
+  unmaskedFor: readonly string[] | null;
+}
+
 export async function secureUpload(o: SecureUploadOptions): Promise<SecureUploadResult> {
   const restarts = o.maxRestarts ?? 3;
+  const memory: RoundMemory = { unmaskedFor: null };
   for (let attempt = 0; ; attempt++) {
     try {
-      return await secureUploadOnce(o);
+      return await secureUploadOnce(o, memory);
     } catch (e) {
       if (e instanceof ProtocolError && e.code === 'SECAGG_NOT_IN_ROUND' && attempt < restarts) continue;
       throw e;
@@ -55,7 +67,7 @@ export async function secureUpload(o: SecureUploadOptions): Promise<SecureUpload
   }
 }
 
-async function secureUploadOnce(o: SecureUploadOptions): Promise<SecureUploadResult> {
+async function secureUploadOnce(o: SecureUploadOptions, memory: RoundMemory): Promise<SecureUploadResult> {
   const { client, round } = o;
   const sa = await SecAggClient.create(o.siteId, round, o.weight);
   await client.secAggPost(round, 'advertise', await sa.advertise());
@@ -66,7 +78,13 @@ async function secureUploadOnce(o: SecureUploadOptions): Promise<SecureUploadRes
   const up = await client.secAggMasked(round, masked);
   if (o.stopAfterMasked) return { status: up.status, bytes: masked.length, answeredUnmask: false };
   const request = await waitFor(o, 'unmask', SecAggUnmaskRequestSchema);
-  await client.secAggPost(round, 'unmask', sa.unmask(request));
+  const before = memory.unmaskedFor;
+  if (before && (before.length !== request.survivors.length || before.some((id) => !request.survivors.includes(id)))) {
+    throw new ProtocolError(0, 'SECAGG_REFUSED', `secure aggregation round ${round}: this site already unmasked the sum of ${before.join(', ')}; it refuses to unmask the same updates again over ${request.survivors.join(', ')}, as the difference of the two sums would reveal a site's update`);
+  }
+  const response = sa.unmask(request);
+  memory.unmaskedFor = [...request.survivors];
+  await client.secAggPost(round, 'unmask', response);
   await untilRoundCloses(o);
   return { status: up.status, bytes: masked.length, answeredUnmask: true };
 }

@@ -1,0 +1,94 @@
+/**
+ * A site's side of secure aggregation against a coordinator that starts the round's
+ * secure aggregation over after this site answered the unmask request: the new attempt
+ * masks the same update again, so the site unmasks it only for the same survivors.
+ * The coordinator here is a real SecAggServer per attempt, with two other real
+ * SecAggClients, behind the few ProtocolClient calls secureUpload makes.
+ */
+import { describe, expect, it } from 'vitest';
+import { randomWeights } from '../../aggregation/testWeights.ts';
+import { SecAggClient } from '../../privacy/secAggClient.ts';
+import { SecAggServer } from '../../privacy/secAggServer.ts';
+import type { SecAggAdvertise, SecAggShares, SecAggUnmaskResponse } from '../../privacy/secAggMessages.ts';
+import { specOf } from '../weightSpec.ts';
+import type { ProtocolClient } from './protocolClient.ts';
+import { ProtocolError } from './protocolError.ts';
+import { secureUpload } from './secureUpload.ts';
+
+const ROUND = 2;
+const SHAPES = [[6], [2, 3]];
+const spec = specOf(randomWeights(0, 1, SHAPES));
+
+/**
+ * A coordinator whose attempt k has the other sites in `uploaders[k]` upload their masked
+ * inputs; after this site's unmask answer it starts the next attempt (the site hears
+ * SECAGG_NOT_IN_ROUND), until the last attempt, whose round then closes.
+ */
+function restartingCoordinator(uploaders: readonly (readonly string[])[]) {
+  const others = ['site-b', 'site-c'];
+  let attempt = -1;
+  let server!: SecAggServer;
+  let clients = new Map<string, SecAggClient>();
+  const unmaskAnswers: SecAggUnmaskResponse[] = [];
+  const begin = async () => {
+    attempt++;
+    server = new SecAggServer({ round: ROUND, spec, clipRange: 0.5, thresholdFraction: 2 / 3 });
+    clients = new Map();
+    for (const id of others) {
+      const c = await SecAggClient.create(id, ROUND, 1);
+      clients.set(id, c);
+      server.addAdvertise(await c.advertise());
+    }
+  };
+  const ready = (message: unknown) => ({ round: ROUND, phase: 'x', ready: true, message });
+  const accepted = { status: 'accepted' as const, round: ROUND, phase: 'x' };
+  const client = {
+    async secAggPost(_round: number, kind: string, message: unknown) {
+      if (kind === 'advertise') {
+        await begin();
+        server.addAdvertise(message as SecAggAdvertise);
+      } else if (kind === 'shares') {
+        server.addShares(message as SecAggShares);
+        for (const c of clients.values()) server.addShares(await c.shareKeys(server.roster()));
+        for (const c of clients.values()) await c.receiveShares(server.sharesFor(c.siteId));
+      } else {
+        unmaskAnswers.push(message as SecAggUnmaskResponse);
+      }
+      return accepted;
+    },
+    async secAggMasked(_round: number, bytes: Uint8Array) {
+      server.addMaskedInput('site-a', bytes);
+      for (const id of uploaders[attempt]!) server.addMaskedInput(id, await clients.get(id)!.maskedInput(randomWeights(5, 0.1, SHAPES)));
+      return { ...accepted, uploadHash: 'h' };
+    },
+    async secAggWait(_round: number, kind: string, waitS: number) {
+      if (kind === 'roster') return ready(server.roster());
+      if (kind === 'shares') return ready(server.sharesFor('site-a'));
+      // the poll of a site that answered: the round's secure aggregation started over
+      if (waitS === 0 && attempt < uploaders.length - 1) throw new ProtocolError(409, 'SECAGG_NOT_IN_ROUND', 'started over');
+      return ready(server.unmaskRequest());
+    },
+    async waitForRound() {
+      return { round: ROUND, finished: attempt === uploaders.length - 1 && unmaskAnswers.length === uploaders.length };
+    },
+  };
+  return { client: client as unknown as ProtocolClient, unmaskAnswers, attempts: () => attempt + 1 };
+}
+
+const upload = (client: ProtocolClient) => secureUpload({ client, siteId: 'site-a', round: ROUND, weight: 1, delta: randomWeights(1, 0.1, SHAPES), pollSeconds: 1 });
+
+describe('secureUpload when the round starts over after it unmasked', () => {
+  it('refuses to unmask the same update over other survivors (their difference would be one site\'s update)', async () => {
+    // attempt 1: all three upload; attempt 2: site-c drops, so sum(1) - sum(2) would be site-c's update
+    const coord = restartingCoordinator([['site-b', 'site-c'], ['site-b']]);
+    await expect(upload(coord.client)).rejects.toThrow(expect.objectContaining({ code: 'SECAGG_REFUSED', message: expect.stringContaining('already unmasked the sum of site-a, site-b, site-c') }));
+    expect(coord.attempts()).toBe(2);
+    expect(coord.unmaskAnswers).toHaveLength(1);
+  });
+
+  it('answers again for the same survivors: the same sum, nothing new', async () => {
+    const coord = restartingCoordinator([['site-b', 'site-c'], ['site-b', 'site-c']]);
+    await expect(upload(coord.client)).resolves.toMatchObject({ answeredUnmask: true });
+    expect(coord.unmaskAnswers).toHaveLength(2);
+  });
+});
