@@ -49,9 +49,20 @@ describe('parsePlan', () => {
     expect(problemOf({ stragglers: { extendOnTimeout: 'yes' } })).toContain('stragglers.extendOnTimeout: expected boolean, found "yes"');
   });
 
-  it('refuses median with secure aggregation', () => {
-    const msg = problemOf({ aggregation: { robust: { rule: 'median' } }, privacy: { secureAggregation: { enabled: true } } });
-    expect(msg).toContain('aggregation.robust.rule');
+  it('refuses every robust rule with secure aggregation, chosen as the wrapper or as the base strategy', () => {
+    const secure = { secureAggregation: { enabled: true } };
+    for (const rule of ['median', 'trimmedmean', 'normbound']) {
+      expect(problemOf({ aggregation: { robust: { rule } }, privacy: secure })).toContain(`aggregation.robust.rule: expected no robust rule with secure aggregation, found "${rule}"`);
+      expect(problemOf({ aggregation: { strategy: rule }, privacy: secure })).toContain(`aggregation.strategy: expected no robust rule with secure aggregation, found "${rule}"`);
+    }
+    expect(() => parsePlan({ aggregation: { strategy: 'fedadam' }, privacy: secure }, 'p')).not.toThrow();
+  });
+
+  it('refuses a median or trimmed mean with DP, as the wrapper or the base strategy; normbound is allowed', () => {
+    const dp = { dp: { enabled: true } };
+    expect(problemOf({ aggregation: { strategy: 'trimmedmean' }, privacy: dp })).toContain('aggregation.strategy: expected "none" or "normbound" with differential privacy, found "trimmedmean"');
+    expect(problemOf({ aggregation: { robust: { rule: 'median' } }, privacy: dp })).toContain('aggregation.robust.rule');
+    expect(() => parsePlan({ aggregation: { strategy: 'normbound', robust: { rule: 'normbound' } }, privacy: dp }, 'p')).not.toThrow();
   });
 
   it('refuses DP or a lossy codec with secure aggregation', () => {

@@ -156,13 +156,19 @@ export const PlanSchema = z
       .prefault({}),
   })
   .superRefine((plan, ctx) => {
-    const rule = plan.aggregation.robust.rule;
-    if (plan.privacy.secureAggregation.enabled && (rule === 'median' || rule === 'trimmedmean')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['aggregation', 'robust', 'rule'],
-        message: `expected "none" or "normbound" with secure aggregation (the coordinator sees only the sum, so it cannot take a ${rule})`,
-      });
+    // a robust rule can be chosen as the robust wrapper or as the base strategy by name (strategies.ts)
+    const robust = [
+      { rule: plan.aggregation.robust.rule, path: ['aggregation', 'robust', 'rule'] },
+      { rule: plan.aggregation.strategy, path: ['aggregation', 'strategy'] },
+    ].filter((r) => ROBUST_NAMES.has(r.rule));
+    for (const { rule, path } of robust) {
+      if (plan.privacy.secureAggregation.enabled) {
+        // the coordinator sees one unmasked mean: a median or a trimmed mean of one value is that value,
+        // and bounding its norm bounds the global step, not what one site can do to it
+        ctx.addIssue({ code: 'custom', path, message: `expected no robust rule with secure aggregation, found "${rule}" (the coordinator sees only the sum of the updates, so it cannot take a ${rule} of them)` });
+      } else if (plan.privacy.dp.enabled && rule !== 'normbound') {
+        ctx.addIssue({ code: 'custom', path, message: `expected "none" or "normbound" with differential privacy, found "${rule}" (its noise is calibrated to a clipped sum, not to a ${rule})` });
+      }
     }
     if (plan.privacy.secureAggregation.enabled && plan.privacy.dp.enabled) {
       ctx.addIssue({
@@ -178,14 +184,10 @@ export const PlanSchema = z
         message: 'expected "float32" with secure aggregation (the masked vector replaces the codec payload)',
       });
     }
-    if (plan.privacy.dp.enabled && (rule === 'median' || rule === 'trimmedmean')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['aggregation', 'robust', 'rule'],
-        message: `expected "none" or "normbound" with differential privacy (its noise is calibrated to a clipped sum, not to a ${rule})`,
-      });
-    }
   });
+
+/** the robust rules, which also name base strategies (robust rule over FedAvg) */
+const ROBUST_NAMES: ReadonlySet<string> = new Set(['median', 'trimmedmean', 'normbound']);
 
 export type Plan = z.output<typeof PlanSchema>;
 /** What an operator writes: every field optional. */
