@@ -19,7 +19,8 @@ export const TrimmedMeanOptionsSchema = z.strictObject({
 
 /** Values trimmed at each end for n updates. */
 export function trimCount(n: number, trimFraction: number): number {
-  return Math.max(0, Math.min(Math.ceil(trimFraction * n), Math.floor((n - 1) / 2)));
+  // less a hair: 0.28 * 25 is 7.000000000000001 in floating point, and trims 7, not 8
+  return Math.max(0, Math.min(Math.ceil(trimFraction * n - 1e-9), Math.floor((n - 1) / 2)));
 }
 
 export function trimmedMeanOf(updates: readonly WeightSet[], trimFraction: number): WeightSet {

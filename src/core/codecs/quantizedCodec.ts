@@ -6,7 +6,8 @@
  * decoded = q * s.
  * Bounds below hold for tensors whose max |x| is at least 2^-100 (float32 subnormals below).
  * - rounding 'nearest' (default): |x - decoded| <= s/2, so maxRelativeError = 1/(2L)
- *   ('maxabs'): 1/254 for int8, 1/14 for int4.
+ *   ('maxabs'): 1/254 for int8, 1/14 for int4, plus 2^-23 for float32 (each bound below
+ *   too): s and q * s are float32, each rounded by up to 2^-24 of max |x|.
  * - rounding 'stochastic': q = floor(x/s + u), u uniform in [0,1): unbiased (E[decoded] = x)
  *   where not clipped, |x - decoded| < s, so maxRelativeError = 1/L.
  * - scale 'mse': a clipped value is off by up to MSE_CLIP_BOUND (0.6) of max |x|, so the
@@ -49,6 +50,9 @@ export type QuantizedBits = 4 | 8;
 function valueBytes(bits: QuantizedBits, n: number): number {
   return bits === 8 ? n : Math.ceil(n / 2);
 }
+
+/** what storing s and q * s as float32 adds to any bound, relative to max |x| */
+const FLOAT32_ROUNDING = 2 ** -23;
 
 export function quantizedCodec(bits: QuantizedBits, options: unknown = {}): UpdateCodec {
   const name = `int${bits}`;
@@ -116,7 +120,7 @@ export function quantizedCodec(bits: QuantizedBits, options: unknown = {}): Upda
   return {
     name,
     options: { ...o, errorFeedback },
-    maxRelativeError: Math.max(stochastic ? 1 / levels : 1 / (2 * levels), o.scale === 'mse' ? MSE_CLIP_BOUND : 0),
+    maxRelativeError: Math.max(stochastic ? 1 / levels : 1 / (2 * levels), o.scale === 'mse' ? MSE_CLIP_BOUND : 0) + FLOAT32_ROUNDING,
     errorMetric: 'maxabs',
     deflated: true,
     encode: (update, state = null) => encodeWithState(update, state).bytes,

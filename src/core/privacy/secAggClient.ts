@@ -71,6 +71,9 @@ export class SecAggClient {
     if (indices.size !== roster.sites.length || roster.sites.some((s) => s.index > roster.sites.length)) {
       throw invalid('expected roster indices 1..n, each once');
     }
+    // a site listed twice would receive two share sets, one of them under keys of the coordinator's choosing
+    if (new Set(roster.sites.map((s) => s.siteId)).size !== roster.sites.length) throw invalid('expected each site once in the roster');
+    if (me.weight !== this.weight) throw invalid(`the roster gives this site weight ${me.weight}, it advertised ${this.weight}`);
     if (roster.threshold > roster.sites.length || roster.threshold <= roster.sites.length / 2) {
       throw invalid(`expected a threshold above half of the ${roster.sites.length} sites, found ${roster.threshold}`);
     }

@@ -154,4 +154,17 @@ describe('secure aggregation', () => {
     const tampered = { ...forB, sealed: [{ ...forB.sealed[0]!, ciphertext: (ct[0] === 'A' ? 'B' : 'A') + ct.slice(1) }] };
     await expect(b.receiveShares(tampered)).rejects.toThrow(/altered/);
   });
+
+  it('a site refuses a roster that lists a site twice or gives it another weight than it advertised', async () => {
+    const server = new SecAggServer({ round: 0, spec, clipRange: 0.5, thresholdFraction: 0.6 });
+    const clients = await Promise.all(['a', 'b', 'c'].map((id) => SecAggClient.create(id, 0, 2)));
+    for (const c of clients) server.addAdvertise(await c.advertise());
+    const roster = server.roster();
+    const b = roster.sites[1]!;
+    const twice = { ...roster, sites: [...roster.sites, { ...b, index: 4 }], threshold: 3 };
+    await expect(clients[0]!.shareKeys(twice)).rejects.toThrow('expected each site once in the roster');
+    const reweighed = { ...roster, sites: roster.sites.map((s) => (s.siteId === 'a' ? { ...s, weight: 5 } : s)) };
+    await expect(clients[0]!.shareKeys(reweighed)).rejects.toThrow('the roster gives this site weight 5, it advertised 2');
+    await expect(clients[0]!.shareKeys(roster)).resolves.toMatchObject({ siteId: 'a' });
+  });
 });
