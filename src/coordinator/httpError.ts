@@ -4,7 +4,7 @@
  */
 import { FedsegError } from '../core/util/errors.ts';
 
-export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 503;
+export type HttpStatus = 400 | 401 | 403 | 404 | 408 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 503;
 
 export class HttpError extends FedsegError {
   readonly status: HttpStatus;

@@ -13,11 +13,20 @@ import { HttpError } from './httpError.ts';
 import type { FederationStore } from './storage/federationStore.ts';
 
 export const SIGNATURE_WINDOW_MS = 5 * 60_000;
+/**
+ * A body checked before it was read (precheck) may take this long to arrive: the timestamp
+ * is checked once, when the headers came, so an upload on a slow link is not stale by the
+ * time its last byte is in. Nonces are kept long enough that a replay cannot outlast them.
+ */
+export const MAX_BODY_MS = 30 * 60_000;
+const NONCE_RETENTION_MS = 2 * SIGNATURE_WINDOW_MS + MAX_BODY_MS;
 
 export class RequestAuth {
   private readonly keys = new Map<string, CryptoKeyLike>();
   /** requests whose signature verified, and their site */
   private readonly verified = new WeakMap<Request, string>();
+  /** requests prechecked before their body was read, and when */
+  private readonly prechecked = new WeakMap<Request, number>();
   constructor(
     private readonly store: FederationStore,
     private readonly now: () => number = Date.now,
@@ -29,24 +38,31 @@ export class RequestAuth {
    * request that could never pass is refused before its body is buffered.
    */
   async precheck(c: Context): Promise<void> {
-    await this.headersOf(c);
+    const { now } = await this.headersOf(c, this.now());
+    this.prechecked.set(c.req.raw, now);
   }
 
   /** The id of the site that signed this request; HttpError 401/403 otherwise. */
   async siteOf(c: Context, body: Uint8Array | null): Promise<string> {
-    const { siteId, site, timestamp, nonce, signature, now } = await this.headersOf(c);
+    const now = this.now();
+    const headersAt = this.prechecked.get(c.req.raw);
+    if (headersAt !== undefined && now - headersAt > MAX_BODY_MS) {
+      throw new HttpError(408, 'BODY_TOO_SLOW', `the body took ${Math.round((now - headersAt) / 1000)} s to arrive after its headers; at most ${MAX_BODY_MS / 1000} s`);
+    }
+    // the timestamp is judged at the time the headers came
+    const { siteId, site, timestamp, nonce, signature } = await this.headersOf(c, headersAt ?? now);
     const url = new URL(c.req.url);
     const key = await this.key(siteId, site.publicKey as PublicKeyJwk);
     const ok = await verifyRequest(key, { method: c.req.method, path: url.pathname + url.search, body }, { timestamp, nonce, signature });
     if (!ok) throw new HttpError(401, 'BAD_SIGNATURE', `the signature does not match this request for site "${siteId}" (method, path, timestamp, nonce and body are signed)`);
-    if (!(await this.store.rememberNonce(siteId, nonce, now, now - 2 * SIGNATURE_WINDOW_MS))) {
+    if (!(await this.store.rememberNonce(siteId, nonce, now, now - NONCE_RETENTION_MS))) {
       throw new HttpError(401, 'REPLAYED', `nonce ${nonce} was already used by site "${siteId}": a request is accepted once`);
     }
     this.verified.set(c.req.raw, siteId);
     return siteId;
   }
 
-  private async headersOf(c: Context) {
+  private async headersOf(c: Context, now: number) {
     const siteId = c.req.header(SIGNATURE_HEADERS.site);
     const ts = c.req.header(SIGNATURE_HEADERS.timestamp);
     const nonce = c.req.header(SIGNATURE_HEADERS.nonce);
@@ -58,7 +74,6 @@ export class RequestAuth {
     if (!site || !site.publicKey) throw new HttpError(401, 'UNKNOWN_SITE', `no site "${siteId}" has joined this federation`);
     if (site.status === 'revoked') throw new HttpError(403, 'SITE_REVOKED', `site "${siteId}" was revoked by the operator`);
     const timestamp = Number(ts);
-    const now = this.now();
     if (!/^\d{1,16}$/.test(ts) || !isFreshTimestamp(timestamp, now, SIGNATURE_WINDOW_MS)) {
       throw new HttpError(401, 'STALE_TIMESTAMP', `expected a timestamp within ${SIGNATURE_WINDOW_MS / 1000} s of the coordinator's clock (${now}), found ${ts}; check the site's clock`);
     }
