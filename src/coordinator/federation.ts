@@ -255,21 +255,29 @@ export class Federation {
     await this.blobs.put(envelope);
 
     return this.serial(async () => {
-      const again = await this.earlierUpload(meta.round, siteId, uploadHash);
-      if (again) return again;
       const machine = this.machine;
-      if (!machine || machine.round !== meta.round) {
-        const now = await this.roundStatus();
-        throw wrongRound('update', meta.round, now.round, now.finished);
+      try {
+        const again = await this.earlierUpload(meta.round, siteId, uploadHash);
+        if (again) return again;
+        if (!machine || machine.round !== meta.round) {
+          const now = await this.roundStatus();
+          throw wrongRound('update', meta.round, now.round, now.finished);
+        }
+        machine.assertAccepting();
+        // revoked (by `fedseg invite --revoke`, another process) since the request's signature was checked
+        if ((await this.store.site(siteId))?.status !== 'active') throw new HttpError(403, 'SITE_REVOKED', `site "${siteId}" was revoked by the operator`);
+        const r = await this.store.recordUpdate({
+          round: meta.round, siteId, payloadHash: uploadHash, baseModel: meta.baseModelHash, sampleCount: meta.sampleCount,
+          codec: meta.codec.name, bytes: envelope.length, metrics: meta.localMetrics, receivedAt: this.now(),
+        });
+        if (r === 'duplicate') return { status: 'duplicate', round: meta.round, uploadHash } as const;
+        if (r === 'conflict') throw updateConflict(meta.round);
+      } catch (e) {
+        // refused (or not recorded): no record names the blob written for it, which would stay for good
+        this.blobs.remove(uploadHash);
+        throw e;
       }
-      machine!.assertAccepting();
-      const r = await this.store.recordUpdate({
-        round: meta.round, siteId, payloadHash: uploadHash, baseModel: meta.baseModelHash, sampleCount: meta.sampleCount,
-        codec: meta.codec.name, bytes: envelope.length, metrics: meta.localMetrics, receivedAt: this.now(),
-      });
-      if (r === 'duplicate') return { status: 'duplicate', round: meta.round, uploadHash } as const;
-      if (r === 'conflict') throw updateConflict(meta.round);
-      machine!.acceptUpdate(siteId);
+      machine.acceptUpdate(siteId);
       try {
         this.aggregator!.add(delta, this.algorithms.weightOf(meta.sampleCount));
       } catch (e) {

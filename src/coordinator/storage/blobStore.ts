@@ -58,6 +58,11 @@ export class BlobStore {
     return bytes;
   }
 
+  /** Deletes a blob no record names (an upload that was refused after it was written). */
+  remove(hash: string): void {
+    rmSync(this.pathOf(hash), { force: true });
+  }
+
   /** Removes left-over temporary files of interrupted writes. */
   cleanTemporary(): void {
     rmSync(join(this.dir, 'tmp'), { recursive: true, force: true });
