@@ -12,6 +12,7 @@ import { getPreset } from '../core/model/modelPresets.ts';
 import { unetPlan } from '../core/model/unetSpec.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import { createApp, type AppOptions } from './createApp.ts';
+import { DataFolderLock } from './dataFolderLock.ts';
 import { withSecurityHeaders } from './securityHeaders.ts';
 import { initialModel } from './initialModel.ts';
 import { operatorTokenFor } from './operatorToken.ts';
@@ -60,15 +61,24 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const log = opts.log ?? ((line: string) => console.log(`[coordinator] ${line}`));
   mkdirSync(opts.dataDir, { recursive: true });
   const paths = dataPaths(opts.dataDir);
-  const operatorToken = operatorTokenFor(opts.dataDir); // before anything that runs (a clock, a port) could be left behind
-  const store = new SqliteStore(paths.db);
+  const lock = DataFolderLock.take(opts.dataDir);
+  let operatorToken: string;
+  let store: SqliteStore;
+  try {
+    operatorToken = operatorTokenFor(opts.dataDir); // before anything that runs (a clock, a port) could be left behind
+    store = new SqliteStore(paths.db);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  let federation: Federation | null = null;
   try {
     const stored = await store.federation();
     const plan = opts.plan ?? (stored ? parsePlan(JSON.parse(stored.planJson), `${paths.db} (stored plan)`) : null);
     if (!plan) throw new FedsegError('PLAN_REQUIRED', `${opts.dataDir} holds no federation yet: give a plan (--plan plan.json)`);
     const preset = getPreset(plan.model.preset);
     const spec = unetPlan(preset).params.map((p) => ({ name: p.name, shape: [...p.shape] }));
-    const federation = await Federation.open({
+    federation = await Federation.open({
       store,
       blobs: new BlobStore(paths.blobs),
       plan,
@@ -79,16 +89,18 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       log,
       ...(opts.now ? { now: opts.now } : {}),
     });
-    federation.startClock(opts.clockMs);
     const app = createApp({ federation, store, operatorToken, staticRoot: opts.staticRoot ?? null, log, ...(opts.now ? { now: opts.now } : {}), ...waitLimits(opts) });
     const host = opts.host ?? '127.0.0.1';
     const server = await listen(withSecurityHeaders(app.fetch), opts.port ?? 8080, host);
+    // the round clock runs once the port is ours: a start that failed leaves none ticking
+    federation.startClock(opts.clockMs);
+    const running = federation;
     const port = (server.address() as AddressInfo).port;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     return {
       url,
       port,
-      federation,
+      federation: running,
       operatorToken,
       invite: (siteName) => createSiteInvite(store, siteName, url),
       async close() {
@@ -96,12 +108,15 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
           server.close(() => resolve());
           (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
-        await federation.close();
+        await running.close();
         await store.close();
+        lock.release();
       },
     };
   } catch (e) {
+    await federation?.close();
     await store.close();
+    lock.release();
     throw e;
   }
 }
