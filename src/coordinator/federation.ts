@@ -38,6 +38,7 @@ import type { FederationAlgorithms } from './federationAlgorithms.ts';
 import { SecureRounds } from './secureRounds.ts';
 import { commitRound, type RoundCommit } from './commitRound.ts';
 import { FailureBackoff } from './failureBackoff.ts';
+import { RefusalAudit } from './refusalAudit.ts';
 import { SecAggEndpoints } from './secAggEndpoints.ts';
 
 export interface FederationDeps {
@@ -74,6 +75,7 @@ export class Federation {
   private queue: Promise<unknown> = Promise.resolve();
   /** failed aggregations in a row, and when the next may be tried */
   private readonly aggregationBackoff: FailureBackoff;
+  private readonly refusals: RefusalAudit;
   private readonly notifier = new RoundNotifier();
   private timer: ReturnType<typeof setInterval> | null = null;
   /** the current round's secure aggregation (plans with privacy.secureAggregation.enabled) */
@@ -91,6 +93,7 @@ export class Federation {
     this.now = deps.now ?? Date.now;
     this.log = deps.log ?? ((line) => console.log(line));
     this.aggregationBackoff = new FailureBackoff(this.now);
+    this.refusals = new RefusalAudit({ write: (entry) => this.store.audit(entry), now: this.now });
     this.secureRounds = new SecureRounds({
       plan: this.plan, spec: this.spec, store: this.store, phaseMs: this.policy.deadlineMs, now: this.now, log: this.log,
       emit: () => this.emit(),
@@ -132,6 +135,7 @@ export class Federation {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.queue.catch(() => undefined);
+    await this.refusals.flush().catch(() => undefined);
   }
 
   onChange(listener: RoundListener): () => void {
@@ -319,8 +323,7 @@ export class Federation {
 
   /** Records a refused request in the audit log (the HTTP layer calls it for every 4xx): under its site once the signature verified, else with the site it claimed. */
   async auditRefusal(siteId: string | null, code: string, request: string, claimedSite: string | null = null): Promise<void> {
-    const round = this.finalModel === null ? this.current.round : null;
-    await this.store.audit({ at: this.now(), siteId, action: 'refused', round, detail: { code, request, ...(claimedSite === null ? {} : { claimedSite }) } });
+    await this.refusals.record(siteId, code, request, claimedSite, this.finalModel === null ? this.current.round : null);
   }
 
   /** Applies the round state machine's decision now (deadlines). */
