@@ -92,6 +92,9 @@ describe('the coordinator API', () => {
     expect(wrongModel).toBe('MODEL_MISMATCH');
     const outOfRange = await site.client.reportEvaluation({ ...report, dice: { ET: 1.5, TC: 0.6, WT: 0.7 } }).catch((e: { code: string }) => e.code);
     expect(outOfRange).toBe('METRICS_OUT_OF_RANGE');
+    // a site that claims more cases than one site can hold would outweigh every other in the pooled scores
+    const tooMany = await site.client.reportEvaluation({ ...report, cases: 1e9 }).catch((e: { code: string; message: string }) => `${e.code}: ${e.message}`);
+    expect(tooMany).toMatch(/^METRICS_OUT_OF_RANGE: .*at most 100000 cases/);
     expect(await site.client.reportEvaluation(report)).toEqual({ status: 'accepted', round: 1 });
     expect(await site.client.reportEvaluation({ ...report, cases: 9 })).toEqual({ status: 'duplicate', round: 1 });
     const s = ((await operatorStatusOf(coord)) as any);

@@ -210,6 +210,10 @@ export class Federation {
   async submitEvaluation(siteId: string, report: MetricsReport): Promise<'accepted' | 'duplicate'> {
     if (report.siteId !== siteId) throw new HttpError(403, 'SITE_MISMATCH', `evaluation: expected site ${siteId}, found ${report.siteId}`);
     checkPlanNamed({ federation: this.plan.federation, planHash: this.planHash }, report, 'evaluation');
+    // the pooled evaluation weighs each site's means by its case count: no site may claim more cases than one can hold
+    if (report.cases > this.plan.limits.maxSampleCount) {
+      throw new HttpError(422, 'METRICS_OUT_OF_RANGE', `evaluation: expected at most ${this.plan.limits.maxSampleCount} cases (the plan's limits.maxSampleCount), found ${report.cases}`);
+    }
     for (const r of REGIONS) {
       const d = report.dice[r];
       const h = report.hd95[r];

@@ -11,6 +11,7 @@ import type { RoundStatus } from '../core/protocol/messages.ts';
 import type { WeightSpec } from '../core/protocol/weightSpec.ts';
 import { specSize } from '../core/protocol/weightSpec.ts';
 import type { SecAggAdvertise, SecAggShares, SecAggUnmaskResponse } from '../core/privacy/secAggMessages.ts';
+import { isAgreementPublicKey } from '../core/privacy/secAggCrypto.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
 import { HttpError } from './httpError.ts';
 import { wrongRound } from './federationRefusals.ts';
@@ -60,6 +61,14 @@ export class SecAggEndpoints {
   async post(siteId: string, round: number, kind: 'unmask', msg: SecAggUnmaskResponse): Promise<SecAggPostAnswer>;
   async post(siteId: string, round: number, kind: 'advertise' | 'shares' | 'unmask', msg: unknown): Promise<SecAggPostAnswer> {
     const h = this.host;
+    if (kind === 'advertise') {
+      // a key that is no point of the curve would fail the unmasking of every attempt of the round
+      for (const key of ['cPublic', 'sPublic'] as const) {
+        if (!(await isAgreementPublicKey((msg as SecAggAdvertise)[key]))) {
+          throw new HttpError(422, 'SECAGG_INVALID', `secure aggregation keys of round ${round}: ${key} of "${siteId}" is no ECDH P-256 public key (not a point of the curve)`);
+        }
+      }
+    }
     return h.serial(async () => {
       const s = await this.session(round, `secure aggregation ${kind}`);
       const status =

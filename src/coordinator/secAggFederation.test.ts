@@ -211,6 +211,11 @@ describe('secure aggregation refusals', () => {
       // a message naming another site than its signer
       const mismatch = await post(b, 'advertise', advert);
       expect([mismatch.status, mismatch.json.error.code]).toEqual([403, 'SITE_MISMATCH']);
+      // a key that is no point of the curve: refused before it can fail the round's unmasking
+      const bKeys = JSON.parse(new TextDecoder().decode(bAdvert)) as { sPublic: { x: string; y: string } };
+      const offCurve = await post(b, 'advertise', json({ ...bKeys, sPublic: { ...bKeys.sPublic, y: bKeys.sPublic.x } }));
+      expect([offCurve.status, offCurve.json.error.code]).toEqual([422, 'SECAGG_INVALID']);
+      expect(offCurve.json.error.message).toContain('sPublic');
       // a plain update under secure aggregation
       const round = await a.client.round();
       const plain = await sendUpdate(c2.url, a, 1, await updateEnvelope(p2, a, 1, round.globalModelHash, constantDelta(spec, 0.01)));

@@ -41,6 +41,16 @@ export function importPrivateScalar(d: Uint8Array, publicJwk: PublicKeyJwk): Pro
   return subtle().importKey('jwk', { ...publicJwk, d: base64urlEncode(d), ext: false }, ECDH, false, ['deriveBits']);
 }
 
+/** Whether `jwk` is an ECDH P-256 public key WebCrypto takes (a point on the curve). */
+export async function isAgreementPublicKey(jwk: PublicKeyJwk): Promise<boolean> {
+  try {
+    await subtle().importKey('jwk', { ...jwk, ext: true }, ECDH, true, []);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** 32 shared bytes from my private key and their public key (ECDH). */
 export async function agree(privateKey: CryptoKeyLike, theirPublic: PublicKeyJwk): Promise<Uint8Array> {
   const pub = await subtle().importKey('jwk', { ...theirPublic, ext: true }, ECDH, true, []);
