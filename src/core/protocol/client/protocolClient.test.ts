@@ -46,3 +46,24 @@ describe('ProtocolClient errors', () => {
     expect(calls).toBe(3);
   });
 });
+
+describe('ProtocolClient, what leaves the site', () => {
+  it('checks every outgoing message against its strict schema: a field the protocol does not define is never sent', async () => {
+    let calls = 0;
+    const fetch = async () => {
+      calls++;
+      throw new Error('not called');
+    };
+    const keys = await generateSiteKeyPair();
+    const client = new ProtocolClient({ baseUrl: 'http://127.0.0.1:9', fetch, credentials: { siteId: 'site-a', privateKey: keys.privateKey } });
+    const report = {
+      federation: 'f', planHash: 'a'.repeat(64), round: 1, siteId: 'site-a', modelHash: 'b'.repeat(64), cases: 5,
+      dice: { ET: 0.5, TC: 0.6, WT: 0.7 }, hd95: { ET: 5, TC: 4, WT: 3 },
+    };
+    const leak = { ...report, caseId: 'DOE^JOHN_MRN123' } as typeof report;
+    await expect(client.reportEvaluation(leak)).rejects.toMatchObject({ code: 'MESSAGE_INVALID', message: expect.stringContaining('evaluation report (before sending): (top level): unknown key "caseId"') });
+    await expect(client.secAggPost(1, 'advertise', { siteId: 'site-a', weight: 1, note: 'x' })).rejects.toMatchObject({ code: 'MESSAGE_INVALID' });
+    await expect(client.join('t'.repeat(43), keys, 'a'.repeat(64), { kind: 'browser', gpu: 'NVIDIA H100' } as never)).rejects.toMatchObject({ code: 'MESSAGE_INVALID', message: expect.stringContaining('client: unknown key "gpu"') });
+    expect(calls).toBe(0);
+  });
+});

@@ -5,14 +5,16 @@
  * signed afresh (a new nonce), so a retry is never a replay. Answers are validated
  * against the schemas in messages.ts; models are checked against their SHA-256.
  */
+import type { z } from 'zod';
 import { backoffDelay } from '../../util/backoffDelay.ts';
 import type { CryptoKeyLike, CryptoKeyPairLike } from '../../util/webCrypto.ts';
 import { sha256Hex } from '../../util/webCrypto.ts';
 import { parsePlan, planHash as hashPlan, type Plan } from '../plan.ts';
 import {
-  ErrorBodySchema, JoinResponseSchema, parseMessage, RoundStatusSchema,
+  ErrorBodySchema, JoinRequestSchema, JoinResponseSchema, MetricsReportSchema, parseMessage, RoundStatusSchema,
   type JoinResponse, type MetricsReport, type RoundStatus,
 } from '../messages.ts';
+import { SecAggAdvertiseSchema, SecAggSharesSchema, SecAggUnmaskResponseSchema } from '../../privacy/secAggMessages.ts';
 import { exportPublicJwk, SIGNATURE_HEADERS, signRequest } from '../signing.ts';
 import { utf8Encode } from '../utf8.ts';
 import { platformFetch, sleep, type FetchLike, type ResponseLike } from './fetchLike.ts';
@@ -117,7 +119,7 @@ export class ProtocolClient {
 
   /** Joins with a one-time invite; the key pair's private half stays here. */
   async join(inviteToken: string, keys: CryptoKeyPairLike, planHash: string, client?: { kind: 'browser' | 'node'; backend?: string }): Promise<JoinResponse> {
-    const body = { inviteToken, publicKeyJwk: await exportPublicJwk(keys.publicKey), planHash, ...(client ? { client } : {}) };
+    const body = outgoing(JoinRequestSchema, { inviteToken, publicKeyJwk: await exportPublicJwk(keys.publicKey), planHash, ...(client ? { client } : {}) }, 'join request');
     const answer = parseMessage(JoinResponseSchema, await this.json('POST', '/join', body, false), 'join answer');
     this.creds = { siteId: answer.siteId, privateKey: keys.privateKey };
     return answer;
@@ -157,7 +159,8 @@ export class ProtocolClient {
 
   /** Federated evaluation: this site's validation metrics for the round's global model. */
   async reportEvaluation(report: MetricsReport): Promise<{ status: string; round: number }> {
-    return (await this.json('POST', `/rounds/${report.round}/evaluation`, report, true)) as { status: string; round: number };
+    const checked = outgoing(MetricsReportSchema, report, 'evaluation report');
+    return (await this.json('POST', `/rounds/${checked.round}/evaluation`, checked, true)) as { status: string; round: number };
   }
 
   /** Uploads an update envelope (updateEnvelope.ts); retried with backoff, idempotent. */
@@ -170,7 +173,8 @@ export class ProtocolClient {
 
   /** Posts this site's keys, sealed shares or unmask response for `round`; idempotent. */
   async secAggPost(round: number, kind: 'advertise' | 'shares' | 'unmask', message: unknown): Promise<SecAggPostAnswer> {
-    return (await this.json('POST', `/rounds/${round}/secagg/${kind}`, message, true)) as SecAggPostAnswer;
+    const checked = outgoing(SECAGG_SCHEMAS[kind], message, `secure aggregation ${kind}`);
+    return (await this.json('POST', `/rounds/${round}/secagg/${kind}`, checked, true)) as SecAggPostAnswer;
   }
 
   /** Uploads the masked input (uint32 little-endian per weight); idempotent. */
@@ -260,3 +264,13 @@ async function errorOf(res: ResponseLike, method: string, path: string): Promise
   return new ProtocolError(res.status, `HTTP_${res.status}`, `${method} ${path}: HTTP ${res.status} ${text.slice(0, 120)}`);
 }
 
+const SECAGG_SCHEMAS = { advertise: SecAggAdvertiseSchema, shares: SecAggSharesSchema, unmask: SecAggUnmaskResponseSchema } as const;
+
+/**
+ * A message checked against its schema before it leaves the site: the strict schemas
+ * refuse any field they do not declare, so nothing beyond what the protocol defines (and
+ * the consent text lists) can be sent, whatever a caller put into the object.
+ */
+function outgoing<S extends z.ZodType>(schema: S, message: unknown, what: string): z.output<S> {
+  return parseMessage(schema, message, `${what} (before sending)`);
+}
