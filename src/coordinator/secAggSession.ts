@@ -115,8 +115,9 @@ export class SecAggSession {
     const prior = this.received.masked.get(siteId);
     if (prior === hash) return 'duplicate';
     if (prior !== undefined) throw conflict('masked input', siteId);
+    this.expectMember(siteId, 'sent a masked input');
     this.expectPhase('masked', siteId);
-    if (!this.sharesOut.has(siteId)) throw notInSession(siteId, 'masked input');
+    if (!this.sharesOut.has(siteId)) throw notInSession(siteId, 'sent a masked input without shares of this attempt');
     return 'new';
   }
 
@@ -136,20 +137,20 @@ export class SecAggSession {
 
   /** The roster once advertising closed; null while it is open. */
   roster(siteId: string): SecAggRoster | null {
-    if (!this.received.advertise.has(siteId)) throw notInSession(siteId, 'roster');
+    if (!this.received.advertise.has(siteId)) throw notInSession(siteId, 'asked for the roster');
     return this.rosterMsg;
   }
 
   sharesFor(siteId: string): SecAggSharesFor | null {
-    if (!this.received.shares.has(siteId)) throw notInSession(siteId, 'shares');
+    if (!this.received.shares.has(siteId)) throw notInSession(siteId, 'asked for its shares');
     if (this.phaseNow === 'shares') return null;
     const s = this.sharesOut.get(siteId);
-    if (!s) throw notInSession(siteId, 'shares');
+    if (!s) throw notInSession(siteId, 'asked for its shares');
     return s;
   }
 
   unmaskRequest(siteId: string): SecAggUnmaskRequest | null {
-    if (!this.received.masked.has(siteId)) throw notInSession(siteId, 'unmask request');
+    if (!this.received.masked.has(siteId)) throw notInSession(siteId, 'asked for the unmask request');
     return this.request;
   }
 
@@ -253,8 +254,8 @@ export class SecAggSession {
     const prior = this.received[kind].get(siteId);
     if (prior === text) return 'duplicate';
     if (prior !== undefined) throw conflict(kind, siteId);
-    const phase = kind === 'advertise' ? 'advertise' : kind;
-    this.expectPhase(phase, siteId);
+    if (kind !== 'advertise') this.expectMember(siteId, `sent its ${kind === 'unmask' ? 'unmask answer' : kind}`);
+    this.expectPhase(kind, siteId);
     try {
       add();
     } catch (e) {
@@ -262,6 +263,15 @@ export class SecAggSession {
     }
     this.received[kind].set(siteId, text);
     return 'accepted';
+  }
+
+  /**
+   * A later phase's message from a site that did not advertise in this session: it comes
+   * from an attempt before a restart, so the site hears SECAGG_NOT_IN_ROUND and starts over
+   * (a phase error would make it sit out the attempt its restart exists for).
+   */
+  private expectMember(siteId: string, what: string): void {
+    if (!this.received.advertise.has(siteId)) throw notInSession(siteId, what);
   }
 
   private expectPhase(phase: SecAggPhase, siteId: string): void {
@@ -287,8 +297,8 @@ const siteMismatch = (signed: string, named: string) =>
 const conflict = (what: string, siteId: string) =>
   new HttpError(409, 'SECAGG_DUPLICATE', `secure aggregation: site "${siteId}" already sent a different ${what} message this round`);
 
-const notInSession = (siteId: string, what: string) =>
-  new HttpError(409, 'SECAGG_NOT_IN_ROUND', `secure aggregation: site "${siteId}" asked for the ${what}, but is not part of this phase of the round's secure aggregation (it came too late, or the round's secure aggregation started over); start again from advertising keys`);
+const notInSession = (siteId: string, did: string) =>
+  new HttpError(409, 'SECAGG_NOT_IN_ROUND', `secure aggregation: site "${siteId}" ${did}, but is not part of this phase of the round's secure aggregation (it came too late, or the round's secure aggregation started over); start again from advertising keys`);
 
 const SECAGG_STATUS: Readonly<Record<string, 403 | 409 | 422>> = {
   SECAGG_PHASE: 409, SECAGG_DUPLICATE: 409, SECAGG_NOT_IN_ROUND: 409, SECAGG_TOO_FEW: 409, SECAGG_INVALID: 422, SECAGG_REFUSED: 422, UPDATE_SHAPE: 422,
