@@ -365,23 +365,28 @@ export class Federation {
       this.finalModel = current.resultModel;
       return;
     }
+    if (current.status === 'aggregating') {
+      // its aggregation did not finish before the stop: the round collects again, and its record says so
+      await this.store.setRoundStatus(current.round, 'collecting');
+      this.current = { ...current, status: 'collecting' };
+    }
     const updates = this.secure ? [] : await this.store.updates(current.round);
     if (this.secure) this.secureRounds.open(current.round);
     this.machine = new RoundMachine(
-      { round: current.round, status: current.status === 'aggregating' ? 'collecting' : current.status, deadline: current.deadline, reported: updates.map((u) => u.siteId) },
+      { round: current.round, status: this.current.status, deadline: current.deadline, reported: updates.map((u) => u.siteId) },
       this.policy,
     );
     await this.rebuildAggregator();
     if (stored) this.log(`resumed round ${current.round} of ${this.plan.rounds} with ${updates.length} acknowledged update(s)`);
   }
 
-  /** A fresh aggregator for the current round, fed every acknowledged update from disk. */
   /** An empty aggregate over the current round's global model. */
   private async freshAggregator(): Promise<Aggregator> {
     const global = decodeWeightsBlob(await this.blobs.getVerified(this.current.globalModel), { expected: this.spec, kind: 'MODEL', source: 'global model' });
     return this.algorithms.begin(this.current.round, global);
   }
 
+  /** A fresh aggregator for the current round, fed every acknowledged update from disk. */
   private async rebuildAggregator(): Promise<void> {
     const agg = await this.freshAggregator();
     // secure aggregation: the masked inputs are useless one by one; the aggregate is fed at unmasking

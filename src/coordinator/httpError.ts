@@ -41,8 +41,12 @@ const DOMAIN_STATUS: Readonly<Record<string, HttpStatus>> = {
   UPDATE_NONFINITE: 422,
 };
 
-/** Domain errors that mean the coordinator itself is broken (its disk, its aggregate): 500. */
-const SERVER_FAULT = /^(BLOB_|AGGREGATION_|MODEL_INTERNAL|PLATFORM_)/;
+/**
+ * Domain errors that mean the coordinator itself is broken (its disk, its aggregate, its own
+ * models: a site's update fails as UPDATE_*, the coordinator's global model as MODEL_*): 500.
+ * The site-facing MODEL_NOT_FOUND and MODEL_MISMATCH are HttpErrors and keep their status.
+ */
+const SERVER_FAULT = /^(BLOB_|AGGREGATION_|MODEL_|PLATFORM_)/;
 
 /** The status and body for any thrown value; `unknown` is true for errors that are our bug (500). */
 export function errorAnswer(err: unknown): { status: HttpStatus; body: ErrorBody; unknown: boolean } {

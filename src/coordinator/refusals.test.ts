@@ -213,6 +213,8 @@ describe('the coordinator refuses', () => {
     const forged = entries.find((e) => e.detail.code === 'BAD_SIGNATURE')!;
     expect({ siteId: forged.siteId, claimed: forged.detail.claimedSite }).toEqual({ siteId: null, claimed: a.siteId });
     expect(entries.find((e) => e.detail.code === 'UPDATE_SHAPE')!).toMatchObject({ siteId: a.siteId });
+    // a replay carries the site's own signature: filed under that site
+    expect(entries.find((e) => e.detail.code === 'REPLAYED')!.siteId).not.toBeNull();
     for (const code of ['PLAN_MISMATCH', 'UPDATE_SHAPE', 'UPDATE_NONFINITE', 'BODY_TOO_LARGE', 'BAD_SIGNATURE', 'UNKNOWN_SITE', 'REPLAYED', 'UPDATE_CONFLICT', 'ROUND_CLOSED', 'INVITE_INVALID', 'SITE_REVOKED']) {
       expect(refused).toContain(code);
     }

@@ -55,10 +55,11 @@ export class RequestAuth {
     const key = await this.key(siteId, site.publicKey as PublicKeyJwk);
     const ok = await verifyRequest(key, { method: c.req.method, path: url.pathname + url.search, body }, { timestamp, nonce, signature });
     if (!ok) throw new HttpError(401, 'BAD_SIGNATURE', `the signature does not match this request for site "${siteId}" (method, path, timestamp, nonce and body are signed)`);
+    // the site did sign it: a replay's refusal is audited under that site
+    this.verified.set(c.req.raw, siteId);
     if (!(await this.store.rememberNonce(siteId, nonce, now, now - NONCE_RETENTION_MS))) {
       throw new HttpError(401, 'REPLAYED', `nonce ${nonce} was already used by site "${siteId}": a request is accepted once`);
     }
-    this.verified.set(c.req.raw, siteId);
     return siteId;
   }
 

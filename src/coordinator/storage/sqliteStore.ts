@@ -1,6 +1,9 @@
 /**
  * FederationStore on SQLite (better-sqlite3 12, WAL mode, synchronous=FULL so that an
- * acknowledged write survives kill -9 and power loss alike).
+ * acknowledged write survives kill -9 and power loss alike). Every transaction begins
+ * IMMEDIATE: most read and then write, and `fedseg invite` writes from another process,
+ * so a deferred one could find its snapshot stale at its first write (SQLITE_BUSY_SNAPSHOT,
+ * which no busy timeout waits out); an immediate one waits for the other writer instead.
  */
 import Database from 'better-sqlite3';
 import type {
@@ -70,14 +73,14 @@ export class SqliteStore implements FederationStore {
       this.insertRound(firstRound);
       this.insertAudit({ at: info.createdAt, siteId: null, action: 'federation-created', round: null, detail: { planHash: info.planHash } });
       this.insertAudit({ at: info.createdAt, siteId: null, action: 'round-opened', round: firstRound.round, detail: { globalModel: firstRound.globalModel, deadline: firstRound.deadline } });
-    })();
+    }).immediate();
   }
 
   async createInvite(site: { id: string; name: string; tokenHash: string; at: number }): Promise<void> {
     this.db.transaction(() => {
       this.db.prepare("INSERT INTO sites (id, name, status, invite_token_hash, invited_at) VALUES (?, ?, 'invited', ?, ?)").run(site.id, site.name, site.tokenHash, site.at);
       this.insertAudit({ at: site.at, siteId: site.id, action: 'invited', round: null, detail: { name: site.name } });
-    })();
+    }).immediate();
   }
 
   async redeemInvite(tokenHash: string, publicKey: Readonly<Record<string, unknown>>, at: number): Promise<{ site: SiteRecord; repeated: boolean } | null> {
@@ -94,7 +97,7 @@ export class SqliteStore implements FederationStore {
       this.db.prepare("UPDATE sites SET status = 'active', public_key = ?, joined_at = ? WHERE id = ?").run(JSON.stringify(publicKey), at, row.id);
       this.insertAudit({ at, siteId: row.id, action: 'joined', round: null, detail: { name: row.name } });
       return { site: siteOf(this.db.prepare('SELECT * FROM sites WHERE id = ?').get(row.id) as SiteRow), repeated: false };
-    })();
+    }).immediate();
   }
 
   async revokeSite(id: string, at: number): Promise<boolean> {
@@ -102,7 +105,7 @@ export class SqliteStore implements FederationStore {
       const r = this.db.prepare("UPDATE sites SET status = 'revoked', invite_token_hash = NULL WHERE id = ? AND status != 'revoked'").run(id);
       if (r.changes > 0) this.insertAudit({ at, siteId: id, action: 'revoked', round: null, detail: {} });
       return r.changes > 0;
-    })();
+    }).immediate();
   }
 
   async site(id: string): Promise<SiteRecord | null> {
@@ -119,7 +122,7 @@ export class SqliteStore implements FederationStore {
       this.db.prepare('DELETE FROM nonces WHERE at < ?').run(forgetBefore);
       const r = this.db.prepare('INSERT OR IGNORE INTO nonces (site_id, nonce, at) VALUES (?, ?, ?)').run(siteId, nonce, at);
       return r.changes === 1;
-    })();
+    }).immediate();
   }
 
   async rounds(): Promise<RoundRecord[]> {
@@ -144,7 +147,7 @@ export class SqliteStore implements FederationStore {
     this.db.transaction(() => {
       this.db.prepare('UPDATE rounds SET deadline = ?, extensions = extensions + 1 WHERE round = ?').run(deadline, n);
       this.insertAudit({ at, siteId: null, action: 'round-extended', round: n, detail: { deadline, reason } });
-    })();
+    }).immediate();
   }
 
   async closeRound(
@@ -161,7 +164,7 @@ export class SqliteStore implements FederationStore {
       } else {
         this.insertAudit({ at: result.closedAt, siteId: null, action: 'federation-finished', round: n, detail: { finalModel: result.resultModel } });
       }
-    })();
+    }).immediate();
   }
 
   async recordUpdate(u: UpdateRecord): Promise<'new' | 'duplicate' | 'conflict'> {
@@ -175,7 +178,7 @@ export class SqliteStore implements FederationStore {
       this.db.prepare("UPDATE rounds SET status = 'collecting' WHERE round = ? AND status = 'open'").run(u.round);
       this.insertAudit({ at: u.receivedAt, siteId: u.siteId, action: 'update-accepted', round: u.round, detail: { payloadHash: u.payloadHash, sampleCount: u.sampleCount, bytes: u.bytes, codec: u.codec } });
       return 'new';
-    })();
+    }).immediate();
   }
 
   async updates(round: number): Promise<UpdateRecord[]> {
@@ -194,7 +197,7 @@ export class SqliteStore implements FederationStore {
       this.db.prepare("UPDATE rounds SET status = 'collecting' WHERE round = ? AND status = 'open'").run(e.round);
       this.insertAudit({ at: e.receivedAt, siteId: e.siteId, action: 'evaluation-reported', round: e.round, detail: { cases: e.cases, dice: e.dice } });
       return 'new';
-    })();
+    }).immediate();
   }
 
   async evaluations(round: number): Promise<EvaluationRecord[]> {
