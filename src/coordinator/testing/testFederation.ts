@@ -108,11 +108,23 @@ export async function signedHeaders(siteId: string, key: CryptoKeyLike, req: Raw
 
 /** Sends a raw request; resolves with the status and the parsed JSON answer. */
 export async function send(baseUrl: string, req: RawRequest): Promise<{ status: number; json: any }> {
-  const res = await fetch(baseUrl + req.path, {
-    method: req.method,
-    headers: { ...(req.contentType ? { 'content-type': req.contentType } : {}), ...req.headers },
-    ...(req.body ? { body: req.body as Uint8Array<ArrayBuffer> } : {}),
-  });
+  const attempt = () =>
+    fetch(baseUrl + req.path, {
+      method: req.method,
+      headers: { ...(req.contentType ? { 'content-type': req.contentType } : {}), ...req.headers },
+      ...(req.body ? { body: req.body as Uint8Array<ArrayBuffer> } : {}),
+    });
+  let res: Response;
+  try {
+    res = await attempt();
+  } catch (e) {
+    // The coordinator runs in this process: after a long synchronous stretch (training on the
+    // CPU backend) the keep-alive timers of both ends expired together, and fetch may have
+    // reused a socket the server was closing (ECONNRESET, "other side closed"). A GET is
+    // safe to send again on a new socket; anything else fails as it came.
+    if (req.method !== 'GET') throw e;
+    res = await attempt();
+  }
   const text = await res.text();
   let json: unknown = null;
   try {
