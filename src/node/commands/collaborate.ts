@@ -9,9 +9,10 @@ import { REGIONS } from '../../core/types/labels.ts';
 import type { SiteEvent } from '../../core/protocol/client/runSite.ts';
 import type { NodeBackend } from '../tfNode.ts';
 import type { Command } from '../command.ts';
+import { checkTransport } from '../../core/protocol/client/secureTransport.ts';
 
 const usage = `fedseg collaborate --url URL (--invite TOKEN | --key-file FILE) (--data FOLDER | --synthetic PROFILE)
-                  [--backend wasm|cpu|webgpu] [--stock-kernels] [--key-file FILE] [--seed N] [--cases N] [--size N]
+                  [--backend wasm|cpu|webgpu] [--stock-kernels] [--key-file FILE] [--seed N] [--cases N] [--size N] [--insecure]
 
 A site without a browser: joins the federation with an invite, then each round
 downloads the global model, evaluates it on the local validation cases and reports the
@@ -19,7 +20,9 @@ metrics, trains on the local cases and uploads the update (signed; retried). Onl
 model updates, sample counts and aggregate metrics leave the machine.
 
 Options:
-  --url URL           the coordinator
+  --url URL           the coordinator: https, or http to this machine (127.0.0.1, localhost)
+  --insecure          allow plain http to another machine (a network you trust; the
+                      invite, updates and scores can be read on the way)
   --invite TOKEN      the one-time invite token (the part after #/join/ in the invite URL)
   --key-file FILE     keep this site's key here (mode 0600) to rejoin after a restart
   --data FOLDER       scans: NIfTI or DICOM, 4 sequences and a label per case
@@ -68,10 +71,12 @@ export const collaborateCommand: Command = {
         size: { type: 'string' },
         backend: { type: 'string', default: 'wasm' },
         seed: { type: 'string', default: '1' },
+        insecure: { type: 'boolean', default: false },
       },
       strict: true,
     });
     if (!values.url) throw new FedsegError('BAD_OPTION', '--url: expected the coordinator URL');
+    checkTransport(values.url, values.insecure, 'fedseg collaborate --url');
     if (!values.data === !values.synthetic) throw new FedsegError('BAD_OPTION', 'expected exactly one of --data FOLDER and --synthetic PROFILE');
     const int = (name: string, v: string | undefined) => {
       if (v === undefined) return undefined;

@@ -3,6 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ProtocolClient } from '../../core/protocol/client/protocolClient.ts';
+import { checkTransport } from '../../core/protocol/client/secureTransport.ts';
 import { REGIONS } from '../../core/types/labels.ts';
 import type { OperatorStatus, RoundEvaluation } from '../../coordinator/operatorStatus.ts';
 import type { Command } from '../command.ts';
@@ -10,7 +11,7 @@ import { FedsegError } from '../../core/util/errors.ts';
 import { OPERATOR_TOKEN_FILE, readOperatorToken } from '../../coordinator/operatorToken.ts';
 import { join, resolve } from 'node:path';
 
-const usage = `fedseg status [--url URL] [--data DIR | --token-file FILE] [--json]
+const usage = `fedseg status [--url URL] [--data DIR | --token-file FILE] [--json] [--insecure]
 fedseg status --audit [--data DIR] [--site SITE_ID] [--limit N] [--json]
 
 Prints the federation's rounds, its sites, who reported in each round, and the
@@ -23,7 +24,8 @@ accepted update, evaluation, refusal, extension and aggregation, with time and s
 read from the data folder.
 
 Options:
-  --url URL       the coordinator (default http://127.0.0.1:8080)
+  --url URL       the coordinator (default http://127.0.0.1:8080): https, or http to this machine
+  --insecure      allow plain http to another machine (the operator token can be read on the way)
   --data DIR      the coordinator's data folder, for its operator token (default ./fedseg-data)
   --token-file F  the operator token file, when the data folder is elsewhere (a copy of DIR/operator-token)
   --json          print JSON
@@ -75,10 +77,12 @@ export const statusCommand: Command = {
         'token-file': { type: 'string' },
         site: { type: 'string' },
         limit: { type: 'string', default: '100' },
+        insecure: { type: 'boolean', default: false },
       },
       strict: true,
     });
     if (values.audit) return printAudit(values.data, values.site, Number(values.limit), values.json);
+    checkTransport(values.url, values.insecure, 'fedseg status --url', "the operator token and the federation's status");
     const client = new ProtocolClient({ baseUrl: values.url, retry: { attempts: 2 } });
     const token = readOperatorToken(values['token-file'] ?? join(resolve(values.data), OPERATOR_TOKEN_FILE));
     const status = (await client.status(token)) as OperatorStatus;

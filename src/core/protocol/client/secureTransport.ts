@@ -1,0 +1,29 @@
+/**
+ * What a site sends (its invite, updates, scores; an operator's token) is readable on the
+ * way over plain http. A browser refuses to run the site's cryptography on such a page
+ * (WebCrypto needs a secure context), but a command-line site would send it all. So a
+ * coordinator URL must be https, or http to this machine (loopback, where nothing is on
+ * the wire); anything else is refused unless the caller says plainly that it accepts it
+ * (`--insecure`, for a network it trusts), naming the fix: a TLS proxy in front.
+ */
+import { ProtocolError } from './protocolError.ts';
+
+/** Whether `hostname` (as URL.hostname gives it) is this machine. */
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** Refuses (INSECURE_URL) an http URL to another machine unless `allowInsecure`; BAD_URL for one that is not http(s). */
+export function checkTransport(url: string, allowInsecure: boolean, what: string, exposed = 'the invite, the updates and the scores'): void {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new ProtocolError(0, 'BAD_URL', `${what}: expected an http(s) URL of the coordinator, found "${url}"`);
+  }
+  if (u.protocol === 'https:') return;
+  if (u.protocol !== 'http:') throw new ProtocolError(0, 'BAD_URL', `${what}: expected an http(s) URL of the coordinator, found the scheme "${u.protocol}"`);
+  if (isLoopback(u.hostname) || allowInsecure) return;
+  throw new ProtocolError(0, 'INSECURE_URL', `${what}: ${url} is plain http to another machine, where ${exposed} could be read on the way; use https (put a TLS proxy such as nginx or Caddy in front of the coordinator), or pass --insecure on a network you trust`);
+}
