@@ -11,6 +11,9 @@ describe('checkTransport', () => {
     expect(() => checkTransport('http://10.1.2.3:8080', true, 'x')).not.toThrow();
     expect(() => checkTransport('ftp://a', true, 'x')).toThrow(expect.objectContaining({ code: 'BAD_URL' }));
     expect(() => checkTransport('not a url', true, 'x')).toThrow(expect.objectContaining({ code: 'BAD_URL' }));
+    // userinfo cannot pass another host off as loopback
+    expect(() => checkTransport('http://127.0.0.1@10.0.0.5:8080', false, 'x')).toThrow(expect.objectContaining({ code: 'INSECURE_URL' }));
+    expect(() => checkTransport('HTTP://LOCALHOST:8080/', false, 'x')).not.toThrow();
   });
 
   it('knows loopback names, and not names that only look like them', () => {

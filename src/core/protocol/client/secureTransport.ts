@@ -8,7 +8,7 @@
  */
 import { ProtocolError } from './protocolError.ts';
 
-/** Whether `hostname` (as URL.hostname gives it) is this machine. */
+/** Whether `hostname` (a name, an IPv4 address or a bracketed IPv6 one) is this machine. */
 export function isLoopback(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
@@ -16,14 +16,12 @@ export function isLoopback(hostname: string): boolean {
 
 /** Refuses (INSECURE_URL) an http URL to another machine unless `allowInsecure`; BAD_URL for one that is not http(s). */
 export function checkTransport(url: string, allowInsecure: boolean, what: string, exposed = 'the invite, the updates and the scores'): void {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new ProtocolError(0, 'BAD_URL', `${what}: expected an http(s) URL of the coordinator, found "${url}"`);
-  }
-  if (u.protocol === 'https:') return;
-  if (u.protocol !== 'http:') throw new ProtocolError(0, 'BAD_URL', `${what}: expected an http(s) URL of the coordinator, found the scheme "${u.protocol}"`);
-  if (isLoopback(u.hostname) || allowInsecure) return;
+  // scheme and host by RFC 3986's syntax (core has no URL class): scheme "://" [userinfo "@"] host
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)/i.exec(url.trim());
+  if (!m || !m[2]) throw new ProtocolError(0, 'BAD_URL', `${what}: expected an http(s) URL of the coordinator, found "${url}"`);
+  const scheme = m[1]!.toLowerCase();
+  if (scheme === 'https') return;
+  if (scheme !== 'http') throw new ProtocolError(0, 'BAD_URL', `${what}: expected an http(s) URL of the coordinator, found the scheme "${scheme}:"`);
+  if (isLoopback(m[2]) || allowInsecure) return;
   throw new ProtocolError(0, 'INSECURE_URL', `${what}: ${url} is plain http to another machine, where ${exposed} could be read on the way; use https (put a TLS proxy such as nginx or Caddy in front of the coordinator), or pass --insecure on a network you trust`);
 }
