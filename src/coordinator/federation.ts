@@ -158,12 +158,14 @@ export class Federation {
     } catch (e) {
       throw new HttpError(422, 'PUBLIC_KEY_INVALID', `join: expected a P-256 public key (JWK), found one WebCrypto refuses (${e instanceof Error ? e.message : String(e)}); the invite is still unused`);
     }
-    const redeemed = await this.store.redeemInvite(await hashInviteToken(req.inviteToken), req.publicKeyJwk, this.now());
+    // what the site runs on (browser or node, its TensorFlow.js backend) goes into the join's audit entry
+    const redeemed = await this.store.redeemInvite(await hashInviteToken(req.inviteToken), req.publicKeyJwk, this.now(), req.client);
     if (!redeemed) {
       throw new HttpError(403, 'INVITE_INVALID', 'join: the invite token is unknown, already used (by another key) or revoked; ask the operator for a new invite');
     }
     const { site, repeated } = redeemed;
-    this.log(`site ${site.id} ("${site.name}") ${repeated ? 'joined again with the same key (a retried join)' : 'joined'}`);
+    const runsOn = req.client ? ` (${req.client.kind}${req.client.backend ? `, ${req.client.backend}` : ''})` : '';
+    this.log(`site ${site.id} ("${site.name}") ${repeated ? 'joined again with the same key (a retried join)' : 'joined'}${runsOn}`);
     if (!repeated) this.emit();
     return { siteId: site.id, siteName: site.name, federation: this.plan.federation, planHash: this.planHash };
   }

@@ -88,7 +88,7 @@ export interface FederationStore {
    * token with the same key again (a retried join whose answer was lost) gives the same
    * site ('repeated'); anything else (unknown, revoked, another key) gives null.
    */
-  redeemInvite(tokenHash: string, publicKey: Readonly<Record<string, unknown>>, at: number): Promise<{ site: SiteRecord; repeated: boolean } | null>;
+  redeemInvite(tokenHash: string, publicKey: Readonly<Record<string, unknown>>, at: number, client?: Readonly<Record<string, unknown>>): Promise<{ site: SiteRecord; repeated: boolean } | null>;
   revokeSite(id: string, at: number): Promise<boolean>;
   site(id: string): Promise<SiteRecord | null>;
   sites(): Promise<SiteRecord[]>;

@@ -31,7 +31,9 @@ describe('SqliteStore', () => {
     await s.initialise({ planJson: '{}', planHash: 'p'.repeat(64), createdAt: 1 }, round1);
     await s.createInvite({ id: 's1', name: 'Hospital A', tokenHash: 'h1', at: 2 });
     const key = { kty: 'EC', crv: 'P-256', x: 'x1', y: 'y1' };
-    expect(await s.redeemInvite('h1', key, 3)).toMatchObject({ site: { id: 's1', status: 'active', joinedAt: 3 }, repeated: false });
+    expect(await s.redeemInvite('h1', key, 3, { kind: 'browser', backend: 'webgpu' })).toMatchObject({ site: { id: 's1', status: 'active', joinedAt: 3 }, repeated: false });
+    // what the site runs on is kept with its join
+    expect((await s.auditLog()).find((e) => e.action === 'joined')!.detail).toEqual({ name: 'Hospital A', client: { kind: 'browser', backend: 'webgpu' } });
     // members in another order: the same key
     expect(await s.redeemInvite('h1', { y: 'y1', x: 'x1', crv: 'P-256', kty: 'EC' }, 5)).toMatchObject({ site: { id: 's1', joinedAt: 3 }, repeated: true });
     expect(await s.redeemInvite('h1', { ...key, x: 'x2' }, 5)).toBeNull();

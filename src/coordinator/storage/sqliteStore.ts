@@ -83,7 +83,7 @@ export class SqliteStore implements FederationStore {
     }).immediate();
   }
 
-  async redeemInvite(tokenHash: string, publicKey: Readonly<Record<string, unknown>>, at: number): Promise<{ site: SiteRecord; repeated: boolean } | null> {
+  async redeemInvite(tokenHash: string, publicKey: Readonly<Record<string, unknown>>, at: number, client?: Readonly<Record<string, unknown>>): Promise<{ site: SiteRecord; repeated: boolean } | null> {
     return this.db.transaction((): { site: SiteRecord; repeated: boolean } | null => {
       // the token hash stays on the site after it joined (revoking clears it): a retried join is recognised
       const row = this.db.prepare('SELECT * FROM sites WHERE invite_token_hash = ?').get(tokenHash) as SiteRow | undefined;
@@ -95,7 +95,7 @@ export class SqliteStore implements FederationStore {
       }
       if (row.status !== 'invited') return null;
       this.db.prepare("UPDATE sites SET status = 'active', public_key = ?, joined_at = ? WHERE id = ?").run(JSON.stringify(publicKey), at, row.id);
-      this.insertAudit({ at, siteId: row.id, action: 'joined', round: null, detail: { name: row.name } });
+      this.insertAudit({ at, siteId: row.id, action: 'joined', round: null, detail: { name: row.name, ...(client ? { client } : {}) } });
       return { site: siteOf(this.db.prepare('SELECT * FROM sites WHERE id = ?').get(row.id) as SiteRow), repeated: false };
     }).immediate();
   }

@@ -40,7 +40,7 @@ export const JoinRequestSchema = z.strictObject({
   inviteToken: base64url('the invite token', 256),
   publicKeyJwk: publicKeyJwkSchema,
   planHash: sha256HexSchema,
-  /** what the site runs on, for the operator's view (no identifying data) */
+  /** what the site runs on (no identifying data): in the join's audit entry and the coordinator's log */
   client: z
     .strictObject({
       kind: z.enum(['browser', 'node']),
