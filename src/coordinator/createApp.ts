@@ -10,7 +10,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { streamSSE } from 'hono/streaming';
 import { JoinRequestSchema, MetricsReportSchema, parseMessage, SHA256_HEX } from '../core/protocol/messages.ts';
 import { publishedPlan } from '../core/protocol/plan.ts';
-import { SIGNATURE_HEADERS } from '../core/protocol/signing.ts';
+import { BODY_HASH_HEADER, SIGNATURE_HEADERS } from '../core/protocol/signing.ts';
 import { specSize } from '../core/protocol/weightSpec.ts';
 import { SecAggAdvertiseSchema, SecAggSharesSchema, SecAggUnmaskResponseSchema } from '../core/privacy/secAggMessages.ts';
 import type { Federation } from './federation.ts';
@@ -43,6 +43,8 @@ export interface AppOptions {
 const LONG_POLL_MAX_S = 60;
 const MAX_WAITING = 512;
 const MAX_WAITING_PER_ADDRESS = 32;
+/** bodies of uploads whose signature is checked only after them, buffered at once at most */
+const UNVERIFIED_BODIES = 4;
 const SSE_KEEPALIVE_MS = 15_000;
 const SSE_LIFETIME_MS = 30 * 60_000;
 /** how long an EventSource waits before it reconnects to a stream that ended (the SSE `retry` field) */
@@ -68,6 +70,16 @@ export function createApp(opts: AppOptions): Hono {
   const maxMessage = plan.limits.maxMessageBytes;
   // the largest update any codec can need (float32 values plus indices), capped by the plan
   const maxUpdate = Math.min(plan.limits.maxUpdateBytes, specSize(federation.spec) * 8 + 128 * 1024);
+
+  // large bodies whose signature could not be checked before reading them (a client that does not
+  // name its body's SHA-256): only a few are buffered at once, so forged headers cannot fill the memory
+  const unverifiedBodies = new ConnectionLimit(UNVERIFIED_BODIES, Math.min(UNVERIFIED_BODIES, 2));
+  /** A large signed body: checked as far as it can be before it is read (the signature too, when the request names the body's hash). */
+  const signedBody = async (c: Context, max: number, what: string): Promise<Uint8Array> => {
+    const { signatureVerified } = await auth.precheck(c);
+    if (signatureVerified) return readBody(c, max, what);
+    return unverifiedBodies.hold(`${what} without ${BODY_HASH_HEADER}`, remoteAddress(c), () => readBody(c, max, what));
+  };
 
   const app = new Hono();
 
@@ -175,8 +187,7 @@ export function createApp(opts: AppOptions): Hono {
     if (!type.startsWith('application/octet-stream')) {
       throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `update: expected Content-Type application/octet-stream, found "${type}"`);
     }
-    await auth.precheck(c); // before buffering up to maxUpdate bytes
-    const bytes = await readBody(c, maxUpdate, 'update');
+    const bytes = await signedBody(c, maxUpdate, 'update');
     const siteId = await auth.siteOf(c, bytes);
     const result = await federation.submitUpdate(siteId, bytes, round);
     return c.json(result);
@@ -203,8 +214,7 @@ export function createApp(opts: AppOptions): Hono {
     if (!type.startsWith('application/octet-stream')) {
       throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `masked input: expected Content-Type application/octet-stream, found "${type}"`);
     }
-    await auth.precheck(c);
-    const bytes = await readBody(c, 4 * specSize(federation.spec), 'masked input');
+    const bytes = await signedBody(c, 4 * specSize(federation.spec), 'masked input');
     const siteId = await auth.siteOf(c, bytes);
     return c.json(await federation.secAgg.masked(siteId, round, bytes));
   });

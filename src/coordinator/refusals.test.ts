@@ -109,10 +109,11 @@ describe('the coordinator refuses', () => {
     await expectRefused(send(coord.url, { method: 'GET', path: `/api/v1/models/${model1}` }), 401, 'SIGNATURE_MISSING');
   });
 
-  it('an unsigned upload, before its body is read: the coordinator answers while the body is still coming', async () => {
+  /** The answer to an upload that announces 100000 bytes and sends 10: it must come before the body does. */
+  async function answerBeforeBody(headers: Record<string, string>): Promise<{ status: number; code: string }> {
     const { request } = await import('node:http');
-    const answer = await new Promise<{ status: number; code: string }>((resolve, reject) => {
-      const req = request(`${coord.url}/api/v1/rounds/1/update`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': 100_000 } }, (res) => {
+    return new Promise((resolve, reject) => {
+      const req = request(`${coord.url}/api/v1/rounds/1/update`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': '100000', ...headers } }, (res) => {
         let text = '';
         res.on('data', (d: Buffer) => (text += d.toString()));
         res.on('end', () => resolve({ status: res.statusCode!, code: JSON.parse(text).error.code }));
@@ -121,7 +122,29 @@ describe('the coordinator refuses', () => {
       req.write(new Uint8Array(10)); // 10 of the 100000 bytes announced, and no more
       setTimeout(() => req.destroy(), 5_000).unref();
     });
-    expect(answer).toEqual({ status: 401, code: 'SIGNATURE_MISSING' });
+  }
+
+  it('an unsigned upload, before its body is read: the coordinator answers while the body is still coming', async () => {
+    expect(await answerBeforeBody({})).toEqual({ status: 401, code: 'SIGNATURE_MISSING' });
+  });
+
+  it("a forged signature that names its body's SHA-256: refused as BAD_SIGNATURE while the body is still coming", async () => {
+    const { BODY_HASH_HEADER, SIGNATURE_HEADERS } = await import('../core/protocol/signing.ts');
+    const forged = {
+      [SIGNATURE_HEADERS.site]: a.siteId, [SIGNATURE_HEADERS.timestamp]: String(Date.now()), [SIGNATURE_HEADERS.nonce]: 'n'.repeat(22),
+      [SIGNATURE_HEADERS.signature]: 'A'.repeat(86), [BODY_HASH_HEADER]: 'a'.repeat(64),
+    };
+    expect(await answerBeforeBody(forged)).toEqual({ status: 401, code: 'BAD_SIGNATURE' });
+  });
+
+  it('a body other than the one whose SHA-256 the signature covers', async () => {
+    const { BODY_HASH_HEADER, bodySha256 } = await import('../core/protocol/signing.ts');
+    const body = await updateEnvelope(plan, a, 1, model1, constantDelta(global, 0.5));
+    const req = { method: 'POST', path: '/api/v1/rounds/1/update', body, contentType: 'application/octet-stream' };
+    const headers = { ...(await signedHeaders(a.siteId, a.privateKey, req)), [BODY_HASH_HEADER]: await bodySha256(body) };
+    const other = body.slice();
+    other[other.length - 1]! ^= 1;
+    await expectRefused(send(coord.url, { ...req, body: other, headers }), 401, 'BAD_SIGNATURE');
   });
 
   it('a used invite, with another key (the same key again is a retried join: the same site)', async () => {

@@ -4,9 +4,12 @@
  * signature covers this exact method, path, timestamp, nonce and body, and the nonce
  * was never used before (a replay fails even within the window). The nonce is
  * remembered only after the signature verified, so nobody can burn a site's nonces.
+ * A request that names its body's SHA-256 (BODY_HASH_HEADER) has its signature verified
+ * in `precheck`, before a large body is read; the body is then checked against the hash.
  */
 import type { Context } from 'hono';
-import { SIGNATURE_HEADERS, importPublicJwk, isFreshTimestamp, verifyRequest } from '../core/protocol/signing.ts';
+import { BODY_HASH_HEADER, bodySha256, SIGNATURE_HEADERS, importPublicJwk, isFreshTimestamp, verifyRequest } from '../core/protocol/signing.ts';
+import { SHA256_HEX } from '../core/protocol/messages.ts';
 import type { PublicKeyJwk } from '../core/protocol/messages.ts';
 import type { CryptoKeyLike } from '../core/util/webCrypto.ts';
 import { HttpError } from './httpError.ts';
@@ -25,8 +28,8 @@ export class RequestAuth {
   private readonly keys = new Map<string, CryptoKeyLike>();
   /** requests whose signature verified, and their site */
   private readonly verified = new WeakMap<Request, string>();
-  /** requests prechecked before their body was read, and when */
-  private readonly prechecked = new WeakMap<Request, number>();
+  /** requests prechecked before their body was read: when, and the body hash their signature was verified with */
+  private readonly prechecked = new WeakMap<Request, { readonly at: number; readonly bodySha256: string | null }>();
   constructor(
     private readonly store: FederationStore,
     private readonly now: () => number = Date.now,
@@ -34,33 +37,62 @@ export class RequestAuth {
 
   /**
    * What can be checked before the body is read (headers present, site active, timestamp
-   * fresh, nonce well-formed): endpoints that take large bodies call it first, so that a
-   * request that could never pass is refused before its body is buffered.
+   * fresh, nonce well-formed; and the signature itself when the request names its body's
+   * SHA-256 in BODY_HASH_HEADER): endpoints that take large bodies call it first, so that a
+   * request that could never pass is refused before its body is buffered. Resolves to
+   * whether the signature was verified (the body is then only checked against its hash).
    */
-  async precheck(c: Context): Promise<void> {
-    const { now } = await this.headersOf(c, this.now());
-    this.prechecked.set(c.req.raw, now);
+  async precheck(c: Context): Promise<{ readonly signatureVerified: boolean }> {
+    const h = await this.headersOf(c, this.now());
+    const claimed = c.req.header(BODY_HASH_HEADER);
+    if (claimed === undefined) {
+      this.prechecked.set(c.req.raw, { at: h.now, bodySha256: null });
+      return { signatureVerified: false };
+    }
+    if (!SHA256_HEX.test(claimed)) throw new HttpError(401, 'BAD_SIGNATURE', `expected ${BODY_HASH_HEADER} as 64 lower-case hex digits, found "${claimed.slice(0, 80)}"`);
+    await this.verify(c, h, { bodySha256: claimed, body: null });
+    this.prechecked.set(c.req.raw, { at: h.now, bodySha256: claimed });
+    return { signatureVerified: true };
   }
 
   /** The id of the site that signed this request; HttpError 401/403 otherwise. */
   async siteOf(c: Context, body: Uint8Array | null): Promise<string> {
     const now = this.now();
-    const headersAt = this.prechecked.get(c.req.raw);
-    if (headersAt !== undefined && now - headersAt > MAX_BODY_MS) {
-      throw new HttpError(408, 'BODY_TOO_SLOW', `the body took ${Math.round((now - headersAt) / 1000)} s to arrive after its headers; at most ${MAX_BODY_MS / 1000} s`);
+    const pre = this.prechecked.get(c.req.raw);
+    if (pre !== undefined && now - pre.at > MAX_BODY_MS) {
+      throw new HttpError(408, 'BODY_TOO_SLOW', `the body took ${Math.round((now - pre.at) / 1000)} s to arrive after its headers; at most ${MAX_BODY_MS / 1000} s`);
     }
     // the timestamp is judged at the time the headers came
-    const { siteId, site, timestamp, nonce, signature } = await this.headersOf(c, headersAt ?? now);
-    const url = new URL(c.req.url);
-    const key = await this.key(siteId, site.publicKey as PublicKeyJwk);
-    const ok = await verifyRequest(key, { method: c.req.method, path: url.pathname + url.search, body }, { timestamp, nonce, signature });
-    if (!ok) throw new HttpError(401, 'BAD_SIGNATURE', `the signature does not match this request for site "${siteId}" (method, path, timestamp, nonce and body are signed)`);
+    const h = await this.headersOf(c, pre?.at ?? now);
+    const { siteId, nonce } = h;
+    if (pre?.bodySha256) {
+      // the signature was verified over this hash before the body came: the body must have it
+      if ((await bodySha256(body)) !== pre.bodySha256) {
+        throw new HttpError(401, 'BAD_SIGNATURE', `the body does not have the SHA-256 its signature covers (${BODY_HASH_HEADER}) for site "${siteId}"`);
+      }
+    } else {
+      await this.verify(c, h, { body });
+    }
     // the site did sign it: a replay's refusal is audited under that site
     this.verified.set(c.req.raw, siteId);
     if (!(await this.store.rememberNonce(siteId, nonce, now, now - NONCE_RETENTION_MS))) {
       throw new HttpError(401, 'REPLAYED', `nonce ${nonce} was already used by site "${siteId}": a request is accepted once`);
     }
     return siteId;
+  }
+
+  /** Verifies the request's signature over its body, or over the body hash it names; BAD_SIGNATURE otherwise. */
+  private async verify(
+    c: Context,
+    h: { siteId: string; site: { publicKey: unknown }; timestamp: number; nonce: string; signature: string },
+    body: { body: Uint8Array | null; bodySha256?: string },
+  ): Promise<void> {
+    const url = new URL(c.req.url);
+    const key = await this.key(h.siteId, h.site.publicKey as PublicKeyJwk);
+    const req = { method: c.req.method, path: url.pathname + url.search, ...body };
+    if (!(await verifyRequest(key, req, { timestamp: h.timestamp, nonce: h.nonce, signature: h.signature }))) {
+      throw new HttpError(401, 'BAD_SIGNATURE', `the signature does not match this request for site "${h.siteId}" (method, path, timestamp, nonce and body are signed)`);
+    }
   }
 
   private async headersOf(c: Context, now: number) {

@@ -7,6 +7,9 @@
  * Signature: ECDSA with SHA-256, IEEE P1363 (r || s, 64 bytes), base64url, as WebCrypto
  * makes it in browsers and Node alike. The coordinator also checks the timestamp window
  * (isFreshTimestamp) and that a nonce is not reused (its own store): a replayed request fails.
+ * A site also sends the body's SHA-256 as a header (BODY_HASH_HEADER): the coordinator can
+ * then check the signature before it reads a large body, and checks the body against the
+ * hash once it is in. The string signed is the same with or without the header.
  */
 import type { CryptoKeyLike, CryptoKeyPairLike } from '../util/webCrypto.ts';
 import { sha256Hex, webCrypto } from '../util/webCrypto.ts';
@@ -26,11 +29,16 @@ export const SIGNATURE_HEADERS = {
   signature: 'x-fedseg-signature',
 } as const;
 
+/** The body's SHA-256 (lower-case hex), sent beside the signature headers; optional for the coordinator. */
+export const BODY_HASH_HEADER = 'x-fedseg-body-sha256';
+
 export interface RequestToSign {
   readonly method: string;
   /** path and query exactly as sent, e.g. /api/v1/rounds/3/update */
   readonly path: string;
   readonly body: Uint8Array | string | null;
+  /** the body's SHA-256 hex, when known (it is used instead of hashing `body`) */
+  readonly bodySha256?: string;
 }
 
 export interface RequestSignature {
@@ -54,8 +62,12 @@ export async function importPublicJwk(jwk: PublicKeyJwk): Promise<CryptoKeyLike>
 }
 
 export async function canonicalRequestString(req: RequestToSign, timestamp: number, nonce: string): Promise<string> {
-  const body = req.body === null ? new Uint8Array(0) : typeof req.body === 'string' ? utf8Encode(req.body) : req.body;
-  return ['fedseg-v1', req.method.toUpperCase(), req.path, String(timestamp), nonce, await sha256Hex(body)].join('\n');
+  return ['fedseg-v1', req.method.toUpperCase(), req.path, String(timestamp), nonce, req.bodySha256 ?? (await bodySha256(req.body))].join('\n');
+}
+
+/** SHA-256 hex of a request body as it is signed (no body: the hash of zero bytes). */
+export function bodySha256(body: Uint8Array | string | null): Promise<string> {
+  return sha256Hex(body === null ? new Uint8Array(0) : typeof body === 'string' ? utf8Encode(body) : body);
 }
 
 /** A fresh 128-bit random nonce, base64url. */

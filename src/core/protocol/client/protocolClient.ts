@@ -15,7 +15,7 @@ import {
   type JoinResponse, type MetricsReport, type RoundStatus,
 } from '../messages.ts';
 import { SecAggAdvertiseSchema, SecAggSharesSchema, SecAggUnmaskResponseSchema } from '../../privacy/secAggMessages.ts';
-import { exportPublicJwk, SIGNATURE_HEADERS, signRequest } from '../signing.ts';
+import { BODY_HASH_HEADER, bodySha256, exportPublicJwk, SIGNATURE_HEADERS, signRequest } from '../signing.ts';
 import { utf8Encode } from '../utf8.ts';
 import { platformFetch, sleep, type FetchLike, type ResponseLike } from './fetchLike.ts';
 import type { ModelCache } from './modelCache.ts';
@@ -231,7 +231,9 @@ export class ProtocolClient {
     else if (signed) {
       const creds = this.creds;
       if (!creds) throw new ProtocolError(0, 'NOT_JOINED', `${method} ${path}: this site has not joined (no key)`);
-      const sig = await signRequest(creds.privateKey, { method, path: fullPath, body });
+      const hash = await bodySha256(body);
+      const sig = await signRequest(creds.privateKey, { method, path: fullPath, body, bodySha256: hash });
+      headers[BODY_HASH_HEADER] = hash; // lets the coordinator check the signature before it reads the body
       headers[SIGNATURE_HEADERS.site] = creds.siteId;
       headers[SIGNATURE_HEADERS.timestamp] = String(sig.timestamp);
       headers[SIGNATURE_HEADERS.nonce] = sig.nonce;
