@@ -1,0 +1,66 @@
+/**
+ * Stop: a site that stops taking part keeps no prepared copy of its cases in the browser.
+ * The copy (voxels, labels, case ids) is kept in IndexedDB only to resume after a reload;
+ * after Stop no resume is offered, so the copy goes, as it does when the federation
+ * finishes. The round waits for a second site that never comes, so the page is still in
+ * it when Stop is pressed.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { e2ePlan, startFederation, type TestFederation } from './support/federation.ts';
+import { collectErrors } from './support/pageProbes.ts';
+import { tempFolder, writeSyntheticCases } from './support/testData.ts';
+import { joinWithInvite, loadScans } from './support/pageFlows.ts';
+
+const plan = e2ePlan({ federation: 'e2e stop', rounds: 2, validation: { fraction: 0 }, stragglers: { minSites: 2, roundDeadlineSeconds: 600 } });
+let fed: TestFederation;
+let folder: string;
+
+test.beforeAll(async () => {
+  folder = tempFolder('fedseg-e2e-stop-');
+  writeSyntheticCases(folder, 2, 24, 3);
+  fed = await startFederation(plan, 0);
+});
+
+test.afterAll(async () => {
+  await fed?.close();
+});
+
+/** The keys of the page's IndexedDB store (fedseg-site / kv, siteStore.ts). */
+function storedKeys(page: Page): Promise<string[]> {
+  return page.evaluate(() => new Promise<string[]>((resolve, reject) => {
+    const open = indexedDB.open('fedseg-site', 1);
+    open.onerror = () => reject(new Error(String(open.error)));
+    open.onsuccess = () => {
+      const db = open.result;
+      const req = db.transaction('kv', 'readonly').objectStore('kv').getAllKeys();
+      req.onsuccess = () => {
+        resolve(req.result.map(String));
+        db.close();
+      };
+      req.onerror = () => reject(new Error(String(req.error)));
+    };
+  }));
+}
+
+test('Stop deletes the prepared cases from the browser and offers no resume', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = collectErrors(page);
+  await joinWithInvite(page, fed, 'stopping site');
+  await loadScans(page, folder);
+  await expect(page.getByTestId('data-counts')).toContainText('2 for training', { timeout: 60_000 });
+  await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
+  await page.getByTestId('participate').click();
+  // the copy is there while the site takes part
+  await expect.poll(async () => (await storedKeys(page)).filter((k) => k.startsWith('cases:')), { timeout: 60_000 }).toHaveLength(1);
+  await expect(page.getByTestId('stop-participating')).toBeEnabled();
+  await page.getByTestId('stop-participating').click();
+  await expect(page.getByTestId('site-status')).toContainText('Stopped', { timeout: 60_000 });
+  await expect.poll(async () => (await storedKeys(page)).filter((k) => k.startsWith('cases:')), { timeout: 10_000 }).toEqual([]);
+  // the identity stays (the site can take part again); a reload offers no resume
+  expect((await storedKeys(page)).some((k) => k.startsWith('identity:'))).toBe(true);
+  await page.reload();
+  await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('participate')).toBeVisible();
+  await expect(page.getByTestId('resume')).toBeHidden();
+  expect(errors).toEqual([]);
+});
