@@ -59,6 +59,10 @@ function uploadSlowly({ body, headers }: { body: Uint8Array; headers: Record<str
 }
 
 describe('an upload whose body takes long to arrive', () => {
+  it("gets the MAX_BODY_MS it is allowed from the HTTP server too (Node's own requestTimeout is 300 s)", () => {
+    expect(coord.requestTimeoutMs).toBeGreaterThan(MAX_BODY_MS);
+  });
+
   it('is accepted after more than the signature window, and refused after MAX_BODY_MS', async () => {
     const [a, b] = [await signedUpload(sites[0]!), await signedUpload(sites[1]!)];
     expect(await uploadSlowly(a, SIGNATURE_WINDOW_MS + 60_000)).toEqual({ status: 200, code: undefined });

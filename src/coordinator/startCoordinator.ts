@@ -13,6 +13,7 @@ import { unetPlan } from '../core/model/unetSpec.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import { createApp, type AppOptions } from './createApp.ts';
 import { DataFolderLock } from './dataFolderLock.ts';
+import { MAX_BODY_MS } from './requestAuth.ts';
 import { withSecurityHeaders } from './securityHeaders.ts';
 import { initialModel } from './initialModel.ts';
 import { operatorTokenFor } from './operatorToken.ts';
@@ -47,6 +48,8 @@ export interface RunningCoordinator {
   readonly federation: Federation;
   /** the bearer token of the operator's view, GET /api/v1/status (operatorToken.ts) */
   readonly operatorToken: string;
+  /** how long the HTTP server lets one request take, body included (Node's requestTimeout) */
+  readonly requestTimeoutMs: number;
   /** a one-time invite for a new site (as `fedseg invite` makes) */
   invite(siteName: string): Promise<Invite>;
   close(): Promise<void>;
@@ -102,28 +105,37 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       port,
       federation: running,
       operatorToken,
+      requestTimeoutMs: (server as { requestTimeout?: number }).requestTimeout ?? 0,
       invite: (siteName) => createSiteInvite(store, siteName, url),
       async close() {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-        });
-        await running.close();
-        await store.close();
-        lock.release();
+        try {
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+          });
+          await running.close();
+          await store.close();
+        } finally {
+          lock.release();
+        }
       },
     };
   } catch (e) {
-    await federation?.close();
-    await store.close();
-    lock.release();
+    try {
+      await federation?.close();
+      await store.close();
+    } finally {
+      lock.release();
+    }
     throw e;
   }
 }
 
 function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolve(server));
+    // Node ends a request whose body takes longer than requestTimeout (300 s by default) with a
+    // bare 408: an update on a slow link gets the MAX_BODY_MS that requestAuth allows it instead
+    const server = serve({ fetch, port, hostname, serverOptions: { requestTimeout: MAX_BODY_MS + 60_000 } }, () => resolve(server));
     server.once('error', reject);
   });
 }

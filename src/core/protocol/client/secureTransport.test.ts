@@ -14,6 +14,9 @@ describe('checkTransport', () => {
     // userinfo cannot pass another host off as loopback
     expect(() => checkTransport('http://127.0.0.1@10.0.0.5:8080', false, 'x')).toThrow(expect.objectContaining({ code: 'INSECURE_URL' }));
     expect(() => checkTransport('HTTP://LOCALHOST:8080/', false, 'x')).not.toThrow();
+    // fetch takes "\\" for "/": this one goes to 10.0.0.5, not to 127.0.0.1
+    expect(() => checkTransport('http://10.0.0.5\\@127.0.0.1:8080/', false, 'x')).toThrow(expect.objectContaining({ code: 'BAD_URL' }));
+    expect(() => checkTransport('http://127.0.0.1 .evil:8080', false, 'x')).toThrow(expect.objectContaining({ code: 'BAD_URL' }));
   });
 
   it('knows loopback names, and not names that only look like them', () => {
@@ -21,5 +24,7 @@ describe('checkTransport', () => {
     expect(isLoopback('[::1]')).toBe(true);
     expect(isLoopback('127.0.0.1.evil.example')).toBe(false);
     expect(isLoopback('localhost.example.org')).toBe(false);
+    expect(isLoopback('app.localhost')).toBe(false); // not every resolver sends it to loopback
+    expect(isLoopback('0.0.0.0')).toBe(true); // what `fedseg demo --host 0.0.0.0` prints
   });
 });

@@ -8,17 +8,19 @@
  */
 import { ProtocolError } from './protocolError.ts';
 
-/** Whether `hostname` (a name, an IPv4 address or a bracketed IPv6 one) is this machine. */
+/** Whether `hostname` (a name, an IPv4 address or a bracketed IPv6 one) is this machine: loopback, or the unspecified address a server listens on. */
 export function isLoopback(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+  return h === 'localhost' || h === '::1' || h === '::' || h === '0.0.0.0' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 /** Refuses (INSECURE_URL) an http URL to another machine unless `allowInsecure`; BAD_URL for one that is not http(s). */
 export function checkTransport(url: string, allowInsecure: boolean, what: string, exposed = 'the invite, the updates and the scores'): void {
-  // scheme and host by RFC 3986's syntax (core has no URL class): scheme "://" [userinfo "@"] host
-  const m = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)/i.exec(url.trim());
-  if (!m || !m[2]) throw new ProtocolError(0, 'BAD_URL', `${what}: expected an http(s) URL of the coordinator, found "${url}"`);
+  // scheme and host by RFC 3986's syntax (core has no URL class): scheme "://" [userinfo "@"] host.
+  // fetch reads a URL by WHATWG's rules, where "\" is "/" and spaces and controls are dropped:
+  // a URL holding any of them could reach another host than the one read here, and is refused
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)/i.exec(url);
+  if (!m || !m[2] || /[\\\s\x00-\x1f\x7f]/.test(url)) throw new ProtocolError(0, 'BAD_URL', `${what}: expected an http(s) URL of the coordinator, found "${url}"`);
   const scheme = m[1]!.toLowerCase();
   if (scheme === 'https') return;
   if (scheme !== 'http') throw new ProtocolError(0, 'BAD_URL', `${what}: expected an http(s) URL of the coordinator, found the scheme "${scheme}:"`);
