@@ -4,7 +4,7 @@
  * taken) leaves neither the lock nor a round clock behind.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,20 @@ describe('the data folder lock', () => {
     writeFileSync(join(folder, LOCK_FILE), JSON.stringify({ pid: Number(gone.stdout), host: hostname(), since: '2026-01-01T00:00:00.000Z' }));
     const c = await start('b');
     await c.close();
+  });
+
+  it('takes over a lock that cannot be read, and keeps one whose folder is spelt another way', async () => {
+    const folder = join(dir.path, 'e');
+    await (await start('e')).close();
+    writeFileSync(join(folder, LOCK_FILE), '{not json');
+    const c = await start('e');
+    try {
+      // the same folder under another spelling is the same lock
+      await expect(startCoordinator({ plan, dataDir: `${folder}/./`, port: 0, staticRoot: null, log: () => undefined })).rejects.toMatchObject({ code: 'DATA_FOLDER_IN_USE' });
+    } finally {
+      await c.close();
+    }
+    expect(readdirSync(folder).filter((f) => f.startsWith(LOCK_FILE))).toEqual([]); // no temporary or moved-aside file left
   });
 
   it('a start whose port is taken fails with the port error, and leaves no lock and no round clock', async () => {

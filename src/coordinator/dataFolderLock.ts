@@ -2,14 +2,16 @@
  * One coordinator per data folder. Two coordinators on one folder would each hold their
  * own round in memory (the aggregate, the secure-aggregation session) over one database:
  * a round's record would name the updates of both while its model held those of one. The
- * lock is the file `coordinator.lock`, created exclusively, holding the owner's pid and
- * host; a lock whose process is gone (the coordinator was killed) is taken over. The
+ * lock is the file `coordinator.lock`, holding the owner's pid and host, made whole (a
+ * temporary file linked into place, which fails when a lock is there); a lock whose
+ * process is gone (the coordinator was killed) is moved aside and taken over. The
  * command-line tools that only read or invite (`fedseg status`, `fedseg invite`) do not
  * take it: SQLite orders their writes.
  */
+import { randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { FedsegError } from '../core/util/errors.ts';
 
 export const LOCK_FILE = 'coordinator.lock';
@@ -30,25 +32,38 @@ export class DataFolderLock {
 
   /** Takes the folder's lock; FedsegError DATA_FOLDER_IN_USE when a running coordinator holds it. */
   static take(dataDir: string): DataFolderLock {
-    const file = join(dataDir, LOCK_FILE);
-    const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        writeFileSync(file, `${JSON.stringify(me)}\n`, { flag: 'wx', mode: 0o600 });
+    const file = resolve(dataDir, LOCK_FILE);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (create(file)) {
         held.add(file);
         return new DataFolderLock(file);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
       const owner = readOwner(file);
-      if (owner && (held.has(file) || isRunning(owner))) {
-        const elsewhere = owner.host !== hostname() ? ` If no coordinator runs on ${owner.host} any more, delete ${file}.` : '';
-        throw new FedsegError('DATA_FOLDER_IN_USE', `${dataDir}: expected no other coordinator on this data folder, found one running since ${owner.since} (pid ${owner.pid} on ${owner.host}); stop it first, or give another --data.${elsewhere}`);
+      if (owner && (held.has(file) || isRunning(owner))) throw inUse(dataDir, file, owner);
+      // left by a coordinator that is gone: moved aside (only one of two starts can move it),
+      // then checked to be the lock just read, not one a racing start made in between
+      const aside = `${file}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+      try {
+        renameSync(file, aside);
+      } catch {
+        continue; // another start moved it first: try again
       }
-      // left by a coordinator that is gone (or unreadable): take it over
-      unlinkSync(file);
+      const moved = readOwner(aside);
+      // (a lock that cannot be read, before and after, was never a whole one of ours: taken over too)
+      if ((moved === null && owner === null) || (moved && owner && moved.pid === owner.pid && moved.since === owner.since)) {
+        unlinkSync(aside);
+        continue;
+      }
+      // a fresh lock of a racing start: put it back (unless yet another one is there) and give way
+      try {
+        linkSync(aside, file);
+      } catch {
+        // a lock is in place again: that one holds
+      }
+      unlinkSync(aside);
+      throw inUse(dataDir, file, moved ?? owner ?? { pid: 0, host: 'unknown', since: 'unknown' });
     }
-    throw new FedsegError('DATA_FOLDER_IN_USE', `${dataDir}: another process took ${LOCK_FILE} while this one was taking over a stale lock`);
+    throw new FedsegError('DATA_FOLDER_IN_USE', `${dataDir}: could not take ${LOCK_FILE}: other starts kept taking it; try again`);
   }
 
   release(): void {
@@ -61,6 +76,27 @@ export class DataFolderLock {
       // already gone: nothing to release
     }
   }
+}
+
+/** Creates the lock whole or not at all (a temporary file linked into place): false when one is there. */
+function create(file: string): boolean {
+  const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(me)}\n`, { mode: 0o600 });
+  try {
+    linkSync(tmp, file);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    return false;
+  } finally {
+    unlinkSync(tmp);
+  }
+}
+
+function inUse(dataDir: string, file: string, owner: LockOwner): FedsegError {
+  const elsewhere = owner.host !== hostname() ? ` If no coordinator runs on ${owner.host} any more (a container that was recreated, say), delete ${file}.` : '';
+  return new FedsegError('DATA_FOLDER_IN_USE', `${dataDir}: expected no other coordinator on this data folder, found one running since ${owner.since} (pid ${owner.pid} on ${owner.host}); stop it first, or give another --data.${elsewhere}`);
 }
 
 function readOwner(file: string): LockOwner | null {

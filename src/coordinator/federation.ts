@@ -283,8 +283,10 @@ export class Federation {
         if (r === 'duplicate') return { status: 'duplicate', round: meta.round, uploadHash } as const;
         if (r === 'conflict') throw updateConflict(meta.round);
       } catch (e) {
-        // refused (or not recorded): no record names the blob written for it, which would stay for good
-        this.blobs.remove(uploadHash);
+        // refused: no record names the blob written for it, which would stay for good. Only a
+        // refusal: after another failure (the database busy) a retry of the same bytes may be
+        // on its way to being recorded with that blob; a refusal holds for any copy of them
+        if (e instanceof HttpError) this.blobs.remove(uploadHash);
         throw e;
       }
       machine.acceptUpdate(siteId);
