@@ -119,6 +119,8 @@ test('join, load scans, train a round with a reload mid-round, and the round clo
   // Ledger
   await page.goto(`${fed.url}/#/ledger`);
   await expect(page.locator('[data-kind="update upload"]')).toHaveCount(1);
+  // the federated evaluation went out too: round 1's model and the final one
+  await expect(page.locator('[data-kind="metrics upload"]')).not.toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath('ledger-view.png'), fullPage: true });
 
   // Network audit

@@ -21,7 +21,8 @@ export function e2ePlan(overrides: PlanInput = {}): Plan {
     model: { preset: 'tiny', seed: 2 },
     rounds: 1,
     training: { localSteps: 2, batchSize: 1, optimizer: 'adam', learningRate: 3e-3 },
-    validation: { fraction: 0.3 },
+    // synthetic cases, no patients: the page's one validation case may be reported (the default is 5)
+    validation: { fraction: 0.3, minReportCases: 1 },
     stragglers: { minSites: 3, roundDeadlineSeconds: 600 },
     ...overrides,
   }, 'e2e plan');

@@ -85,7 +85,7 @@ describe('the coordinator API', () => {
     const round = await site.client.round();
     const { planHash: ph } = await site.client.plan();
     const report = {
-      federation: plan.federation, planHash: ph, round: 1, siteId: site.siteId, modelHash: round.globalModelHash, cases: 3,
+      federation: plan.federation, planHash: ph, round: 1, siteId: site.siteId, modelHash: round.globalModelHash, cases: 6,
       dice: { ET: 0.5, TC: 0.6, WT: 0.7 }, hd95: { ET: 5, TC: 4, WT: 3 },
     };
     const wrongModel = await site.client.reportEvaluation({ ...report, modelHash: 'a'.repeat(64) }).catch((e: { code: string }) => e.code);
@@ -97,8 +97,10 @@ describe('the coordinator API', () => {
     expect(tooMany).toMatch(/^METRICS_OUT_OF_RANGE: .*at most 100000 cases/);
     expect(await site.client.reportEvaluation(report)).toEqual({ status: 'accepted', round: 1 });
     expect(await site.client.reportEvaluation({ ...report, cases: 9 })).toEqual({ status: 'duplicate', round: 1 });
+    // a mean over fewer cases than the plan's validation.minReportCases (5), as a site of an older version sends it: not kept
+    expect(await site.client.reportEvaluation({ ...report, cases: 2 })).toEqual({ status: 'suppressed', round: 1 });
     const s = ((await operatorStatusOf(coord)) as any);
-    expect(s.rounds[0].evaluation).toMatchObject({ cases: 3, sites: 1 });
+    expect(s.rounds[0].evaluation).toMatchObject({ cases: 6, sites: 1 });
     expect(s.rounds[0].evaluation.dice.WT).toBeCloseTo(0.7, 12);
     expect(s.current.state).toBe('collecting');
   });
@@ -161,12 +163,12 @@ describe('the coordinator API', () => {
     // the final model is evaluated under round rounds + 1
     const { planHash: ph } = await site.client.plan();
     const final = await site.client.reportEvaluation({
-      federation: plan.federation, planHash: ph, round: 2, siteId: site.siteId, modelHash: next.globalModelHash, cases: 2,
+      federation: plan.federation, planHash: ph, round: 2, siteId: site.siteId, modelHash: next.globalModelHash, cases: 5,
       dice: { ET: 0.6, TC: 0.7, WT: 0.8 }, hd95: { ET: 4, TC: 3, WT: 2 },
     });
     expect(final.status).toBe('accepted');
     const s = ((await operatorStatusOf(coord)) as any);
-    expect(s.final).toMatchObject({ cases: 2, sites: 1 });
+    expect(s.final).toMatchObject({ cases: 5, sites: 1 });
     expect(JSON.stringify(s)).not.toMatch(/"x":|publicKey|token/);
   });
 });

@@ -34,7 +34,7 @@ describe('a site that drops out mid-round', () => {
     await c.client.model(round.globalModelHash);
     const { planHash } = await c.client.plan();
     await c.client.reportEvaluation({
-      federation: plan.federation, planHash, round: 1, siteId: c.siteId, modelHash: round.globalModelHash, cases: 2,
+      federation: plan.federation, planHash, round: 1, siteId: c.siteId, modelHash: round.globalModelHash, cases: 5,
       dice: { ET: 0.1, TC: 0.2, WT: 0.3 }, hd95: { ET: 9, TC: 8, WT: 7 },
     });
     for (const s of sites.slice(0, 2)) {
@@ -46,7 +46,7 @@ describe('a site that drops out mid-round', () => {
     const s = await status(coord);
     expect(s.rounds[0]).toMatchObject({ status: 'closed', summary: { reason: 'deadline', updates: 2 } });
     expect(s.rounds[0]!.updates.map((u) => u.siteId).sort()).toEqual([sites[0]!.siteId, sites[1]!.siteId].sort());
-    expect(s.rounds[0]!.evaluation).toMatchObject({ cases: 2, sites: 1 });
+    expect(s.rounds[0]!.evaluation).toMatchObject({ cases: 5, sites: 1 });
     // the straggler's late update is refused
     const late = await sendUpdate(coord.url, c, 1, await updateEnvelope(plan, c, 1, round.globalModelHash, constantDelta(global, 0.01)));
     expect(late.json.error.code).toBe('ROUND_CLOSED');

@@ -209,7 +209,7 @@ export class Federation {
   }
 
   /** Federated evaluation of the round's global model (or, once finished, of the final one). */
-  async submitEvaluation(siteId: string, report: MetricsReport): Promise<'accepted' | 'duplicate'> {
+  async submitEvaluation(siteId: string, report: MetricsReport): Promise<'accepted' | 'duplicate' | 'suppressed'> {
     if (report.siteId !== siteId) throw new HttpError(403, 'SITE_MISMATCH', `evaluation: expected site ${siteId}, found ${report.siteId}`);
     checkPlanNamed({ federation: this.plan.federation, planHash: this.planHash }, report, 'evaluation');
     // the pooled evaluation weighs each site's means by its case count: no site may claim more cases than one can hold
@@ -222,6 +222,12 @@ export class Federation {
       if (!(d >= 0 && d <= 1) || !(h >= 0)) {
         throw new HttpError(422, 'METRICS_OUT_OF_RANGE', `evaluation: ${r}: expected Dice in [0, 1] and HD95 >= 0, found Dice ${d}, HD95 ${h}`);
       }
+    }
+    if (report.cases < this.plan.validation.minReportCases) {
+      // a site of a version before validation.minReportCases sends means over fewer cases (a
+      // patient's own scores): not kept; the site carries on as after any answer
+      await this.store.audit({ at: this.now(), siteId, action: 'evaluation-suppressed', round: report.round, detail: { cases: report.cases, minReportCases: this.plan.validation.minReportCases } });
+      return 'suppressed';
     }
     return this.serial(async () => {
       const status = await this.roundStatus();

@@ -13,15 +13,16 @@ describe('RefusalAudit', () => {
     const audit = new RefusalAudit({ write: async (e) => void rows.push(e), now: () => t, perMinute: 3 });
     for (let i = 0; i < 5; i++) await audit.record(null, 'MESSAGE_INVALID', 'POST /api/v1/join', null, 1);
     await audit.record(null, 'SIGNATURE_MISSING', 'POST /api/v1/rounds/1/update', null, 1);
-    // a verified site's refusal is always written
+    // a verified site's refusal is always written; a replay (anyone with a copy can send it) is counted
     await audit.record('site-a', 'UPDATE_CONFLICT', 'POST /api/v1/rounds/1/update', null, 1);
+    await audit.record('site-a', 'REPLAYED', 'POST /api/v1/rounds/1/update', null, 1);
     expect(rows.map((r) => [r.action, r.siteId, r.detail.code])).toEqual([
       ['refused', null, 'MESSAGE_INVALID'], ['refused', null, 'MESSAGE_INVALID'], ['refused', null, 'MESSAGE_INVALID'], ['refused', 'site-a', 'UPDATE_CONFLICT'],
     ]);
     t += 60_000;
     await audit.record(null, 'OPERATOR_TOKEN_INVALID', 'GET /api/v1/status', null, 1);
     expect(rows.slice(4).map((r) => [r.action, r.detail.counts ?? r.detail.code])).toEqual([
-      ['refused-suppressed', { MESSAGE_INVALID: 2, SIGNATURE_MISSING: 1 }],
+      ['refused-suppressed', { MESSAGE_INVALID: 2, SIGNATURE_MISSING: 1, REPLAYED: 1 }],
       ['refused', 'OPERATOR_TOKEN_INVALID'],
     ]);
     await audit.flush(); // nothing left to count

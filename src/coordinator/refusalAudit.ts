@@ -1,6 +1,6 @@
 /**
  * The audit log's refusals. A refusal of a request whose signature verified names its
- * site and is always written. A refusal of an anonymous request (a join that does not
+ * site and is always written (but for a replay, which anyone holding a copy can send). A refusal of an anonymous request (a join that does not
  * parse, an unsigned upload, a wrong operator token, a made-up site header) is written up
  * to `perMinute` a minute; past that it is only counted, and the counts by code go into
  * one `refused-suppressed` entry when the next minute's first one comes (or the
@@ -35,7 +35,9 @@ export class RefusalAudit {
   async record(siteId: string | null, code: string, request: string, claimedSite: string | null, round: number | null): Promise<void> {
     const detail = { code, request: clip(request, MAX_REQUEST_CHARS), ...(claimedSite === null ? {} : { claimedSite: clip(claimedSite, MAX_CLAIMED_SITE_CHARS) }) };
     const at = this.o.now();
-    if (siteId === null) {
+    // a replay names its site (the signature is the site's) but can be sent by anyone who captured
+    // one request, as often as they like: it counts against the budget like an anonymous refusal
+    if (siteId === null || code === 'REPLAYED') {
       const minute = Math.floor(at / 60_000);
       if (minute !== this.minute) {
         await this.flush();

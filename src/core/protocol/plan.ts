@@ -162,11 +162,13 @@ export const PlanSchema = z
       { rule: plan.aggregation.strategy, path: ['aggregation', 'strategy'] },
     ].filter((r) => ROBUST_NAMES.has(r.rule));
     for (const { rule, path } of robust) {
+      // normbound goes with either (under secure aggregation it bounds the round's mean step, not
+      // one site's update: docs/protocol.md); a median or trimmed mean needs every update by itself
+      if (rule === 'normbound') continue;
       if (plan.privacy.secureAggregation.enabled) {
-        // the coordinator sees one unmasked mean: a median or a trimmed mean of one value is that value,
-        // and bounding its norm bounds the global step, not what one site can do to it
-        ctx.addIssue({ code: 'custom', path, message: `expected no robust rule with secure aggregation, found "${rule}" (the coordinator sees only the sum of the updates, so it cannot take a ${rule} of them)` });
-      } else if (plan.privacy.dp.enabled && rule !== 'normbound') {
+        // the coordinator sees one unmasked mean: a median or a trimmed mean of one value is that value
+        ctx.addIssue({ code: 'custom', path, message: `expected "none" or "normbound" with secure aggregation, found "${rule}" (the coordinator sees only the sum of the updates, so it cannot take a ${rule} of them)` });
+      } else if (plan.privacy.dp.enabled) {
         ctx.addIssue({ code: 'custom', path, message: `expected "none" or "normbound" with differential privacy, found "${rule}" (its noise is calibrated to a clipped sum, not to a ${rule})` });
       }
     }
