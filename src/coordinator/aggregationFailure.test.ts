@@ -13,7 +13,7 @@ import { flatten } from '../core/codecs/payloadBytes.ts';
 import type { OperatorStatus } from './operatorStatus.ts';
 import { openFillableFederation } from './testing/fillableDisk.ts';
 import { constantDelta, globalWeights, joinSite, operatorStatusOf, tempDir, testPlan, updateEnvelope } from './testing/testFederation.ts';
-import type { RunningCoordinator } from './startCoordinator.ts';
+import { startCoordinator, type RunningCoordinator } from './startCoordinator.ts';
 
 const dir = tempDir();
 afterAll(() => dir.remove());
@@ -93,6 +93,47 @@ describe('a failed aggregation, retried', () => {
       else expect(ff.disk.recordsAsked.length).toBeLessThanOrEqual(2 * (failures + 1));
     } finally {
       await ff.close();
+    }
+  });
+
+  it('under secure aggregation, after a restart between unmasking and the commit: from the mean on disk, without the sites', async () => {
+    const secure = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 5 }, privacy: { secureAggregation: { enabled: true, clipRange: 0.5 } } });
+    const folder = `${dir.path}/secure-restart`;
+    const ff = await openFillableFederation(secure, folder);
+    const stop = { aborted: false };
+    let uploads: Promise<unknown>[] = [];
+    let a: Awaited<ReturnType<typeof joinSite>>;
+    let global: Awaited<ReturnType<typeof globalWeights>>;
+    try {
+      await ff.serve();
+      const c = ff as unknown as RunningCoordinator;
+      const sites = [await joinSite(c, 'A'), await joinSite(c, 'B')];
+      a = sites[0]!;
+      global = await globalWeights(a, (await a.client.round()).globalModelHash);
+      ff.disk.statusWritesFail = false;
+      ff.disk.fillAfterNextUpdate = true; // the round's model cannot be written after the survivors' records
+      uploads = sites.map((x, i) => secureUpload({ client: x.client, siteId: x.siteId, round: 1, weight: 1, delta: constantDelta(global, 0.01 * (i + 1)), pollSeconds: 1, signal: stop }).catch(() => undefined));
+      await expect.poll(() => ff.log.some((l) => /round 1: (aggregation|closing the round) failed.*ENOSPC/s.test(l)), { timeout: 15_000 }).toBe(true);
+    } finally {
+      // the coordinator stops there; its sites are gone with it
+      stop.aborted = true;
+      await ff.close();
+      await Promise.all(uploads);
+    }
+    const lines: string[] = [];
+    const again = await startCoordinator({ plan: secure, dataDir: folder, port: 0, staticRoot: null, log: (l) => lines.push(l), clockMs: 50 });
+    try {
+      await expect.poll(async () => (await again.federation.roundStatus()).finished, { timeout: 10_000 }).toBe(true);
+      const status = await operatorStatusOf(again);
+      const model = flatten(decodeWeightsBlob(await again.federation.model(status.current.globalModelHash), { expected: again.federation.spec, kind: 'MODEL' }));
+      const expected = flatten(global!).map((x) => x + 0.015);
+      expect(Math.max(...model.map((x, k) => Math.abs(x - expected[k]!)))).toBeLessThan(1e-6);
+      expect(status.rounds[0]!.summary).toMatchObject({ secureAggregation: { restarts: 0, survivors: expect.arrayContaining([a!.siteId]) } });
+      expect(status.rounds[0]!.updates.map((u) => u.siteId).sort()).toEqual([...status.sites.map((x) => x.id)].sort());
+      expect(lines.some((l) => /resuming from the mean unmasked before the restart \(2 survivors\)/.test(l))).toBe(true);
+      expect(lines.some((l) => /starting the round's secure aggregation over/.test(l))).toBe(false);
+    } finally {
+      await again.close();
     }
   });
 });

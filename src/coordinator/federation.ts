@@ -95,7 +95,7 @@ export class Federation {
     this.aggregationBackoff = new FailureBackoff(this.now);
     this.refusals = new RefusalAudit({ write: (entry) => this.store.audit(entry), now: this.now });
     this.secureRounds = new SecureRounds({
-      plan: this.plan, spec: this.spec, store: this.store, phaseMs: this.policy.deadlineMs, now: this.now, log: this.log,
+      plan: this.plan, spec: this.spec, store: this.store, blobs: this.blobs, phaseMs: this.policy.deadlineMs, now: this.now, log: this.log,
       emit: () => this.emit(),
       activeSites: () => this.activeSites(),
       globalModel: () => this.current.globalModel,
@@ -381,7 +381,7 @@ export class Federation {
       this.current = { ...current, status: 'collecting' };
     }
     const updates = this.secure ? [] : await this.store.updates(current.round);
-    if (this.secure) this.secureRounds.open(current.round);
+    if (this.secure) await this.secureRounds.resume(current.round);
     this.machine = new RoundMachine(
       { round: current.round, status: this.current.status, deadline: current.deadline, reported: updates.map((u) => u.siteId) },
       this.policy,

@@ -4,20 +4,29 @@
  * round, and the unmasked mean. The mean is kept until the round commits, so that a failed
  * aggregation is retried from it: running the secure aggregation again over the same
  * updates would show the coordinator a second sum, and two sums over survivor sets that
- * differ by one site reveal that site's update. The Federation owns the round machine and
- * the aggregate step; this class reaches them through `SecureRoundsHost`.
+ * differ by one site reveal that site's update. It is also written to disk (a blob, and a
+ * `secagg-unmasked` audit entry naming it and the survivors) before anything else of the
+ * round, so that a coordinator restarted before the round committed aggregates that mean
+ * again instead of running the secure aggregation a second time. The Federation owns the
+ * round machine and the aggregate step; this class reaches them through `SecureRoundsHost`.
  */
 import type { Plan } from '../core/protocol/plan.ts';
 import type { WeightSpec } from '../core/protocol/weightSpec.ts';
 import { specSize } from '../core/protocol/weightSpec.ts';
 import type { WeightSet } from '../core/types/weights.ts';
+import { decodeWeightsBlob, encodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
 import { SecAggSession } from './secAggSession.ts';
+import type { BlobStore } from './storage/blobStore.ts';
 import type { FederationStore } from './storage/federationStore.ts';
+
+/** the audit entry that holds a round's unmasked mean (its blob) and survivors */
+const UNMASKED = 'secagg-unmasked';
 
 export interface SecureRoundsHost {
   readonly plan: Plan;
   readonly spec: WeightSpec;
-  readonly store: Pick<FederationStore, 'audit' | 'recordUpdate'>;
+  readonly store: Pick<FederationStore, 'audit' | 'auditLog' | 'recordUpdate'>;
+  readonly blobs: Pick<BlobStore, 'put' | 'getVerified'>;
   readonly phaseMs: number;
   now(): number;
   log(line: string): void;
@@ -43,6 +52,8 @@ export class SecureRounds {
     readonly survivors: readonly { readonly id: string; readonly blob: string; readonly weight: number }[];
     readonly at: number;
     readonly extra: Record<string, unknown>;
+    /** the mean and the survivors are on disk (written once, before the records) */
+    persisted: boolean;
     /** the survivors' update records are stored (a retry then only aggregates) */
     recorded: boolean;
   } | null = null;
@@ -62,6 +73,23 @@ export class SecureRounds {
       round, spec, clipRange: sa.clipRange, thresholdFraction: sa.thresholdFraction, minSites: plan.stragglers.minSites,
       phaseMs, now: this.host.now(), equalWeights: plan.aggregation.weighting === 'equal', maxWeight: plan.limits.maxSampleCount,
     });
+  }
+
+  /**
+   * `open(round)` for a coordinator that starts again: when the round's mean was unmasked
+   * before the stop (its `secagg-unmasked` entry is on disk), the round goes on from that
+   * mean, and the next decision aggregates it.
+   */
+  async resume(round: number | null): Promise<void> {
+    this.open(round);
+    if (round === null) return;
+    const h = this.host;
+    const [entry] = await h.store.auditLog({ action: UNMASKED, round, limit: 1 });
+    if (!entry) return;
+    const d = entry.detail as { mean: string; survivors: { id: string; blob: string; weight: number }[]; extra: Record<string, unknown> };
+    const meanDelta = decodeWeightsBlob(await h.blobs.getVerified(d.mean), { expected: h.spec, kind: 'MODEL', source: `round ${round}'s unmasked mean` });
+    this.unmasked = { meanDelta, survivors: d.survivors, at: entry.at, extra: d.extra, persisted: true, recorded: false };
+    h.log(`round ${round}: resuming from the mean unmasked before the restart (${d.survivors.length} survivors); no second run of the secure aggregation`);
   }
 
   /** Applies the session's decision (phase deadlines, unmasking) while the round collects. */
@@ -91,6 +119,7 @@ export class SecureRounds {
       survivors: result.survivors.map((id) => ({ id, blob: s.maskedBlobs.get(id)!, weight: s.weightOf(id) })),
       at: h.now(),
       extra: { secureAggregation: { survivors: result.survivors, dropped: result.dropped, totalWeight: result.totalWeight, restarts: s.restarts } },
+      persisted: false,
       recorded: false,
     };
     await this.aggregateUnmasked();
@@ -102,12 +131,19 @@ export class SecureRounds {
     const u = this.unmasked!;
     const round = this.session!.round;
     await h.aggregate(u.meanDelta, u.extra, async () => {
+      if (!u.persisted) {
+        const mean = await h.blobs.put(encodeWeightsBlob(u.meanDelta));
+        await h.store.audit({ at: u.at, siteId: null, action: UNMASKED, round, detail: { mean, survivors: u.survivors, extra: u.extra } });
+        u.persisted = true;
+      }
       if (u.recorded) return;
       for (const x of u.survivors) {
-        await h.store.recordUpdate({
+        const r = await h.store.recordUpdate({
           round, siteId: x.id, payloadHash: x.blob, baseModel: h.globalModel(), sampleCount: x.weight,
           codec: 'secagg', bytes: 4 * specSize(h.spec), metrics: { secureAggregation: true }, receivedAt: u.at,
         });
+        // another record for this site and round: the round's records would not be its model's
+        if (r === 'conflict') throw new Error(`round ${round}: site ${x.id} already has another update recorded, not its masked input ${x.blob}`);
       }
       u.recorded = true;
     });

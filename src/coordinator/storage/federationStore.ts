@@ -110,6 +110,7 @@ export interface FederationStore {
   evaluations(round: number): Promise<EvaluationRecord[]>;
 
   audit(entry: NewAudit): Promise<void>;
-  auditLog(opts?: { limit?: number; siteId?: string }): Promise<AuditEntry[]>;
+  /** the latest entries (oldest first), of one site, action or round when asked */
+  auditLog(opts?: { limit?: number; siteId?: string; action?: string; round?: number }): Promise<AuditEntry[]>;
   close(): Promise<void>;
 }

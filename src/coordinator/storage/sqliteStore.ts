@@ -211,11 +211,11 @@ export class SqliteStore implements FederationStore {
     this.insertAudit(entry);
   }
 
-  async auditLog(opts: { limit?: number; siteId?: string } = {}): Promise<AuditEntry[]> {
+  async auditLog(opts: { limit?: number; siteId?: string; action?: string; round?: number } = {}): Promise<AuditEntry[]> {
     const limit = opts.limit ?? 1000;
-    const rows = (opts.siteId === undefined
-      ? this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit)
-      : this.db.prepare('SELECT * FROM audit WHERE site_id = ? ORDER BY id DESC LIMIT ?').all(opts.siteId, limit)) as AuditRow[];
+    const filters = ([['site_id', opts.siteId], ['action', opts.action], ['round', opts.round]] as const).filter(([, v]) => v !== undefined);
+    const where = filters.length ? ` WHERE ${filters.map(([column]) => `${column} = ?`).join(' AND ')}` : '';
+    const rows = this.db.prepare(`SELECT * FROM audit${where} ORDER BY id DESC LIMIT ?`).all(...filters.map(([, v]) => v!), limit) as AuditRow[];
     return rows.reverse().map((r) => ({
       id: r.id, at: r.at, siteId: r.site_id, action: r.action, round: r.round, detail: JSON.parse(r.detail) as Record<string, unknown>,
     }));
