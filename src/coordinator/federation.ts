@@ -19,7 +19,7 @@
 import type { Plan } from '../core/protocol/plan.ts';
 import type { WeightSet } from '../core/types/weights.ts';
 import type { WeightSpec } from '../core/protocol/weightSpec.ts';
-import { checkWeights } from '../core/protocol/weightSpec.ts';
+import { checkLocalModelFinite, checkWeights } from '../core/protocol/weightSpec.ts';
 import { decodeWeightsBlob, encodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
 import { checkUpdateContext, decodeUpdateEnvelope } from '../core/protocol/updateEnvelope.ts';
 import type { JoinRequest, JoinResponse, MetricsReport, RoundStatus } from '../core/protocol/messages.ts';
@@ -76,6 +76,8 @@ export class Federation {
   /** failed aggregations in a row, and when the next may be tried */
   private readonly aggregationBackoff: FailureBackoff;
   private readonly refusals: RefusalAudit;
+  /** the current round's global weights (decoded with its aggregator), for checking updates against */
+  private globalWeights: WeightSet | null = null;
   private readonly notifier = new RoundNotifier();
   private timer: ReturnType<typeof setInterval> | null = null;
   /** the current round's secure aggregation (plans with privacy.secureAggregation.enabled) */
@@ -268,6 +270,7 @@ export class Federation {
     });
     const delta = this.algorithms.decodeUpdate(payload, this.spec);
     checkWeights(delta, this.spec, 'UPDATE', 'update');
+    if (this.globalWeights) checkLocalModelFinite(this.globalWeights, delta, 'update');
     await this.blobs.put(envelope);
 
     return this.serial(async () => {
@@ -393,6 +396,7 @@ export class Federation {
   /** An empty aggregate over the current round's global model. */
   private async freshAggregator(): Promise<Aggregator> {
     const global = decodeWeightsBlob(await this.blobs.getVerified(this.current.globalModel), { expected: this.spec, kind: 'MODEL', source: 'global model' });
+    this.globalWeights = global;
     return this.algorithms.begin(this.current.round, global);
   }
 
@@ -495,6 +499,7 @@ export class Federation {
       this.current = next;
       this.machine = new RoundMachine({ round: next.round, status: 'open', deadline: next.deadline }, this.policy);
       this.aggregator = this.algorithms.begin(next.round, weights);
+      this.globalWeights = weights;
       if (this.secure) this.secureRounds.open(next.round);
     } else {
       this.secureRounds.open(null);

@@ -71,3 +71,22 @@ export function checkFinite(name: string, values: Float32Array, kind: BlobKind =
     }
   }
 }
+
+/**
+ * The site's own model, base + update, is finite in float32: an update of finite values can
+ * still be so large that the model it came from cannot exist (3.4e38 on top of a weight of
+ * 1e38). A weighted mean of finite local models is finite, so the coordinator's FedAvg
+ * never overflows once every update passes this; without it one site could make every
+ * later aggregation fail as MODEL_NONFINITE. Same spec assumed (checkWeights first).
+ */
+export function checkLocalModelFinite(base: WeightSet, update: WeightSet, source = 'update'): void {
+  update.forEach((t, k) => {
+    const b = base[k]!.values;
+    const u = t.values;
+    for (let i = 0; i < u.length; i++) {
+      if (!Number.isFinite(Math.fround(b[i]! + u[i]!))) {
+        throw new FedsegError('UPDATE_NONFINITE', `${source}: tensor "${t.name}": expected an update whose model (global + update) is finite in float32, found ${u[i]} on top of ${b[i]} at index ${i}`);
+      }
+    }
+  });
+}
