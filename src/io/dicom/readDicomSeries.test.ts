@@ -162,6 +162,25 @@ describe('readDicomSeries geometry and values', () => {
     expect(r.problems[0]!.message).toMatch(/slice 3 of 5 \(enhanced\.dcm frame 3 at .*\) lies 3\.00 mm off .*expected at most 0\.13 mm/);
   });
 
+  it('refuses a series whose files name different patients or studies, without printing their identifiers', async () => {
+    for (const [name, a, b] of [
+      ['PatientID', { attributes: { PatientID: 'MRN-0001' } }, { attributes: { PatientID: 'MRN-0002' } }],
+      ['StudyInstanceUID', { studyUid: '2.25.111' }, { studyUid: '2.25.222' }],
+    ] as const) {
+      const seriesUid = testUid();
+      // two halves of one stack, each from another patient (or study)
+      const files = [
+        ...syntheticDicomSeries({ dims: [3, 3, 4], seriesUid, studyUid: '2.25.111', ...a, omit: [2, 3], folder: 'mixed', description: 'T1 AX' }),
+        ...syntheticDicomSeries({ dims: [3, 3, 4], seriesUid, studyUid: '2.25.111', ...b, omit: [0, 1], folder: 'mixed', description: 'T1 AX' }),
+      ];
+      const { series, problems } = await readDicomSeries(files);
+      expect(series).toEqual([]);
+      expect(problems.map((p) => p.code)).toEqual(['DICOM_SERIES_MIXED']);
+      expect(problems[0]!.message).toMatch(new RegExp(`T1 AX.*expected one patient and one study in a series, found files with different ${name} \\(slice_.*\\.dcm and slice_.*\\.dcm\\)`));
+      expect(problems[0]!.message).not.toMatch(/MRN-000|2\.25\.(111|222)/);
+    }
+  });
+
   it('refuses slices that zig-zag in their plane', async () => {
     const files = syntheticDicomSeries({ dims: [4, 4, 6], shift: (k) => [k % 2 ? 10 : -10, 0, 0] });
     const { series, problems } = await readDicomSeries(files);

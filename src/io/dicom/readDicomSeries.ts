@@ -100,6 +100,8 @@ export async function seriesFromInstances(
 ): Promise<{ series: DicomSeries } | { problem: FileProblem }> {
   const first = group[0]!;
   const label = seriesLabel(first, group.length, echo);
+  const mixed = mixedIdentity(group);
+  if (mixed) return { problem: fileProblem(seriesFileName(group), 'DICOM_SERIES_MIXED', `${label}: ${mixed}`) };
   const stacked = sliceStack(group);
   if ('code' in stacked) return { problem: fileProblem(seriesFileName(group), stacked.code, `${label}: ${stacked.message}`) };
   const stack = stacked.stack;
@@ -175,6 +177,26 @@ function seriesFileName(group: readonly DicomInstance[]): string {
   const first = group[0]!.file;
   const i = first.lastIndexOf('/');
   return group.length === 1 || i < 0 ? first : first.slice(0, i + 1);
+}
+
+/**
+ * Files of one series that name different patients or studies (a UID reused by a broken
+ * anonymiser or export): one volume would be made of two people's slices. Said without the
+ * identifiers themselves, which stay out of messages that may be shown or copied.
+ */
+function mixedIdentity(group: readonly DicomInstance[]): string | null {
+  const first = group[0]!;
+  const fields = [
+    ['PatientID', (i: DicomInstance) => i.dataSet.string(TAG.PatientID) ?? ''],
+    ['StudyInstanceUID', (i: DicomInstance) => i.studyInstanceUid],
+  ] as const;
+  for (const [name, value] of fields) {
+    const other = group.find((i) => value(i) !== value(first));
+    if (other) {
+      return `expected one patient and one study in a series, found files with different ${name} (${baseName(first.file)} and ${baseName(other.file)}); the series was not read`;
+    }
+  }
+  return null;
 }
 
 /** Patient/study text of the first file, decoded by its SpecificCharacterSet; warnings when it could not be. */
