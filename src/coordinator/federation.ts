@@ -23,12 +23,11 @@ import { checkLocalModelFinite, checkWeights } from '../core/protocol/weightSpec
 import { decodeWeightsBlob, encodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
 import { checkUpdateContext, decodeUpdateEnvelope } from '../core/protocol/updateEnvelope.ts';
 import type { JoinRequest, JoinResponse, MetricsReport, RoundStatus } from '../core/protocol/messages.ts';
-import { REGIONS } from '../core/types/labels.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
 import { importPublicJwk } from '../core/protocol/signing.ts';
 import type { Aggregator } from '../core/aggregation/strategy.ts';
 import { HttpError } from './httpError.ts';
-import { checkPlanNamed, updateConflict, wrongRound } from './federationRefusals.ts';
+import { checkPlanNamed, siteRevoked, updateConflict, wrongRound } from './federationRefusals.ts';
 import { RoundNotifier, type RoundListener } from './roundNotifier.ts';
 import { hashInviteToken } from './inviteToken.ts';
 import { RoundMachine } from './roundMachine.ts';
@@ -37,6 +36,7 @@ import type { FederationStore, RoundRecord } from './storage/federationStore.ts'
 import type { FederationAlgorithms } from './federationAlgorithms.ts';
 import { SecureRounds } from './secureRounds.ts';
 import { commitRound, type RoundCommit } from './commitRound.ts';
+import { checkEvaluationReport } from './checkEvaluationReport.ts';
 import { FailureBackoff } from './failureBackoff.ts';
 import { RefusalAudit } from './refusalAudit.ts';
 import { SecAggEndpoints } from './secAggEndpoints.ts';
@@ -212,20 +212,7 @@ export class Federation {
 
   /** Federated evaluation of the round's global model (or, once finished, of the final one). */
   async submitEvaluation(siteId: string, report: MetricsReport): Promise<'accepted' | 'duplicate' | 'suppressed'> {
-    if (report.siteId !== siteId) throw new HttpError(403, 'SITE_MISMATCH', `evaluation: expected site ${siteId}, found ${report.siteId}`);
-    checkPlanNamed({ federation: this.plan.federation, planHash: this.planHash }, report, 'evaluation');
-    // the pooled evaluation weighs each site's means by its case count: no site may claim more cases than one can hold
-    if (report.cases > this.plan.limits.maxSampleCount) {
-      throw new HttpError(422, 'METRICS_OUT_OF_RANGE', `evaluation: expected at most ${this.plan.limits.maxSampleCount} cases (the plan's limits.maxSampleCount), found ${report.cases}`);
-    }
-    for (const r of REGIONS) {
-      const d = report.dice[r];
-      const h = report.hd95[r];
-      if (!(d >= 0 && d <= 1) || !(h >= 0)) {
-        throw new HttpError(422, 'METRICS_OUT_OF_RANGE', `evaluation: ${r}: expected Dice in [0, 1] and HD95 >= 0, found Dice ${d}, HD95 ${h}`);
-      }
-    }
-    if (report.cases < this.plan.validation.minReportCases) {
+    if (checkEvaluationReport(report, siteId, this.plan, this.planHash) === 'suppress') {
       // a site of a version before validation.minReportCases sends means over fewer cases (a
       // patient's own scores): not kept; the site carries on as after any answer
       await this.store.audit({ at: this.now(), siteId, action: 'evaluation-suppressed', round: report.round, detail: { cases: report.cases, minReportCases: this.plan.validation.minReportCases } });
@@ -284,7 +271,7 @@ export class Federation {
         }
         machine.assertAccepting();
         // revoked (by `fedseg invite --revoke`, another process) since the request's signature was checked
-        if ((await this.store.site(siteId))?.status !== 'active') throw new HttpError(403, 'SITE_REVOKED', `site "${siteId}" was revoked by the operator`);
+        if ((await this.store.site(siteId))?.status !== 'active') throw siteRevoked(siteId);
         const r = await this.store.recordUpdate({
           round: meta.round, siteId, payloadHash: uploadHash, baseModel: meta.baseModelHash, sampleCount: meta.sampleCount,
           codec: meta.codec.name, bytes: envelope.length, metrics: meta.localMetrics, receivedAt: this.now(),

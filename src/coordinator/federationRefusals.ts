@@ -4,6 +4,10 @@
  */
 import { HttpError } from './httpError.ts';
 
+export function siteRevoked(siteId: string): HttpError {
+  return new HttpError(403, 'SITE_REVOKED', `site "${siteId}" was revoked by the operator`);
+}
+
 export function updateConflict(round: number): HttpError {
   return new HttpError(409, 'UPDATE_CONFLICT', `update: this site already sent a different update for round ${round}; a round takes one update per site`);
 }

@@ -12,6 +12,7 @@ import { BODY_HASH_HEADER, bodySha256, SIGNATURE_HEADERS, importPublicJwk, isFre
 import { SHA256_HEX } from '../core/protocol/messages.ts';
 import type { PublicKeyJwk } from '../core/protocol/messages.ts';
 import type { CryptoKeyLike } from '../core/util/webCrypto.ts';
+import { siteRevoked } from './federationRefusals.ts';
 import { HttpError } from './httpError.ts';
 import type { FederationStore } from './storage/federationStore.ts';
 
@@ -105,7 +106,7 @@ export class RequestAuth {
     }
     const site = await this.store.site(siteId);
     if (!site || !site.publicKey) throw new HttpError(401, 'UNKNOWN_SITE', `no site "${siteId}" has joined this federation`);
-    if (site.status === 'revoked') throw new HttpError(403, 'SITE_REVOKED', `site "${siteId}" was revoked by the operator`);
+    if (site.status === 'revoked') throw siteRevoked(siteId);
     const timestamp = Number(ts);
     if (!/^\d{1,16}$/.test(ts) || !isFreshTimestamp(timestamp, now, SIGNATURE_WINDOW_MS)) {
       throw new HttpError(401, 'STALE_TIMESTAMP', `expected a timestamp within ${SIGNATURE_WINDOW_MS / 1000} s of the coordinator's clock (${now}), found ${ts}; check the site's clock`);
