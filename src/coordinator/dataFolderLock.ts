@@ -9,10 +9,11 @@
  * take it: SQLite orders their writes.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { FedsegError } from '../core/util/errors.ts';
+import { createWhole } from './storage/createWhole.ts';
 
 export const LOCK_FILE = 'coordinator.lock';
 
@@ -78,20 +79,10 @@ export class DataFolderLock {
   }
 }
 
-/** Creates the lock whole or not at all (a temporary file linked into place): false when one is there. */
+/** Creates this process's lock, whole; false when one is there. */
 function create(file: string): boolean {
   const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(me)}\n`, { mode: 0o600 });
-  try {
-    linkSync(tmp, file);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    return false;
-  } finally {
-    unlinkSync(tmp);
-  }
+  return createWhole(file, `${JSON.stringify(me)}\n`);
 }
 
 function inUse(dataDir: string, file: string, owner: LockOwner): FedsegError {

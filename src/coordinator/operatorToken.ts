@@ -7,11 +7,12 @@
  * first start; `fedseg status --data DIR` reads it from there.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FedsegError } from '../core/util/errors.ts';
 import { HttpError } from './httpError.ts';
 import { newInviteToken } from './inviteToken.ts';
+import { createWhole } from './storage/createWhole.ts';
 
 export const OPERATOR_TOKEN_FILE = 'operator-token';
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -23,17 +24,8 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
  */
 export function operatorTokenFor(dataDir: string): string {
   const file = join(dataDir, OPERATOR_TOKEN_FILE);
-  if (!existsSync(file)) {
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${newInviteToken()}\n`, { mode: 0o600 });
-    try {
-      linkSync(tmp, file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; // another start made it first: use that one
-    } finally {
-      unlinkSync(tmp);
-    }
-  }
+  // false: another start made it first; that one is used
+  if (!existsSync(file)) createWhole(file, `${newInviteToken()}\n`);
   chmodSync(file, 0o600);
   return readOperatorToken(file);
 }

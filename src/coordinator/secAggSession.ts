@@ -137,7 +137,7 @@ export class SecAggSession {
 
   /** The roster once advertising closed; null while it is open. */
   roster(siteId: string): SecAggRoster | null {
-    if (!this.received.advertise.has(siteId)) throw notInSession(siteId, 'asked for the roster');
+    this.expectMember(siteId, 'asked for the roster');
     return this.rosterMsg;
   }
 
