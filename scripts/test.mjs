@@ -2,6 +2,7 @@
 // (Playwright driving the system Chromium against the built page).
 import { spawnSync } from 'node:child_process';
 import { ensureChromium } from './chromium.mjs';
+import { ensureDciodvfy } from './dciodvfy.mjs';
 
 function step(title, cmd, args, env = {}) {
   console.log(`\n== ${title}: ${cmd} ${args.join(' ')}`);
@@ -21,10 +22,11 @@ if (mode !== undefined && !e2eOnly) {
 }
 
 const chromium = ensureChromium();
+const dciodvfy = e2eOnly ? undefined : ensureDciodvfy();
 if (!e2eOnly) {
   step('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
   step('type check (platform-free core)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.core.json']);
-  step('unit and integration tests', 'npx', ['vitest', 'run']);
+  step('unit and integration tests', 'npx', ['vitest', 'run'], dciodvfy ? { FEDSEG_DCIODVFY: dciodvfy } : {});
 }
 step('build the page', 'npx', ['vite', 'build', '--logLevel', 'warn']);
 step('end-to-end tests', 'npx', ['playwright', 'test', ...(e2eOnly ? playwrightArgs : [])], { FEDSEG_CHROMIUM: chromium });

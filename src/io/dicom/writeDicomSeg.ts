@@ -126,7 +126,8 @@ export function writeDicomSeg(labels: Uint8Array, source: DicomSeries, opts: Wri
     ImageType: ['DERIVED', 'PRIMARY'],
     ContentLabel: 'TUMOUR',
     ContentDescription: 'Brain tumour sub-regions (BraTS labels 1, 2, 4)',
-    ContentCreatorName: 'fedseg',
+    // Type 2, a person's name: the algorithm is named in each segment, the reader is unknown
+    ContentCreatorName: '',
     SegmentationType: 'BINARY',
     LossyImageCompression: '00',
     SamplesPerPixel: 1,
