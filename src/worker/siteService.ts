@@ -50,6 +50,8 @@ export class SiteService implements SiteWorkerApi {
   private progress: SiteProgress = { phase: 'idle', round: 0, rounds: 0, message: 'Not taking part yet.' };
   /** a participate() or resume() is under way in this tab (set before the lock is asked for) */
   private busy = false;
+  /** Stop was asked for during this participation (also before its run began) */
+  private stopRequested = false;
   /** the prepared cases of this participation are kept in IndexedDB, so a reload can resume it */
   private resumable = true;
   /** when the current round's first training step ended (for the ETA) */
@@ -141,9 +143,16 @@ export class SiteService implements SiteWorkerApi {
   private async prepareAndRun(conn: Connection): Promise<void> {
     this.resumable = true;
     this.setProgress({ phase: 'preparing', round: 0, rounds: conn.plan.rounds, message: 'Preparing the cases (resampling, normalising)' });
-    const data = this.cases.siteData(getPreset(conn.plan.model.preset).patchSize, conn.plan.validation.fraction);
-    if (data.train.length === 0) {
-      throw new FedsegError('NO_TRAINING_CASES', 'no usable training case: load a folder with complete, labelled cases first');
+    let data: ReturnType<SiteCases['siteData']>;
+    try {
+      data = this.cases.siteData(getPreset(conn.plan.model.preset).patchSize, conn.plan.validation.fraction);
+      if (data.train.length === 0) {
+        throw new FedsegError('NO_TRAINING_CASES', 'no usable training case: load a folder with complete, labelled cases first');
+      }
+    } catch (e) {
+      // not left 'preparing': the page would show a participation that never ends
+      this.setProgress({ ...this.progress, phase: 'failed', message: `Not started: ${e instanceof Error ? e.message : String(e)}` });
+      throw e;
     }
     try {
       await siteStore.putCases({ baseUrl: conn.baseUrl, train: data.train, validation: data.validation });
@@ -165,11 +174,15 @@ export class SiteService implements SiteWorkerApi {
   private async exclusively(work: (conn: Connection) => Promise<void>): Promise<void> {
     const conn = this.requireJoined();
     if (this.busy) throw new FedsegError('SITE_BUSY', 'this site is already taking part (in this tab)');
+    // the Worker is claimed before anything is prepared: a running demo refuses this at once
+    const release = this.jobs.begin('taking part as the site');
     this.busy = true;
+    this.stopRequested = false;
     try {
       await withSiteLock(conn.baseUrl, () => work(conn));
     } finally {
       this.busy = false;
+      release();
     }
   }
 
@@ -180,10 +193,15 @@ export class SiteService implements SiteWorkerApi {
     // a round whose update was sent is not trained again (a second, different update would be refused)
     const cp = await siteStore.getCheckpoint(conn.baseUrl);
     const sent = cp && cp.planHash === conn.planHash && cp.phase === 'waiting' ? cp.round : undefined;
+    // the run's first checkpoint is written from this.progress: it must keep the stored round
+    // (a fresh Worker's 'idle, round 0' would make a second reload train round `sent` again)
+    if (sent !== undefined) this.setProgress({ phase: 'waiting', round: sent, rounds: conn.plan.rounds, message: `Round ${sent}: update sent before the reload; waiting for the other sites` });
     await this.run({ train: stored.train, validation: stored.validation }, sent);
   }
 
   async stopParticipating(): Promise<void> {
+    // a Stop while the cases are prepared (before the run has its job) ends it before it starts
+    if (this.busy) this.stopRequested = true;
     this.job?.abort();
     const conn = this.conn;
     if (conn) {
@@ -246,11 +264,15 @@ export class SiteService implements SiteWorkerApi {
   private async run(data: { train: readonly import('../core/types/case.ts').TrainingCase[]; validation: readonly import('../core/types/case.ts').TrainingCase[] }, afterRound?: number): Promise<void> {
     const conn = this.requireJoined();
     if (this.job) throw new FedsegError('SITE_BUSY', 'this site is already taking part');
-    const release = this.jobs.begin('taking part as the site');
+    if (this.stopRequested) {
+      this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
+      await this.endRun(conn);
+      return;
+    }
     const job = new AbortController();
     this.job = job;
-    await this.checkpoint(true);
     try {
+      await this.checkpoint(true);
       const result = await runSite({
         // Stop ends a long poll or an upload at once, not only the training between them
         client: conn.client.withSignal(job.signal), plan: conn.plan, planHash: conn.planHash, data, seed: 1, signal: job.signal, pollSeconds: 20,
@@ -269,7 +291,6 @@ export class SiteService implements SiteWorkerApi {
       throw e;
     } finally {
       this.job = undefined;
-      release();
     }
   }
 
@@ -313,6 +334,9 @@ export class SiteService implements SiteWorkerApi {
         break;
       case 'refused':
         conn.emit({ kind: 'refused', round: e.round, code: e.code, message: e.message });
+        break;
+      case 'skipped':
+        conn.emit({ kind: 'notice', message: `Round ${e.round}: this site sent no update, because its local training diverged (${e.message}). It takes part again in the next round.` });
         break;
       case 'offline':
         this.setProgress({ ...this.progress, message: `The coordinator is not available (${e.what}: ${e.message}); trying again in ${Math.round(e.retryInMs / 1000)} s` });

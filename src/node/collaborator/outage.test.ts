@@ -4,7 +4,8 @@
  * upload and comes back on the same port a moment later; the site waits it out (telling
  * why) and finishes the federation. A site resumed after its upload (a reloaded page)
  * waits for the next round instead of training the sent one again, and one whose round
- * closed while it evaluated the round's model does not train for the closed round.
+ * closed while it evaluated the round's model does not train for the closed round. A site
+ * whose training diverges sits those rounds out and stays to the federation's end.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
@@ -112,6 +113,32 @@ describe('a site whose round closes while it evaluates', () => {
       expect(events.filter((e) => e.kind === 'refused').map((e) => e.kind === 'refused' && [e.round, e.code])).toEqual([[1, 'ROUND_CLOSED']]);
       expect(events.some((e) => e.kind === 'training' && e.round === 1)).toBe(false);
       expect(result.roundsTrained).toEqual([2]);
+    } finally {
+      await coord.close();
+    }
+  }, 60_000);
+});
+
+describe('a site whose local training diverges', () => {
+  it('sends nothing for those rounds, says why, and stays in the federation to its end', async () => {
+    await tf.setBackend('cpu');
+    const two = testPlan({ rounds: 2, training: { localSteps: 2 }, stragglers: { minSites: 1, roundDeadlineSeconds: 1 } });
+    const coord = await startTestCoordinator(two, join(dir.path, 'diverged'));
+    try {
+      const [a, b] = [await joinSite(coord, 'A'), await joinSite(coord, 'B')];
+      const planHash = (await a.client.round()).planHash;
+      const data = syntheticSite({ profile: 'academic-3t', seed: 5, cases: 2, size: 16 }, getPreset(two.model.preset).patchSize, 0);
+      // A's scans hold NaN (a broken conversion): its loss is NaN at the first step of every round
+      const poisoned = { ...data, train: data.train.map((c) => ({ ...c, image: new Float32Array(c.image.length).fill(Number.NaN) })) };
+      const events: SiteEvent[] = [];
+      const [diverged, healthy] = await Promise.all([
+        runSite({ client: a.client, plan: two, planHash, data: poisoned, pollSeconds: 1, onEvent: (e) => events.push(e) }),
+        runSite({ client: b.client, plan: two, planHash, data, pollSeconds: 1 }),
+      ]);
+      expect(events.filter((e) => e.kind === 'skipped').map((e) => e.kind === 'skipped' && [e.round, e.code])).toEqual([[1, 'TRAINING_DIVERGED'], [2, 'TRAINING_DIVERGED']]);
+      expect(events.some((e) => e.kind === 'uploaded')).toBe(false);
+      expect(diverged).toMatchObject({ roundsTrained: [], stoppedEarly: false, finalModel: healthy.finalModel });
+      expect(healthy.roundsTrained).toEqual([1, 2]);
     } finally {
       await coord.close();
     }

@@ -47,6 +47,8 @@ function describe(e: SiteEvent): string | null {
       return `  update sent (${e.bytes} bytes, ${e.status})`;
     case 'refused':
       return `  round ${e.round}: ${e.code}: ${e.message}`;
+    case 'skipped':
+      return `  round ${e.round}: no update sent (${e.code}: ${e.message}); this site takes part again in the next round`;
     case 'offline':
       return `  the coordinator is not available (${e.what}: ${e.message}); trying again in ${Math.round(e.retryInMs / 1000)} s`;
     case 'finished':

@@ -24,6 +24,7 @@ import { decodeWeightsBlob } from '../weightsBlob.ts';
 import { encodeUpdateEnvelope } from '../updateEnvelope.ts';
 import type { ProtocolClient } from './protocolClient.ts';
 import { ProtocolError } from './protocolError.ts';
+import { FedsegError } from '../../util/errors.ts';
 import { secureUpload } from './secureUpload.ts';
 import { untilReachable } from './untilReachable.ts';
 
@@ -39,6 +40,8 @@ export type SiteEvent =
   | { readonly kind: 'training'; readonly round: number; readonly step: number; readonly steps: number; readonly loss: number }
   | { readonly kind: 'uploaded'; readonly round: number; readonly bytes: number; readonly status: 'accepted' | 'duplicate'; readonly summary: TrainSummary }
   | { readonly kind: 'refused'; readonly round: number; readonly code: string; readonly message: string }
+  /** this site sends nothing for the round: its local training diverged (TRAINING_DIVERGED); it takes part again in the next */
+  | { readonly kind: 'skipped'; readonly round: number; readonly code: string; readonly message: string }
   /** the coordinator cannot be reached, is overloaded or failed: the site tries again in retryInMs */
   | { readonly kind: 'offline'; readonly what: string; readonly message: string; readonly retryInMs: number }
   | { readonly kind: 'finished'; readonly finalModel: string };
@@ -129,19 +132,19 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
       }
 
       const started = Date.now();
-      const steps = localStepsFor(plan, data.train.length);
-      const gen = trainLocal(model, data.train, {
-        steps, batchSize: plan.training.batchSize, optimizer: plan.training.optimizer, learningRate: plan.training.learningRate,
-        seed: (opts.seed ?? 0) + status.round, proximalMu: plan.training.proximalMu, foregroundFraction: plan.training.foregroundFraction,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
-      let r = await gen.next();
-      while (!r.done) {
-        emit({ kind: 'training', round: status.round, step: r.value.step, steps: r.value.steps, loss: r.value.loss });
-        r = await gen.next();
+      let trained: { summary: TrainSummary; delta: WeightSet };
+      try {
+        trained = await trainRound(model, global, plan, data, (opts.seed ?? 0) + status.round, opts.signal, (step, steps, loss) =>
+          emit({ kind: 'training', round: status.round, step, steps, loss }));
+      } catch (e) {
+        // a diverged round ends neither the participation nor the federation: its sampling
+        // seed would diverge the same way after a restart, so the site sits this round out
+        if (!(e instanceof FedsegError) || e.code !== 'TRAINING_DIVERGED') throw e;
+        emit({ kind: 'skipped', round: status.round, code: e.code, message: e.message });
+        lastDone = status.round;
+        continue;
       }
-      const summary = r.value;
-      const delta = subtract(await model.getWeights(), global);
+      const { summary, delta } = trained;
       opts.inspectUpdate?.(status.round, delta);
       if (plan.privacy.secureAggregation.enabled) {
         const stop = opts.stopAfterMaskedRound !== undefined && status.round >= opts.stopAfterMaskedRound;
@@ -181,6 +184,33 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * One round's local training from the global model: the plan's steps, optimiser and
+ * sampling; the update (local - global), refused as TRAINING_DIVERGED when not finite
+ * (the trainer already checks the loss; a weight can overflow with a finite loss).
+ */
+async function trainRound(
+  model: UNet3D, global: WeightSet, plan: Plan, data: SiteData, seed: number, signal: { readonly aborted: boolean } | undefined,
+  onStep: (step: number, steps: number, loss: number) => void,
+): Promise<{ summary: TrainSummary; delta: WeightSet }> {
+  const gen = trainLocal(model, data.train, {
+    steps: localStepsFor(plan, data.train.length), batchSize: plan.training.batchSize, optimizer: plan.training.optimizer,
+    learningRate: plan.training.learningRate, seed, proximalMu: plan.training.proximalMu, foregroundFraction: plan.training.foregroundFraction,
+    ...(signal ? { signal } : {}),
+  });
+  let r = await gen.next();
+  while (!r.done) {
+    onStep(r.value.step, r.value.steps, r.value.loss);
+    r = await gen.next();
+  }
+  const delta = subtract(await model.getWeights(), global);
+  for (const t of delta) {
+    const k = t.values.findIndex((v) => !Number.isFinite(v));
+    if (k >= 0) throw new FedsegError('TRAINING_DIVERGED', `the update of tensor "${t.name}" is ${t.values[k]} at index ${k} after ${r.value.steps} steps; lower the learning rate (${plan.training.learningRate})`);
+  }
+  return { summary: r.value, delta };
 }
 
 /** local - global, tensor by tensor */
