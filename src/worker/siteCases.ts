@@ -97,14 +97,18 @@ export class SiteCases {
     return { train: train.map(prep), validation: validation.map(prep) };
   }
 
-  /** A case preprocessed (cached), with its way back to the source grid. */
-  prepare(caseId: string, patchSize: number): PreparedCase {
+  /**
+   * A case preprocessed, with its way back to the source grid; cached for training, and
+   * not when `keep` is false (a reviewed case: a radiologist going through many cases
+   * would otherwise keep every one prepared in the Worker).
+   */
+  prepare(caseId: string, patchSize: number, keep = true): PreparedCase {
     const hit = this.prepared.get(caseId);
     if (hit && hit.patchSize === patchSize) return hit.prepared;
     const c = this.find(caseId);
     if (!c.imaging) throw new FedsegError('CASE_INCOMPLETE', `case ${caseId}: cannot be prepared, ${unusableReason(c)}`);
     const prepared = prepareCaseWithTransform(c.imaging, { patchSize });
-    this.prepared.set(caseId, { patchSize, prepared });
+    if (keep) this.prepared.set(caseId, { patchSize, prepared });
     return prepared;
   }
 

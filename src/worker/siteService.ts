@@ -20,6 +20,7 @@ import { SEQUENCES, type Sequence } from '../core/types/sequences.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import { writeDicomSeg } from '../io/dicom/writeDicomSeg.ts';
 import { writeNiftiLabels } from '../io/nifti/writeNifti.ts';
+import { onReviewGrid } from './onReviewGrid.ts';
 import { ledgerFetch, type LedgerEntry, type RequestKind } from './ledgerFetch.ts';
 import { SiteCases } from './siteCases.ts';
 import { withSiteLock } from './siteLock.ts';
@@ -58,7 +59,7 @@ export class SiteService implements SiteWorkerApi {
   private firstStepAt = 0;
   /** the notice that validation scores stay here was shown (once per worker) */
   private withheldNoticeGiven = false;
-  private lastReview: { caseId: string; review: ReviewVolume } | undefined;
+  private lastReview: { caseId: string; modelHash: string; prediction: Uint8Array } | undefined;
 
   /** `backend` names the tfjs backend in use (told to the coordinator at join). */
   constructor(
@@ -214,49 +215,43 @@ export class SiteService implements SiteWorkerApi {
     const conn = this.requireJoined();
     const found = this.cases.find(caseId);
     const preset = getPreset(conn.plan.model.preset);
-    const prepared = this.cases.prepare(caseId, preset.patchSize);
+    const prepared = this.cases.prepare(caseId, preset.patchSize, false);
     const status = await conn.client.round();
     const model = UNet3D.create(preset, conn.plan.model.seed);
     try {
       model.setWeights(decodeWeightsBlob(await conn.client.model(status.globalModelHash), { expected: model.weightSpec(), kind: 'MODEL', source: `global model ${status.globalModelHash}` }));
       const onCase = await predictLabels(model, prepared.case, { overlap: 0.25, onProgress: (done, total) => void onProgress({ done, total }) });
       const prediction = prepared.toSource(onCase);
-      const ref = found.imaging!.images[SEQUENCES[0]];
-      const images: Partial<Record<Sequence, Float32Array>> = {};
-      for (const s of SEQUENCES) {
-        const v = found.imaging!.images[s];
-        if (v.dims.join() === ref.dims.join() && v.affine.join() === ref.affine.join()) images[s] = Float32Array.from(v.data);
-      }
-      const label = found.imaging!.label;
-      const truth = label && label.dims.join() === ref.dims.join() ? label.data : undefined;
+      const { ref, images: shown, truth } = onReviewGrid(found.imaging!);
       const metrics = truth ? regionMetrics(truth, prediction, ref.dims, ref.spacing) : undefined;
       const review: ReviewVolume = {
         caseId, source: found.source, modelHash: status.globalModelHash,
         dims: [...ref.dims] as [number, number, number], spacing: [...ref.spacing] as [number, number, number], affine: [...ref.affine],
-        images, prediction, ...(truth ? { truth: Uint8Array.from(truth) } : {}), ...(metrics ? { dice: metrics.dice, hd95: metrics.hd95 } : {}),
+        images: shown, prediction, ...(truth ? { truth } : {}), ...(metrics ? { dice: metrics.dice, hd95: metrics.hd95 } : {}),
       };
-      this.lastReview = { caseId, review };
+      // only what an export needs stays here (the images go to the page)
+      this.lastReview = { caseId, modelHash: status.globalModelHash, prediction };
       return review;
     } finally {
       model.dispose();
     }
   }
 
-  async exportNifti(caseId: string): Promise<Uint8Array> {
-    const r = this.reviewed(caseId);
+  async exportNifti(caseId: string, modelHash: string): Promise<Uint8Array> {
+    const prediction = this.reviewed(caseId, modelHash);
     const like = this.cases.find(caseId).imaging!.images[SEQUENCES[0]];
-    return writeNiftiLabels(r.prediction, like, { gzip: true });
+    return writeNiftiLabels(prediction, like, { gzip: true, modelHash });
   }
 
-  async exportDicomSeg(caseId: string): Promise<Uint8Array> {
-    const r = this.reviewed(caseId);
+  async exportDicomSeg(caseId: string, modelHash: string): Promise<Uint8Array> {
+    const prediction = this.reviewed(caseId, modelHash);
     const c = this.cases.find(caseId);
     const uid = c.seriesUids?.[SEQUENCES[0]];
     const series = uid ? this.cases.dicomReport?.dicomSeries.get(uid) : undefined;
     if (c.source !== 'dicom' || !series) {
       throw new FedsegError('NOT_DICOM', `case ${caseId} was read from NIfTI files: export it as NIfTI (DICOM SEG needs the DICOM series it refers to)`);
     }
-    return new Uint8Array(writeDicomSeg(r.prediction, series, { seriesDescription: 'fedseg predicted tumour mask' }));
+    return new Uint8Array(writeDicomSeg(prediction, series, { seriesDescription: 'fedseg predicted tumour mask', modelHash }));
   }
 
   // --- internals ---------------------------------------------------------------------
@@ -374,11 +369,16 @@ export class SiteService implements SiteWorkerApi {
     await siteStore.putCheckpoint({ baseUrl: conn.baseUrl, planHash: conn.planHash, active: active && this.resumable, round: this.progress.round, phase: this.progress.phase, savedAt: Date.now() });
   }
 
-  private reviewed(caseId: string): ReviewVolume {
-    if (!this.lastReview || this.lastReview.caseId !== caseId) {
+  /** The prediction shown for this case with this model (the page names both: a later prediction must not be exported under an earlier one). */
+  private reviewed(caseId: string, modelHash: string): Uint8Array {
+    const last = this.lastReview;
+    if (!last || last.caseId !== caseId) {
       throw new FedsegError('NOT_REVIEWED', `case ${caseId} has no prediction yet: open it in the review first`);
     }
-    return this.lastReview.review;
+    if (last.modelHash !== modelHash) {
+      throw new FedsegError('REVIEW_CHANGED', `case ${caseId} was predicted again since it was shown (global model ${last.modelHash.slice(0, 12)}…, not ${modelHash.slice(0, 12)}…): press Predict and show again before exporting`);
+    }
+    return last.prediction;
   }
 
   private requireConn(): Connection {

@@ -169,7 +169,7 @@ export type SiteEventForPage =
 
 export interface ReviewVolume {
   readonly caseId: string;
-  /** [nx, ny, nz] of the source grid (the T1Gd or first sequence as read) */
+  /** [nx, ny, nz] of the prediction's grid (the T1 as read; the other sequences and the label resampled onto it) */
   readonly dims: [number, number, number];
   readonly spacing: [number, number, number];
   /** voxel -> RAS mm, row-major 4x4 */
@@ -202,10 +202,10 @@ export interface SiteWorkerApi {
   roundStatus(): Promise<RoundStatus>;
   /** Predicts a case with the federation's current global model. */
   review(caseId: string, onProgress: ProgressCallback<{ done: number; total: number }>): Promise<ReviewVolume>;
-  /** The last reviewed prediction as a NIfTI file (gzip), on the case's source grid. */
-  exportNifti(caseId: string): Promise<Uint8Array>;
-  /** DICOM cases: the prediction as a DICOM SEG object. */
-  exportDicomSeg(caseId: string): Promise<Uint8Array>;
+  /** The last reviewed prediction as a NIfTI file (gzip), on the case's source grid; `modelHash` that of the prediction shown (REVIEW_CHANGED otherwise). */
+  exportNifti(caseId: string, modelHash: string): Promise<Uint8Array>;
+  /** DICOM cases: the prediction as a DICOM SEG object; `modelHash` as for exportNifti. */
+  exportDicomSeg(caseId: string, modelHash: string): Promise<Uint8Array>;
 }
 
 export type FedsegWorkerApi = TrainingWorkerApi & SiteWorkerApi;

@@ -53,7 +53,8 @@ export function reviewView(state: AppState): View {
     if (!caseId) return;
     error.textContent = '';
     open.disabled = true;
-    progress.set(0, 'starting…');
+    select.disabled = true; // the case shown is the case named
+    progress.set(Number.NaN, 'preparing the case and loading the model…');
     try {
       await state.initBackend();
       const r = await state.worker.review(caseId, callback(({ done, total }: { done: number; total: number }) => progress.set(done / total, `window ${done} of ${total}`)));
@@ -65,6 +66,7 @@ export function reviewView(state: AppState): View {
       error.textContent = `The case could not be predicted: ${errorText(e)}`;
     } finally {
       open.disabled = false;
+      select.disabled = false;
     }
   }
 
@@ -145,19 +147,30 @@ export function reviewView(state: AppState): View {
       const [cr, cg, cb] = LABEL_COLOURS[l]!;
       return h('span', { className: `label-toggle label-${l}` }, box, ' ', h('label', { attrs: { for: `review-label-${l}`, title: `rgb(${cr}, ${cg}, ${cb})` }, text: LABEL_NAMES[l] }));
     });
-    const exportNifti = h('button', { text: 'Export mask as NIfTI', attrs: { type: 'button', 'data-testid': 'export-nifti' } });
-    exportNifti.addEventListener('click', () => void state.worker.exportNifti(r.caseId).then(
-      (bytes) => download(bytes, `${safeName(r.caseId)}_fedseg_pred.nii.gz`, 'application/gzip'),
-      (e) => (error.textContent = `Export failed: ${errorText(e)}`)));
-    const exportSeg = r.source === 'dicom' ? h('button', { text: 'Export mask as DICOM SEG', attrs: { type: 'button', 'data-testid': 'export-seg' } }) : null;
-    exportSeg?.addEventListener('click', () => void state.worker.exportDicomSeg(r.caseId).then(
-      (bytes) => download(bytes, `${safeName(r.caseId)}_fedseg_seg.dcm`, 'application/dicom'),
-      (e) => (error.textContent = `Export failed: ${errorText(e)}`)));
+    /** an export button: busy (disabled, saying so) until its file is written, so a double click writes one file */
+    const exportButton = (text: string, testId: string, make: () => Promise<Uint8Array>, name: string, type: string): HTMLButtonElement => {
+      const button = h('button', { text, attrs: { type: 'button', 'data-testid': testId } });
+      button.addEventListener('click', () => {
+        if (button.disabled) return;
+        button.disabled = true;
+        button.textContent = `${text}…`;
+        error.textContent = '';
+        make().then((bytes) => download(bytes, name, type), (e) => (error.textContent = `Export failed: ${errorText(e)}`)).finally(() => {
+          button.disabled = false;
+          button.textContent = text;
+        });
+      });
+      return button;
+    };
+    const exportNifti = exportButton('Export mask as NIfTI', 'export-nifti', () => state.worker.exportNifti(r.caseId, r.modelHash), `${safeName(r.caseId)}_fedseg_pred.nii.gz`, 'application/gzip');
+    const exportSeg = r.source === 'dicom'
+      ? exportButton('Export mask as DICOM SEG', 'export-seg', () => state.worker.exportDicomSeg(r.caseId, r.modelHash), `${safeName(r.caseId)}_fedseg_seg.dcm`, 'application/dicom')
+      : null;
 
     replaceChildren(viewerHost,
       h('p', { attrs: { 'data-testid': 'review-dice' } },
         r.dice ? `Dice against the expert label: ${REGIONS.map((g) => `${g} ${formatNumber(r.dice![g], 3)}`).join(' · ')}` + (r.hd95 ? `; HD95 ${REGIONS.map((g) => `${g} ${formatNumber(r.hd95![g], 1)} mm`).join(' · ')}` : '') : 'No expert label for this case: no Dice.',
-        h('br'), h('span', { className: 'muted', text: `global model ${r.modelHash.slice(0, 12)}…` })),
+        h('br'), h('span', { className: 'muted', attrs: { 'data-testid': 'review-shown' }, text: `case ${r.caseId} · global model ${r.modelHash.slice(0, 12)}…` })),
       h('div', { className: 'viewer-controls' },
         h('label', { attrs: { for: 'review-seq' }, text: 'Sequence' }), seqSelect,
         h('label', { attrs: { for: 'review-level' }, text: 'Level' }), level,

@@ -53,7 +53,7 @@ function prediction(dims: Dims3): Uint8Array {
 async function segOf(files: SourceFile[], labels?: (dims: Dims3) => Uint8Array) {
   const { series } = await readDicomSeries(files);
   const source = series[0]!;
-  return writeDicomSeg((labels ?? prediction)(source.volume.dims), source);
+  return writeDicomSeg((labels ?? prediction)(source.volume.dims), source, { modelHash: 'f0'.repeat(32), seriesDescription: 'fedseg predicted tumour mask' });
 }
 
 const real = (path: string): SourceFile => {

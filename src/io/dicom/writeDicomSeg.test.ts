@@ -42,6 +42,8 @@ describe('writeDicomSeg', () => {
     expect(dataset.SOPClassUID).toBe(SEGMENTATION_SOP_CLASS);
     expect(dataset.Modality).toBe('SEG');
     expect(dataset.SegmentationType).toBe('BINARY');
+    expect([dataset.ContentCreatorName ?? []].flat().join('')).toBe(''); // a person's name: none is known
+    expect(readDicomSeg(writeDicomSeg(labels, source, { modelHash: 'c3'.repeat(32) }), source).dataset.ContentDescription).toBe(`BraTS labels 1, 2, 4 by global model ${'c3'.repeat(8)}`);
     expect(dataset.StudyInstanceUID).toBe(source.studyInstanceUid);
     expect(dataset.FrameOfReferenceUID).toBe(source.frameOfReferenceUid);
     const refSeries = asArray(dataset.ReferencedSeriesSequence)[0]!;

@@ -22,6 +22,8 @@ export interface WriteSegOptions {
   readonly softwareVersion?: string;
   /** time stamp for ContentDate/Time and SeriesDate/Time (default: now) */
   readonly now?: Date;
+  /** hash of the model that predicted the mask: its first 16 digits go into ContentDescription */
+  readonly modelHash?: string;
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -125,7 +127,8 @@ export function writeDicomSeg(labels: Uint8Array, source: DicomSeries, opts: Wri
     ContentTime: dicomTime(now),
     ImageType: ['DERIVED', 'PRIMARY'],
     ContentLabel: 'TUMOUR',
-    ContentDescription: 'Brain tumour sub-regions (BraTS labels 1, 2, 4)',
+    // LO: at most 64 characters
+    ContentDescription: opts.modelHash ? `BraTS labels 1, 2, 4 by global model ${opts.modelHash.slice(0, 16)}` : 'Brain tumour sub-regions (BraTS labels 1, 2, 4)',
     // Type 2, a person's name: the algorithm is named in each segment, the reader is unknown
     ContentCreatorName: '',
     SegmentationType: 'BINARY',

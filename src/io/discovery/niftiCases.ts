@@ -31,9 +31,10 @@ export function sameGrid(a: Volume<VoxelArray>, b: Volume<VoxelArray>): boolean 
 
 const fmtGrid = (g: GridInfo) => `${g.dims.join('x')} at ${g.spacing.map((s) => +s.toFixed(2)).join('x')} mm ${g.orientation}`;
 
+/** The volume as float32, keeping the NIfTI header it was read with (an exported mask copies its qform and sform). */
 export function toFloat32(v: Volume<VoxelArray>): Volume<Float32Array> {
   const data = v.data instanceof Float32Array ? v.data : Float32Array.from(v.data);
-  return { dims: v.dims, spacing: v.spacing, affine: v.affine, data };
+  return { dims: v.dims, spacing: v.spacing, affine: v.affine, data, ...('header' in v ? { header: v.header } : {}) };
 }
 
 /** Label volume as uint8 {0,1,2,4} (3 read as 4), or a message saying which values were found. */

@@ -7,6 +7,7 @@ import { qformAffine } from './niftiAffine.ts';
 import { affineToQform } from './niftiQuaternion.ts';
 import { sharedData } from '../../node/sharedData.ts';
 import { buildTestNifti } from './buildTestNifti.ts';
+import { toFloat32 } from '../discovery/niftiCases.ts';
 
 /** Index of the first differing element, -1 when equal (vitest's deep equality is slow on 9M elements). */
 function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -51,7 +52,8 @@ describe('writeNifti', () => {
     const src = readNifti(file, 'qs.nii');
     expect(src.header.affineSource).toBe('sform');
     const geometry = (h: typeof src.header) => [h.qformCode, h.sformCode, ...h.quatern, ...h.qoffset, ...h.pixdim.slice(0, 4), ...h.srow];
-    for (const bytes of [writeNiftiLabels(new Uint8Array(512), src), writeNifti(src, { gzip: true })]) {
+    // also through discovery, which makes every image float32 (the volume the page exports against)
+    for (const bytes of [writeNiftiLabels(new Uint8Array(512), src), writeNifti(src, { gzip: true }), writeNiftiLabels(new Uint8Array(512), toFloat32(src))]) {
       const back = readNifti(bytes, 'labels.nii');
       expect(geometry(back.header)).toEqual(geometry(src.header));
       expect(back.affine).toEqual(src.affine);
@@ -88,6 +90,9 @@ describe('writeNifti', () => {
     expect(back.header.sformCode).toBe(src.header.sformCode);
     expect(back.header.qformCode).toBe(src.header.qformCode);
     expect(back.header.intentCode).toBe(1002);
+    expect(back.header.descrip).toBe('fedseg labels {0,1,2,4}');
+    const hash = 'ab'.repeat(32);
+    expect(readNifti(writeNiftiLabels(src.data as Uint8Array, src, { modelHash: hash }), 'm.nii').header.descrip).toBe(`fedseg labels {0,1,2,4} by global model ${hash.slice(0, 16)}`);
     // zero the sform code: the qform alone gives the same affine
     const raw = writeNiftiLabels(src.data as Uint8Array, src);
     new DataView(raw.buffer).setInt16(254, 0, true);
