@@ -70,3 +70,13 @@ test('a DICOM series the rules do not recognise can be assigned to a sequence by
   await expect(page.getByTestId('case-table')).toContainText('missing t1, t1ce, t2');
   expect(errors).toEqual([]);
 });
+
+test('a training Worker that cannot load is reported on the page, not waited for', async ({ page }) => {
+  test.setTimeout(60_000);
+  // as a page cached before an upgrade asks for a Worker script the server no longer has
+  await page.route(/trainingWorker-[^/]*\.js$/, (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await page.goto(server.url + '#/demo');
+  await expect(page.getByTestId('worker-failed')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('worker-failed')).toContainText('reload the page');
+  await expect(page.getByTestId('backend-meaning')).toContainText('reload the page');
+});

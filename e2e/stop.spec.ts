@@ -3,7 +3,8 @@
  * The copy (voxels, labels, case ids) is kept in IndexedDB only to resume after a reload;
  * after Stop no resume is offered, so the copy goes, as it does when the federation
  * finishes. The round waits for a second site that never comes, so the page is still in
- * it when Stop is pressed.
+ * it when Stop is pressed. A Start that fails before training (no cases) leaves the Train
+ * view usable, also after leaving it and coming back.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { e2ePlan, startFederation, type TestFederation } from './support/federation.ts';
@@ -62,5 +63,24 @@ test('Stop deletes the prepared cases from the browser and offers no resume', as
   await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('participate')).toBeVisible();
   await expect(page.getByTestId('resume')).toBeHidden();
+  expect(errors).toEqual([]);
+});
+
+test('a Start without cases fails with a reason and leaves Start usable, also in the view shown again', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = collectErrors(page);
+  await joinWithInvite(page, fed, 'site without scans');
+  await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
+  // keyboard focus follows the view: its heading, not the top of the page
+  await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Take part in training');
+  await page.getByTestId('participate').click();
+  await expect(page.getByTestId('train-error')).toContainText('no usable training case', { timeout: 60_000 });
+  await expect(page.getByTestId('site-status')).toContainText('Not started');
+  await expect(page.getByTestId('participate')).toBeEnabled();
+  await expect(page.getByTestId('stop-participating')).toBeDisabled();
+  await page.getByRole('navigation').getByRole('link', { name: 'Scans', exact: true }).click();
+  await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('participate')).toBeEnabled();
+  await expect(page.getByTestId('stop-participating')).toBeDisabled();
   expect(errors).toEqual([]);
 });

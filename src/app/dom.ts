@@ -47,7 +47,11 @@ export function replaceChildren(el: Element, ...children: Child[]): void {
   append(el, ...children);
 }
 
-/** A <progress>-based bar with a text label beside it, readable by screen readers. */
+/**
+ * A <progress>-based bar with a text label beside it, readable by screen readers. The
+ * label is not a live region: it changes on every step or file, and a screen reader would
+ * read each one; views announce the phases in their own status line instead.
+ */
 export class ProgressBar {
   readonly element: HTMLElement;
   private readonly bar: HTMLProgressElement;
@@ -56,7 +60,7 @@ export class ProgressBar {
   constructor(name: string) {
     this.bar = h('progress', { attrs: { max: 1, 'aria-label': name } });
     this.bar.value = 0;
-    this.label = h('span', { className: 'progress-label', attrs: { 'aria-live': 'polite' } });
+    this.label = h('span', { className: 'progress-label' });
     this.element = h('div', { className: 'progress' }, h('span', { className: 'progress-name', text: name }), this.bar, this.label);
   }
 

@@ -33,17 +33,28 @@ const DEFAULT_VIEW = 'demo';
 function main(): void {
   const root = document.getElementById('app');
   if (!root) throw new Error('index.html has no #app element');
-  const { remote } = startTrainingWorker();
+  const { remote, worker } = startTrainingWorker();
   const state = new AppState(remote, location.origin);
+  // a Worker whose script does not load (a stale page after an upgrade) or that dies answers nothing
+  worker.addEventListener('error', (ev) => state.workerFailed(ev.message || 'its script could not be loaded or it crashed'));
+  worker.addEventListener('messageerror', () => state.workerFailed('a message from it could not be read'));
   void state.initBackend();
   void state.connect();
 
-  const nav = h('nav', { className: 'tabs', attrs: { 'aria-label': 'Sections' } });
+  // the links stay (so keyboard focus stays on the one just used); only aria-current moves
+  const links = Object.entries(VIEWS).map(([key, v]) => ({ key, a: h('a', { text: v.title, attrs: { href: routeHref(key) } }) }));
+  const nav = h('nav', { className: 'tabs', attrs: { 'aria-label': 'Sections' } }, ...links.map((l) => l.a));
   const main = h('main', { id: 'main', attrs: { tabindex: -1 } });
+  const fatal = h('p', { className: 'fatal error-text', attrs: { role: 'alert', 'data-testid': 'worker-failed', hidden: true } });
+  state.fatal.subscribe((message) => {
+    fatal.hidden = message === null;
+    fatal.textContent = message === null ? '' : `This page cannot go on: ${message}.`;
+  });
   replaceChildren(
     root,
     h('a', { className: 'skip-link', text: 'Skip to content', attrs: { href: '#main' }, on: { click: (ev) => { ev.preventDefault(); main.focus(); } } }),
     h('header', { className: 'site-header' }, h('span', { className: 'brand', text: 'fedseg' }), h('span', { className: 'tagline', text: 'federated brain-tumour segmentation — your scans never leave this computer' }), nav),
+    fatal,
     main,
   );
 
@@ -56,14 +67,18 @@ function main(): void {
     current = entry.make(state, route);
     replaceChildren(main, current.element);
     document.title = `${entry.title} — fedseg`;
-    replaceChildren(
-      nav,
-      ...Object.entries(VIEWS).map(([key, v]) =>
-        h('a', { text: v.title, attrs: { href: routeHref(key), ...(key === name ? { 'aria-current': 'page' } : {}) } }),
-      ),
-    );
+    for (const l of links) {
+      if (l.key === name) l.a.setAttribute('aria-current', 'page');
+      else l.a.removeAttribute('aria-current');
+    }
   };
-  window.addEventListener('hashchange', show);
+  window.addEventListener('hashchange', () => {
+    show();
+    // a screen reader hears the new view's heading, and Tab goes on from the view, not from the top
+    const heading = main.querySelector('h1');
+    if (heading) heading.tabIndex = -1;
+    (heading ?? main).focus();
+  });
   show();
 }
 

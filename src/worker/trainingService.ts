@@ -27,6 +27,7 @@ function isAbort(e: unknown): boolean {
 
 export class TrainingService implements TrainingWorkerApi {
   private backendInfo: BackendInfo | undefined;
+  private backendChoice: Promise<BackendInfo> | undefined;
   private job: AbortController | undefined;
   private releaseJob: () => void = () => undefined;
 
@@ -39,8 +40,15 @@ export class TrainingService implements TrainingWorkerApi {
   }
 
   async init(order?: readonly string[]): Promise<BackendInfo> {
-    if (!this.backendInfo) this.backendInfo = await chooseBackend(order);
-    return this.backendInfo;
+    // one choice at a time: two would interleave setBackend and the kernel registrations
+    this.backendChoice ??= chooseBackend(order).then(
+      (info) => (this.backendInfo = info),
+      (e: unknown) => {
+        this.backendChoice = undefined;
+        throw e;
+      },
+    );
+    return this.backendChoice;
   }
 
   cancel(): void {

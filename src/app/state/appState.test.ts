@@ -14,9 +14,9 @@ describe('AppState.connect', () => {
     const connect = vi.fn().mockRejectedValueOnce(unreachable).mockRejectedValueOnce(unreachable).mockResolvedValue(info);
     const state = new AppState({ connect } as unknown as WorkerRemote, 'http://x');
     expect(await state.connect()).toBeUndefined();
-    expect(state.federation.value).toEqual({ status: 'failed', error: expect.stringContaining('trying again in 2 s') });
+    expect(state.federation.value).toEqual({ status: 'failed', error: expect.stringContaining('trying again in 2 s'), unreachable: true });
     await vi.advanceTimersByTimeAsync(2000);
-    expect(state.federation.value).toEqual({ status: 'failed', error: expect.stringContaining('trying again in 4 s') });
+    expect(state.federation.value).toEqual({ status: 'failed', error: expect.stringContaining('trying again in 4 s'), unreachable: true });
     await vi.advanceTimersByTimeAsync(4000);
     expect(state.federation.value).toEqual({ status: 'ready', info });
     expect(connect).toHaveBeenCalledTimes(3);
@@ -29,6 +29,47 @@ describe('AppState.connect', () => {
     await state.connect();
     await vi.advanceTimersByTimeAsync(120_000);
     expect(connect).toHaveBeenCalledTimes(1);
-    expect(state.federation.value).toEqual({ status: 'failed', error: expect.not.stringContaining('trying again') });
+    expect(state.federation.value).toEqual({ status: 'failed', error: expect.not.stringContaining('trying again'), unreachable: false });
+  });
+});
+
+describe('AppState.initBackend', () => {
+  it('asks the Worker once when called again while it chooses, and again after a failure', async () => {
+    const info = { backend: 'wasm' };
+    const init = vi.fn().mockRejectedValueOnce(new Error('no adapter')).mockResolvedValue(info);
+    const state = new AppState({ init } as unknown as WorkerRemote, 'http://x');
+    expect(await Promise.all([state.initBackend(), state.initBackend()])).toEqual([undefined, undefined]);
+    expect(state.backend.value).toEqual({ status: 'failed', error: 'no adapter' });
+    expect(await Promise.all([state.initBackend(), state.initBackend()])).toEqual([info, info]);
+    expect(await state.initBackend()).toBe(info);
+    expect(init).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('AppState.workerFailed', () => {
+  it('ends every wait the page shows: backend, connection and a running participation', () => {
+    const state = new AppState({} as WorkerRemote, 'http://x');
+    state.progress.set({ phase: 'training', round: 2, rounds: 5, message: 'Round 2: training step 3 of 10' });
+    state.workerFailed('its script could not be loaded');
+    expect(state.fatal.value).toContain('its script could not be loaded');
+    expect(state.backend.value).toMatchObject({ status: 'failed', error: expect.stringContaining('reload the page') });
+    expect(state.federation.value).toMatchObject({ status: 'failed' });
+    expect(state.progress.value).toMatchObject({ phase: 'failed', round: 2 });
+  });
+});
+
+describe('AppState.connect, tried again by hand', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('replaces the pending retry instead of adding a second loop', async () => {
+    vi.useFakeTimers();
+    const connect = vi.fn().mockRejectedValue(unreachable);
+    const state = new AppState({ connect } as unknown as WorkerRemote, 'http://x');
+    await state.connect();
+    expect(state.federation.value).toMatchObject({ status: 'failed', unreachable: true });
+    await state.connect(); // Try again, while the 2 s retry is pending
+    await vi.advanceTimersByTimeAsync(2000);
+    // one retry after 2 s (of the second attempt), not two
+    expect(connect).toHaveBeenCalledTimes(3);
   });
 });

@@ -19,7 +19,8 @@ export type BackendState =
 export type FederationState =
   | { readonly status: 'connecting' }
   | { readonly status: 'ready'; readonly info: FederationInfo }
-  | { readonly status: 'failed'; readonly error: string };
+  /** `unreachable`: nothing answered (as against an answer the page cannot use) */
+  | { readonly status: 'failed'; readonly error: string; readonly unreachable?: boolean };
 
 /** One row of the per-round history the Train view plots. */
 export interface RoundRecord {
@@ -40,21 +41,44 @@ export class AppState {
   readonly history = new Store<readonly RoundRecord[]>([]);
   readonly ledger = new Store<readonly LedgerEntry[]>([]);
   readonly notices = new Store<readonly string[]>([]);
+  /** set when the Worker could not start or stopped: the page can do nothing more until reloaded */
+  readonly fatal = new Store<string | null>(null);
 
   constructor(readonly worker: WorkerRemote, readonly baseUrl: string) {}
 
-  /** Asks the Worker to choose its backend once; later calls return the same answer. */
-  async initBackend(): Promise<BackendInfo | undefined> {
-    const b = this.backend.value;
-    if (b.status === 'ready') return b.info;
-    try {
-      const info = await this.worker.init();
-      this.backend.set({ status: 'ready', info });
-      return info;
-    } catch (e) {
-      this.backend.set({ status: 'failed', error: errorText(e) });
-      return undefined;
-    }
+  private backendChoice: Promise<BackendInfo | undefined> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Asks the Worker to choose its backend once; later calls, also those made while it is
+   * choosing (a Start pressed at once), get the same answer. A failure may be tried again.
+   */
+  initBackend(): Promise<BackendInfo | undefined> {
+    this.backendChoice ??= this.worker.init().then(
+      (info) => {
+        this.backend.set({ status: 'ready', info });
+        return info;
+      },
+      (e: unknown) => {
+        this.backend.set({ status: 'failed', error: errorText(e) });
+        this.backendChoice = undefined;
+        return undefined;
+      },
+    );
+    return this.backendChoice;
+  }
+
+  /**
+   * The Worker could not start or died (a script that failed to load, a crash): every
+   * call to it would wait for ever, so the page says so wherever it waits.
+   */
+  workerFailed(reason: string): void {
+    const error = `the training worker stopped (${reason}); reload the page (a participation resumes where it stopped)`;
+    this.fatal.set(error);
+    if (this.backend.value.status !== 'ready') this.backend.set({ status: 'failed', error });
+    if (this.federation.value.status === 'connecting') this.federation.set({ status: 'failed', error });
+    const p = this.progress.value;
+    if (!['idle', 'finished', 'stopped', 'failed'].includes(p.phase)) this.progress.set({ ...p, phase: 'failed', message: `Stopped: ${error}.` });
   }
 
   /**
@@ -63,6 +87,8 @@ export class AppState {
    * apart, so a page opened while the coordinator restarts connects once it is back.
    */
   async connect(attempt = 0): Promise<FederationInfo | undefined> {
+    // a Try again pressed while a retry is pending replaces that retry
+    clearTimeout(this.retryTimer);
     if (attempt === 0) this.federation.set({ status: 'connecting' });
     try {
       const info = await this.worker.connect(this.baseUrl, callback((e: SiteEventForPage) => this.onSiteEvent(e)));
@@ -71,8 +97,8 @@ export class AppState {
     } catch (e) {
       const code = (e as { code?: unknown }).code;
       const again = code === 'UNREACHABLE' || (typeof code === 'string' && /^HTTP_5\d\d$/.test(code)) ? backoffDelay(attempt + 1, 2000, 60_000) : null;
-      this.federation.set({ status: 'failed', error: errorText(e) + (again === null ? '' : `; trying again in ${again / 1000} s`) });
-      if (again !== null) setTimeout(() => void this.connect(attempt + 1), again);
+      this.federation.set({ status: 'failed', error: errorText(e) + (again === null ? '' : `; trying again in ${again / 1000} s`), unreachable: code === 'UNREACHABLE' });
+      if (again !== null) this.retryTimer = setTimeout(() => void this.connect(attempt + 1), again);
       return undefined;
     }
   }

@@ -30,7 +30,8 @@ export function dataView(state: AppState): View {
   const pickButton = directoryPickerAvailable()
     ? h('button', { text: 'Choose a folder…', attrs: { type: 'button' }, on: { click: () => void pickDirectory() } })
     : null;
-  const drop = h('div', { className: 'dropzone', attrs: { tabindex: 0, 'aria-label': 'Drop a folder or files here' }, text: 'Or drop a folder or files here.' });
+  // a mouse-only alternative to the pickers above, so not a keyboard stop
+  const drop = h('div', { className: 'dropzone', text: 'Or drop a folder or files here.' });
   const results = h('div', { attrs: { 'data-testid': 'data-results' } });
 
   folderInput.addEventListener('change', () => folderInput.files && void load(filesFromInput(folderInput.files)));
@@ -52,20 +53,37 @@ export function dataView(state: AppState): View {
     }
   }
 
+  /** one folder at a time: two loads would interleave their progress and hold both folders in the Worker */
+  let loading = false;
+  const setLoading = (on: boolean): void => {
+    loading = on;
+    for (const control of [folderInput, filesInput, pickButton]) if (control) control.disabled = on;
+    drop.classList.toggle('busy', on);
+  };
+
   async function load(files: LocalFile[]): Promise<void> {
+    if (loading) {
+      error.textContent = 'A folder is still being read: wait for it to finish, then choose again.';
+      return;
+    }
     error.textContent = '';
     if (files.length === 0) {
       error.textContent = 'The folder is empty.';
       return;
     }
+    setLoading(true);
     progress.set(0, `0 of ${files.length} files`);
     try {
-      const summary = await state.worker.loadFiles(files, callback(({ done, total }: { done: number; total: number }) => progress.set(done / total, `${done} of ${total} files read; finding cases…`)));
+      const summary = await state.worker.loadFiles(files, callback(({ done, total }: { done: number; total: number }) =>
+        // once every file is read, the cases are found (DICOM parsed, series sorted): no count to show
+        done < total ? progress.set(done / total, `${done} of ${total} files read`) : progress.set(Number.NaN, `${total} files read; finding the cases…`)));
       progress.set(1, `${files.length} files read`);
       state.data.set(summary);
     } catch (e) {
       progress.set(0, 'failed');
       error.textContent = `The files could not be read: ${errorText(e)}`;
+    } finally {
+      setLoading(false);
     }
   }
 

@@ -126,6 +126,8 @@ export function demoView(state: AppState): View {
   return {
     element,
     dispose() {
+      // a demo left running would hold the Worker (no Stop in the next view, Train refused) for hours on a slow backend
+      if (running) void state.worker.cancel();
       backend.dispose();
       chart.dispose();
     },

@@ -8,7 +8,11 @@ export function federationPanel(state: AppState): View {
   const element = h('section', { className: 'panel federation', attrs: { 'aria-label': 'Federation' } });
   const off = state.federation.subscribe((f) => {
     if (f.status === 'connecting') return replaceChildren(element, h('p', { text: 'Connecting to the coordinator…' }));
-    if (f.status === 'failed') return replaceChildren(element, h('p', { className: 'error-text', text: `No coordinator answered at this address (${f.error}). The training demo works without one.` }));
+    if (f.status === 'failed') {
+      const retry = h('button', { text: 'Try again', attrs: { type: 'button', 'data-testid': 'connect-retry' }, on: { click: () => void state.connect() } });
+      const what = f.unreachable ? 'No coordinator answered at this address' : 'The coordinator at this address could not be used';
+      return replaceChildren(element, h('p', { className: 'error-text', attrs: { 'data-testid': 'connect-error' } }, `${what} (${f.error}). The training demo works without one. `, retry));
+    }
     const { plan, identity } = f.info;
     replaceChildren(
       element,

@@ -80,6 +80,8 @@ export function joinView(state: AppState, token: string | undefined): View {
       try {
         state.joined(await state.worker.join(token));
         render();
+        // the button that had focus is gone: focus goes to what replaced it
+        body.querySelector<HTMLElement>('[data-testid="joined"] a')?.focus();
       } catch (e) {
         error.textContent = `Joining failed: ${errorText(e)}`;
         join.disabled = false;

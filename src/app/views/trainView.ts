@@ -15,6 +15,7 @@ import { federationPanel } from './federationPanel.ts';
 import type { View } from './view.ts';
 
 const PHASES: readonly { phase: SitePhase; name: string }[] = [
+  { phase: 'preparing', name: 'Preparing cases' },
   { phase: 'loading', name: 'Loading model' },
   { phase: 'validating', name: 'Validating' },
   { phase: 'training', name: 'Training' },
@@ -46,23 +47,36 @@ export function trainView(state: AppState): View {
     resume.hidden = true;
     stop.disabled = false;
     try {
-      await state.initBackend();
+      // no backend, no training: tfjs would go on with whatever backend it has, maybe one whose gradients are wrong
+      if (!(await state.initBackend())) throw new Error('no compute backend could start in this browser (see the panel above)');
       if (resuming) await state.worker.resume();
       else await state.worker.participate();
     } catch (e) {
       error.textContent = `Taking part stopped: ${errorText(e)}`;
       if (resuming) resume.hidden = false; // e.g. another tab took part: it may be tried again once that one stopped
     } finally {
+      stopping = false;
       start.disabled = false;
       stop.disabled = true;
     }
   }
   start.addEventListener('click', () => void participate(false));
   resume.addEventListener('click', () => void participate(true));
-  stop.addEventListener('click', () => void state.worker.stopParticipating());
+  /** Stop was pressed and the participation has not ended yet */
+  let stopping = false;
+  stop.addEventListener('click', () => {
+    stopping = true;
+    stop.disabled = true;
+    status.textContent = 'Stopping: the current step, upload or wait ends first…';
+    void state.worker.stopParticipating();
+  });
 
   const showProgress = (p: SiteProgress): void => {
-    status.textContent = p.message;
+    // the status line is announced: once per phase, not once per training step (the bar has the step)
+    const running = ORDER.includes(p.phase);
+    if (!running) stopping = false;
+    const announced = p.phase === 'training' ? `Round ${p.round}: training` : p.message;
+    if (!stopping && status.textContent !== announced) status.textContent = announced;
     const current = ORDER.indexOf(p.phase);
     for (const b of bars) {
       const idx = ORDER.indexOf(b.phase);
@@ -72,9 +86,8 @@ export function trainView(state: AppState): View {
         else b.bar.set(Number.NaN, 'in progress');
       } else b.bar.set(0, current < 0 ? '' : 'waiting');
     }
-    const running = ORDER.includes(p.phase);
     start.disabled = running;
-    stop.disabled = !running;
+    stop.disabled = !running || stopping;
   };
 
   const offs = [
