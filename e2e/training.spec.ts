@@ -53,6 +53,12 @@ test('trains the tiny model on WebGPU in the Worker; the loss falls; the main th
   expect(last).toBeLessThan(first);
   await expect(page.getByTestId('demo-status')).toContainText('on webgpu');
   expect(await page.locator('.chart canvas').count()).toBeGreaterThan(0);
+  // the plotted points are also a table: one row per step, the loss in it
+  const table = page.locator('.chart-table').first();
+  await table.locator('summary').click();
+  await expect(table.locator('tbody tr')).toHaveCount(10);
+  await expect(table.locator('tbody tr').last().locator('th')).toHaveText('10');
+  expect(Number(await table.locator('tbody tr').last().locator('td').textContent())).toBeGreaterThan(0);
   await page.screenshot({ path: test.info().outputPath('training-demo.png'), fullPage: true });
   expect(errors).toEqual([]);
 });

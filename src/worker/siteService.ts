@@ -11,7 +11,7 @@ import { MemoryModelCache } from '../core/protocol/client/modelCache.ts';
 import { ProtocolClient } from '../core/protocol/client/protocolClient.ts';
 import { runSite, type SiteEvent } from '../core/protocol/client/runSite.ts';
 import type { RoundStatus } from '../core/protocol/messages.ts';
-import type { Plan } from '../core/protocol/plan.ts';
+import { localStepsFor, type Plan } from '../core/protocol/plan.ts';
 import { generateSiteKeyPair } from '../core/protocol/signing.ts';
 import { utf8Encode } from '../core/protocol/utf8.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
@@ -55,6 +55,8 @@ export class SiteService implements SiteWorkerApi {
   private stopRequested = false;
   /** the prepared cases of this participation are kept in IndexedDB, so a reload can resume it */
   private resumable = true;
+  /** training cases of the current run (its steps per round follow from them under localEpochs) */
+  private trainCases = 0;
   /** when the current round's first training step ended (for the ETA) */
   private firstStepAt = 0;
   /** the notice that validation scores stay here was shown (once per worker) */
@@ -266,6 +268,7 @@ export class SiteService implements SiteWorkerApi {
     }
     const job = new AbortController();
     this.job = job;
+    this.trainCases = data.train.length;
     try {
       await this.checkpoint(true);
       const result = await runSite({
@@ -313,7 +316,7 @@ export class SiteService implements SiteWorkerApi {
           this.withheldNoticeGiven = true;
           conn.emit({ kind: 'notice', message: withheldNotice(e.cases, conn.plan.validation.minReportCases) });
         }
-        this.setProgress({ phase: 'training', round: e.round, rounds, message: `Round ${e.round}: training`, step: 0, steps: conn.plan.training.localSteps });
+        this.setProgress({ phase: 'training', round: e.round, rounds, message: `Round ${e.round}: training`, step: 0, steps: localStepsFor(conn.plan, this.trainCases) });
         break;
       case 'training': {
         // timed from the end of the first step: that one also sets the trainer up (and compiles

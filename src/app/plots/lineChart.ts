@@ -1,7 +1,7 @@
 /**
  * A small line chart over uPlot: x values and one or more named series, appended point
- * by point. It keeps its width to its container's and carries a text table beside it
- * for people who cannot see the plot.
+ * by point. It keeps its width to its container's and carries the values as a table
+ * (folded under the plot) for people who cannot see it.
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -25,6 +25,8 @@ export interface LineChartOptions {
 export class LineChart {
   readonly element: HTMLElement;
   private readonly plotHost: HTMLElement;
+  /** the same points as a table, for people who cannot see the plot */
+  private readonly tableBody: HTMLTableSectionElement;
   private readonly xs: number[] = [];
   private readonly ys: number[][];
   private plot: uPlot | undefined;
@@ -34,7 +36,10 @@ export class LineChart {
   constructor(private readonly opts: LineChartOptions) {
     this.ys = opts.series.map(() => []);
     this.plotHost = h('div', { className: 'chart-plot', attrs: { role: 'img', 'aria-label': opts.title } });
-    this.element = h('figure', { className: 'chart' }, h('figcaption', { text: opts.title }), this.plotHost);
+    this.tableBody = h('tbody');
+    const head = h('tr', {}, h('th', { text: opts.xLabel, attrs: { scope: 'col' } }), ...opts.series.map((s) => h('th', { text: s.label, attrs: { scope: 'col' } })));
+    const table = h('details', { className: 'chart-table' }, h('summary', { text: 'Show the values' }), h('table', {}, h('thead', {}, head), this.tableBody));
+    this.element = h('figure', { className: 'chart' }, h('figcaption', { text: opts.title }), this.plotHost, table);
     this.resize = new ResizeObserver(() => this.fit());
     this.resize.observe(this.element);
   }
@@ -43,12 +48,15 @@ export class LineChart {
   add(x: number, ys: readonly number[]): void {
     this.xs.push(x);
     this.ys.forEach((col, i) => col.push(ys[i] ?? Number.NaN));
+    const cell = (v: number): HTMLElement => h('td', { text: Number.isFinite(v) ? String(Number(v.toPrecision(4))) : '–' });
+    this.tableBody.append(h('tr', {}, h('th', { text: String(x), attrs: { scope: 'row' } }), ...this.ys.map((col) => cell(col.at(-1) ?? Number.NaN))));
     this.schedule();
   }
 
   clear(): void {
     this.xs.length = 0;
     for (const col of this.ys) col.length = 0;
+    this.tableBody.replaceChildren();
     this.schedule();
   }
 

@@ -20,6 +20,8 @@ export interface PredictOptions {
   /** 'gaussian' (default) or 'linear' blending of overlapping windows */
   blending?: 'gaussian' | 'linear';
   onProgress?: (done: number, total: number) => void;
+  /** checked before each window: PREDICTION_ABORTED once aborted (an AbortSignal, typed structurally) */
+  signal?: { readonly aborted: boolean };
 }
 
 /** Region probabilities [voxels, 3] (ET, TC, WT), x fastest, blended over windows. */
@@ -50,6 +52,7 @@ export async function predictProbabilities(
   for (const z0 of zs)
     for (const y0 of ys)
       for (const x0 of xs) {
+        if (opts.signal?.aborted) throw new FedsegError('PREDICTION_ABORTED', `prediction was stopped after ${done} of ${total} windows`);
         extractPatch({ dims: c.dims, image: c.image }, { start: [x0, y0, z0], size: p }, patch);
         const prob = tf.tidy(() => tf.sigmoid(model.apply(tf.tensor5d(patch, [1, p, p, p, 4]), false)));
         const values = (await prob.data()) as Float32Array;

@@ -21,12 +21,13 @@ export interface EvaluationResult {
 export async function evaluateModel(
   model: UNet3D,
   cases: readonly TrainingCase[],
-  opts: { overlap?: number } = {},
+  opts: { overlap?: number; signal?: { readonly aborted: boolean } } = {},
 ): Promise<EvaluationResult> {
   const perCase: EvaluationResult['perCase'] = [];
   for (const c of cases) {
     if (!c.label) continue;
-    const pred = await predictLabels(model, c, opts.overlap !== undefined ? { overlap: opts.overlap } : {});
+    // a Stop during validation ends it between windows, not after every case
+    const pred = await predictLabels(model, c, { ...(opts.overlap !== undefined ? { overlap: opts.overlap } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     const m = regionMetrics(c.label, pred, c.dims, c.spacing);
     perCase.push({ id: c.id, dice: m.dice, hd95: m.hd95 });
   }

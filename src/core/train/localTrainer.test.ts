@@ -109,4 +109,26 @@ describe('trainLocal', () => {
     expect((err as FedsegError).code).toBe('TRAINING_ABORTED');
     model.dispose();
   });
+
+  it('prediction and evaluation stop between windows when aborted (PREDICTION_ABORTED)', async () => {
+    const model = UNet3D.create(micro, 1);
+    const big = sphereCase({ seed: 2, dims: [20, 12, 12] });
+    const ctl = new AbortController();
+    let windows = 0;
+    const err = await predictLabels(model, big, {
+      signal: ctl.signal,
+      onProgress: (done) => {
+        windows = done;
+        if (done === 2) ctl.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FedsegError);
+    expect((err as FedsegError).code).toBe('PREDICTION_ABORTED');
+    expect((err as Error).message).toMatch(/after 2 of \d+ windows/);
+    expect(windows).toBe(2);
+    const aborted = new AbortController();
+    aborted.abort();
+    await expect(evaluateModel(model, [big], { signal: aborted.signal })).rejects.toMatchObject({ code: 'PREDICTION_ABORTED' });
+    model.dispose();
+  });
 });

@@ -104,7 +104,7 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
 
       if (evaluated !== status.round && data.validation.length > 0) {
         evaluated = status.round;
-        const ev = await evaluateModel(model, data.validation);
+        const ev = await evaluateModel(model, data.validation, opts.signal ? { signal: opts.signal } : {});
         const scored = ev.cases > 0 && REGIONS.every((r) => Number.isFinite(ev.dice[r]) && Number.isFinite(ev.hd95[r]));
         // scores of fewer cases than the plan's minimum stay here: they would be a patient's own
         const report = scored && ev.cases >= plan.validation.minReportCases;
