@@ -171,5 +171,12 @@ test('review: overlay drawn where the masks are, screenshots, NIfTI export reads
   for (const view of ['axial', 'coronal', 'sagittal'] as const) {
     expect(mismatches(await shownLabels(page, `view-pred-${view}`), labels).slice(0, 5)).toEqual([]);
   }
+
+  // leaving the review frees the scans' slice images from Cornerstone's cache too
+  const view = await page.getByTestId('view-pred-axial').elementHandle();
+  const cached = () => view!.evaluate((el) => (el as HTMLElement & { fedsegCacheBytes: () => number }).fedsegCacheBytes());
+  expect(await cached()).toBeGreaterThan(0);
+  await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
+  await expect.poll(cached, { timeout: 10_000 }).toBe(0);
   expect(errors).toEqual([]);
 });

@@ -249,7 +249,10 @@ export class CornerstoneReview {
       const n = vp.getNumberOfSlices();
       void csUtils.jumpToSlice(v.element, { imageIndex: Math.min(n - 1, Math.max(0, vp.getSliceIndex() + d)) });
     });
-    (v.element as HTMLDivElement & { fedsegProbe?: () => ViewProbe }).fedsegProbe = () => this.probe(v);
+    const probed = v.element as HTMLDivElement & { fedsegProbe?: () => ViewProbe; fedsegCacheBytes?: () => number };
+    probed.fedsegProbe = () => this.probe(v);
+    // the bytes of images in Cornerstone's cache, for a test that a disposed viewer left none
+    probed.fedsegCacheBytes = () => cache.getCacheSize();
     sync();
   }
 
@@ -336,7 +339,13 @@ export class CornerstoneReview {
     } catch { /* already gone */ }
     ToolGroupManager.destroyToolGroup(this.toolGroupId);
     this.engine.destroy();
-    for (const id of this.labelmapIds) cache.removeVolumeLoadObject(id);
-    cache.removeVolumeLoadObject(this.volumeId);
+    // Cornerstone 5 builds a volume of cached slice images: removing the volume leaves
+    // them in the cache (up to its 3 GB budget), so each review would add its scans
+    for (const id of [...this.labelmapIds, this.volumeId]) {
+      const imageIds = cache.getVolume(id)?.imageIds ?? [];
+      if (cache.getVolume(id)) cache.removeVolumeLoadObject(id);
+      for (const imageId of imageIds) if (cache.getImage(imageId)) cache.removeImageLoadObject(imageId, { force: true });
+    }
   }
+
 }
