@@ -168,6 +168,11 @@ test('review: overlay drawn where the masks are, screenshots, NIfTI export reads
   const labels = new Uint8Array(pred.data.length);
   pred.data.forEach((v, i) => (labels[i] = v));
   expect([...new Set(labels)].every((v) => [0, 1, 2, 4].includes(v))).toBe(true);
+  // the volumes shown are the exported mask's, in mL (1 mm voxels here)
+  const wholeTumour = labels.reduce((n, v) => n + (v > 0 ? 1 : 0), 0);
+  expect(wholeTumour).toBeGreaterThan(0);
+  await expect(page.getByTestId('review-volumes')).toContainText(`WT ${(wholeTumour / 1000).toFixed(1)} mL`);
+  await expect(page.getByTestId('review-volumes')).toContainText('(expert label: ET');
   for (const view of ['axial', 'coronal', 'sagittal'] as const) {
     expect(mismatches(await shownLabels(page, `view-pred-${view}`), labels).slice(0, 5)).toEqual([]);
   }

@@ -5,6 +5,7 @@
  * toggle per label, window/level, scrolling) and, where the site has one, the expert
  * mask beside it with the per-case Dice. The mask exports as NIfTI or DICOM SEG.
  */
+import { regionVolumes } from '../../core/metrics/regionVolumes.ts';
 import { LABEL_NAMES, REGIONS } from '../../core/types/labels.ts';
 import { SEQUENCES, SEQUENCE_NAMES, type Sequence } from '../../core/types/sequences.ts';
 import type { ReviewVolume } from '../../worker/workerApi.ts';
@@ -167,7 +168,13 @@ export function reviewView(state: AppState): View {
       ? exportButton('Export mask as DICOM SEG', 'export-seg', () => state.worker.exportDicomSeg(r.caseId, r.modelHash), `${safeName(r.caseId)}_fedseg_seg.dcm`, 'application/dicom')
       : null;
 
+    const volumes = regionVolumes(r.prediction, r.affine);
+    const mL = (v: Record<string, number>): string => REGIONS.map((g) => `${g} ${formatNumber(v[g]!, 1)} mL`).join(' · ');
+    const volumeText = volumes.WT === 0
+      ? 'No tumour was predicted in this case: the exported masks are empty.'
+      : `Predicted volumes: ${mL(volumes)}` + (r.truth ? ` (expert label: ${mL(regionVolumes(r.truth, r.affine))})` : '');
     replaceChildren(viewerHost,
+      h('p', { attrs: { 'data-testid': 'review-volumes' }, text: volumeText }),
       h('p', { attrs: { 'data-testid': 'review-dice' } },
         r.dice ? `Dice against the expert label: ${REGIONS.map((g) => `${g} ${formatNumber(r.dice![g], 3)}`).join(' · ')}` + (r.hd95 ? `; HD95 ${REGIONS.map((g) => `${g} ${formatNumber(r.hd95![g], 1)} mm`).join(' · ')}` : '') : 'No expert label for this case: no Dice.',
         h('br'), h('span', { className: 'muted', attrs: { 'data-testid': 'review-shown' }, text: `case ${r.caseId} · global model ${r.modelHash.slice(0, 12)}…` })),
