@@ -36,7 +36,8 @@ function main(): void {
   const { remote, worker } = startTrainingWorker();
   const state = new AppState(remote, location.origin);
   // a Worker whose script does not load (a stale page after an upgrade) or that dies answers nothing
-  worker.addEventListener('error', (ev) => state.workerFailed(ev.message || 'its script could not be loaded or it crashed'));
+  // (an error the Worker reports reads "Uncaught FedsegError: …": the words after it are the reason)
+  worker.addEventListener('error', (ev) => state.workerFailed(ev.message.replace(/^Uncaught (\w*Error: )?/, '') || 'its script could not be loaded or it crashed'));
   worker.addEventListener('messageerror', () => state.workerFailed('a message from it could not be read'));
   void state.initBackend();
   void state.connect();

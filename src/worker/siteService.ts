@@ -55,6 +55,8 @@ export class SiteService implements SiteWorkerApi {
   private stopRequested = false;
   /** the prepared cases of this participation are kept in IndexedDB, so a reload can resume it */
   private resumable = true;
+  /** why the run was ended from outside (the GPU was lost): it fails, and stays resumable */
+  private failure: string | undefined;
   /** training cases of the current run (its steps per round follow from them under localEpochs) */
   private trainCases = 0;
   /** when the current round's first training step ended (for the ETA) */
@@ -202,6 +204,17 @@ export class SiteService implements SiteWorkerApi {
     await this.run({ train: stored.train, validation: stored.validation }, sent);
   }
 
+  /**
+   * Ends the running participation because this Worker can no longer train (the GPU was
+   * lost): it is reported failed, and its checkpoint and prepared cases stay for a resume
+   * after a reload, unlike Stop.
+   */
+  fail(reason: string): void {
+    this.failure = reason;
+    if (this.busy) this.stopRequested = true;
+    this.job?.abort();
+  }
+
   async stopParticipating(): Promise<void> {
     // a Stop while the cases are prepared (before the run has its job) ends it before it starts
     if (this.busy) this.stopRequested = true;
@@ -261,6 +274,10 @@ export class SiteService implements SiteWorkerApi {
   private async run(data: { train: readonly import('../core/types/case.ts').TrainingCase[]; validation: readonly import('../core/types/case.ts').TrainingCase[] }, afterRound?: number): Promise<void> {
     const conn = this.requireJoined();
     if (this.job) throw new FedsegError('SITE_BUSY', 'this site is already taking part');
+    if (this.failure) {
+      this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped: ${this.failure}; reload the page to resume` });
+      return;
+    }
     if (this.stopRequested) {
       this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
       await this.endRun(conn);
@@ -277,9 +294,17 @@ export class SiteService implements SiteWorkerApi {
         ...(afterRound !== undefined ? { afterRound } : {}),
         onEvent: (e) => this.onSiteEvent(e),
       });
+      if (result.stoppedEarly && this.failure) {
+        this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped: ${this.failure}; reload the page to resume` });
+        return;
+      }
       if (result.stoppedEarly) this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
       await this.endRun(conn);
     } catch (e) {
+      if (job.signal.aborted && this.failure) {
+        this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped: ${this.failure}; reload the page to resume` });
+        return;
+      }
       if (job.signal.aborted) {
         this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
         await this.endRun(conn);

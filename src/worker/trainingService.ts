@@ -11,6 +11,7 @@ import { trainLocal } from '../core/train/localTrainer.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import { chooseBackend } from './chooseBackend.ts';
 import { demoCases } from './demoCases.ts';
+import { watchGpuLoss } from './watchGpuLoss.ts';
 import type {
   BackendInfo,
   DemoOptions,
@@ -31,8 +32,11 @@ export class TrainingService implements TrainingWorkerApi {
   private job: AbortController | undefined;
   private releaseJob: () => void = () => undefined;
 
-  /** `jobs`: shared with the site, so that the demo and the site's training never run at once */
-  constructor(private readonly jobs = new WorkerJobs()) {}
+  /**
+   * `jobs`: shared with the site, so that the demo and the site's training never run at once.
+   * `onGpuLost`: told when the WebGPU device is lost (the demo has been stopped by then).
+   */
+  constructor(private readonly jobs = new WorkerJobs(), private readonly onGpuLost: (message: string) => void = () => undefined) {}
 
   /** the backend in use, once init() chose it */
   get backendName(): string | undefined {
@@ -42,7 +46,15 @@ export class TrainingService implements TrainingWorkerApi {
   async init(order?: readonly string[]): Promise<BackendInfo> {
     // one choice at a time: two would interleave setBackend and the kernel registrations
     this.backendChoice ??= chooseBackend(order).then(
-      (info) => (this.backendInfo = info),
+      (info) => {
+        if (info.backend === 'webgpu') {
+          watchGpuLoss(tf.backend(), (message) => {
+            this.cancel();
+            this.onGpuLost(message);
+          });
+        }
+        return (this.backendInfo = info);
+      },
       (e: unknown) => {
         this.backendChoice = undefined;
         throw e;

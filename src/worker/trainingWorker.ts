@@ -9,6 +9,7 @@ import { SiteService } from './siteService.ts';
 import { TrainingService } from './trainingService.ts';
 import type { FedsegWorkerApi } from './workerApi.ts';
 import { WorkerJobs } from './workerJobs.ts';
+import { FedsegError } from '../core/util/errors.ts';
 
 /** One object with the demo trainer's and the site's methods (comlink exposes one). */
 function workerApi(training: TrainingService, site: SiteService): FedsegWorkerApi {
@@ -24,6 +25,11 @@ function workerApi(training: TrainingService, site: SiteService): FedsegWorkerAp
 
 exposeErrorCodes();
 const jobs = new WorkerJobs();
-const training = new TrainingService(jobs);
+// a lost GPU ends the site's participation (resumable after a reload) and is reported to
+// the page as this Worker's failure, like a crash: nothing here can train any more
+const training = new TrainingService(jobs, (message) => {
+  site.fail(message);
+  self.reportError(new FedsegError('GPU_LOST', message));
+});
 const site = new SiteService(() => training.backendName, jobs);
 Comlink.expose(workerApi(training, site));

@@ -1,0 +1,53 @@
+/**
+ * A lost GPU: Chromium's GPU process crashes (CDP Browser.crashGpuProcess, as a driver
+ * reset or a crash would) while a site takes part on WebGPU. The page says the GPU stopped
+ * working, the participation ends as failed rather than waiting for ever, and its
+ * checkpoint and prepared cases stay, so a reload offers to resume it. The spec runs its
+ * own browser: a crashed GPU process could change what the shared one offers the others.
+ */
+import { chromium, expect, test, type Browser } from '@playwright/test';
+import { e2ePlan, startFederation, type TestFederation } from './support/federation.ts';
+import { joinWithInvite, loadScans } from './support/pageFlows.ts';
+import { tempFolder, writeSyntheticCases } from './support/testData.ts';
+
+// the round waits for a second site that never comes: the page is still in it at the crash
+const plan = e2ePlan({ federation: 'e2e gpu lost', rounds: 2, validation: { fraction: 0 }, stragglers: { minSites: 2, roundDeadlineSeconds: 600 } });
+let fed: TestFederation;
+let folder: string;
+let browser: Browser;
+
+test.beforeAll(async () => {
+  folder = tempFolder('fedseg-e2e-gpu-');
+  writeSyntheticCases(folder, 2, 24, 5);
+  fed = await startFederation(plan, 0);
+  browser = await chromium.launch(test.info().project.use.launchOptions);
+});
+
+test.afterAll(async () => {
+  await browser?.close();
+  await fed?.close();
+});
+
+test('a lost GPU ends the participation with a reason, and a reload offers to resume it', async () => {
+  test.setTimeout(240_000);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await joinWithInvite(page, fed, 'site losing its GPU');
+  await loadScans(page, folder);
+  await expect(page.getByTestId('data-counts')).toContainText('2 for training', { timeout: 60_000 });
+  await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('backend-name')).toHaveText('webgpu', { timeout: 60_000 });
+  await page.getByTestId('participate').click();
+  await expect(page.getByTestId('site-status')).toContainText('training', { timeout: 120_000 });
+
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Browser.crashGpuProcess');
+  await expect(page.getByTestId('worker-failed')).toContainText('the GPU stopped working', { timeout: 30_000 });
+  await expect(page.getByTestId('site-status')).toContainText(/Stopped: .*GPU/, { timeout: 30_000 });
+  await expect(page.getByTestId('stop-participating')).toBeDisabled();
+
+  await page.reload();
+  await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('resume')).toBeVisible({ timeout: 30_000 });
+  await context.close();
+});
