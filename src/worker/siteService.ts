@@ -215,6 +215,11 @@ export class SiteService implements SiteWorkerApi {
     this.job?.abort();
   }
 
+  /** the participation ended by fail(): failed, and resumable after a reload */
+  private showFailure(): void {
+    this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped: ${this.failure}; reload the page to resume` });
+  }
+
   async stopParticipating(): Promise<void> {
     // a Stop while the cases are prepared (before the run has its job) ends it before it starts
     if (this.busy) this.stopRequested = true;
@@ -275,7 +280,7 @@ export class SiteService implements SiteWorkerApi {
     const conn = this.requireJoined();
     if (this.job) throw new FedsegError('SITE_BUSY', 'this site is already taking part');
     if (this.failure) {
-      this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped: ${this.failure}; reload the page to resume` });
+      this.showFailure();
       return;
     }
     if (this.stopRequested) {
@@ -295,14 +300,14 @@ export class SiteService implements SiteWorkerApi {
         onEvent: (e) => this.onSiteEvent(e),
       });
       if (result.stoppedEarly && this.failure) {
-        this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped: ${this.failure}; reload the page to resume` });
+        this.showFailure();
         return;
       }
       if (result.stoppedEarly) this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
       await this.endRun(conn);
     } catch (e) {
       if (job.signal.aborted && this.failure) {
-        this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped: ${this.failure}; reload the page to resume` });
+        this.showFailure();
         return;
       }
       if (job.signal.aborted) {
