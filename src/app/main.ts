@@ -36,8 +36,12 @@ function main(): void {
   const { remote, worker } = startTrainingWorker();
   const state = new AppState(remote, location.origin);
   // a Worker whose script does not load (a stale page after an upgrade) or that dies answers nothing
-  // (an error the Worker reports reads "Uncaught FedsegError: …": the words after it are the reason)
-  worker.addEventListener('error', (ev) => state.workerFailed(ev.message.replace(/^Uncaught (\w*Error: )?/, '') || 'its script could not be loaded or it crashed'));
+  // (an error the Worker reports reads "Uncaught FedsegError: …": the words after it are the
+  // reason; a script that did not load fires a plain Event, without a message)
+  worker.addEventListener('error', (ev: Event) => {
+    const message = ev instanceof ErrorEvent && typeof ev.message === 'string' ? ev.message.replace(/^Uncaught (\w*Error: )?/, '') : '';
+    state.workerFailed(message || 'its script could not be loaded or it crashed');
+  });
   worker.addEventListener('messageerror', () => state.workerFailed('a message from it could not be read'));
   void state.initBackend();
   void state.connect();

@@ -55,7 +55,7 @@ export class SiteService implements SiteWorkerApi {
   private stopRequested = false;
   /** the prepared cases of this participation are kept in IndexedDB, so a reload can resume it */
   private resumable = true;
-  /** why the run was ended from outside (the GPU was lost): it fails, and stays resumable */
+  /** why the run was ended from outside (the GPU was lost or failed): it fails, and stays resumable */
   private failure: string | undefined;
   /** training cases of the current run (its steps per round follow from them under localEpochs) */
   private trainCases = 0;
@@ -206,7 +206,7 @@ export class SiteService implements SiteWorkerApi {
 
   /**
    * Ends the running participation because this Worker can no longer train (the GPU was
-   * lost): it is reported failed, and its checkpoint and prepared cases stay for a resume
+   * lost or failed): it is reported failed, and its checkpoint and prepared cases stay for a resume
    * after a reload, unlike Stop.
    */
   fail(reason: string): void {

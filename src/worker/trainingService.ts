@@ -11,7 +11,7 @@ import { trainLocal } from '../core/train/localTrainer.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import { chooseBackend } from './chooseBackend.ts';
 import { demoCases } from './demoCases.ts';
-import { watchGpuLoss } from './watchGpuLoss.ts';
+import { watchGpuFaults } from './watchGpuFaults.ts';
 import type {
   BackendInfo,
   DemoOptions,
@@ -34,9 +34,9 @@ export class TrainingService implements TrainingWorkerApi {
 
   /**
    * `jobs`: shared with the site, so that the demo and the site's training never run at once.
-   * `onGpuLost`: told when the WebGPU device is lost (the demo has been stopped by then).
+   * `onGpuFault`: told when the WebGPU device is lost or reports an error (the demo has been stopped by then).
    */
-  constructor(private readonly jobs = new WorkerJobs(), private readonly onGpuLost: (message: string) => void = () => undefined) {}
+  constructor(private readonly jobs = new WorkerJobs(), private readonly onGpuFault: (message: string) => void = () => undefined) {}
 
   /** the backend in use, once init() chose it */
   get backendName(): string | undefined {
@@ -48,9 +48,9 @@ export class TrainingService implements TrainingWorkerApi {
     this.backendChoice ??= chooseBackend(order).then(
       (info) => {
         if (info.backend === 'webgpu') {
-          watchGpuLoss(tf.backend(), (message) => {
+          watchGpuFaults(tf.backend(), (message) => {
             this.cancel();
-            this.onGpuLost(message);
+            this.onGpuFault(message);
           });
         }
         return (this.backendInfo = info);

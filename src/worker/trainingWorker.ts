@@ -25,11 +25,11 @@ function workerApi(training: TrainingService, site: SiteService): FedsegWorkerAp
 
 exposeErrorCodes();
 const jobs = new WorkerJobs();
-// a lost GPU ends the site's participation (resumable after a reload) and is reported to
-// the page as this Worker's failure, like a crash: nothing here can train any more
+// a lost or failing GPU ends the site's participation (resumable after a reload) and is
+// reported to the page as this Worker's failure, like a crash: nothing here can train any more
 const training = new TrainingService(jobs, (message) => {
   site.fail(message);
-  self.reportError(new FedsegError('GPU_LOST', message));
+  self.reportError(new FedsegError('GPU_FAULT', message));
 });
 const site = new SiteService(() => training.backendName, jobs);
 Comlink.expose(workerApi(training, site));
