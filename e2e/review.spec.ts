@@ -13,7 +13,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { syntheticCase } from '../src/core/synthetic/syntheticCase.ts';
 import { SITE_PROFILES } from '../src/core/synthetic/siteProfiles.ts';
 import { readNifti } from '../src/io/nifti/readNifti.ts';
-import { LABEL_COLOURS } from '../src/app/viewer/sliceImage.ts';
+import { LABEL_COLOURS, labelPalette, type LabelColours } from '../src/app/viewer/sliceImage.ts';
 import { e2ePlan, startFederation, type TestFederation } from './support/federation.ts';
 import { collectErrors } from './support/pageProbes.ts';
 import { tempFolder, writeSyntheticCases } from './support/testData.ts';
@@ -40,7 +40,7 @@ test.afterAll(async () => {
  * each centre pixel is classified as a label colour (within a small tolerance for the
  * GPU's rounding) or not. The canvas viewer fallback draws one pixel per voxel.
  */
-async function shownLabels(page: Page, testId: string): Promise<Map<number, number>> {
+async function shownLabels(page: Page, testId: string, colours: LabelColours = LABEL_COLOURS): Promise<Map<number, number>> {
   const pairs = await page.getByTestId(testId).evaluate((el: HTMLElement, colours) => {
     type Probe = { canvas: HTMLCanvasElement; samples: { voxel: number; x: number; y: number }[] };
     const probe = (el as HTMLElement & { fedsegProbe?: () => Probe }).fedsegProbe?.();
@@ -62,7 +62,7 @@ async function shownLabels(page: Page, testId: string): Promise<Map<number, numb
       out.push([s.voxel, label]);
     }
     return out;
-  }, LABEL_COLOURS as Record<number, readonly number[]>);
+  }, colours as Record<number, readonly number[]>);
   return new Map(pairs);
 }
 
@@ -146,6 +146,13 @@ test('review: overlay drawn where the masks are, screenshots, NIfTI export reads
   await page.locator('#review-seq').selectOption('t1');
   await expect.poll(() => canvasSum(page, 'view-truth-sagittal'), { timeout: 10_000 }).not.toBe(greyBefore);
   await expect.poll(async () => mismatches(await shownLabels(page, 'view-truth-sagittal'), truth.data).slice(0, 5), { timeout: 15_000 }).toEqual([]);
+
+  // colour-blind safe mask colours: the same voxels in the other palette, kept for the next review
+  await page.getByTestId('review-colours').selectOption('colour-blind');
+  await expect.poll(async () => mismatches(await shownLabels(page, 'view-truth-axial', labelPalette('colour-blind')), truth.data).slice(0, 5), { timeout: 15_000 }).toEqual([]);
+  expect(await page.evaluate(() => localStorage.getItem('fedseg.maskColours'))).toBe('colour-blind');
+  await page.getByTestId('review-colours').selectOption('brats');
+  await expect.poll(async () => mismatches(await shownLabels(page, 'view-truth-axial'), truth.data).slice(0, 5), { timeout: 15_000 }).toEqual([]);
 
   // a narrower window resizes the viewports; the overlay stays on its voxels
   await page.setViewportSize({ width: 1000, height: 800 });

@@ -31,9 +31,27 @@ import {
 import { LABEL_NAMES } from '../../core/types/labels.ts';
 import { h } from '../dom.ts';
 import { axisAlong, indexAlong, lpsGeometry, voxelToWorld, type LpsGeometry } from './lpsGeometry.ts';
-import { bestSlice, LABEL_COLOURS, VIEW_AXES, type Grid, type ViewAxis } from './sliceImage.ts';
+import { bestSlice, labelPalette, VIEW_AXES, type Grid, type ViewAxis } from './sliceImage.ts';
 
 let ready: Promise<boolean> | undefined;
+
+/** Cornerstone's colour LUT index of each mask palette (its LUTs are global: added once each) */
+const paletteLuts = new Map<string, number>();
+
+function paletteLut(key: string): number {
+  let index = paletteLuts.get(key);
+  if (index === undefined) {
+    const colours = labelPalette(key);
+    // segment index = BraTS label; 3 is never drawn (read as 4)
+    const lut: Types.ColorLUT = [[0, 0, 0, 0], ...[1, 2, 3, 4].map((l) => {
+      const c = colours[l];
+      return (c ? [c[0], c[1], c[2], 255] : [0, 0, 0, 0]) as Types.Color;
+    })];
+    index = segmentation.config.color.addColorLUT(lut);
+    paletteLuts.set(key, index);
+  }
+  return index;
+}
 
 /** Initialises Cornerstone3D once; false when it cannot render volumes (no WebGL). */
 export function initCornerstone(): Promise<boolean> {
@@ -74,6 +92,8 @@ export interface CornerstoneReviewOptions {
   readonly level: number;
   readonly width: number;
   readonly opacity: number;
+  /** the key of the mask colours in LABEL_PALETTES */
+  readonly palette: string;
   /** called when the window/level tool changes the window */
   readonly onWindow: (level: number, width: number) => void;
 }
@@ -176,11 +196,7 @@ export class CornerstoneReview {
     }));
 
     // one labelmap per mask, one colour per BraTS label (segment index = label)
-    const lut: Types.ColorLUT = [[0, 0, 0, 0], ...[1, 2, 3, 4].map((l) => {
-      const c = LABEL_COLOURS[l];
-      return (c ? [c[0], c[1], c[2], 255] : [0, 0, 0, 0]) as Types.Color;
-    })];
-    const lutIndex = segmentation.config.color.addColorLUT(lut);
+    const lutIndex = paletteLut(this.o.palette);
     for (const mask of this.o.masks) {
       const segmentationId = this.views.find((v) => v.mask === mask)!.segmentationId;
       const labelmapId = `${segmentationId}-labelmap`;
@@ -305,6 +321,13 @@ export class CornerstoneReview {
       { type: ToolEnums.SegmentationRepresentations.Labelmap },
       { fillAlpha: opacity, fillAlphaInactive: opacity, renderOutline: false, renderOutlineInactive: false, outlineOpacity: 0, outlineOpacityInactive: 0 },
     );
+    this.engine.render();
+  }
+
+  /** Draws the masks in another palette of LABEL_PALETTES. */
+  setPalette(key: string): void {
+    const lut = paletteLut(key);
+    for (const v of this.views) segmentation.config.color.setColorLUT(v.viewportId, v.segmentationId, lut);
     this.engine.render();
   }
 

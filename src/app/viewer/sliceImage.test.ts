@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestSlice, renderSlice, sliceIndices, sliceLayout, LABEL_COLOURS } from './sliceImage.ts';
+import { bestSlice, renderSlice, sliceIndices, sliceLayout, LABEL_COLOURS, labelPalette } from './sliceImage.ts';
 
 const ras = { dims: [4, 3, 2] as const, affine: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1] };
 const lps = { dims: [4, 3, 2] as const, affine: [-1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1] };
@@ -37,6 +37,18 @@ describe('sliceIndices and renderSlice', () => {
     expect([...out.rgba.slice(4, 7)]).toEqual([255, 255, 255]);
     const hidden = renderSlice(image, mask, lps, 'axial', 1, { level: 0.5, width: 1, opacity: 1, labels: new Set([1, 2]) });
     expect([...hidden.rgba.slice(0, 3)]).toEqual([255, 255, 255]);
+  });
+
+  it('draws with the palette it is given; an unknown palette is named in the error', () => {
+    const image = new Float32Array(24).fill(1);
+    const mask = new Uint8Array(24);
+    mask[0 + 4 * (0 + 3 * 1)] = 2;
+    const colours = labelPalette('colour-blind');
+    const out = renderSlice(image, mask, lps, 'axial', 1, { level: 0.5, width: 1, opacity: 1, labels: new Set([1, 2, 4]), colours });
+    expect([...out.rgba.slice(0, 3)]).toEqual([...colours[2]!]);
+    expect(colours[2]).not.toEqual(LABEL_COLOURS[2]);
+    expect(labelPalette('brats')).toBe(LABEL_COLOURS);
+    expect(() => labelPalette('rainbow')).toThrow('unknown mask colour scheme "rainbow"; known: brats, colour-blind');
   });
 
   it('bestSlice finds the slice with most labelled voxels', () => {

@@ -87,12 +87,31 @@ export function autoWindow(data: Float32Array): { level: number; width: number }
   return { level: (lo + hi) / 2, width: Math.max(1e-6, hi - lo) };
 }
 
+export type LabelColours = Readonly<Record<number, readonly [number, number, number]>>;
+
 /** BraTS label colours: necrotic core red, oedema green, enhancing tumour yellow. */
-export const LABEL_COLOURS: Readonly<Record<number, readonly [number, number, number]>> = {
+export const LABEL_COLOURS: LabelColours = {
   1: [230, 40, 40],
   2: [40, 200, 70],
   4: [250, 220, 0],
 };
+
+/**
+ * The mask colour schemes, by key: the BraTS convention, whose red and green a reader
+ * with red-green colour blindness (about 1 man in 12) cannot tell apart, and one from
+ * Okabe and Ito's colour-blind safe palette (vermillion, sky blue, yellow).
+ */
+export const LABEL_PALETTES: Readonly<Record<string, { readonly name: string; readonly colours: LabelColours }>> = {
+  brats: { name: 'BraTS', colours: LABEL_COLOURS },
+  'colour-blind': { name: 'Colour-blind safe', colours: { 1: [213, 94, 0], 2: [86, 180, 233], 4: [240, 228, 66] } },
+};
+
+/** The palette of `key`; an unknown key fails naming it and the known ones. */
+export function labelPalette(key: string): LabelColours {
+  const p = LABEL_PALETTES[key];
+  if (!p) throw new Error(`unknown mask colour scheme "${key}"; known: ${Object.keys(LABEL_PALETTES).join(', ')}`);
+  return p.colours;
+}
 
 export interface RenderOptions {
   readonly level: number;
@@ -101,6 +120,8 @@ export interface RenderOptions {
   readonly opacity: number;
   /** labels drawn (1, 2, 4) */
   readonly labels: ReadonlySet<number>;
+  /** the label colours (LABEL_COLOURS when not given) */
+  readonly colours?: LabelColours;
 }
 
 /** RGBA pixels of the slice: grey image, label colours blended over it. */
@@ -115,7 +136,7 @@ export function renderSlice(image: Float32Array, mask: Uint8Array | undefined, g
     let gg = g;
     let b = g;
     const l = mask ? (mask[v] === 3 ? 4 : mask[v]!) : 0;
-    const colour = l ? LABEL_COLOURS[l] : undefined;
+    const colour = l ? (o.colours ?? LABEL_COLOURS)[l] : undefined;
     if (colour && o.labels.has(l)) {
       r = r * (1 - o.opacity) + colour[0] * o.opacity;
       gg = gg * (1 - o.opacity) + colour[1] * o.opacity;

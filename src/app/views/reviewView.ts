@@ -12,7 +12,7 @@ import type { ReviewVolume } from '../../worker/workerApi.ts';
 import { h, ProgressBar, replaceChildren } from '../dom.ts';
 import { formatNumber } from '../format.ts';
 import { errorText, type AppState } from '../state/appState.ts';
-import { autoWindow, LABEL_COLOURS, VIEW_AXES, type RenderOptions } from '../viewer/sliceImage.ts';
+import { autoWindow, LABEL_PALETTES, labelPalette, VIEW_AXES, type RenderOptions } from '../viewer/sliceImage.ts';
 import { CornerstoneReview } from '../viewer/cornerstoneReview.ts';
 import { SliceViewer } from '../viewer/sliceViewer.ts';
 import { callback } from '../workerClient.ts';
@@ -71,12 +71,20 @@ export function reviewView(state: AppState): View {
     }
   }
 
+  /** the mask colours last chosen in this browser (a reader who needs colour-blind safe colours chooses once) */
+  const PALETTE_KEY = 'fedseg.maskColours';
+  const storedPalette = (): string => {
+    const key = localStorage.getItem(PALETTE_KEY) ?? 'brats';
+    return key in LABEL_PALETTES ? key : 'brats';
+  };
+
   async function renderReview(r: ReviewVolume, tryCornerstone = true, failure = ''): Promise<void> {
     const grid = { dims: r.dims, affine: r.affine };
     const sequences = SEQUENCES.filter((s) => r.images[s]);
     let sequence: Sequence = sequences.includes('flair') ? 'flair' : sequences[0]!;
     const win = autoWindow(r.images[sequence]!);
-    let options: RenderOptions = { level: win.level, width: win.width, opacity: 0.5, labels: new Set([1, 2, 4]) };
+    let palette = storedPalette();
+    let options: RenderOptions = { level: win.level, width: win.width, opacity: 0.5, labels: new Set([1, 2, 4]), colours: labelPalette(palette) };
     const masks = [{ title: 'Prediction', data: r.prediction, id: 'pred' }, ...(r.truth ? [{ title: 'Expert label', data: r.truth, id: 'truth' }] : [])];
     // Cornerstone3D (WebGL); the canvas viewer where WebGL is missing or fails
     let cs: CornerstoneReview | null = null;
@@ -87,7 +95,7 @@ export function reviewView(state: AppState): View {
       width.value = String(+w.toPrecision(4));
     };
     try {
-      if (tryCornerstone) cs = await CornerstoneReview.create({ grid, image: r.images[sequence]!, masks, level: win.level, width: win.width, opacity: options.opacity, onWindow });
+      if (tryCornerstone) cs = await CornerstoneReview.create({ grid, image: r.images[sequence]!, masks, level: win.level, width: win.width, opacity: options.opacity, palette, onWindow });
     } catch (e) {
       csError = errorText(e);
     }
@@ -112,8 +120,8 @@ export function reviewView(state: AppState): View {
       sequence = seqSelect.value as Sequence;
       const w = autoWindow(r.images[sequence]!);
       options = { ...options, level: w.level, width: w.width };
-      level.value = String(w.level);
-      width.value = String(w.width);
+      level.value = String(+w.level.toPrecision(4));
+      width.value = String(+w.width.toPrecision(4));
       viewers.forEach((v) => v.setImage(r.images[sequence]!));
       cs?.setImage(r.images[sequence]!, w.level, w.width);
       update();
@@ -145,8 +153,18 @@ export function reviewView(state: AppState): View {
         else labelsShown.delete(l);
         update();
       });
-      const [cr, cg, cb] = LABEL_COLOURS[l]!;
-      return h('span', { className: `label-toggle label-${l}` }, box, ' ', h('label', { attrs: { for: `review-label-${l}`, title: `rgb(${cr}, ${cg}, ${cb})` }, text: LABEL_NAMES[l] }));
+      return h('span', { className: `label-toggle label-${l}` }, box, ' ', h('label', { attrs: { for: `review-label-${l}` }, text: LABEL_NAMES[l] }));
+    });
+    const paletteSelect = h('select', { id: 'review-colours', attrs: { 'data-testid': 'review-colours' } },
+      ...Object.entries(LABEL_PALETTES).map(([key, p]) => h('option', { text: p.name, attrs: { value: key } })));
+    paletteSelect.value = palette;
+    paletteSelect.addEventListener('change', () => {
+      palette = paletteSelect.value;
+      localStorage.setItem(PALETTE_KEY, palette);
+      controls.className = `viewer-controls palette-${palette}`;
+      options = { ...options, colours: labelPalette(palette) };
+      cs?.setPalette(palette);
+      update();
     });
     /** an export button: busy (disabled, saying so) until its file is written, so a double click writes one file */
     const exportButton = (text: string, testId: string, make: () => Promise<Uint8Array>, name: string, type: string): HTMLButtonElement => {
@@ -173,17 +191,19 @@ export function reviewView(state: AppState): View {
     const volumeText = volumes.WT === 0
       ? 'No tumour was predicted in this case: the exported masks are empty.'
       : `Predicted volumes: ${mL(volumes)}` + (r.truth ? ` (expert label: ${mL(regionVolumes(r.truth, r.affine))})` : '');
+    // the label boxes' colour swatches follow the palette (CSS: .palette-<key> .label-<n>)
+    const controls = h('div', { className: `viewer-controls palette-${palette}` },
+      ...([['review-seq', 'Sequence', seqSelect], ['review-level', 'Level', level], ['review-width', 'Window', width],
+        ['review-opacity', 'Mask opacity', opacity], ['review-colours', 'Mask colours', paletteSelect]] as const)
+        // each label stays on the line of its control when the controls wrap
+        .map(([id, text, control]) => h('span', { className: 'control' }, h('label', { attrs: { for: id }, text }), ' ', control)),
+      ...toggles);
     replaceChildren(viewerHost,
       h('p', { attrs: { 'data-testid': 'review-volumes' }, text: volumeText }),
       h('p', { attrs: { 'data-testid': 'review-dice' } },
         r.dice ? `Dice against the expert label: ${REGIONS.map((g) => `${g} ${formatNumber(r.dice![g], 3)}`).join(' · ')}` + (r.hd95 ? `; HD95 ${REGIONS.map((g) => `${g} ${formatNumber(r.hd95![g], 1)} mm`).join(' · ')}` : '') : 'No expert label for this case: no Dice.',
         h('br'), h('span', { className: 'muted', attrs: { 'data-testid': 'review-shown' }, text: `case ${r.caseId} · global model ${r.modelHash.slice(0, 12)}…` })),
-      h('div', { className: 'viewer-controls' },
-        h('label', { attrs: { for: 'review-seq' }, text: 'Sequence' }), seqSelect,
-        h('label', { attrs: { for: 'review-level' }, text: 'Level' }), level,
-        h('label', { attrs: { for: 'review-width' }, text: 'Window' }), width,
-        h('label', { attrs: { for: 'review-opacity' }, text: 'Mask opacity' }), opacity,
-        ...toggles),
+      controls,
       ...rows,
       h('div', { className: 'buttons' }, exportNifti, exportSeg),
       cs ? h('p', { className: 'muted', text: 'Left drag: window/level · middle drag: pan · right drag: zoom · wheel, arrow keys or slider: slices.' }) : null);
