@@ -10,6 +10,7 @@ import { regionMetrics } from '../core/metrics/regionMetrics.ts';
 import { MemoryModelCache } from '../core/protocol/client/modelCache.ts';
 import { ProtocolClient } from '../core/protocol/client/protocolClient.ts';
 import { runSite, type SiteEvent } from '../core/protocol/client/runSite.ts';
+import type { UnmaskRecord } from '../core/protocol/client/secureUpload.ts';
 import type { RoundStatus } from '../core/protocol/messages.ts';
 import { localStepsFor, type Plan } from '../core/protocol/plan.ts';
 import { generateSiteKeyPair } from '../core/protocol/signing.ts';
@@ -215,6 +216,20 @@ export class SiteService implements SiteWorkerApi {
     this.job?.abort();
   }
 
+  /** secure aggregation: the survivors this site unmasked a round's sum for, kept in IndexedDB across reloads */
+  private unmaskRecord(conn: Connection): UnmaskRecord {
+    const siteId = conn.client.credentials?.siteId ?? '';
+    return {
+      load: async (round) => {
+        const u = await siteStore.getUnmasked(conn.baseUrl);
+        return u && u.siteId === siteId && u.planHash === conn.planHash && u.round === round ? u.survivors : null;
+      },
+      save: async (round, survivors) => {
+        await siteStore.putUnmasked({ baseUrl: conn.baseUrl, siteId, planHash: conn.planHash, round, survivors: [...survivors] });
+      },
+    };
+  }
+
   /** the participation ended by fail(): failed, and resumable after a reload */
   private showFailure(): void {
     this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped: ${this.failure}; reload the page to resume` });
@@ -297,6 +312,7 @@ export class SiteService implements SiteWorkerApi {
         // Stop ends a long poll or an upload at once, not only the training between them
         client: conn.client.withSignal(job.signal), plan: conn.plan, planHash: conn.planHash, data, seed: 1, signal: job.signal, pollSeconds: 20,
         ...(afterRound !== undefined ? { afterRound } : {}),
+        unmaskRecord: this.unmaskRecord(conn),
         onEvent: (e) => this.onSiteEvent(e),
       });
       if (result.stoppedEarly && this.failure) {

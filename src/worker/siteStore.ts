@@ -38,6 +38,20 @@ export interface StoredCheckpoint {
 }
 
 /**
+ * Secure aggregation: the survivors whose sum this site unmasked in `round` (one record, the
+ * latest: a closed round's secure aggregation does not start over). A reloaded page that
+ * trains the round again answers a second unmask request only for the same set.
+ */
+export interface StoredUnmasked {
+  readonly baseUrl: string;
+  /** the identity that answered (a site forgotten and joined again is another) */
+  readonly siteId: string;
+  readonly planHash: string;
+  readonly round: number;
+  readonly survivors: readonly string[];
+}
+
+/**
  * A join under way: the key pair made for it, kept before the join request is sent, so that
  * a join whose answer was lost (or whose page closed before the identity was stored) is
  * retried with the same key, which the coordinator recognises as the same site. Matched by
@@ -78,7 +92,7 @@ async function run<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRe
 }
 
 /** Key of a record, per coordinator origin (one browser may join several federations). */
-const key = (kind: 'identity' | 'checkpoint' | 'cases' | 'pending-join', baseUrl: string): string => `${kind}:${baseUrl}`;
+const key = (kind: 'identity' | 'checkpoint' | 'cases' | 'pending-join' | 'unmasked', baseUrl: string): string => `${kind}:${baseUrl}`;
 
 export const siteStore = {
   getIdentity: (baseUrl: string) => run<StoredIdentity | undefined>('readonly', (s) => s.get(key('identity', baseUrl))),
@@ -90,6 +104,8 @@ export const siteStore = {
   getCases: (baseUrl: string) => run<StoredCases | undefined>('readonly', (s) => s.get(key('cases', baseUrl))),
   putCases: (c: StoredCases) => run<unknown>('readwrite', (s) => s.put(c, key('cases', c.baseUrl))),
   deleteCases: (baseUrl: string) => run<unknown>('readwrite', (s) => s.delete(key('cases', baseUrl))),
+  getUnmasked: (baseUrl: string) => run<StoredUnmasked | undefined>('readonly', (s) => s.get(key('unmasked', baseUrl))),
+  putUnmasked: (u: StoredUnmasked) => run<unknown>('readwrite', (s) => s.put(u, key('unmasked', u.baseUrl))),
   getPendingJoin: (baseUrl: string) => run<StoredPendingJoin | undefined>('readonly', (s) => s.get(key('pending-join', baseUrl))),
   putPendingJoin: (p: StoredPendingJoin) => run<unknown>('readwrite', (s) => s.put(p, key('pending-join', p.baseUrl))),
   deletePendingJoin: (baseUrl: string) => run<unknown>('readwrite', (s) => s.delete(key('pending-join', baseUrl))),

@@ -9,6 +9,7 @@ import { MemoryModelCache } from '../../core/protocol/client/modelCache.ts';
 import { runSite, type RunSiteResult, type SiteData, type SiteEvent } from '../../core/protocol/client/runSite.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import { loadKeyFile, newSiteKeys, saveKeyFile } from './siteKeyFile.ts';
+import { unmaskedFileFor, unmaskRecordFile } from './unmaskRecordFile.ts';
 
 export interface CollaboratorOptions {
   readonly url: string;
@@ -56,6 +57,8 @@ export async function runCollaborator(opts: CollaboratorOptions): Promise<Collab
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.stopBeforeTrainingRound !== undefined ? { stopBeforeTrainingRound: opts.stopBeforeTrainingRound } : {}),
     ...(opts.pollSeconds !== undefined ? { pollSeconds: opts.pollSeconds } : {}),
+    // a restarted collaborator must not unmask a round's sum over another set of sites
+    ...(opts.keyFile ? { unmaskRecord: unmaskRecordFile(unmaskedFileFor(opts.keyFile), client.credentials!.siteId, planHash) } : {}),
   });
   return { ...result, siteId: client.credentials!.siteId };
 }

@@ -25,7 +25,7 @@ import { encodeUpdateEnvelope } from '../updateEnvelope.ts';
 import type { ProtocolClient } from './protocolClient.ts';
 import { ProtocolError } from './protocolError.ts';
 import { FedsegError } from '../../util/errors.ts';
-import { secureUpload } from './secureUpload.ts';
+import { secureUpload, type UnmaskRecord } from './secureUpload.ts';
 import { untilReachable } from './untilReachable.ts';
 
 export interface SiteData {
@@ -65,6 +65,8 @@ export interface RunSiteOptions {
   readonly pollSeconds?: number;
   /** the site already sent its update for this round (a resumed site): start by waiting for the next one */
   readonly afterRound?: number;
+  /** secure aggregation: keeps the survivors this site unmasked a round's sum for across its restarts */
+  readonly unmaskRecord?: UnmaskRecord;
 }
 
 export interface RunSiteResult {
@@ -152,6 +154,7 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
           secureUpload({
             client, siteId, round: status.round, weight: aggregationWeight(plan, data.train.length), delta, stopAfterMasked: stop,
             ...(opts.pollSeconds !== undefined ? { pollSeconds: opts.pollSeconds } : {}), ...(opts.signal ? { signal: opts.signal } : {}),
+            ...(opts.unmaskRecord ? { record: opts.unmaskRecord } : {}),
           }),
         );
         if (sec) {

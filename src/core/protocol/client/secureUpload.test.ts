@@ -86,6 +86,30 @@ describe('secureUpload when the round starts over after it unmasked', () => {
     expect(coord.unmaskAnswers).toHaveLength(1);
   });
 
+  it('keeps the answered survivors in its record, saved before the answer is sent, and refuses another set after a restart', async () => {
+    const saved = new Map<number, readonly string[]>();
+    let savedWhenSent: readonly string[] | undefined;
+    const record = {
+      load: async (round: number) => saved.get(round) ?? null,
+      save: async (round: number, survivors: readonly string[]) => void saved.set(round, survivors),
+    };
+    const first = restartingCoordinator([['site-b', 'site-c']]);
+    const post = first.client.secAggPost.bind(first.client);
+    first.client.secAggPost = (async (round: number, kind: 'advertise' | 'shares' | 'unmask', message: unknown) => {
+      if (kind === 'unmask') savedWhenSent = saved.get(round);
+      return post(round, kind, message as never);
+    }) as ProtocolClient['secAggPost'];
+    await expect(secureUpload({ client: first.client, siteId: 'site-a', round: ROUND, weight: 1, delta: randomWeights(1, 0.1, SHAPES), pollSeconds: 1, record })).resolves.toMatchObject({ answeredUnmask: true });
+    expect(savedWhenSent).toEqual(['site-a', 'site-b', 'site-c']);
+    // the site restarts (a reload), trains the round again and is asked to unmask without site-c
+    const again = restartingCoordinator([['site-b']]);
+    await expect(secureUpload({ client: again.client, siteId: 'site-a', round: ROUND, weight: 1, delta: randomWeights(1, 0.1, SHAPES), pollSeconds: 1, record }))
+      .rejects.toThrow(expect.objectContaining({ code: 'SECAGG_REFUSED' }));
+    expect(again.unmaskAnswers).toHaveLength(0);
+    // another round is not bound by it
+    expect(await record.load(ROUND + 1)).toBeNull();
+  });
+
   it('answers again for the same survivors: the same sum, nothing new', async () => {
     const coord = restartingCoordinator([['site-b', 'site-c'], ['site-b', 'site-c']]);
     await expect(upload(coord.client)).resolves.toMatchObject({ answeredUnmask: true });

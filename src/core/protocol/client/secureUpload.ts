@@ -17,6 +17,9 @@
  * it answers a later attempt of the round only for the same survivors: two sums of the same
  * updates over different sets of sites would give the coordinator their difference, the
  * update of a site in one set and not the other. It refuses any other set (SECAGG_REFUSED).
+ * With an UnmaskRecord the site keeps that set across its own restarts (a reloaded page or
+ * a restarted collaborator trains the round again and masks it again): it is saved before
+ * the answer is sent.
  */
 import type { WeightSet } from '../../types/weights.ts';
 import type { z } from 'zod';
@@ -38,6 +41,8 @@ export interface SecureUploadOptions {
   /** stop right after the masked upload (a site that drops before unmasking; for tests) */
   readonly stopAfterMasked?: boolean;
   readonly maxRestarts?: number;
+  /** keeps the answered unmask request's survivors across restarts of the site */
+  readonly record?: UnmaskRecord;
 }
 
 export interface SecureUploadResult {
@@ -48,6 +53,16 @@ export interface SecureUploadResult {
   readonly answeredUnmask: boolean;
 }
 
+/**
+ * Where a site keeps, across its own restarts, the survivors it unmasked a round's sum for
+ * (the page: IndexedDB; `fedseg collaborate`: a file beside its key file).
+ */
+export interface UnmaskRecord {
+  /** the survivors of the unmask request answered in `round`; null when none was */
+  load(round: number): Promise<readonly string[] | null>;
+  save(round: number, survivors: readonly string[]): Promise<void>;
+}
+
 /** what a site answered in this round so far, kept across the round's attempts */
 interface RoundMemory {
   /** the survivors of the unmask request this site answered; null before it answered one */
@@ -56,7 +71,7 @@ interface RoundMemory {
 
 export async function secureUpload(o: SecureUploadOptions): Promise<SecureUploadResult> {
   const restarts = o.maxRestarts ?? 3;
-  const memory: RoundMemory = { unmaskedFor: null };
+  const memory: RoundMemory = { unmaskedFor: (await o.record?.load(o.round)) ?? null };
   for (let attempt = 0; ; attempt++) {
     try {
       return await secureUploadOnce(o, memory);
@@ -84,6 +99,8 @@ async function secureUploadOnce(o: SecureUploadOptions, memory: RoundMemory): Pr
   }
   const response = sa.unmask(request);
   memory.unmaskedFor = [...request.survivors];
+  // saved before it is sent: a site that stops right after sending still knows it answered
+  await o.record?.save(round, memory.unmaskedFor);
   await client.secAggPost(round, 'unmask', response);
   await untilRoundCloses(o);
   return { status: up.status, bytes: masked.length, answeredUnmask: true };

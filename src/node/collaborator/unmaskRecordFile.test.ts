@@ -1,0 +1,33 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { unmaskedFileFor, unmaskRecordFile } from './unmaskRecordFile.ts';
+
+let dir = '';
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('unmaskRecordFile', () => {
+  it('keeps the survivors of a round across processes, for the same site, plan and round only', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fedseg-unmask-'));
+    const file = unmaskedFileFor(join(dir, 'site.key.json'));
+    expect(await unmaskRecordFile(file, 'site-a', 'p1').load(3)).toBeNull();
+    await unmaskRecordFile(file, 'site-a', 'p1').save(3, ['site-a', 'site-b']);
+    // a new process reads it back
+    expect(await unmaskRecordFile(file, 'site-a', 'p1').load(3)).toEqual(['site-a', 'site-b']);
+    expect(await unmaskRecordFile(file, 'site-a', 'p1').load(4)).toBeNull();
+    expect(await unmaskRecordFile(file, 'site-a', 'p2').load(3)).toBeNull();
+    expect(await unmaskRecordFile(file, 'site-x', 'p1').load(3)).toBeNull();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a damaged file, naming it, rather than forgetting what was answered', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fedseg-unmask-'));
+    const file = join(dir, 'x.unmasked.json');
+    writeFileSync(file, '{"version":1,');
+    await expect(unmaskRecordFile(file, 'site-a', 'p1').load(1)).rejects.toMatchObject({ code: 'UNMASK_FILE_INVALID', message: expect.stringContaining(`${file}: expected the JSON fedseg wrote`) });
+    writeFileSync(file, JSON.stringify({ version: 1, siteId: 'site-a', planHash: 'p1', round: 1, survivors: 'all' }));
+    await expect(unmaskRecordFile(file, 'site-a', 'p1').load(1)).rejects.toMatchObject({ message: expect.stringContaining('found other fields') });
+    expect(readFileSync(file, 'utf8')).toContain('"survivors":"all"');
+  });
+});
