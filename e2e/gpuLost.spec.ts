@@ -2,10 +2,12 @@
  * A lost GPU: Chromium's GPU process crashes (CDP Browser.crashGpuProcess, as a driver
  * reset or a crash would) while a site takes part on WebGPU. The page says the GPU stopped
  * working, the participation ends as failed rather than waiting for ever, and its
- * checkpoint and prepared cases stay, so a reload offers to resume it. The spec runs its
- * own browser: a crashed GPU process could change what the shared one offers the others.
+ * checkpoint and prepared cases stay, so a reload offers to resume it (and a round whose
+ * update was sent stays sent). Nothing more is computed on the failed GPU (a review is
+ * refused). Each test runs a browser of its own: a crashed GPU process could change what
+ * the shared one offers the others.
  */
-import { chromium, expect, test, type Browser } from '@playwright/test';
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { e2ePlan, startFederation, type TestFederation } from './support/federation.ts';
 import { joinWithInvite, loadScans } from './support/pageFlows.ts';
 import { tempFolder, writeSyntheticCases } from './support/testData.ts';
@@ -20,7 +22,6 @@ test.beforeAll(async () => {
   folder = tempFolder('fedseg-e2e-gpu-');
   writeSyntheticCases(folder, 2, 24, 5);
   fed = await startFederation(plan, 0);
-  browser = await chromium.launch(test.info().project.use.launchOptions);
 });
 
 test.afterAll(async () => {
@@ -28,26 +29,49 @@ test.afterAll(async () => {
   await fed?.close();
 });
 
-test('a lost GPU ends the participation with a reason, and a reload offers to resume it', async () => {
-  test.setTimeout(240_000);
+/** A joined page with the scans loaded, in a browser of its own, on the Train view. */
+async function joinedSite(name: string): Promise<{ page: Page; crashGpu: () => Promise<void> }> {
+  await browser?.close();
+  browser = await chromium.launch(test.info().project.use.launchOptions);
   const context = await browser.newContext();
   const page = await context.newPage();
-  await joinWithInvite(page, fed, 'site losing its GPU');
+  await joinWithInvite(page, fed, name);
   await loadScans(page, folder);
   await expect(page.getByTestId('data-counts')).toContainText('2 for training', { timeout: 60_000 });
   await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('backend-name')).toHaveText('webgpu', { timeout: 60_000 });
+  const cdp = await context.newCDPSession(page);
+  return { page, crashGpu: async () => void (await cdp.send('Browser.crashGpuProcess')) };
+}
+
+test('a GPU lost while training ends the participation with a reason, and a reload offers to resume it', async () => {
+  test.setTimeout(240_000);
+  const { page, crashGpu } = await joinedSite('site losing its GPU in training');
   await page.getByTestId('participate').click();
   await expect(page.getByTestId('site-status')).toContainText('training', { timeout: 120_000 });
-
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Browser.crashGpuProcess');
+  await crashGpu();
   await expect(page.getByTestId('worker-failed')).toContainText('the GPU stopped working', { timeout: 30_000 });
   await expect(page.getByTestId('site-status')).toContainText(/Stopped: .*GPU/, { timeout: 30_000 });
   await expect(page.getByTestId('stop-participating')).toBeDisabled();
+  // nothing more is computed on it: a review is refused, with the reason
+  await page.getByRole('navigation').getByRole('link', { name: 'Review', exact: true }).click();
+  await page.getByTestId('review-open').click();
+  await expect(page.getByTestId('review-error')).toContainText('the GPU stopped working', { timeout: 30_000 });
 
   await page.reload();
   await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('resume')).toBeVisible({ timeout: 30_000 });
-  await context.close();
+});
+
+test('a GPU lost while the site waits for the others: the resume keeps the update sent, not training the round again', async () => {
+  test.setTimeout(240_000);
+  const { page, crashGpu } = await joinedSite('site losing its GPU while waiting');
+  await page.getByTestId('participate').click();
+  await expect(page.getByTestId('site-status')).toContainText('waiting for the other sites', { timeout: 180_000 });
+  await crashGpu();
+  await expect(page.getByTestId('worker-failed')).toContainText('the GPU stopped working', { timeout: 30_000 });
+  await page.reload();
+  await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
+  await page.getByTestId('resume').click();
+  await expect(page.getByTestId('site-status')).toContainText('update sent before the reload', { timeout: 60_000 });
 });

@@ -44,6 +44,9 @@ function identityInfo(id: StoredIdentity): SiteIdentityInfo {
   return { siteId: id.siteId, siteName: id.siteName, federation: id.federation, planHash: id.planHash, joinedAt: id.joinedAt };
 }
 
+/** time for a GPU fault to be reported (the device's lost promise, its error event) after a failed or suspect result */
+const faultGrace = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
+
 export class SiteService implements SiteWorkerApi {
   private conn: Connection | undefined;
   private readonly cases = new SiteCases();
@@ -179,6 +182,8 @@ export class SiteService implements SiteWorkerApi {
   /** Runs a participation: not while one runs in this tab (SITE_BUSY), nor in another tab (the site's Web Lock). */
   private async exclusively(work: (conn: Connection) => Promise<void>): Promise<void> {
     const conn = this.requireJoined();
+    // checked before anything is prepared: a new copy of the cases would replace the one a resume needs
+    this.requireHealthyGpu();
     if (this.busy) throw new FedsegError('SITE_BUSY', 'this site is already taking part (in this tab)');
     // the Worker is claimed before anything is prepared: a running demo refuses this at once
     const release = this.jobs.begin('taking part as the site');
@@ -230,6 +235,11 @@ export class SiteService implements SiteWorkerApi {
     };
   }
 
+  /** after a GPU fault nothing more is computed here: its results would be undefined (GPU_FAULT) */
+  private requireHealthyGpu(): void {
+    if (this.failure) throw new FedsegError('GPU_FAULT', `${this.failure}; reload the page`);
+  }
+
   /** the participation ended by fail(): failed, and resumable after a reload */
   private showFailure(): void {
     this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped: ${this.failure}; reload the page to resume` });
@@ -248,6 +258,7 @@ export class SiteService implements SiteWorkerApi {
 
   async review(caseId: string, onProgress: ProgressCallback<{ done: number; total: number }>): Promise<ReviewVolume> {
     const conn = this.requireJoined();
+    this.requireHealthyGpu();
     const found = this.cases.find(caseId);
     const preset = getPreset(conn.plan.model.preset);
     const prepared = this.cases.prepare(caseId, preset.patchSize, false);
@@ -256,6 +267,9 @@ export class SiteService implements SiteWorkerApi {
     try {
       model.setWeights(decodeWeightsBlob(await conn.client.model(status.globalModelHash), { expected: model.weightSpec(), kind: 'MODEL', source: `global model ${status.globalModelHash}` }));
       const onCase = await predictLabels(model, prepared.case, { overlap: 0.25, onProgress: (done, total) => void onProgress({ done, total }) });
+      // a fault during the prediction leaves it undefined (often empty): not shown as a result
+      await faultGrace();
+      this.requireHealthyGpu();
       const prediction = prepared.toSource(onCase);
       const { ref, images: shown, truth } = onReviewGrid(found.imaging!);
       const metrics = truth ? regionMetrics(truth, prediction, ref.dims, ref.spacing) : undefined;
@@ -331,6 +345,12 @@ export class SiteService implements SiteWorkerApi {
         await this.endRun(conn);
         return;
       }
+      // a read on a lost GPU can fail before the device says it was lost: that is the reason, not the read's words
+      await faultGrace();
+      if (this.failure) {
+        this.showFailure();
+        return;
+      }
       this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped by an error: ${e instanceof Error ? e.message : String(e)}` });
       throw e;
     } finally {
@@ -381,6 +401,7 @@ export class SiteService implements SiteWorkerApi {
         break;
       case 'skipped':
         conn.emit({ kind: 'notice', message: `Round ${e.round}: this site sent no update, because its local training diverged (${e.message}). It takes part again in the next round.` });
+        this.setProgress({ phase: 'waiting', round: e.round, rounds, message: `Round ${e.round}: no update sent (local training diverged); waiting for the next round` });
         break;
       case 'offline':
         this.setProgress({ ...this.progress, message: `The coordinator is not available (${e.what}: ${e.message}); trying again in ${Math.round(e.retryInMs / 1000)} s` });
@@ -408,7 +429,8 @@ export class SiteService implements SiteWorkerApi {
   private setProgress(p: SiteProgress): void {
     this.progress = p;
     this.conn?.emit({ kind: 'progress', progress: p });
-    if (this.job && p.phase !== 'training' && p.phase !== 'stopped') void this.checkpoint(true);
+    // 'failed' is not checkpointed: a resume goes on from the phase before (a round sent stays sent)
+    if (this.job && p.phase !== 'training' && p.phase !== 'stopped' && p.phase !== 'failed') void this.checkpoint(true);
   }
 
   private async checkpoint(active: boolean): Promise<void> {
@@ -420,6 +442,8 @@ export class SiteService implements SiteWorkerApi {
 
   /** The prediction shown for this case with this model (the page names both: a later prediction must not be exported under an earlier one). */
   private reviewed(caseId: string, modelHash: string): Uint8Array {
+    // a fault reported after the prediction may still have hit it: predict again after the reload
+    this.requireHealthyGpu();
     const last = this.lastReview;
     if (!last || last.caseId !== caseId) {
       throw new FedsegError('NOT_REVIEWED', `case ${caseId} has no prediction yet: open it in the review first`);

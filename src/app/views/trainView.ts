@@ -49,6 +49,11 @@ export function trainView(state: AppState): View {
     try {
       // no backend, no training: tfjs would go on with whatever backend it has, maybe one whose gradients are wrong
       if (!(await state.initBackend())) throw new Error('no compute backend could start in this browser (see the panel above)');
+      // Stop pressed while the backend was chosen: the Worker has nothing to stop yet, so nothing starts
+      if (stopping) {
+        status.textContent = 'Stopped before it started.';
+        return;
+      }
       if (resuming) await state.worker.resume();
       else await state.worker.participate();
     } catch (e) {
