@@ -300,7 +300,10 @@ export class SiteService implements SiteWorkerApi {
     if (c.source !== 'dicom' || !series) {
       throw new FedsegError('NOT_DICOM', `case ${caseId} was read from NIfTI files: export it as NIfTI (DICOM SEG needs the DICOM series it refers to)`);
     }
-    return new Uint8Array(writeDicomSeg(prediction, series, { seriesDescription: 'fedseg predicted tumour mask', modelHash }));
+    // the mask was predicted from every sequence: a lossy FLAIR makes it lossy too
+    const others = SEQUENCES.slice(1).map((s) => c.seriesUids?.[s]).filter((u): u is string => !!u && u !== uid)
+      .map((u) => this.cases.dicomReport?.dicomSeries.get(u)).filter((s): s is NonNullable<typeof s> => !!s);
+    return new Uint8Array(writeDicomSeg(prediction, series, { seriesDescription: 'fedseg predicted tumour mask', modelHash, alsoDerivedFrom: others }));
   }
 
   // --- internals ---------------------------------------------------------------------

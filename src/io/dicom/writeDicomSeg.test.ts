@@ -74,6 +74,12 @@ describe('writeDicomSeg', () => {
     const lossy = await seg({ LossyImageCompression: '01', LossyImageCompressionMethod: 'ISO_10918_1' });
     expect(lossy.LossyImageCompression).toBe('01');
     expect([lossy.LossyImageCompressionMethod].flat()).toEqual(['ISO_10918_1']);
+    // a lossless T1 with a lossy FLAIR beside it: the mask came from both
+    const { series: [t1] } = await readDicomSeries(syntheticDicomSeries({ dims: [6, 5, 3] }));
+    const { series: [flair] } = await readDicomSeries(syntheticDicomSeries({ dims: [6, 5, 3], attributes: { LossyImageCompression: '01', LossyImageCompressionMethod: 'ISO_15444_1' } }));
+    const both = readDicomSeg(writeDicomSeg(tumour(6, 5, 3), t1!, { alsoDerivedFrom: [flair!] }), t1!).dataset;
+    expect(both.LossyImageCompression).toBe('01');
+    expect([both.LossyImageCompressionMethod].flat()).toEqual(['ISO_15444_1']);
   });
 
   it('references frame numbers for an enhanced multi-frame source and keeps an empty segment', async () => {

@@ -6,6 +6,7 @@
  * Segments: necrotic core (label 1), oedema (2), enhancing tumour (4; 3 read as 4).
  * Empty frames are left out; a segment with no voxels keeps one empty frame.
  */
+import { mergeLossyHistories } from './lossyHistory.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import { voxelCount } from '../../core/types/volume.ts';
 import type { DicomSeries } from './dicomSeries.ts';
@@ -24,6 +25,8 @@ export interface WriteSegOptions {
   readonly now?: Date;
   /** hash of the model that predicted the mask: its first 16 digits go into ContentDescription */
   readonly modelHash?: string;
+  /** the other series the mask was predicted from (the case's other sequences): their lossy compression counts too */
+  readonly alsoDerivedFrom?: readonly DicomSeries[];
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -88,6 +91,7 @@ export function writeDicomSeg(labels: Uint8Array, source: DicomSeries, opts: Wri
     }
   });
   const study = source.study;
+  const lossy = mergeLossyHistories([source, ...(opts.alsoDerivedFrom ?? [])].map((s) => s.lossyCompression));
   const dimensionOrganizationUid = newUid();
   const seriesUid = newUid();
   const sopUid = newUid();
@@ -133,8 +137,8 @@ export function writeDicomSeg(labels: Uint8Array, source: DicomSeries, opts: Wri
     ContentCreatorName: '',
     SegmentationType: 'BINARY',
     // once lossy, always lossy (PS3.3 C.7.6.1.1.5): a mask drawn on lossy images says so
-    LossyImageCompression: source.lossyCompression ? '01' : '00',
-    ...(source.lossyCompression && source.lossyCompression.methods.length > 0 ? { LossyImageCompressionMethod: [...source.lossyCompression.methods] } : {}),
+    LossyImageCompression: lossy ? '01' : '00',
+    ...(lossy && lossy.methods.length > 0 ? { LossyImageCompressionMethod: [...lossy.methods] } : {}),
     SamplesPerPixel: 1,
     PhotometricInterpretation: 'MONOCHROME2',
     Rows: ny,
