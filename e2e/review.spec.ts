@@ -180,6 +180,8 @@ test('review: overlay drawn where the masks are, screenshots, NIfTI export reads
   expect(wholeTumour).toBeGreaterThan(0);
   await expect(page.getByTestId('review-volumes')).toContainText(`WT ${(wholeTumour / 1000).toFixed(1)} mL`);
   await expect(page.getByTestId('review-volumes')).toContainText('(expert label: ET');
+  // and a screen reader hears what was shown (the page's status line, not the views)
+  await expect(page.getByTestId('review-status')).toHaveText(/^Shown: case .*synthetic-1\. Predicted volumes: ET /);
   for (const view of ['axial', 'coronal', 'sagittal'] as const) {
     expect(mismatches(await shownLabels(page, `view-pred-${view}`), labels).slice(0, 5)).toEqual([]);
   }

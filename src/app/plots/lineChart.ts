@@ -38,7 +38,7 @@ export class LineChart {
     this.plotHost = h('div', { className: 'chart-plot', attrs: { role: 'img', 'aria-label': opts.title } });
     this.tableBody = h('tbody');
     const head = h('tr', {}, h('th', { text: opts.xLabel, attrs: { scope: 'col' } }), ...opts.series.map((s) => h('th', { text: s.label, attrs: { scope: 'col' } })));
-    const table = h('details', { className: 'chart-table' }, h('summary', { text: 'Show the values' }), h('table', {}, h('thead', {}, head), this.tableBody));
+    const table = h('details', { className: 'chart-table' }, h('summary', { text: `Show the values: ${opts.title}` }), h('table', {}, h('caption', { className: 'visually-hidden', text: opts.title }), h('thead', {}, head), this.tableBody));
     this.element = h('figure', { className: 'chart' }, h('figcaption', { text: opts.title }), this.plotHost, table);
     this.resize = new ResizeObserver(() => this.fit());
     this.resize.observe(this.element);

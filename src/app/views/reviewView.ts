@@ -34,6 +34,8 @@ export function reviewView(state: AppState): View {
   const open = h('button', { text: 'Predict and show', attrs: { type: 'submit', 'data-testid': 'review-open' } });
   const progress = new ProgressBar('Predicting');
   const error = h('p', { className: 'error-text', attrs: { role: 'alert', 'data-testid': 'review-error' } });
+  // announced once per step (the bar's label is not a live region): predicting, then what is shown
+  const announce = h('p', { className: 'visually-hidden', attrs: { role: 'status', 'data-testid': 'review-status' } });
   const viewerHost = h('div', { attrs: { 'data-testid': 'review-viewer' } });
   const form = h('form', { className: 'demo-form', on: { submit: (ev) => { ev.preventDefault(); void show(); } } },
     h('label', { attrs: { for: 'review-case' }, text: 'Case' }), select, open);
@@ -56,6 +58,7 @@ export function reviewView(state: AppState): View {
     open.disabled = true;
     select.disabled = true; // the case shown is the case named
     progress.set(Number.NaN, 'preparing the case and loading the model…');
+    announce.textContent = `Predicting case ${caseId}…`;
     try {
       await state.initBackend();
       const r = await state.worker.review(caseId, callback(({ done, total }: { done: number; total: number }) => progress.set(done / total, `window ${done} of ${total}`)));
@@ -65,6 +68,7 @@ export function reviewView(state: AppState): View {
       await renderReview(r);
     } catch (e) {
       error.textContent = `The case could not be predicted: ${errorText(e)}`;
+      announce.textContent = '';
     } finally {
       open.disabled = false;
       select.disabled = false;
@@ -188,9 +192,9 @@ export function reviewView(state: AppState): View {
 
     const volumes = regionVolumes(r.prediction, r.affine);
     const mL = (v: Record<string, number>): string => REGIONS.map((g) => `${g} ${formatNumber(v[g]!, 1)} mL`).join(' · ');
-    const volumeText = volumes.WT === 0
-      ? 'No tumour was predicted in this case: the exported masks are empty.'
-      : `Predicted volumes: ${mL(volumes)}` + (r.truth ? ` (expert label: ${mL(regionVolumes(r.truth, r.affine))})` : '');
+    const expert = r.truth ? ` (expert label: ${mL(regionVolumes(r.truth, r.affine))})` : '';
+    const volumeText = (volumes.WT === 0 ? 'No tumour was predicted in this case: the exported masks are empty' : `Predicted volumes: ${mL(volumes)}`) + expert;
+    announce.textContent = `Shown: case ${r.caseId}. ${volumeText}.`;
     // the label boxes' colour swatches follow the palette (CSS: .palette-<key> .label-<n>)
     const controls = h('div', { className: `viewer-controls palette-${palette}` },
       ...([['review-seq', 'Sequence', seqSelect], ['review-level', 'Level', level], ['review-width', 'Window', width],
@@ -223,7 +227,7 @@ export function reviewView(state: AppState): View {
 
   const element = h('div', { className: 'view review' },
     h('h1', { text: 'Review predictions' }),
-    h('section', { className: 'panel' }, form, progress.element, error),
+    h('section', { className: 'panel' }, form, progress.element, error, announce),
     h('section', { className: 'panel' }, viewerHost));
   return { element, dispose: () => { disposed = true; offData(); current?.dispose(); current = undefined; } };
 }
