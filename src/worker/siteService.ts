@@ -242,7 +242,7 @@ export class SiteService implements SiteWorkerApi {
 
   /** the participation ended by fail(): failed, and resumable after a reload */
   private showFailure(): void {
-    this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped: ${this.failure}; reload the page to resume` });
+    this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped: ${this.failure}; ${this.resumable ? 'reload the page to resume' : 'reload the page and start again'}` });
   }
 
   async stopParticipating(): Promise<void> {
@@ -330,6 +330,11 @@ export class SiteService implements SiteWorkerApi {
         client: conn.client.withSignal(job.signal), plan: conn.plan, planHash: conn.planHash, data, seed: 1, signal: job.signal, pollSeconds: 20,
         ...(afterRound !== undefined ? { afterRound } : {}),
         unmaskRecord: this.unmaskRecord(conn),
+        // a GPU error is reported asynchronously: one that hit the round's training is heard before its update goes
+        beforeUpload: async () => {
+          await faultGrace();
+          this.requireHealthyGpu();
+        },
         onEvent: (e) => this.onSiteEvent(e),
       });
       if (result.stoppedEarly && this.failure) {

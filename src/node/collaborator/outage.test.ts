@@ -5,7 +5,8 @@
  * why) and finishes the federation. A site resumed after its upload (a reloaded page)
  * waits for the next round instead of training the sent one again, and one whose round
  * closed while it evaluated the round's model does not train for the closed round. A site
- * whose training diverges sits those rounds out and stays to the federation's end.
+ * whose training diverges sits those rounds out and stays to the federation's end. One
+ * whose update is held back before it goes (the page's late GPU fault check) sends nothing.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
@@ -20,6 +21,7 @@ import { ProtocolClient } from '../../core/protocol/client/protocolClient.ts';
 import type { FetchLike } from '../../core/protocol/client/fetchLike.ts';
 import { runCollaborator } from './runCollaborator.ts';
 import { syntheticSite } from './siteCases.ts';
+import { FedsegError } from '../../core/util/errors.ts';
 
 const plan = testPlan({ rounds: 2, training: { localSteps: 2 }, stragglers: { minSites: 1, roundDeadlineSeconds: 300 } });
 const dir = tempDir();
@@ -139,6 +141,30 @@ describe('a site whose local training diverges', () => {
       expect(events.some((e) => e.kind === 'uploaded')).toBe(false);
       expect(diverged).toMatchObject({ roundsTrained: [], stoppedEarly: false, finalModel: healthy.finalModel });
       expect(healthy.roundsTrained).toEqual([1, 2]);
+    } finally {
+      await coord.close();
+    }
+  }, 60_000);
+});
+
+describe('a site whose trained update is held back (a GPU fault heard late)', () => {
+  it('sends nothing when beforeUpload throws, and ends with its reason', async () => {
+    await tf.setBackend('cpu');
+    const coord = await startTestCoordinator(plan, join(dir.path, 'held'));
+    try {
+      const a = await joinSite(coord, 'A');
+      const { planHash } = await a.client.round();
+      const data = syntheticSite({ profile: 'academic-3t', seed: 6, cases: 2, size: 16 }, getPreset(plan.model.preset).patchSize, 0);
+      const seen: number[] = [];
+      await expect(runSite({
+        client: a.client, plan, planHash, data, pollSeconds: 1,
+        beforeUpload: async (round) => {
+          seen.push(round);
+          throw new FedsegError('GPU_FAULT', 'the GPU ran out of memory');
+        },
+      })).rejects.toMatchObject({ code: 'GPU_FAULT' });
+      expect(seen).toEqual([1]);
+      expect(await a.client.round()).toMatchObject({ round: 1, reportedSites: 0 });
     } finally {
       await coord.close();
     }

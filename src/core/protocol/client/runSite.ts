@@ -26,6 +26,7 @@ import type { ProtocolClient } from './protocolClient.ts';
 import { ProtocolError } from './protocolError.ts';
 import { FedsegError } from '../../util/errors.ts';
 import { secureUpload, type UnmaskRecord } from './secureUpload.ts';
+import { requireFiniteUpdate } from '../../train/requireFiniteUpdate.ts';
 import { untilReachable } from './untilReachable.ts';
 
 export interface SiteData {
@@ -67,6 +68,8 @@ export interface RunSiteOptions {
   readonly afterRound?: number;
   /** secure aggregation: keeps the survivors this site unmasked a round's sum for across its restarts */
   readonly unmaskRecord?: UnmaskRecord;
+  /** called with each trained update before it is encoded or masked: throws to send nothing (the page: a GPU fault reported late) */
+  readonly beforeUpload?: (round: number) => Promise<void>;
 }
 
 export interface RunSiteResult {
@@ -148,6 +151,7 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
       }
       const { summary, delta } = trained;
       opts.inspectUpdate?.(status.round, delta);
+      await opts.beforeUpload?.(status.round);
       if (plan.privacy.secureAggregation.enabled) {
         const stop = opts.stopAfterMaskedRound !== undefined && status.round >= opts.stopAfterMaskedRound;
         const sec = await tolerateRefusal(emit, status.round, () =>
@@ -208,11 +212,7 @@ async function trainRound(
     onStep(r.value.step, r.value.steps, r.value.loss);
     r = await gen.next();
   }
-  const delta = subtract(await model.getWeights(), global);
-  for (const t of delta) {
-    const k = t.values.findIndex((v) => !Number.isFinite(v));
-    if (k >= 0) throw new FedsegError('TRAINING_DIVERGED', `the update of tensor "${t.name}" is ${t.values[k]} at index ${k} after ${r.value.steps} steps; lower the learning rate (${plan.training.learningRate})`);
-  }
+  const delta = requireFiniteUpdate(subtract(await model.getWeights(), global), r.value.steps, plan.training.learningRate);
   return { summary: r.value, delta };
 }
 
