@@ -77,9 +77,18 @@ export function reviewView(state: AppState): View {
 
   /** the mask colours last chosen in this browser (a reader who needs colour-blind safe colours chooses once) */
   const PALETTE_KEY = 'fedseg.maskColours';
+  // (storage may be switched off by the hospital's browser policy: then the choice lasts this page)
   const storedPalette = (): string => {
-    const key = localStorage.getItem(PALETTE_KEY) ?? 'brats';
+    let key = 'brats';
+    try {
+      key = localStorage.getItem(PALETTE_KEY) ?? 'brats';
+    } catch { /* storage unavailable */ }
     return key in LABEL_PALETTES ? key : 'brats';
+  };
+  const storePalette = (key: string): void => {
+    try {
+      localStorage.setItem(PALETTE_KEY, key);
+    } catch { /* storage unavailable */ }
   };
 
   async function renderReview(r: ReviewVolume, tryCornerstone = true, failure = ''): Promise<void> {
@@ -164,7 +173,7 @@ export function reviewView(state: AppState): View {
     paletteSelect.value = palette;
     paletteSelect.addEventListener('change', () => {
       palette = paletteSelect.value;
-      localStorage.setItem(PALETTE_KEY, palette);
+      storePalette(palette);
       controls.className = `viewer-controls palette-${palette}`;
       options = { ...options, colours: labelPalette(palette) };
       cs?.setPalette(palette);
