@@ -221,13 +221,13 @@ export class SiteService implements SiteWorkerApi {
     this.job?.abort();
   }
 
-  /** secure aggregation: the survivors this site unmasked a round's sum for, kept in IndexedDB across reloads */
+  /** secure aggregation: the latest round this site answered an unmask request in, kept in IndexedDB across reloads */
   private unmaskRecord(conn: Connection): UnmaskRecord {
     const siteId = conn.client.credentials?.siteId ?? '';
     return {
-      load: async (round) => {
+      latest: async () => {
         const u = await siteStore.getUnmasked(conn.baseUrl);
-        return u && u.siteId === siteId && u.planHash === conn.planHash && u.round === round ? u.survivors : null;
+        return u && u.siteId === siteId && u.planHash === conn.planHash ? { round: u.round, survivors: u.survivors } : null;
       },
       save: async (round, survivors) => {
         await siteStore.putUnmasked({ baseUrl: conn.baseUrl, siteId, planHash: conn.planHash, round, survivors: [...survivors] });

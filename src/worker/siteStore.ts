@@ -38,9 +38,9 @@ export interface StoredCheckpoint {
 }
 
 /**
- * Secure aggregation: the survivors whose sum this site unmasked in `round` (one record, the
- * latest: a closed round's secure aggregation does not start over). A reloaded page that
- * trains the round again answers a second unmask request only for the same set.
+ * Secure aggregation: the latest round this site answered an unmask request in, and for
+ * which survivors. A reloaded page that trains that round (or an earlier one) again sits
+ * it out: a second sum would reveal the difference of its two updates (secureUpload.ts).
  */
 export interface StoredUnmasked {
   readonly baseUrl: string;

@@ -66,7 +66,7 @@ export interface RunSiteOptions {
   readonly pollSeconds?: number;
   /** the site already sent its update for this round (a resumed site): start by waiting for the next one */
   readonly afterRound?: number;
-  /** secure aggregation: keeps the survivors this site unmasked a round's sum for across its restarts */
+  /** secure aggregation: the latest round this site answered an unmask request in, across its restarts */
   readonly unmaskRecord?: UnmaskRecord;
   /** called with each trained update before it is encoded or masked: throws to send nothing (the page: a GPU fault reported late) */
   readonly beforeUpload?: (round: number) => Promise<void>;

@@ -86,28 +86,42 @@ describe('secureUpload when the round starts over after it unmasked', () => {
     expect(coord.unmaskAnswers).toHaveLength(1);
   });
 
-  it('keeps the answered survivors in its record, saved before the answer is sent, and refuses another set after a restart', async () => {
-    const saved = new Map<number, readonly string[]>();
-    let savedWhenSent: readonly string[] | undefined;
+  it('records the answered round before the answer is sent; restarted, it sits that round (and earlier ones) out', async () => {
+    let saved = null as { round: number; survivors: readonly string[] } | null;
+    let savedWhenSent = null as typeof saved;
     const record = {
-      load: async (round: number) => saved.get(round) ?? null,
-      save: async (round: number, survivors: readonly string[]) => void saved.set(round, survivors),
+      latest: async () => saved,
+      save: async (round: number, survivors: readonly string[]) => void (saved = { round, survivors }),
     };
     const first = restartingCoordinator([['site-b', 'site-c']]);
     const post = first.client.secAggPost.bind(first.client);
     first.client.secAggPost = (async (round: number, kind: 'advertise' | 'shares' | 'unmask', message: unknown) => {
-      if (kind === 'unmask') savedWhenSent = saved.get(round);
+      if (kind === 'unmask') savedWhenSent = saved;
       return post(round, kind, message as never);
     }) as ProtocolClient['secAggPost'];
-    await expect(secureUpload({ client: first.client, siteId: 'site-a', round: ROUND, weight: 1, delta: randomWeights(1, 0.1, SHAPES), pollSeconds: 1, record })).resolves.toMatchObject({ answeredUnmask: true });
-    expect(savedWhenSent).toEqual(['site-a', 'site-b', 'site-c']);
-    // the site restarts (a reload), trains the round again and is asked to unmask without site-c
-    const again = restartingCoordinator([['site-b']]);
-    await expect(secureUpload({ client: again.client, siteId: 'site-a', round: ROUND, weight: 1, delta: randomWeights(1, 0.1, SHAPES), pollSeconds: 1, record }))
-      .rejects.toThrow(expect.objectContaining({ code: 'SECAGG_REFUSED' }));
-    expect(again.unmaskAnswers).toHaveLength(0);
-    // another round is not bound by it
-    expect(await record.load(ROUND + 1)).toBeNull();
+    const run = (client: ProtocolClient, round = ROUND) => secureUpload({ client, siteId: 'site-a', round, weight: 1, delta: randomWeights(1, 0.1, SHAPES), pollSeconds: 1, record });
+    await expect(run(first.client)).resolves.toMatchObject({ answeredUnmask: true });
+    expect(savedWhenSent).toEqual({ round: ROUND, survivors: ['site-a', 'site-b', 'site-c'] });
+    // restarted (a reload): it trained the round again, its update may differ; even the same sites get no second sum
+    for (const round of [ROUND, ROUND - 1]) {
+      const again = restartingCoordinator([['site-b', 'site-c']]);
+      await expect(run(again.client, round)).rejects.toThrow(expect.objectContaining({ code: 'SECAGG_REFUSED', message: expect.stringContaining('sits this round out') }));
+      expect(again.attempts()).toBe(0);
+    }
+  });
+
+  it('refuses an unmask request that names a site twice (the same length as an honest one, over fewer sites)', async () => {
+    // attempt 1 asks over [a, b, b]: answered, it would let attempt 2's [a, b, c] pass a length check
+    const coord = restartingCoordinator([['site-b', 'site-c']]);
+    const wait = coord.client.secAggWait.bind(coord.client);
+    coord.client.secAggWait = (async (round: number, kind: 'roster' | 'shares' | 'unmask', waitS: number) => {
+      const answer = await wait(round, kind, waitS);
+      if (kind !== 'unmask' || !answer.ready) return answer;
+      const request = answer.message as { survivors: string[]; dropped: string[] };
+      return { ...answer, message: { ...request, survivors: ['site-a', 'site-b', 'site-b'], dropped: [...request.dropped, 'site-c'] } };
+    }) as ProtocolClient['secAggWait'];
+    await expect(upload(coord.client)).rejects.toThrow(expect.objectContaining({ code: 'SECAGG_REFUSED', message: expect.stringContaining('names a site twice') }));
+    expect(coord.unmaskAnswers).toHaveLength(0);
   });
 
   it('answers again for the same survivors: the same sum, nothing new', async () => {

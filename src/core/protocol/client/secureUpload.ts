@@ -17,9 +17,15 @@
  * it answers a later attempt of the round only for the same survivors: two sums of the same
  * updates over different sets of sites would give the coordinator their difference, the
  * update of a site in one set and not the other. It refuses any other set (SECAGG_REFUSED).
- * With an UnmaskRecord the site keeps that set across its own restarts (a reloaded page or
- * a restarted collaborator trains the round again and masks it again): it is saved before
- * the answer is sent.
+ * An unmask request that names a site twice is refused too (the sets would compare equal
+ * by length while the sites differ).
+ *
+ * With an UnmaskRecord the site remembers, across its own restarts, the latest round it
+ * answered an unmask request in (saved before the answer is sent). A restarted site (a
+ * reloaded page, a restarted collaborator) trains the round again, and its new update may
+ * differ from the first (other cases, a GPU's rounding): a second sum, even over the same
+ * sites, would reveal the difference. So it sits that round out, and any earlier round a
+ * coordinator may offer again (SECAGG_REFUSED, which costs the round, not the participation).
  */
 import type { WeightSet } from '../../types/weights.ts';
 import type { z } from 'zod';
@@ -54,14 +60,21 @@ export interface SecureUploadResult {
 }
 
 /**
- * Where a site keeps, across its own restarts, the survivors it unmasked a round's sum for
- * (the page: IndexedDB; `fedseg collaborate`: a file beside its key file).
+ * Where a site keeps, across its own restarts, the latest round it answered an unmask
+ * request in (the page: IndexedDB; `fedseg collaborate`: a file beside its key file).
  */
 export interface UnmaskRecord {
-  /** the survivors of the unmask request answered in `round`; null when none was */
-  load(round: number): Promise<readonly string[] | null>;
+  /** the latest answered round of this site and plan, with the survivors it answered for; null when none */
+  latest(): Promise<{ readonly round: number; readonly survivors: readonly string[] } | null>;
   save(round: number, survivors: readonly string[]): Promise<void>;
 }
+
+/** the same sites, each named once (set equality; the request was checked for repeats) */
+const sameSites = (a: readonly string[], b: readonly string[]): boolean => {
+  const sa = new Set(a);
+  const sb = new Set(b);
+  return sa.size === sb.size && [...sa].every((id) => sb.has(id));
+};
 
 /** what a site answered in this round so far, kept across the round's attempts */
 interface RoundMemory {
@@ -71,7 +84,11 @@ interface RoundMemory {
 
 export async function secureUpload(o: SecureUploadOptions): Promise<SecureUploadResult> {
   const restarts = o.maxRestarts ?? 3;
-  const memory: RoundMemory = { unmaskedFor: (await o.record?.load(o.round)) ?? null };
+  const last = await o.record?.latest();
+  if (last && last.round >= o.round) {
+    throw new ProtocolError(0, 'SECAGG_REFUSED', `secure aggregation round ${o.round}: this site answered the unmask request of round ${last.round} before it restarted; it sits this round out (a second sum of the round, even over the same sites, would reveal the difference between its two updates)`);
+  }
+  const memory: RoundMemory = { unmaskedFor: null };
   for (let attempt = 0; ; attempt++) {
     try {
       return await secureUploadOnce(o, memory);
@@ -93,8 +110,11 @@ async function secureUploadOnce(o: SecureUploadOptions, memory: RoundMemory): Pr
   const up = await client.secAggMasked(round, masked);
   if (o.stopAfterMasked) return { status: up.status, bytes: masked.length, answeredUnmask: false };
   const request = await waitFor(o, 'unmask', SecAggUnmaskRequestSchema);
+  if (new Set(request.survivors).size !== request.survivors.length) {
+    throw new ProtocolError(0, 'SECAGG_REFUSED', `secure aggregation round ${round}: the unmask request names a site twice (${request.survivors.join(', ')}); this site does not answer it`);
+  }
   const before = memory.unmaskedFor;
-  if (before && (before.length !== request.survivors.length || before.some((id) => !request.survivors.includes(id)))) {
+  if (before && !sameSites(before, request.survivors)) {
     throw new ProtocolError(0, 'SECAGG_REFUSED', `secure aggregation round ${round}: this site already unmasked the sum of ${before.join(', ')}; it refuses to unmask the same updates again over ${request.survivors.join(', ')}, as the difference of the two sums would reveal a site's update`);
   }
   const response = sa.unmask(request);
