@@ -330,8 +330,8 @@ export class SiteService implements SiteWorkerApi {
         client: conn.client.withSignal(job.signal), plan: conn.plan, planHash: conn.planHash, data, seed: 1, signal: job.signal, pollSeconds: 20,
         ...(afterRound !== undefined ? { afterRound } : {}),
         unmaskRecord: this.unmaskRecord(conn),
-        // a GPU error is reported asynchronously: one that hit the round's training is heard before its update goes
-        beforeUpload: async () => {
+        // a GPU error is reported asynchronously: one that hit the round's evaluation or training is heard before its result goes
+        beforeSend: async () => {
           await faultGrace();
           this.requireHealthyGpu();
         },

@@ -48,10 +48,13 @@ export function trainView(state: AppState): View {
     stop.disabled = false;
     try {
       // no backend, no training: tfjs would go on with whatever backend it has, maybe one whose gradients are wrong
-      if (!(await state.initBackend())) throw new Error('no compute backend could start in this browser (see the panel above)');
+      choosingBackend = true;
+      const backend = await state.initBackend().finally(() => (choosingBackend = false));
+      if (!backend) throw new Error('no compute backend could start in this browser (see the panel above)');
       // Stop pressed while the backend was chosen: the Worker has nothing to stop yet, so nothing starts
       if (stopping) {
         status.textContent = 'Stopped before it started.';
+        if (resuming) resume.hidden = false; // the checkpoint is untouched: it can still be resumed
         return;
       }
       if (resuming) await state.worker.resume();
@@ -69,11 +72,14 @@ export function trainView(state: AppState): View {
   resume.addEventListener('click', () => void participate(true));
   /** Stop was pressed and the participation has not ended yet */
   let stopping = false;
+  /** this view's Start is waiting for the backend: the Worker runs nothing yet (a Stop there would only drop the resume checkpoint) */
+  let choosingBackend = false;
   stop.addEventListener('click', () => {
     stopping = true;
     stop.disabled = true;
     status.textContent = 'Stopping: the current step, upload or wait ends first…';
-    void state.worker.stopParticipating();
+    // a participation started by an earlier instance of this view is stopped in the Worker too
+    if (!choosingBackend) void state.worker.stopParticipating();
   });
 
   const showProgress = (p: SiteProgress): void => {

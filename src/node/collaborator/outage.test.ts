@@ -148,7 +148,7 @@ describe('a site whose local training diverges', () => {
 });
 
 describe('a site whose trained update is held back (a GPU fault heard late)', () => {
-  it('sends nothing when beforeUpload throws, and ends with its reason', async () => {
+  it('sends nothing when beforeSend throws, and ends with its reason', async () => {
     await tf.setBackend('cpu');
     const coord = await startTestCoordinator(plan, join(dir.path, 'held'));
     try {
@@ -158,7 +158,7 @@ describe('a site whose trained update is held back (a GPU fault heard late)', ()
       const seen: number[] = [];
       await expect(runSite({
         client: a.client, plan, planHash, data, pollSeconds: 1,
-        beforeUpload: async (round) => {
+        beforeSend: async (round) => {
           seen.push(round);
           throw new FedsegError('GPU_FAULT', 'the GPU ran out of memory');
         },

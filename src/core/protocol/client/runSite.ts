@@ -68,8 +68,8 @@ export interface RunSiteOptions {
   readonly afterRound?: number;
   /** secure aggregation: the latest round this site answered an unmask request in, across its restarts */
   readonly unmaskRecord?: UnmaskRecord;
-  /** called with each trained update before it is encoded or masked: throws to send nothing (the page: a GPU fault reported late) */
-  readonly beforeUpload?: (round: number) => Promise<void>;
+  /** called before anything computed here is sent (an evaluation report, a trained update): throws to send nothing (the page: a GPU fault reported late) */
+  readonly beforeSend?: (round: number) => Promise<void>;
 }
 
 export interface RunSiteResult {
@@ -113,6 +113,7 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
         const scored = ev.cases > 0 && REGIONS.every((r) => Number.isFinite(ev.dice[r]) && Number.isFinite(ev.hd95[r]));
         // scores of fewer cases than the plan's minimum stay here: they would be a patient's own
         const report = scored && ev.cases >= plan.validation.minReportCases;
+        if (report) await opts.beforeSend?.(status.round);
         if (scored) emit({ kind: 'evaluated', round: status.round, cases: ev.cases, dice: ev.dice, hd95: ev.hd95, reported: report });
         if (report) {
           const reported = await tolerateRefusal(emit, status.round, () =>
@@ -151,7 +152,7 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
       }
       const { summary, delta } = trained;
       opts.inspectUpdate?.(status.round, delta);
-      await opts.beforeUpload?.(status.round);
+      await opts.beforeSend?.(status.round);
       if (plan.privacy.secureAggregation.enabled) {
         const stop = opts.stopAfterMaskedRound !== undefined && status.round >= opts.stopAfterMaskedRound;
         const sec = await tolerateRefusal(emit, status.round, () =>
