@@ -57,7 +57,7 @@ export async function runCollaborator(opts: CollaboratorOptions): Promise<Collab
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.stopBeforeTrainingRound !== undefined ? { stopBeforeTrainingRound: opts.stopBeforeTrainingRound } : {}),
     ...(opts.pollSeconds !== undefined ? { pollSeconds: opts.pollSeconds } : {}),
-    // a restarted collaborator must not unmask a round's sum over another set of sites
+    // a restarted collaborator sits out the round it answered an unmask request in (no second sum)
     ...(opts.keyFile ? { unmaskRecord: unmaskRecordFile(unmaskedFileFor(opts.keyFile), client.credentials!.siteId, planHash) } : {}),
   });
   return { ...result, siteId: client.credentials!.siteId };

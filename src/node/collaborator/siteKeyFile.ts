@@ -4,11 +4,12 @@
  * JWK (mode 0600), written once at join. In memory the key is imported non-extractable.
  * Without --key-file the key lives only as long as the process.
  */
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { webcrypto } from 'node:crypto';
 import type { CryptoKeyLike, CryptoKeyPairLike } from '../../core/util/webCrypto.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import type { SiteCredentials } from '../../core/protocol/client/protocolClient.ts';
+import { replaceFileWhole } from '../replaceFileWhole.ts';
 
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
@@ -29,10 +30,7 @@ export async function newSiteKeys(): Promise<{ keys: CryptoKeyPairLike; privateJ
 
 export function saveKeyFile(file: string, coordinator: string, siteId: string, privateJwk: JsonWebKey): void {
   const body: KeyFile = { version: 1, coordinator, siteId, privateKeyJwk: privateJwk };
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, file);
+  replaceFileWhole(file, JSON.stringify(body, null, 2) + '\n');
 }
 
 /** The stored identity, or null when the file does not exist. */

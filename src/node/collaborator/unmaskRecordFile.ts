@@ -2,13 +2,13 @@
  * `fedseg collaborate`'s secure-aggregation memory on disk, beside its key file
  * (`<key file>.unmasked.json`): the latest round this site answered an unmask request in,
  * and for which survivors. A collaborator restarted during a round trains and masks the
- * round again; with this file it sits that round out (secureUpload.ts). Written to a
- * temporary file, flushed, then renamed over the old one.
+ * round again; with this file it sits that round out (secureUpload.ts).
  */
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { UnmaskRecord } from '../../core/protocol/client/secureUpload.ts';
 import { FedsegError } from '../../core/util/errors.ts';
+import { replaceFileWhole } from '../replaceFileWhole.ts';
 
 const UnmaskedFileSchema = z.object({
   version: z.literal(1),
@@ -38,16 +38,7 @@ export function unmaskRecordFile(file: string, siteId: string, planHash: string)
     },
     async save(round, survivors) {
       const body: z.infer<typeof UnmaskedFileSchema> = { version: 1, siteId, planHash, round, survivors: [...survivors] };
-      const tmp = `${file}.tmp`;
-      const fd = openSync(tmp, 'w', 0o600);
-      try {
-        writeSync(fd, JSON.stringify(body) + '\n');
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      chmodSync(tmp, 0o600); // a leftover .tmp keeps the mode it was made with
-      renameSync(tmp, file);
+      replaceFileWhole(file, JSON.stringify(body) + '\n');
     },
   };
 }
