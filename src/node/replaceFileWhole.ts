@@ -3,19 +3,12 @@
  * .tmp had another), flushed to disk, then renamed over the file. A crash leaves the old
  * file or the new one, never a part; readers never see a half-written one.
  */
-import { chmodSync, closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { chmodSync, renameSync } from 'node:fs';
+import { writeFileDurably } from './writeFileDurably.ts';
 
 export function replaceFileWhole(file: string, text: string, mode = 0o600): void {
   const tmp = `${file}.tmp`;
-  const bytes = Buffer.from(text, 'utf8');
-  const fd = openSync(tmp, 'w', mode);
-  try {
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  writeFileDurably(tmp, Buffer.from(text, 'utf8'), mode);
   chmodSync(tmp, mode);
   renameSync(tmp, file);
 }

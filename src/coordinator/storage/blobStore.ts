@@ -4,7 +4,8 @@
  * blob either exists whole or not at all after a crash. Recording the hash in the
  * database comes after; an unrecorded blob left by a crash is harmless (and reused).
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { writeFileDurably } from '../../node/writeFileDurably.ts';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../../core/util/webCrypto.ts';
@@ -27,14 +28,7 @@ export class BlobStore {
     const shard = join(this.dir, hash.slice(0, 2));
     mkdirSync(shard, { recursive: true });
     const tmp = join(this.dir, 'tmp', `${hash}.${randomBytes(6).toString('hex')}`);
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeFileDurably(tmp, bytes);
     renameSync(tmp, path);
     syncDir(shard);
     return hash;
