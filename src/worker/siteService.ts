@@ -1,31 +1,26 @@
 /**
  * The Worker's site: talks to the coordinator through the ledgered fetch, keeps the
  * identity and the participation checkpoint in IndexedDB, holds the scans, runs the
- * core's site loop (runSite) and predicts cases for review. The page gets plain data.
+ * core's site loop (runSite); the review is SiteReview. The page gets plain data.
  */
 import { getPreset } from '../core/model/modelPresets.ts';
-import { UNet3D } from '../core/model/unet3d.ts';
-import { predictLabels } from '../core/inference/predictLabels.ts';
-import { regionMetrics } from '../core/metrics/regionMetrics.ts';
 import { MemoryModelCache } from '../core/protocol/client/modelCache.ts';
 import { ProtocolClient } from '../core/protocol/client/protocolClient.ts';
 import { runSite, type SiteEvent } from '../core/protocol/client/runSite.ts';
-import type { UnmaskRecord } from '../core/protocol/client/secureUpload.ts';
 import type { RoundStatus } from '../core/protocol/messages.ts';
 import { localStepsFor, type Plan } from '../core/protocol/plan.ts';
 import { generateSiteKeyPair } from '../core/protocol/signing.ts';
 import { utf8Encode } from '../core/protocol/utf8.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
-import { decodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
-import { SEQUENCES, type Sequence } from '../core/types/sequences.ts';
+import type { Sequence } from '../core/types/sequences.ts';
 import { FedsegError } from '../core/util/errors.ts';
-import { writeDicomSeg } from '../io/dicom/writeDicomSeg.ts';
-import { writeNiftiLabels } from '../io/nifti/writeNifti.ts';
-import { onReviewGrid } from './onReviewGrid.ts';
 import { ledgerFetch, type LedgerEntry, type RequestKind } from './ledgerFetch.ts';
 import { SiteCases } from './siteCases.ts';
+import { SiteReview } from './siteReview.ts';
+import { faultGrace } from './watchGpuFaults.ts';
 import { withSiteLock } from './siteLock.ts';
 import { WorkerJobs } from './workerJobs.ts';
+import { storedUnmaskRecord } from './storedUnmaskRecord.ts';
 import { siteStore, type StoredIdentity } from './siteStore.ts';
 import type {
   DataSummary, FederationInfo, LocalFile, ProgressCallback, ReviewVolume, SiteEventForPage,
@@ -43,9 +38,6 @@ interface Connection {
 function identityInfo(id: StoredIdentity): SiteIdentityInfo {
   return { siteId: id.siteId, siteName: id.siteName, federation: id.federation, planHash: id.planHash, joinedAt: id.joinedAt };
 }
-
-/** time for a GPU fault to be reported (the device's lost promise, its error event) after a failed or suspect result */
-const faultGrace = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
 
 export class SiteService implements SiteWorkerApi {
   private conn: Connection | undefined;
@@ -67,7 +59,7 @@ export class SiteService implements SiteWorkerApi {
   private firstStepAt = 0;
   /** the notice that validation scores stay here was shown (once per worker) */
   private withheldNoticeGiven = false;
-  private lastReview: { caseId: string; modelHash: string; prediction: Uint8Array } | undefined;
+  private readonly reviews = new SiteReview(this.cases, () => this.requireHealthyGpu());
 
   /** `backend` names the tfjs backend in use (told to the coordinator at join). */
   constructor(
@@ -123,7 +115,7 @@ export class SiteService implements SiteWorkerApi {
 
   async loadFiles(files: readonly LocalFile[], onProgress: ProgressCallback<{ done: number; total: number }>): Promise<DataSummary> {
     await this.cases.load(files, (done, total) => void onProgress({ done, total }));
-    this.lastReview = undefined;
+    this.reviews.forget();
     return this.dataSummary();
   }
 
@@ -221,23 +213,13 @@ export class SiteService implements SiteWorkerApi {
     this.job?.abort();
   }
 
-  /** secure aggregation: the latest round this site answered an unmask request in, kept in IndexedDB across reloads */
-  private unmaskRecord(conn: Connection): UnmaskRecord {
-    const siteId = conn.client.credentials?.siteId ?? '';
-    return {
-      latest: async () => {
-        const u = await siteStore.getUnmasked(conn.baseUrl);
-        return u && u.siteId === siteId && u.planHash === conn.planHash ? { round: u.round, survivors: u.survivors } : null;
-      },
-      save: async (round, survivors) => {
-        await siteStore.putUnmasked({ baseUrl: conn.baseUrl, siteId, planHash: conn.planHash, round, survivors: [...survivors] });
-      },
-    };
-  }
-
   /** after a GPU fault nothing more is computed here: its results would be undefined (GPU_FAULT) */
   private requireHealthyGpu(): void {
     if (this.failure) throw new FedsegError('GPU_FAULT', `${this.failure}; reload the page`);
+  }
+
+  private showStopped(): void {
+    this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
   }
 
   /** the participation ended by fail(): failed, and resumable after a reload */
@@ -258,52 +240,15 @@ export class SiteService implements SiteWorkerApi {
 
   async review(caseId: string, onProgress: ProgressCallback<{ done: number; total: number }>): Promise<ReviewVolume> {
     const conn = this.requireJoined();
-    this.requireHealthyGpu();
-    const found = this.cases.find(caseId);
-    const preset = getPreset(conn.plan.model.preset);
-    const prepared = this.cases.prepare(caseId, preset.patchSize, false);
-    const status = await conn.client.round();
-    const model = UNet3D.create(preset, conn.plan.model.seed);
-    try {
-      model.setWeights(decodeWeightsBlob(await conn.client.model(status.globalModelHash), { expected: model.weightSpec(), kind: 'MODEL', source: `global model ${status.globalModelHash}` }));
-      const onCase = await predictLabels(model, prepared.case, { overlap: 0.25, onProgress: (done, total) => void onProgress({ done, total }) });
-      // a fault during the prediction leaves it undefined (often empty): not shown as a result
-      await faultGrace();
-      this.requireHealthyGpu();
-      const prediction = prepared.toSource(onCase);
-      const { ref, images: shown, truth } = onReviewGrid(found.imaging!);
-      const metrics = truth ? regionMetrics(truth, prediction, ref.dims, ref.spacing) : undefined;
-      const review: ReviewVolume = {
-        caseId, source: found.source, modelHash: status.globalModelHash,
-        dims: [...ref.dims] as [number, number, number], spacing: [...ref.spacing] as [number, number, number], affine: [...ref.affine],
-        images: shown, prediction, ...(truth ? { truth } : {}), ...(metrics ? { dice: metrics.dice, hd95: metrics.hd95 } : {}),
-      };
-      // only what an export needs stays here (the images go to the page)
-      this.lastReview = { caseId, modelHash: status.globalModelHash, prediction };
-      return review;
-    } finally {
-      model.dispose();
-    }
+    return this.reviews.review(conn.client, conn.plan, caseId, onProgress);
   }
 
   async exportNifti(caseId: string, modelHash: string): Promise<Uint8Array> {
-    const prediction = this.reviewed(caseId, modelHash);
-    const like = this.cases.find(caseId).imaging!.images[SEQUENCES[0]];
-    return writeNiftiLabels(prediction, like, { gzip: true, modelHash });
+    return this.reviews.exportNifti(caseId, modelHash);
   }
 
   async exportDicomSeg(caseId: string, modelHash: string): Promise<Uint8Array> {
-    const prediction = this.reviewed(caseId, modelHash);
-    const c = this.cases.find(caseId);
-    const uid = c.seriesUids?.[SEQUENCES[0]];
-    const series = uid ? this.cases.dicomReport?.dicomSeries.get(uid) : undefined;
-    if (c.source !== 'dicom' || !series) {
-      throw new FedsegError('NOT_DICOM', `case ${caseId} was read from NIfTI files: export it as NIfTI (DICOM SEG needs the DICOM series it refers to)`);
-    }
-    // the mask was predicted from every sequence: a lossy FLAIR makes it lossy too
-    const others = SEQUENCES.slice(1).map((s) => c.seriesUids?.[s]).filter((u): u is string => !!u && u !== uid)
-      .map((u) => this.cases.dicomReport?.dicomSeries.get(u)).filter((s): s is NonNullable<typeof s> => !!s);
-    return new Uint8Array(writeDicomSeg(prediction, series, { seriesDescription: 'fedseg predicted tumour mask', modelHash, alsoDerivedFrom: others }));
+    return this.reviews.exportDicomSeg(caseId, modelHash);
   }
 
   // --- internals ---------------------------------------------------------------------
@@ -316,7 +261,7 @@ export class SiteService implements SiteWorkerApi {
       return;
     }
     if (this.stopRequested) {
-      this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
+      this.showStopped();
       await this.endRun(conn);
       return;
     }
@@ -329,7 +274,7 @@ export class SiteService implements SiteWorkerApi {
         // Stop ends a long poll or an upload at once, not only the training between them
         client: conn.client.withSignal(job.signal), plan: conn.plan, planHash: conn.planHash, data, seed: 1, signal: job.signal, pollSeconds: 20,
         ...(afterRound !== undefined ? { afterRound } : {}),
-        unmaskRecord: this.unmaskRecord(conn),
+        unmaskRecord: storedUnmaskRecord(conn.baseUrl, conn.client.credentials?.siteId ?? '', conn.planHash),
         // a GPU error is reported asynchronously: one that hit the round's evaluation or training is heard before its result goes
         beforeSend: async () => {
           await faultGrace();
@@ -341,22 +286,19 @@ export class SiteService implements SiteWorkerApi {
         this.showFailure();
         return;
       }
-      if (result.stoppedEarly) this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
+      if (result.stoppedEarly) this.showStopped();
       await this.endRun(conn);
     } catch (e) {
-      if (job.signal.aborted && this.failure) {
-        this.showFailure();
-        return;
-      }
-      if (job.signal.aborted) {
-        this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
-        await this.endRun(conn);
-        return;
-      }
+      const aborted = job.signal.aborted;
       // a read on a lost GPU can fail before the device says it was lost: that is the reason, not the read's words
-      await faultGrace();
+      if (!aborted) await faultGrace();
       if (this.failure) {
         this.showFailure();
+        return;
+      }
+      if (aborted) {
+        this.showStopped();
+        await this.endRun(conn);
         return;
       }
       this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped by an error: ${e instanceof Error ? e.message : String(e)}` });
@@ -446,20 +388,6 @@ export class SiteService implements SiteWorkerApi {
     if (!conn) return;
     // a participation whose cases could not be kept is not offered for resuming
     await siteStore.putCheckpoint({ baseUrl: conn.baseUrl, planHash: conn.planHash, active: active && this.resumable, round: this.progress.round, phase: this.progress.phase, savedAt: Date.now() });
-  }
-
-  /** The prediction shown for this case with this model (the page names both: a later prediction must not be exported under an earlier one). */
-  private reviewed(caseId: string, modelHash: string): Uint8Array {
-    // a fault reported after the prediction may still have hit it: predict again after the reload
-    this.requireHealthyGpu();
-    const last = this.lastReview;
-    if (!last || last.caseId !== caseId) {
-      throw new FedsegError('NOT_REVIEWED', `case ${caseId} has no prediction yet: open it in the review first`);
-    }
-    if (last.modelHash !== modelHash) {
-      throw new FedsegError('REVIEW_CHANGED', `case ${caseId} was predicted again since it was shown (global model ${last.modelHash.slice(0, 12)}…, not ${modelHash.slice(0, 12)}…): press Predict and show again before exporting`);
-    }
-    return last.prediction;
   }
 
   private requireConn(): Connection {

@@ -46,3 +46,6 @@ export function watchGpuFaults(backend: unknown, onFault: (message: string) => v
   device.addEventListener?.('uncapturederror', (ev) => tell(gpuErrorMessage(ev.error?.constructor?.name ?? '', ev.error?.message ?? '')));
   return true;
 }
+
+/** time for a GPU fault to be reported (the lost promise, the error event) after a failed or suspect result */
+export const faultGrace = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
