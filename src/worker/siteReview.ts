@@ -16,14 +16,16 @@ import { writeDicomSeg } from '../io/dicom/writeDicomSeg.ts';
 import { writeNiftiLabels } from '../io/nifti/writeNifti.ts';
 import { onReviewGrid } from './onReviewGrid.ts';
 import type { SiteCases } from './siteCases.ts';
-import { faultGrace } from './watchGpuFaults.ts';
 import type { ProgressCallback, ReviewVolume } from './workerApi.ts';
 
 export class SiteReview {
   private last: { caseId: string; modelHash: string; prediction: Uint8Array } | undefined;
 
-  /** `requireHealthyGpu` throws after a GPU fault: nothing computed on that GPU is shown or exported */
-  constructor(private readonly cases: SiteCases, private readonly requireHealthyGpu: () => void) {}
+  /**
+   * `gpu.require` throws after a GPU fault: nothing computed on that GPU is shown or exported;
+   * `gpu.check` waits until the GPU's work so far was checked, then does the same.
+   */
+  constructor(private readonly cases: SiteCases, private readonly gpu: { require(): void; check(): Promise<void> }) {}
 
   /** the scans changed: no prediction shown is exported any more */
   forget(): void {
@@ -31,7 +33,7 @@ export class SiteReview {
   }
 
   async review(client: ProtocolClient, plan: Plan, caseId: string, onProgress: ProgressCallback<{ done: number; total: number }>): Promise<ReviewVolume> {
-    this.requireHealthyGpu();
+    this.gpu.require();
     const found = this.cases.find(caseId);
     const preset = getPreset(plan.model.preset);
     const prepared = this.cases.prepare(caseId, preset.patchSize, false);
@@ -41,8 +43,7 @@ export class SiteReview {
       model.setWeights(decodeWeightsBlob(await client.model(status.globalModelHash), { expected: model.weightSpec(), kind: 'MODEL', source: `global model ${status.globalModelHash}` }));
       const onCase = await predictLabels(model, prepared.case, { overlap: 0.25, onProgress: (done, total) => void onProgress({ done, total }) });
       // a fault during the prediction leaves it undefined (often empty): not shown as a result
-      await faultGrace();
-      this.requireHealthyGpu();
+      await this.gpu.check();
       const prediction = prepared.toSource(onCase);
       const { ref, images: shown, truth } = onReviewGrid(found.imaging!);
       const metrics = truth ? regionMetrics(truth, prediction, ref.dims, ref.spacing) : undefined;
@@ -82,7 +83,7 @@ export class SiteReview {
   /** The prediction shown for this case with this model (the page names both: a later prediction must not be exported under an earlier one). */
   private reviewed(caseId: string, modelHash: string): Uint8Array {
     // a fault reported after the prediction may still have hit it: predict again after the reload
-    this.requireHealthyGpu();
+    this.gpu.require();
     const last = this.last;
     if (!last || last.caseId !== caseId) {
       throw new FedsegError('NOT_REVIEWED', `case ${caseId} has no prediction yet: open it in the review first`);

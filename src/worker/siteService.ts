@@ -59,13 +59,21 @@ export class SiteService implements SiteWorkerApi {
   private firstStepAt = 0;
   /** the notice that validation scores stay here was shown (once per worker) */
   private withheldNoticeGiven = false;
-  private readonly reviews = new SiteReview(this.cases, () => this.requireHealthyGpu());
+  private readonly reviews = new SiteReview(this.cases, {
+    require: () => this.requireHealthyGpu(),
+    check: async () => {
+      await this.gpuSettled();
+      this.requireHealthyGpu();
+    },
+  });
 
   /** `backend` names the tfjs backend in use (told to the coordinator at join). */
   constructor(
     private readonly backend: () => string | undefined = () => undefined,
     /** shared with the training demo: the two never train at once */
     private readonly jobs = new WorkerJobs(),
+    /** resolves once the GPU's work so far was checked; a fault found has called fail() by then */
+    private readonly gpuSettled: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   async connect(baseUrl: string, onEvent: ProgressCallback<SiteEventForPage>): Promise<FederationInfo> {
@@ -277,7 +285,7 @@ export class SiteService implements SiteWorkerApi {
         unmaskRecord: storedUnmaskRecord(conn.baseUrl, conn.client.credentials?.siteId ?? '', conn.planHash),
         // a GPU error is reported asynchronously: one that hit the round's evaluation or training is heard before its result goes
         beforeSend: async () => {
-          await faultGrace();
+          await this.gpuSettled();
           this.requireHealthyGpu();
         },
         onEvent: (e) => this.onSiteEvent(e),
@@ -290,8 +298,8 @@ export class SiteService implements SiteWorkerApi {
       await this.endRun(conn);
     } catch (e) {
       const aborted = job.signal.aborted;
-      // a read on a lost GPU can fail before the device says it was lost: that is the reason, not the read's words
-      if (!aborted) await faultGrace();
+      // a read on a lost or failing GPU can fail before the device says why: that is the reason, not the read's words
+      if (!aborted) await Promise.all([this.gpuSettled(), faultGrace()]);
       if (this.failure) {
         this.showFailure();
         return;

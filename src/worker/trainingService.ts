@@ -11,7 +11,7 @@ import { trainLocal } from '../core/train/localTrainer.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import { chooseBackend } from './chooseBackend.ts';
 import { demoCases } from './demoCases.ts';
-import { watchGpuFaults } from './watchGpuFaults.ts';
+import { watchGpuFaults, type GpuFaultWatch } from './watchGpuFaults.ts';
 import type {
   BackendInfo,
   DemoOptions,
@@ -31,12 +31,20 @@ export class TrainingService implements TrainingWorkerApi {
   private backendChoice: Promise<BackendInfo> | undefined;
   private job: AbortController | undefined;
   private releaseJob: () => void = () => undefined;
+  private gpuWatch: GpuFaultWatch | undefined;
 
   /**
    * `jobs`: shared with the site, so that the demo and the site's training never run at once.
    * `onGpuFault`: told when the WebGPU device is lost or reports an error (the demo has been stopped by then).
    */
   constructor(private readonly jobs = new WorkerJobs(), private readonly onGpuFault: (message: string) => void = () => undefined) {}
+
+  /**
+   * Resolves once every GPU command issued so far was checked for errors (a fault found has
+   * been told to onGpuFault by then); at once without a GPU backend. A property, not a
+   * method: the Worker's API exposes the methods to the page.
+   */
+  readonly gpuSettled = (): Promise<void> => this.gpuWatch?.settled() ?? Promise.resolve();
 
   /** the backend in use, once init() chose it */
   get backendName(): string | undefined {
@@ -48,7 +56,7 @@ export class TrainingService implements TrainingWorkerApi {
     this.backendChoice ??= chooseBackend(order).then(
       (info) => {
         if (info.backend === 'webgpu') {
-          watchGpuFaults(tf.backend(), (message) => {
+          this.gpuWatch = watchGpuFaults(tf.backend(), (message) => {
             this.cancel();
             this.onGpuFault(message);
           });

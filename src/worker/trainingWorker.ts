@@ -31,5 +31,5 @@ const training = new TrainingService(jobs, (message) => {
   site.fail(message);
   self.reportError(new FedsegError('GPU_FAULT', message));
 });
-const site = new SiteService(() => training.backendName, jobs);
+const site = new SiteService(() => training.backendName, jobs, training.gpuSettled);
 Comlink.expose(workerApi(training, site));
