@@ -39,6 +39,7 @@ export const TAG = {
   BitsStored: 'x00280101',
   PixelRepresentation: 'x00280103',
   LossyImageCompression: 'x00282110',
+  LossyImageCompressionRatio: 'x00282112',
   LossyImageCompressionMethod: 'x00282114',
   RescaleIntercept: 'x00281052',
   RescaleSlope: 'x00281053',

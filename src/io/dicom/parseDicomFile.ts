@@ -247,7 +247,7 @@ function interpret(
     seriesNumber: seriesNumber !== undefined && Number.isFinite(seriesNumber) ? seriesNumber : undefined,
     echoNumber: echoNumber !== undefined && Number.isFinite(echoNumber) ? echoNumber : undefined,
     transferSyntax: ts,
-    lossyCompression: lossyHistory(ds, ts),
+    lossyCompression: lossyHistory(ds, ts, pixelElement, rows * columns * (bitsAllocated / 8) * frameCount),
     rows,
     columns,
     bitsAllocated,
@@ -265,13 +265,26 @@ function interpret(
   return { instance };
 }
 
-/** Whether the pixels were ever lossy compressed, and how (see DicomInstance.lossyCompression). */
-function lossyHistory(ds: DataSet, ts: TransferSyntax): DicomInstance['lossyCompression'] {
+/**
+ * Whether the pixels were ever lossy compressed, and how (see DicomInstance.lossyCompression).
+ * A method's ratio is the file's LossyImageCompressionRatio value beside it; for the
+ * compression its pixels still carry, when the file gives none, their size over the
+ * compressed fragments' size.
+ */
+function lossyHistory(ds: DataSet, ts: TransferSyntax, pixels: Element, uncompressedBytes: number): DicomInstance['lossyCompression'] {
   const said = str(ds, TAG.LossyImageCompression);
   if (said !== '01' && !ts.lossy?.always && !(ts.lossy && said === '')) return null;
-  const methods = (ds.string(TAG.LossyImageCompressionMethod) ?? '').split('\\').map((m) => m.trim()).filter(Boolean);
+  const list = (tag: string) => (ds.string(tag) ?? '').split('\\').map((m) => m.trim());
+  const methods = list(TAG.LossyImageCompressionMethod).filter(Boolean);
+  const ratios = list(TAG.LossyImageCompressionRatio).map((r) => (r === '' ? undefined : Number(r))).map((r) => (r !== undefined && Number.isFinite(r) && r > 0 ? r : undefined));
   if (methods.length === 0 && ts.lossy) methods.push(ts.lossy.method);
-  return { methods };
+  const compressed = (pixels.fragments ?? []).reduce((sum, f) => sum + f.length, 0);
+  return {
+    steps: methods.map((method, i) => ({
+      method,
+      ratio: ratios[i] ?? (method === ts.lossy?.method && compressed > 0 ? uncompressedBytes / compressed : undefined),
+    })),
+  };
 }
 
 function supportedList(): string {

@@ -83,20 +83,31 @@ describe('readDicomSeries transfer syntaxes (checked against daikon)', () => {
 });
 
 describe('readDicomSeries lossy compression history', () => {
-  it('is null for lossless files, and names the method for lossy ones (the file\'s word, else the syntax\'s)', async () => {
+  it('is null for lossless files, and names the method for lossy ones (the file\'s word, else the syntax\'s), with its ratio', async () => {
     const lossy = async (name: string) => (await readDicomSeries([daikonFile(name)])).series[0]!.lossyCompression;
     expect(await lossy('explicit_little.dcm')).toBeNull();
     expect(await lossy('jpeg_lossless_sel1.dcm')).toBeNull();
-    // JPEG baseline always loses, though this file does not say so
-    expect(await lossy('jpeg_baseline_8bit.dcm')).toEqual({ methods: ['ISO_10918_1'] });
-    // JPEG 2000 and JPEG-LS near-lossless may be lossless: these files say LossyImageCompression 01
-    expect(await lossy('jpeg_2000.dcm')).toEqual({ methods: ['ISO_15444_1'] });
-    expect(await lossy('jpeg_ls.dcm')).toEqual({ methods: ['ISO_14495_1'] });
-    // an uncompressed copy of lossy images keeps their history, and every method of the series
-    const files = syntheticDicomSeries({ dims: [4, 3, 3] });
-    const marked = syntheticDicomSeries({ dims: [4, 3, 3], attributes: { LossyImageCompression: '01', LossyImageCompressionMethod: ['ISO_10918_1', 'ISO_15444_1'] } });
-    expect((await readDicomSeries(files)).series[0]!.lossyCompression).toBeNull();
-    expect((await readDicomSeries(marked)).series[0]!.lossyCompression).toEqual({ methods: ['ISO_10918_1', 'ISO_15444_1'] });
+    // JPEG 2000 and JPEG-LS near-lossless may be lossless: these files say LossyImageCompression 01, and the ratio
+    expect(await lossy('jpeg_2000.dcm')).toEqual({ steps: [{ method: 'ISO_15444_1', ratio: 69 }] });
+    expect(await lossy('jpeg_ls.dcm')).toEqual({ steps: [{ method: 'ISO_14495_1', ratio: 7 }] });
+    // JPEG baseline always loses, though this file does not say so, nor by how much: its
+    // 96 frames of 512 x 512 bytes over their compressed fragments, a little more than over the whole file
+    const baseline = (await lossy('jpeg_baseline_8bit.dcm'))!;
+    expect(baseline.steps.map((s) => s.method)).toEqual(['ISO_10918_1']);
+    const overFile = (512 * 512 * 96) / daikonFile('jpeg_baseline_8bit.dcm').bytes.byteLength;
+    expect(baseline.steps[0]!.ratio).toBeGreaterThan(overFile);
+    expect(baseline.steps[0]!.ratio).toBeLessThan(overFile * 1.02);
+    // an uncompressed copy of lossy images keeps their history, every method of the series, and
+    // each method's ratio: the mean over the slices that give one
+    expect((await readDicomSeries(syntheticDicomSeries({ dims: [4, 3, 3] }))).series[0]!.lossyCompression).toBeNull();
+    const uids = { seriesUid: '1.2.826.0.1.3680043.8.498.77', studyUid: '1.2.826.0.1.3680043.8.498.78' };
+    const marked = (ratio: string, omit: number[]) => syntheticDicomSeries({
+      dims: [4, 3, 3], ...uids, omit,
+      attributes: { LossyImageCompression: '01', LossyImageCompressionMethod: ['ISO_10918_1', 'ISO_15444_1'], LossyImageCompressionRatio: ratio },
+    });
+    const { series } = await readDicomSeries([...marked('10\\20', [2]), ...marked('16', [0, 1])]);
+    expect(series).toHaveLength(1);
+    expect(series[0]!.lossyCompression).toEqual({ steps: [{ method: 'ISO_10918_1', ratio: 12 }, { method: 'ISO_15444_1', ratio: 20 }] });
   });
 });
 

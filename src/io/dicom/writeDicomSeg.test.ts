@@ -63,7 +63,7 @@ describe('writeDicomSeg', () => {
     }
   });
 
-  it('says when the source was ever lossy compressed (LossyImageCompression 01, with the method)', async () => {
+  it('says when the source was ever lossy compressed (LossyImageCompression 01, with the method and ratio)', async () => {
     const seg = async (attributes: NaturalDataset) => {
       const { series } = await readDicomSeries(syntheticDicomSeries({ dims: [6, 5, 3], attributes }));
       return readDicomSeg(writeDicomSeg(tumour(6, 5, 3), series[0]!), series[0]!).dataset;
@@ -71,15 +71,22 @@ describe('writeDicomSeg', () => {
     const plain = await seg({});
     expect(plain.LossyImageCompression).toBe('00');
     expect(plain.LossyImageCompressionMethod).toBeUndefined();
-    const lossy = await seg({ LossyImageCompression: '01', LossyImageCompressionMethod: 'ISO_10918_1' });
+    expect(plain.LossyImageCompressionRatio).toBeUndefined();
+    const lossy = await seg({ LossyImageCompression: '01', LossyImageCompressionMethod: 'ISO_10918_1', LossyImageCompressionRatio: 12.5 });
     expect(lossy.LossyImageCompression).toBe('01');
     expect([lossy.LossyImageCompressionMethod].flat()).toEqual(['ISO_10918_1']);
+    expect([lossy.LossyImageCompressionRatio].flat().map(Number)).toEqual([12.5]);
+    // a ratio not known is not made up: the method alone
+    const unknown = await seg({ LossyImageCompression: '01', LossyImageCompressionMethod: 'ISO_10918_1' });
+    expect([unknown.LossyImageCompressionMethod].flat()).toEqual(['ISO_10918_1']);
+    expect(unknown.LossyImageCompressionRatio).toBeUndefined();
     // a lossless T1 with a lossy FLAIR beside it: the mask came from both
     const { series: [t1] } = await readDicomSeries(syntheticDicomSeries({ dims: [6, 5, 3] }));
-    const { series: [flair] } = await readDicomSeries(syntheticDicomSeries({ dims: [6, 5, 3], attributes: { LossyImageCompression: '01', LossyImageCompressionMethod: 'ISO_15444_1' } }));
+    const { series: [flair] } = await readDicomSeries(syntheticDicomSeries({ dims: [6, 5, 3], attributes: { LossyImageCompression: '01', LossyImageCompressionMethod: 'ISO_15444_1', LossyImageCompressionRatio: 8 } }));
     const both = readDicomSeg(writeDicomSeg(tumour(6, 5, 3), t1!, { alsoDerivedFrom: [flair!] }), t1!).dataset;
     expect(both.LossyImageCompression).toBe('01');
     expect([both.LossyImageCompressionMethod].flat()).toEqual(['ISO_15444_1']);
+    expect([both.LossyImageCompressionRatio].flat().map(Number)).toEqual([8]);
   });
 
   it('references frame numbers for an enhanced multi-frame source and keeps an empty segment', async () => {

@@ -6,7 +6,7 @@
  * Segments: necrotic core (label 1), oedema (2), enhancing tumour (4; 3 read as 4).
  * Empty frames are left out; a segment with no voxels keeps one empty frame.
  */
-import { mergeLossyHistories } from './lossyHistory.ts';
+import { lossyAttributes, mergeLossyHistories } from './lossyHistory.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import { voxelCount } from '../../core/types/volume.ts';
 import type { DicomSeries } from './dicomSeries.ts';
@@ -138,7 +138,8 @@ export function writeDicomSeg(labels: Uint8Array, source: DicomSeries, opts: Wri
     SegmentationType: 'BINARY',
     // once lossy, always lossy (PS3.3 C.7.6.1.1.5): a mask drawn on lossy images says so
     LossyImageCompression: lossy ? '01' : '00',
-    ...(lossy && lossy.methods.length > 0 ? { LossyImageCompressionMethod: [...lossy.methods] } : {}),
+    // Method and Ratio are 1C when lossy (PS3.3 C.8.20.2)
+    ...(lossy ? lossyAttributes(lossy) : {}),
     SamplesPerPixel: 1,
     PhotometricInterpretation: 'MONOCHROME2',
     Rows: ny,
