@@ -145,6 +145,25 @@ describe('prepareCase', () => {
     expect(() => prepareCase(src, { patchSize: 0 })).toThrow(/positive integer patch size/);
   });
 
+  it('refuses infinite or NaN intensities, naming the sequences, rather than training on them', () => {
+    const withInf = mapCase(src, (v, s) => {
+      if (s !== 't2' && s !== 'flair') return v;
+      const data = Float32Array.from(v.data as ArrayLike<number>);
+      data[(data.length >> 1) + (s === 't2' ? 0 : 1)] = s === 't2' ? Infinity : NaN;
+      return { ...v, data } as unknown as typeof v;
+    });
+    expect(() => prepareCase(withInf, { patchSize: 16 })).toThrow(
+      expect.objectContaining({ code: 'PREPARE_NONFINITE', message: expect.stringMatching(/^case .*: expected finite intensities, found 2 voxel\(s\) with an infinite or NaN value in t2, flair/) }),
+    );
+  });
+
+  it('refuses a field of view far larger than a head (voxel sizes in micrometres read as mm) before allocating it', () => {
+    const huge = mapCase(src, (v) => ({ ...v, spacing: [1000, 1000, 1000], affine: multiply([1000, 0, 0, 0, 0, 1000, 0, 0, 0, 0, 1000, 0, 0, 0, 0, 1], v.affine) }));
+    expect(() => prepareCase(huge, { patchSize: 16 })).toThrow(
+      expect.objectContaining({ code: 'PREPARE_GRID_SIZE', message: expect.stringMatching(/expected a head to fit a grid of at most 64 M voxels of 1 mm, found t1's field of view needs 32000x32000x32000 .* are its voxel sizes in mm\?$/) }),
+    );
+  });
+
   it('prepares the real BraTS case (LPS, 240x240x155) and pastes its label back exactly', () => {
     const dir = sharedData('brats', 'BraTS19_TCIA08_105_1_');
     const read = (f: string) => readNifti(readFileSync(`${dir}${f}.nii.gz`), `${f}.nii.gz`);

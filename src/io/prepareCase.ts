@@ -83,6 +83,18 @@ function overlapFraction(source: Grid, target: Grid): number {
   return frac;
 }
 
+/** a 1 mm grid of 512 x 512 x 256: far more than a head (BraTS: 240 x 240 x 155) */
+const MAX_CASE_VOXELS = 64 * 2 ** 20;
+
+/** Names the sequences whose values on the case grid are not finite (values beyond float32, NaN in the file). */
+function nonFiniteError(caseId: string, channels: readonly Float32Array[], voxels: number): FedsegError {
+  const which = SEQUENCES.filter((_, ch) => channels[ch]!.some((v) => !Number.isFinite(v)));
+  return new FedsegError(
+    'PREPARE_NONFINITE',
+    `case ${caseId}: expected finite intensities, found ${voxels} voxel(s) with an infinite or NaN value in ${which.join(', ')} (values beyond float32's range, or NaN in the file)`,
+  );
+}
+
 function checkVolume(v: Volume<VoxelArray>, what: string, caseId: string): void {
   const n = v.dims[0] * v.dims[1] * v.dims[2];
   if (v.data.length !== n) {
@@ -142,6 +154,13 @@ export function prepareCaseWithTransform(c: ImagingCase, opts: PrepareOptions): 
   const ref: Grid = { dims: refVol.dims, affine: refVol.affine };
   const r = canonicalReorientation(ref.affine);
   const grid = caseGrid(ref, r, target);
+  const gridVoxels = grid.dims[0] * grid.dims[1] * grid.dims[2];
+  if (gridVoxels > MAX_CASE_VOXELS) {
+    throw new FedsegError(
+      'PREPARE_GRID_SIZE',
+      `case ${c.id}: expected a head to fit a grid of at most ${MAX_CASE_VOXELS / 2 ** 20} M voxels of ${target} mm, found ${SEQUENCES[0]}'s field of view needs ${grid.dims.join('x')} (${describeGrid(ref)}); are its voxel sizes in mm?`,
+    );
+  }
   const reorientOnly = maxAbsDiff(grid.affine, reorientedAffine(ref.affine, ref.dims, r)) < SAME_GRID_TOLERANCE;
   const [nx, ny, nz] = grid.dims;
   const n = nx * ny * nz;
@@ -172,6 +191,7 @@ export function prepareCaseWithTransform(c: ImagingCase, opts: PrepareOptions): 
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   let q0 = 0, q1 = 0, q2 = 0, q3 = 0;
   let count = 0;
+  let nonFinite = 0;
   for (let k = 0, p = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
       let rowLo = -1;
@@ -179,6 +199,9 @@ export function prepareCaseWithTransform(c: ImagingCase, opts: PrepareOptions): 
       for (let i = 0; i < nx; i++, p++) {
         const a = c0[p]!, b = c1[p]!, c = c2[p]!, d = c3[p]!;
         if (a === 0 && b === 0 && c === 0 && d === 0) continue;
+        // Inf - Inf and NaN - NaN are NaN: one test for the four values
+        const sum = a + b + c + d;
+        if (sum - sum !== 0) nonFinite++;
         mask[p] = 1;
         if (rowLo < 0) rowLo = i;
         rowHi = i;
@@ -195,6 +218,7 @@ export function prepareCaseWithTransform(c: ImagingCase, opts: PrepareOptions): 
       if (k > hi[2]!) hi[2] = k;
     }
   }
+  if (nonFinite > 0) throw nonFiniteError(c.id, channels, nonFinite);
   if (count === 0) {
     throw new FedsegError('PREPARE_EMPTY', `case ${c.id}: expected a brain (non-zero voxels) in at least one sequence, found all four sequences zero everywhere`);
   }

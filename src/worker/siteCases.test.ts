@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { multiply } from '../core/geometry/mat4.ts';
+import { syntheticCase } from '../core/synthetic/syntheticCase.ts';
+import type { ImagingCase } from '../core/types/case.ts';
+import { SEQUENCES } from '../core/types/sequences.ts';
+import { writeNifti, writeNiftiLabels } from '../io/nifti/writeNifti.ts';
 import { sharedData } from '../node/sharedData.ts';
 import { SiteCases } from './siteCases.ts';
 import type { LocalFile } from './workerApi.ts';
@@ -23,5 +28,34 @@ describe('SiteCases.load', () => {
     expect(summary.cases).toHaveLength(1);
     expect(summary.files).toBe(6);
     expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('SiteCases.siteData', () => {
+  /** a synthetic case as the browser hands its BraTS-named NIfTI files over */
+  const caseFiles = (c: ImagingCase): LocalFile[] => {
+    const files: [string, Uint8Array][] = SEQUENCES.map((s) => [`${c.id}_${s}.nii.gz`, writeNifti(c.images[s], { gzip: true })]);
+    files.push([`${c.id}_seg.nii.gz`, writeNiftiLabels(c.label!.data, c.label!, { gzip: true })]);
+    return files.map(([name, bytes]) => ({ path: `${c.id}/${name}`, file: new File([bytes as Uint8Array<ArrayBuffer>], name) }));
+  };
+
+  it('leaves out a case that cannot be prepared, with its reason, and trains the others', async () => {
+    const good = [1, 2, 3].map((i) => syntheticCase({ seed: i, size: 24, id: `Good_${i}` }));
+    const bad = syntheticCase({ seed: 9, size: 24, id: 'Moved_1' });
+    // its T2 500 mm away from the other sequences: discovery cannot tell, preparing can
+    const t2 = bad.images.t2;
+    const moved: ImagingCase = { ...bad, images: { ...bad.images, t2: { ...t2, affine: multiply([1, 0, 0, 500, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], t2.affine) } } };
+    const cases = new SiteCases();
+    await cases.load([...good, moved].flatMap(caseFiles));
+    expect(cases.summary(0).cases.map((c) => c.role)).toEqual(['train', 'train', 'train', 'train']);
+    const data = cases.siteData(16, 0.34);
+    expect(data.failed).toEqual([expect.objectContaining({ caseId: 'Moved_1/Moved_1', code: 'PREPARE_GRID_MISMATCH' })]);
+    expect([...data.train, ...data.validation].map((c) => c.id).sort()).toEqual(['Good_1/Good_1', 'Good_2/Good_2', 'Good_3/Good_3']);
+    expect(data.train.length).toBeGreaterThan(0);
+    const summary = cases.summary(0.34);
+    const left = summary.cases.find((c) => c.id === 'Moved_1/Moved_1')!;
+    expect(left.role).toBe('unusable');
+    expect(left.reason).toMatch(/^it could not be prepared for training: case Moved_1\/Moved_1: expected t2 to overlap t1's grid/);
+    expect(summary.train + summary.validation).toBe(3);
   });
 });

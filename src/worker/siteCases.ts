@@ -12,14 +12,16 @@ import { assignSeries } from '../io/discovery/assignSeries.ts';
 import { discoverCases } from '../io/discovery/discoverCases.ts';
 import type { DiscoveredCase, DiscoveryReport } from '../io/discovery/discoveryReport.ts';
 import { prepareCaseWithTransform, type PreparedCase } from '../io/prepareCase.ts';
+import { prepareEach, type PreparationFailure } from '../io/prepareEach.ts';
 import { fileProblem, type FileProblem, type SourceFile } from '../io/sourceFile.ts';
 import type { CaseSummary, DataSummary, LocalFile } from './workerApi.ts';
 
 export type CaseRole = CaseSummary['role'];
 
-function unusableReason(c: DiscoveredCase): string | undefined {
+function unusableReason(c: DiscoveredCase, failed?: PreparationFailure): string | undefined {
   if (!c.imaging) return `missing ${c.missing.join(', ')}`;
   if (!c.hasLabel) return 'no label (segmentation) file: it can be reviewed but not used for training';
+  if (failed) return `it could not be prepared for training: ${failed.message}`;
   return undefined;
 }
 
@@ -29,6 +31,8 @@ export class SiteCases {
   private files = 0;
   private bytes = 0;
   private readonly prepared = new Map<string, { patchSize: number; prepared: PreparedCase }>();
+  /** cases that could not be prepared (for training) with the current assignments: left out */
+  private readonly failed = new Map<string, PreparationFailure>();
 
   /** Reads the files (File objects cross into the Worker; their bytes stay here) and discovers cases. */
   async load(files: readonly LocalFile[], onProgress?: (done: number, total: number) => void): Promise<void> {
@@ -51,7 +55,12 @@ export class SiteCases {
     this.files = files.length;
     this.bytes = bytes;
     this.excluded.clear();
+    this.forgetPrepared();
+  }
+
+  private forgetPrepared(): void {
     this.prepared.clear();
+    this.failed.clear();
   }
 
   exclude(caseId: string, excluded: boolean): void {
@@ -62,7 +71,7 @@ export class SiteCases {
 
   assign(seriesUid: string, sequence: Sequence | null): void {
     this.report = assignSeries(this.requireReport(), seriesUid, sequence);
-    this.prepared.clear();
+    this.forgetPrepared();
   }
 
   summary(validationFraction: number): DataSummary {
@@ -73,7 +82,7 @@ export class SiteCases {
       files: this.files,
       bytes: this.bytes,
       cases: report.cases.map((c) => {
-        const reason = unusableReason(c);
+        const reason = unusableReason(c, this.failed.get(c.id));
         return {
           id: c.id, source: c.source, found: [...c.found], missing: [...c.missing], hasLabel: c.hasLabel,
           dims: [...c.dims] as [number, number, number], spacing: [...c.spacing] as [number, number, number],
@@ -90,11 +99,16 @@ export class SiteCases {
     };
   }
 
-  /** Training and validation cases, preprocessed for the model's patch size. */
-  siteData(patchSize: number, validationFraction: number): SiteData {
-    const { train, validation } = splitIds(this.usableIds(), validationFraction);
-    const prep = (id: string): TrainingCase => this.prepare(id, patchSize).case;
-    return { train: train.map(prep), validation: validation.map(prep) };
+  /**
+   * Training and validation cases, preprocessed for the model's patch size. A case that
+   * cannot be prepared is left out (`failed`, and unusable in the summary, with the reason);
+   * the others are split and kept.
+   */
+  siteData(patchSize: number, validationFraction: number): SiteData & { readonly failed: readonly PreparationFailure[] } {
+    const { prepared, failed } = prepareEach(this.usableIds(), (id): TrainingCase => this.prepare(id, patchSize).case);
+    for (const f of failed) this.failed.set(f.caseId, f);
+    const { train, validation } = splitIds([...prepared.keys()], validationFraction);
+    return { train: train.map((id) => prepared.get(id)!), validation: validation.map((id) => prepared.get(id)!), failed };
   }
 
   /**
@@ -106,7 +120,7 @@ export class SiteCases {
     const hit = this.prepared.get(caseId);
     if (hit && hit.patchSize === patchSize) return hit.prepared;
     const c = this.find(caseId);
-    if (!c.imaging) throw new FedsegError('CASE_INCOMPLETE', `case ${caseId}: cannot be prepared, ${unusableReason(c)}`);
+    if (!c.imaging) throw new FedsegError('CASE_INCOMPLETE', `case ${caseId}: cannot be prepared, ${unusableReason(c, undefined)}`);
     const prepared = prepareCaseWithTransform(c.imaging, { patchSize });
     if (keep) this.prepared.set(caseId, { patchSize, prepared });
     return prepared;
@@ -123,12 +137,12 @@ export class SiteCases {
   }
 
   private usableIds(): string[] {
-    return (this.report?.cases ?? []).filter((c) => !unusableReason(c) && !this.excluded.has(c.id)).map((c) => c.id);
+    return (this.report?.cases ?? []).filter((c) => !unusableReason(c, this.failed.get(c.id)) && !this.excluded.has(c.id)).map((c) => c.id);
   }
 
   private roles(validationFraction: number): Map<string, CaseRole> {
     const roles = new Map<string, CaseRole>();
-    for (const c of this.report?.cases ?? []) roles.set(c.id, unusableReason(c) ? 'unusable' : this.excluded.has(c.id) ? 'excluded' : 'train');
+    for (const c of this.report?.cases ?? []) roles.set(c.id, unusableReason(c, this.failed.get(c.id)) ? 'unusable' : this.excluded.has(c.id) ? 'excluded' : 'train');
     for (const id of splitIds(this.usableIds(), validationFraction).validation) roles.set(id, 'validation');
     return roles;
   }

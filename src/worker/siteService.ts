@@ -155,9 +155,11 @@ export class SiteService implements SiteWorkerApi {
     let data: ReturnType<SiteCases['siteData']>;
     try {
       data = this.cases.siteData(getPreset(conn.plan.model.preset).patchSize, conn.plan.validation.fraction);
+      const leftOut = data.failed.map((f) => f.message).join('; ');
       if (data.train.length === 0) {
-        throw new FedsegError('NO_TRAINING_CASES', 'no usable training case: load a folder with complete, labelled cases first');
+        throw new FedsegError('NO_TRAINING_CASES', `no usable training case: load a folder with complete, labelled cases first${leftOut ? ` (left out: ${leftOut})` : ''}`);
       }
+      for (const f of data.failed) conn.emit({ kind: 'notice', message: `Case ${f.caseId} is left out of training: ${f.message}. The other cases train.` });
     } catch (e) {
       // not left 'preparing': the page would show a participation that never ends
       this.setProgress({ ...this.progress, phase: 'failed', message: `Not started: ${e instanceof Error ? e.message : String(e)}` });

@@ -9,6 +9,7 @@ import { syntheticSiteCases } from '../../core/synthetic/syntheticCase.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import type { SiteData } from '../../core/protocol/client/runSite.ts';
 import { prepareCase } from '../../io/prepareCase.ts';
+import { prepareEach } from '../../io/prepareEach.ts';
 import { readFolder } from '../readFolder.ts';
 import { splitCases } from '../../core/train/splitCases.ts';
 
@@ -34,9 +35,14 @@ export async function folderSite(folder: string, patchSize: number, validationFr
   const { files, problems } = readFolder([folder]);
   for (const p of problems) console.warn(`${p.file}: ${p.message}`);
   const report = await discoverCases(files);
-  const complete = report.cases.flatMap((c) => (c.imaging && c.hasLabel ? [c.imaging as ImagingCase] : []));
-  if (complete.length === 0) {
+  const complete = new Map(report.cases.flatMap((c) => (c.imaging && c.hasLabel ? [[c.id, c.imaging as ImagingCase] as const] : [])));
+  if (complete.size === 0) {
     throw new FedsegError('NO_CASES', `${folder}: found no complete labelled case (4 sequences and a label) among ${files.length} files`);
   }
-  return splitCases(complete.map((c) => prepareCase(c, { patchSize })), validationFraction);
+  const { prepared, failed } = prepareEach([...complete.keys()], (id) => prepareCase(complete.get(id)!, { patchSize }));
+  for (const f of failed) console.warn(`${folder}: left out ${f.message}`);
+  if (prepared.size === 0) {
+    throw new FedsegError('NO_CASES', `${folder}: none of the ${complete.size} complete labelled cases could be prepared (${failed.map((f) => f.message).join('; ')})`);
+  }
+  return splitCases([...prepared.values()], validationFraction);
 }

@@ -13,6 +13,7 @@ import { syntheticCase } from '../../core/synthetic/syntheticCase.ts';
 import { SITE_PROFILES } from '../../core/synthetic/siteProfiles.ts';
 import type { TrainingCase } from '../../core/types/case.ts';
 import { discoverCases } from '../../io/discovery/discoverCases.ts';
+import { prepareEach } from '../../io/prepareEach.ts';
 import { prepareCase } from '../../io/prepareCase.ts';
 import { readFolder } from '../readFolder.ts';
 import { FedsegError } from '../../core/util/errors.ts';
@@ -94,8 +95,11 @@ export const trainLocalCommand: Command = {
             (problems.length + report.problems.length ? ` (${problems.length + report.problems.length} unreadable files: run fedseg inspect)` : ''),
         );
       }
-      const take = values.cases !== undefined ? usable.slice(0, caseCount) : usable;
-      cases = take.map((c) => prepareCase(c.imaging as NonNullable<typeof c.imaging>, { patchSize: preset.patchSize }));
+      const take = new Map((values.cases !== undefined ? usable.slice(0, caseCount) : usable).map((c) => [c.id, c.imaging as NonNullable<typeof c.imaging>]));
+      const { prepared, failed } = prepareEach([...take.keys()], (id) => prepareCase(take.get(id)!, { patchSize: preset.patchSize }));
+      for (const f of failed) console.error(`train-local: left out ${f.message}`);
+      if (prepared.size === 0) throw new FedsegError('NO_TRAINING_CASES', `${values.data}: none of the ${take.size} usable cases could be prepared (${failed.map((f) => f.message).join('; ')})`);
+      cases = [...prepared.values()];
       what = `${cases.length} cases from ${values.data}`;
     } else {
       const profile = SITE_PROFILES[0];

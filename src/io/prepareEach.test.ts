@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { FedsegError } from '../core/util/errors.ts';
+import { prepareEach } from './prepareEach.ts';
+
+describe('prepareEach', () => {
+  it('keeps the cases that prepare and leaves out the others with their code and reason', () => {
+    const { prepared, failed } = prepareEach(['a', 'b', 'c', 'd'], (id) => {
+      if (id === 'b') throw new FedsegError('PREPARE_EMPTY', 'case b: expected a brain, found all zero');
+      if (id === 'd') throw new RangeError('Array buffer allocation failed');
+      return id.toUpperCase();
+    });
+    expect([...prepared]).toEqual([['a', 'A'], ['c', 'C']]);
+    expect(failed).toEqual([
+      { caseId: 'b', code: 'PREPARE_EMPTY', message: 'case b: expected a brain, found all zero' },
+      { caseId: 'd', code: 'PREPARE_FAILED', message: 'case d: could not be prepared (RangeError: Array buffer allocation failed)' },
+    ]);
+  });
+});
