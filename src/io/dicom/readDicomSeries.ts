@@ -7,7 +7,7 @@
  */
 import { FedsegError } from '../../core/util/errors.ts';
 import type { Mat4, Vec3 } from '../../core/types/volume.ts';
-import { baseName, fileProblem } from '../sourceFile.ts';
+import { baseName, fileProblem, folderName } from '../sourceFile.ts';
 import type { FileProblem, SourceFile } from '../sourceFile.ts';
 import type { DicomInstance } from './dicomInstance.ts';
 import type { DicomSeries, DicomStudyInfo, SourceFrameRef } from './dicomSeries.ts';
@@ -31,13 +31,23 @@ export interface DicomReadResult {
   readonly problems: FileProblem[];
 }
 
-/** Groups parsed instances by SeriesInstanceUID, keeping file order. */
+/**
+ * The series a file belongs to: its SeriesInstanceUID; for a file without one (a broken
+ * anonymiser), its study, folder and SeriesNumber, so that such a series is still read
+ * as one volume rather than as single slices.
+ */
+export function seriesGroupKey(inst: DicomInstance): string {
+  return inst.seriesInstanceUid || `no-series-uid:${inst.studyInstanceUid}|${folderName(inst.file)}|${inst.seriesNumber ?? ''}`;
+}
+
+/** Groups parsed instances by series (seriesGroupKey), keeping file order. */
 export function groupBySeries(instances: readonly DicomInstance[]): Map<string, DicomInstance[]> {
   const groups = new Map<string, DicomInstance[]>();
   for (const inst of instances) {
-    const g = groups.get(inst.seriesInstanceUid);
+    const key = seriesGroupKey(inst);
+    const g = groups.get(key);
     if (g) g.push(inst);
-    else groups.set(inst.seriesInstanceUid, [inst]);
+    else groups.set(key, [inst]);
   }
   return groups;
 }
@@ -135,7 +145,7 @@ export async function seriesFromInstances(
   const study = studyInfo(first);
   return {
     series: {
-      key: echo === undefined ? first.seriesInstanceUid : `${first.seriesInstanceUid}#echo${echo}`,
+      key: echo === undefined ? seriesGroupKey(first) : `${seriesGroupKey(first)}#echo${echo}`,
       seriesInstanceUid: first.seriesInstanceUid,
       studyInstanceUid: first.studyInstanceUid,
       frameOfReferenceUid: first.frameOfReferenceUid,
@@ -149,7 +159,10 @@ export async function seriesFromInstances(
       sourceUids,
       files: [...new Set(stack.slices.map((sl) => sl.instance.file))],
       study: study.info,
-      warnings: [...stack.warnings, ...study.warnings],
+      warnings: [
+        ...(first.seriesInstanceUid ? [] : [`its ${stack.slices.length} image(s) have no SeriesInstanceUID: they were taken as one series by folder and SeriesNumber (a DICOM SEG cannot reference them)`]),
+        ...stack.warnings, ...study.warnings,
+      ],
     },
   };
 }

@@ -62,6 +62,9 @@ export function writeDicomSeg(labels: Uint8Array, source: DicomSeries, opts: Wri
   if (labels.length !== voxelCount(dims)) {
     throw new FedsegError('SEG_SIZE', `DICOM SEG: expected ${voxelCount(dims)} labels (${dims.join('x')}, the grid of series "${source.description}"), found ${labels.length}`);
   }
+  if (!source.seriesInstanceUid) {
+    throw new FedsegError('SEG_SOURCE', `DICOM SEG: expected the source series "${source.description}" to have a SeriesInstanceUID to reference, found its files have none; export the mask as NIfTI instead`);
+  }
   if (source.sourceUids.length !== nz) {
     throw new FedsegError('SEG_SOURCE', `DICOM SEG: expected one source image per slice (${nz}), found ${source.sourceUids.length}`);
   }

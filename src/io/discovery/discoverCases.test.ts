@@ -172,6 +172,36 @@ describe('discoverCases on DICOM', () => {
     expect(() => assignSeries(report, '1.2.3', 't1')).toThrow(/no DICOM series 1\.2\.3/);
   });
 
+  it("never mixes two patients' series into one case: a study UID reused for two patients, files without a study UID", async () => {
+    const four = ['AX T1 SE', 'AX T1 POST GD', 'AX T2 FSE', 'AX FLAIR'];
+    const series = (folder: string, descriptions: string[], attributes: Record<string, unknown>, studyUid?: string) =>
+      descriptions.flatMap((d, i) => syntheticDicomSeries({ dims: [4, 4, 3], ...(studyUid ? { studyUid } : {}), description: d, seriesNumber: i + 1, folder: `${folder}/s${i + 1}`, attributes }));
+    // one StudyInstanceUID in two patients' files (a broken anonymiser): two complete cases, said so
+    const reused = testUid();
+    const shared = await discoverCases([...series('reused/a', four, { PatientID: 'A' }, reused), ...series('reused/b', four, { PatientID: 'B' }, reused)]);
+    expect(shared.cases.map((c) => [c.id, c.missing])).toEqual([['reused/a', []], ['reused/b', []]]);
+    expect(shared.unassigned).toEqual([]);
+    for (const c of shared.cases) expect(c.notes).toContain("its StudyInstanceUID also names another patient's series (another PatientID): they were kept apart as another case");
+    // no StudyInstanceUID at all: each folder is a study of its own; half a case each, not one mixed case
+    const noUid = await discoverCases([
+      ...series('mix/a', four.slice(0, 2), { StudyInstanceUID: undefined }),
+      ...series('mix/b', four.slice(2), { StudyInstanceUID: undefined }),
+    ]);
+    expect(noUid.cases.map((c) => [c.id, c.found])).toEqual([['mix/a', ['t1', 't1ce']], ['mix/b', ['t2', 'flair']]]);
+    expect(noUid.cases[0]!.notes).toContain('its files have no StudyInstanceUID: the series in its folder were taken as one study');
+  });
+
+  it('gives a DICOM study an id no NIfTI case has', async () => {
+    const dicom = study('site/P001', ['AX T1 SE', 'AX FLAIR']);
+    const nifti = ['t1', 't1ce', 't2', 'flair'].map((s) => niftiFile(`site/P001_${s}.nii.gz`, vol(new Float32Array(24).fill(1))));
+    const report = await discoverCases([...dicom, ...nifti]);
+    const ids = report.cases.map((c) => c.id);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+    expect(ids).toContain('site/P001');
+    expect(report.cases.find((c) => c.source === 'dicom')!.id).toMatch(/^site\/P001 \(study [0-9.]+\)$/);
+  });
+
   it('takes a GE T2 FLAIR as FLAIR and the T1 FLAIR as T1 (T1Gd after contrast), whatever their sizes', async () => {
     const studyUid = testUid();
     // a typical GE brain tumour protocol; the T1 FLAIRs have more slices than the T2 FLAIR

@@ -43,7 +43,7 @@ export async function discoverCases(files: readonly SourceFile[], rules: Sequenc
     }),
   );
   const dicomSeries = new Map(d.series.map((s) => [s.key, s]));
-  const assignments = assignByRules(d.series, rules);
+  const assignments = assignByRules(d.series, rules, new Set(n.cases.map((c) => c.id)));
   const dc = dicomCasesFrom(assignments, dicomSeries);
   return {
     cases: [...n.cases, ...dc.cases].sort((a, b) => a.id.localeCompare(b.id)),
