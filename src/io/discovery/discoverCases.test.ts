@@ -83,6 +83,14 @@ describe('discoverCases: which NIfTI file is the label', () => {
   const brainMask = vol(new Uint8Array(24).map((_, i) => (i % 3 ? 1 : 0)));
   const sequences = ['flair', 't1', 't1ce', 't2'].map((s, i) => niftiFile(`P01/P01_${s}.nii.gz`, img(i + 1)));
 
+  it("passes on, in the case's notes, what the NIfTI reader had to repair, by file", async () => {
+    const withNaN = new Float32Array(24).fill(1);
+    withNaN[5] = NaN;
+    const files = ['t1', 't1ce', 't2', 'flair'].map((s) => niftiFile(`P09/P09_${s}.nii.gz`, vol(s === 't2' ? withNaN : new Float32Array(24).fill(1))));
+    const report = await discoverCases(files);
+    expect(report.cases[0]!.notes).toEqual(['P09_t2.nii.gz: 1 voxels were NaN or infinite and were set to 0']);
+  });
+
   it('takes P01_seg as the label, not P01_mask (a brain mask), in folder order', async () => {
     // as a folder listing gives them: P01_mask sorts before P01_seg
     const files = [sequences[0]!, niftiFile('P01/P01_mask.nii.gz', brainMask), niftiFile('P01/P01_seg.nii.gz', tumour), ...sequences.slice(1)];

@@ -7,7 +7,7 @@ import { SEQUENCES } from '../../core/types/sequences.ts';
 import type { Sequence } from '../../core/types/sequences.ts';
 import type { ImagingCase } from '../../core/types/case.ts';
 import type { Volume, VoxelArray } from '../../core/types/volume.ts';
-import { readNifti } from '../nifti/readNifti.ts';
+import { readNifti, type NiftiVolume } from '../nifti/readNifti.ts';
 import { baseName, fileProblem } from '../sourceFile.ts';
 import type { FileProblem, SourceFile } from '../sourceFile.ts';
 import { isMaskName, parseBratsName } from './bratsNaming.ts';
@@ -35,6 +35,11 @@ const fmtGrid = (g: GridInfo) => `${g.dims.join('x')} at ${g.spacing.map((s) => 
 export function toFloat32(v: Volume<VoxelArray>): Volume<Float32Array> {
   const data = v.data instanceof Float32Array ? v.data : Float32Array.from(v.data);
   return { dims: v.dims, spacing: v.spacing, affine: v.affine, data, ...('header' in v ? { header: v.header } : {}) };
+}
+
+/** The NIfTI reader's warnings for a volume it read. */
+function readerWarnings(v: Volume<VoxelArray>): readonly string[] {
+  return 'header' in v ? ((v as NiftiVolume).header.warnings ?? []) : [];
 }
 
 /** Label volume as uint8 {0,1,2,4} (3 read as 4), or a message saying which values were found. */
@@ -126,6 +131,10 @@ export function niftiCases(files: readonly SourceFile[]): NiftiCasesResult {
         label = converted.label;
         if (converted.mapped3 > 0) notes.push(`label 3 (BraTS 2023 enhancing tumour) read as 4 in ${converted.mapped3} voxels`);
       }
+    }
+    // what the reader had to assume or repair (NaN voxels set to 0, an invalid sform, units), by file
+    for (const e of [...found.map((s) => group.get(s)!), ...(seg ? [seg] : [])]) {
+      for (const w of readerWarnings(e.volume)) notes.push(`${baseName(e.file.name)}: ${w}`);
     }
     let imaging: ImagingCase | undefined;
     if (missing.length === 0) {

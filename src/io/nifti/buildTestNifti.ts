@@ -20,6 +20,8 @@ export interface TestNiftiSpec {
   quatern?: readonly [number, number, number];
   qoffset?: readonly [number, number, number];
   srow?: readonly number[];
+  /** xyzt_units; default 10 (mm, s) */
+  xyztUnits?: number;
   /** extension payloads (each padded to a multiple of 16 with its 8-byte head) */
   extensions?: readonly { code: number; bytes: Uint8Array }[];
 }
@@ -66,7 +68,7 @@ export function buildTestNifti(spec: TestNiftiSpec): Uint8Array {
     dv.setFloat32(108, voxOffset, le);
     dv.setFloat32(112, spec.sclSlope ?? 1, le);
     dv.setFloat32(116, spec.sclInter ?? 0, le);
-    out[123] = 10;
+    out[123] = spec.xyztUnits ?? 10;
     dv.setInt16(252, spec.qformCode ?? 0, le);
     dv.setInt16(254, spec.sformCode ?? 0, le);
     quatern.forEach((q, i) => dv.setFloat32(256 + 4 * i, q, le));
@@ -87,7 +89,7 @@ export function buildTestNifti(spec: TestNiftiSpec): Uint8Array {
     quatern.forEach((q, i) => dv.setFloat64(352 + 8 * i, q, le));
     qoffset.forEach((q, i) => dv.setFloat64(376 + 8 * i, q, le));
     srow.forEach((s, i) => dv.setFloat64(400 + 8 * i, s, le));
-    dv.setInt32(500, 10, le);
+    dv.setInt32(500, spec.xyztUnits ?? 10, le);
   }
   if (exts.length > 0) {
     out[hsize] = 1;

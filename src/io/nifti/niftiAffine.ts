@@ -76,3 +76,17 @@ export function chooseAffine(
   warnings.push(`pixdim [${h.pixdim.slice(1, 4).join(', ')}] gives no finite affine; used 1 mm voxels`);
   return { affine: baseAffine({ pixdim: [1, 1, 1, 1] }, dims), source: 'base', warnings };
 }
+
+/** NIfTI spatial units (xyzt_units & 7): 1 metre, 2 mm, 3 micrometre; 0 (unknown) is read as mm. */
+const SPATIAL_UNITS: Record<number, { name: string; mm: number }> = { 1: { name: 'metres', mm: 1000 }, 3: { name: 'micrometres', mm: 1e-3 } };
+
+/**
+ * The affine in millimetres, as ITK reads NIfTI: a header whose xyzt_units says metres
+ * or micrometres has its world coordinates scaled (nibabel leaves them as stored).
+ */
+export function affineInMillimetres(affine: Mat4, xyztUnits: number): { affine: Mat4; warning?: string } {
+  const unit = SPATIAL_UNITS[xyztUnits & 7];
+  if (!unit) return { affine };
+  const scaled = affine.map((v, i) => (i < 12 ? v * unit.mm : v)) as Mat4;
+  return { affine: scaled, warning: `its spatial units are ${unit.name} (xyzt_units ${xyztUnits}): read in mm` };
+}

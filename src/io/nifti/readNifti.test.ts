@@ -106,6 +106,21 @@ describe('readNifti on constructed files', () => {
     expect(b.affine).toEqual([-3, 0, 0, 4.5, 0, 1, 0, -1, 0, 0, 2, -1, 0, 0, 0, 1]);
   });
 
+  it('reads world coordinates in mm when xyzt_units says metres or micrometres (as ITK), and says so', () => {
+    const srow = [0, 0, 2, 5, -3, 0, 0, 6, 0, 1, 0, 7];
+    const common = { dims: [4, 3, 2], values, pixdim: [-1, 3, 1, 2], sformCode: 1 };
+    const mm = readNifti(buildTestNifti({ ...common, srow, xyztUnits: 2 | 8 }), 'mm.nii');
+    expect(mm.header.warnings).toEqual([]);
+    const um = readNifti(buildTestNifti({ ...common, srow: srow.map((v) => v * 1000), xyztUnits: 3 | 8 }), 'um.nii');
+    um.affine.forEach((x, i) => expect(x).toBeCloseTo(mm.affine[i]!, 4));
+    expect(um.spacing.map((v) => +v.toFixed(4))).toEqual([3, 1, 2]);
+    expect(um.header.warnings).toEqual(['its spatial units are micrometres (xyzt_units 11): read in mm']);
+    const m = readNifti(buildTestNifti({ ...common, version: 2, srow: srow.map((v) => v / 1000), xyztUnits: 1 }), 'm.nii');
+    m.affine.forEach((x, i) => expect(x).toBeCloseTo(mm.affine[i]!, 4));
+    // unknown units (0) are read as mm
+    expect(readNifti(buildTestNifti({ ...common, srow, xyztUnits: 0 }), 'u.nii').affine).toEqual(mm.affine);
+  });
+
   it('reads from a Node Buffer that is a view at an odd offset into a larger buffer', () => {
     const file = buildTestNifti({ dims: [4, 3, 2], values, datatype: 4 });
     const big = new Uint8Array(file.length + 100).fill(0xee);

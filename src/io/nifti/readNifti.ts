@@ -12,7 +12,7 @@
 import type { Mat4, Volume, VoxelArray } from '../../core/types/volume.ts';
 import { voxelSpacing } from '../../core/geometry/mat4.ts';
 import { FedsegError } from '../../core/util/errors.ts';
-import { chooseAffine, type AffineSource } from './niftiAffine.ts';
+import { affineInMillimetres, chooseAffine, type AffineSource } from './niftiAffine.ts';
 import { NIFTI_DATATYPES, UNSUPPORTED_DATATYPE_NAMES, type NiftiDatatype } from './niftiDatatypes.ts';
 import { listExtensions, parseNiftiHeader, type NiftiExtension, type NiftiHeader } from './niftiHeader.ts';
 import { gunzipPrefix, isGzip } from './gunzipPrefix.ts';
@@ -155,8 +155,11 @@ function decodeNifti(raw: Uint8Array, lay: Layout, gzipped: boolean, fileName: s
   const warnings: string[] = lay.offsetWarning ? [lay.offsetWarning] : [];
   const ext = listExtensions(raw, { ...header, voxOffset });
   if (ext.problem) warnings.push(ext.problem);
-  const { affine, source, warnings: affineWarnings } = chooseAffine(header, dims);
-  warnings.push(...affineWarnings);
+  const chosen = chooseAffine(header, dims);
+  const { source } = chosen;
+  warnings.push(...chosen.warnings);
+  const { affine, warning: unitWarning } = affineInMillimetres(chosen.affine, header.xyztUnits);
+  if (unitWarning) warnings.push(unitWarning);
 
   // copy the voxel bytes into an aligned buffer, swapping bytes for big-endian files
   // (an explicit copy: Node's Buffer.slice would be a view into a shared pool)
