@@ -91,6 +91,13 @@ describe('discoverCases: which NIfTI file is the label', () => {
     expect(report.cases[0]!.notes).toEqual(['P09_t2.nii.gz: 1 voxels were NaN or infinite and were set to 0']);
   });
 
+  it('reads a name decomposed (NFD, as macOS writes it) and one composed (NFC) as the same case', async () => {
+    const folder = 'Zürich_01';
+    const files = ['t1', 't1ce', 't2', 'flair'].map((s, i) => niftiFile(`${i === 0 ? folder.normalize('NFD') : folder}/${folder}_${s}.nii.gz`, vol(new Float32Array(24).fill(1))));
+    const report = await discoverCases(files);
+    expect(report.cases.map((c) => [c.id, c.missing])).toEqual([[`${folder}/${folder}`, []]]);
+  });
+
   it('takes P01_seg as the label, not P01_mask (a brain mask), in folder order', async () => {
     // as a folder listing gives them: P01_mask sorts before P01_seg
     const files = [sequences[0]!, niftiFile('P01/P01_mask.nii.gz', brainMask), niftiFile('P01/P01_seg.nii.gz', tumour), ...sequences.slice(1)];

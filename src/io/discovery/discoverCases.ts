@@ -2,8 +2,8 @@
  * A site's files (a folder's worth, flat, with relative paths) -> the cases they hold:
  * NIfTI by BraTS naming, DICOM series by study and SeriesDescription rules. Files that
  * cannot be used become FileProblems; nothing throws. Files are taken in path order (by
- * code unit), so when two files claim one role the same one wins however the browser
- * listed the folder.
+ * code unit, names in Unicode NFC), so when two files claim one role the same one wins
+ * however the browser listed the folder.
  */
 import { readDicomSeries } from '../dicom/readDicomSeries.ts';
 import type { DicomSeries } from '../dicom/dicomSeries.ts';
@@ -20,7 +20,10 @@ export async function discoverCases(files: readonly SourceFile[], rules: Sequenc
   const problems: FileProblem[] = [];
   const nifti: SourceFile[] = [];
   const dicom: SourceFile[] = [];
-  for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  // one spelling of each name: macOS writes names decomposed (NFD), most others composed (NFC),
+  // and a case whose files mix them would split in two that look the same
+  const named = files.map((f) => (f.name.normalize('NFC') === f.name ? f : { ...f, name: f.name.normalize('NFC') }));
+  for (const f of named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const kind = fileKind(f);
     if (kind === 'nifti') nifti.push(f);
     else if (kind === 'dicom') dicom.push(f);
