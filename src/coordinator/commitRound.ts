@@ -35,9 +35,17 @@ export interface RoundCommit {
   readonly updates: number;
 }
 
-/** Finishes `aggregator` and writes round n closed (model, strategy state, summary, next round) in one commit. */
-export async function commitRound(d: RoundCommitDeps, n: number, aggregator: Aggregator, reason: string, extra: Record<string, unknown>): Promise<RoundCommit> {
-  const updates = await d.store.updates(n);
+/**
+ * Finishes `aggregator` and writes round n closed (model, strategy state, summary, next round) in one commit.
+ * `counted`: the sites whose updates the aggregate holds, when not all recorded ones (a site revoked
+ * after its update was accepted); the summary names the others as withdrawn.
+ */
+export async function commitRound(
+  d: RoundCommitDeps, n: number, aggregator: Aggregator, reason: string, extra: Record<string, unknown>, counted?: ReadonlySet<string>,
+): Promise<RoundCommit> {
+  const recorded = await d.store.updates(n);
+  const updates = counted ? recorded.filter((u) => counted.has(u.siteId)) : recorded;
+  const withdrawn = recorded.filter((u) => !updates.includes(u)).map((u) => u.siteId);
   const weights = aggregator.finish();
   checkWeights(weights, d.spec, 'MODEL', `round ${n} aggregate`);
   const hash = await d.blobs.put(encodeWeightsBlob(weights));
@@ -52,6 +60,7 @@ export async function commitRound(d: RoundCommitDeps, n: number, aggregator: Agg
     updates: updates.length,
     sites: updates.map((u) => u.siteId),
     samples: updates.reduce((s, u) => s + u.sampleCount, 0),
+    ...(withdrawn.length > 0 ? { withdrawn } : {}),
     ...d.algorithms.roundSummary(n),
     ...extra,
   };

@@ -370,13 +370,15 @@ export class Federation {
       await this.store.setRoundStatus(current.round, 'collecting');
       this.current = { ...current, status: 'collecting' };
     }
-    const updates = this.secure ? [] : await this.store.updates(current.round);
+    // a site revoked since its update was accepted: not counted (withdrawRevoked, across a restart)
+    const active = await this.activeSites();
+    const updates = this.secure ? [] : (await this.store.updates(current.round)).filter((u) => active.has(u.siteId));
     if (this.secure) await this.secureRounds.resume(current.round);
     this.machine = new RoundMachine(
       { round: current.round, status: this.current.status, deadline: current.deadline, reported: updates.map((u) => u.siteId) },
       this.policy,
     );
-    await this.rebuildAggregator();
+    await this.rebuildAggregator(active);
     if (stored) this.log(`resumed round ${current.round} of ${this.plan.rounds} with ${updates.length} acknowledged update(s)`);
   }
 
@@ -387,11 +389,12 @@ export class Federation {
     return this.algorithms.begin(this.current.round, global);
   }
 
-  /** A fresh aggregator for the current round, fed every acknowledged update from disk. */
-  private async rebuildAggregator(): Promise<void> {
+  /** A fresh aggregator for the current round, fed every acknowledged update of an active site from disk. */
+  private async rebuildAggregator(active?: ReadonlySet<string>): Promise<void> {
     const agg = await this.freshAggregator();
+    const counted = active ?? (await this.activeSites());
     // secure aggregation: the masked inputs are useless one by one; the aggregate is fed at unmasking
-    for (const u of this.secure ? [] : await this.store.updates(this.current.round)) {
+    for (const u of this.secure ? [] : (await this.store.updates(this.current.round)).filter((x) => counted.has(x.siteId))) {
       const { payload } = await decodeUpdateEnvelope(await this.blobs.getVerified(u.payloadHash), { maxBytes: Number.MAX_SAFE_INTEGER });
       agg.add(this.algorithms.decodeUpdate(payload, this.spec), this.algorithms.weightOf(u.sampleCount));
     }
@@ -419,7 +422,9 @@ export class Federation {
     }
     const machine = this.machine;
     if (!machine) return;
-    const d = machine.decide(this.now(), await this.activeSites());
+    const active = await this.activeSites();
+    await this.withdrawRevoked(machine, active);
+    const d = machine.decide(this.now(), active);
     if (d.kind === 'aggregate') {
       await this.aggregate(d.reason);
     } else if (d.kind === 'extend') {
@@ -434,6 +439,25 @@ export class Federation {
       this.log(`round ${machine.round}: ${d.reason}`);
       this.emit();
     }
+  }
+
+  /**
+   * A site revoked (`fedseg invite --revoke`, another process) after its update was
+   * accepted: the update is taken out of the round (the aggregate is rebuilt without it),
+   * and stays on record, marked so in the audit and the round's summary.
+   */
+  private async withdrawRevoked(machine: RoundMachine, active: ReadonlySet<string>): Promise<void> {
+    const revoked = [...machine.reported].filter((s) => !active.has(s));
+    if (revoked.length === 0) return;
+    // rebuilt first: should it fail, the round still holds the updates it was built from, and the next decision tries again
+    await this.rebuildAggregator(active);
+    machine.withdraw(revoked);
+    for (const siteId of revoked) {
+      await this.store.audit({ at: this.now(), siteId, action: 'update-withdrawn', round: machine.round, detail: { reason: 'the site was revoked after its update was accepted' } });
+    }
+    this.notice = `round ${machine.round}: the update of ${revoked.join(', ')} was taken out (revoked after it was accepted)`;
+    this.log(this.notice);
+    this.emit();
   }
 
   /**
@@ -461,7 +485,7 @@ export class Federation {
       if (build) this.aggregator = await build();
       closed = await commitRound(
         { plan: this.plan, spec: this.spec, store: this.store, blobs: this.blobs, algorithms: this.algorithms, deadlineMs: this.policy.deadlineMs, now: this.now },
-        n, this.aggregator!, reason, extra,
+        n, this.aggregator!, reason, extra, build ? undefined : machine.reported,
       );
     } catch (e) {
       // memory first, the store last: when the disk is full the status write fails too, and a

@@ -87,6 +87,13 @@ export class RoundMachine {
     return true;
   }
 
+  /** Takes back the updates of these sites (revoked since they were accepted); false when none was held. */
+  withdraw(siteIds: Iterable<string>): boolean {
+    let any = false;
+    for (const s of siteIds) any = this.reportedSites.delete(s) || any;
+    return any;
+  }
+
   /** What to do now, given the sites that are active (joined, not revoked). */
   decide(now: number, activeSites: ReadonlySet<string>): RoundDecision {
     if (this.statusNow === 'aggregating' || this.statusNow === 'closed') {
