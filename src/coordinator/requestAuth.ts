@@ -5,7 +5,8 @@
  * was never used before (a replay fails even within the window). The nonce is
  * remembered only after the signature verified, so nobody can burn a site's nonces.
  * A request that names its body's SHA-256 (BODY_HASH_HEADER) has its signature verified
- * in `precheck`, before a large body is read; the body is then checked against the hash.
+ * and its nonce taken in `precheck`, before a large body is read (replayed headers are
+ * refused before their body is read); the body is then checked against the hash.
  */
 import type { Context } from 'hono';
 import { BODY_HASH_HEADER, bodySha256, SIGNATURE_HEADERS, importPublicJwk, isFreshTimestamp, verifyRequest } from '../core/protocol/signing.ts';
@@ -52,6 +53,9 @@ export class RequestAuth {
     }
     if (!SHA256_HEX.test(claimed)) throw new HttpError(401, 'BAD_SIGNATURE', `expected ${BODY_HASH_HEADER} as 64 lower-case hex digits, found "${claimed.slice(0, 80)}"`);
     await this.verify(c, h, { bodySha256: claimed, body: null });
+    this.verified.set(c.req.raw, h.siteId);
+    // taken now, before the body is read: replayed headers must not make the coordinator read another body
+    await this.takeNonce(h.siteId, h.nonce, h.now);
     this.prechecked.set(c.req.raw, { at: h.now, bodySha256: claimed });
     return { signatureVerified: true };
   }
@@ -67,19 +71,24 @@ export class RequestAuth {
     const h = await this.headersOf(c, pre?.at ?? now);
     const { siteId, nonce } = h;
     if (pre?.bodySha256) {
-      // the signature was verified over this hash before the body came: the body must have it
+      // the signature was verified over this hash before the body came (and its nonce taken): the body must have it
       if ((await bodySha256(body)) !== pre.bodySha256) {
         throw new HttpError(401, 'BAD_SIGNATURE', `the body does not have the SHA-256 its signature covers (${BODY_HASH_HEADER}) for site "${siteId}"`);
       }
-    } else {
-      await this.verify(c, h, { body });
+      return siteId;
     }
+    await this.verify(c, h, { body });
     // the site did sign it: a replay's refusal is audited under that site
     this.verified.set(c.req.raw, siteId);
+    await this.takeNonce(siteId, nonce, now);
+    return siteId;
+  }
+
+  /** Remembers a verified request's nonce; REPLAYED when it was used before. */
+  private async takeNonce(siteId: string, nonce: string, now: number): Promise<void> {
     if (!(await this.store.rememberNonce(siteId, nonce, now, now - NONCE_RETENTION_MS))) {
       throw new HttpError(401, 'REPLAYED', `nonce ${nonce} was already used by site "${siteId}": a request is accepted once`);
     }
-    return siteId;
   }
 
   /** Verifies the request's signature over its body, or over the body hash it names; BAD_SIGNATURE otherwise. */
