@@ -1,6 +1,6 @@
-import { Deflate } from 'fflate';
+import { Deflate, Inflate } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { deflateFast, inflateExact } from './payloadBytes.ts';
+import { deflateFast, inflateExact, unusedInput } from './payloadBytes.ts';
 
 /** A deflate stream of `zeros` zero bytes, not closed, then bytes that are no deflate block at all. */
 function bombWithGarbage(zeros: number): Uint8Array {
@@ -33,5 +33,27 @@ describe('inflateExact', () => {
     // reading the whole stream would end in "unreadable stream" at the invalid block; stopping early says "more"
     expect(() => inflateExact(bomb, 16_000, 'int4')).toThrow(/expected 16000 bytes once inflated, found more/);
     expect(() => inflateExact(bomb, 32 * 1024 * 1024, 'int4')).toThrow(/unreadable stream/); // the garbage is there
+  });
+
+  it('refuses any byte after the deflate stream (it would be stored and counted as the update), whatever the sizes', () => {
+    for (const size of [1, 7, 100, 1023, 1024, 1025, 5000, 70_000]) {
+      const raw = Uint8Array.from({ length: size }, (_, i) => (i * 31 + (i >> 5)) % 17);
+      const stream = deflateFast(raw);
+      expect(inflateExact(stream, size, 'int8')).toEqual(raw);
+      for (const extra of [1, 2, 1000, 5000]) {
+        const padded = new Uint8Array(stream.length + extra);
+        padded.set(stream);
+        expect(() => inflateExact(padded, size, 'int8'), `${size} bytes + ${extra}`).toThrow(`int8 payload: expected the deflate stream to end the payload, found ${extra} byte(s) after it`);
+      }
+    }
+  });
+
+  it('can see the input fflate leaves unused (pins the installed version: see unusedInput)', () => {
+    const inflater = new Inflate(() => undefined);
+    const stream = deflateFast(new Uint8Array(300).fill(3));
+    const padded = new Uint8Array(stream.length + 3);
+    padded.set(stream);
+    inflater.push(padded, true);
+    expect(unusedInput(inflater)).toBe(3);
   });
 });
