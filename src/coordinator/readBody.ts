@@ -1,6 +1,7 @@
 /**
  * Reads a request body with a size limit: refused early from Content-Length, or as
  * soon as the stream passes the limit (a client cannot make the server buffer more).
+ * A body cut off by its client is refused (BODY_ABORTED), not a coordinator failure.
  */
 import type { Context } from 'hono';
 import { HttpError } from './httpError.ts';
@@ -16,7 +17,14 @@ export async function readBody(c: Context, maxBytes: number, what: string): Prom
   let total = 0;
   const reader = body.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    let next: ReadableStreamReadResult<Uint8Array>;
+    try {
+      next = await reader.read();
+    } catch (e) {
+      // the client went away (or its connection broke) mid-body: its refusal, not the coordinator's failure
+      throw new HttpError(400, 'BODY_ABORTED', `${what}: the body stopped arriving after ${total} bytes (${e instanceof Error ? e.message : String(e)}); the connection was closed before it ended`);
+    }
+    const { done, value } = next;
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
