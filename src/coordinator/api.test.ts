@@ -99,6 +99,9 @@ describe('the coordinator API', () => {
     expect(await site.client.reportEvaluation({ ...report, cases: 9 })).toEqual({ status: 'duplicate', round: 1 });
     // a mean over fewer cases than the plan's validation.minReportCases (5), as a site of an older version sends it: not kept
     expect(await site.client.reportEvaluation({ ...report, cases: 2 })).toEqual({ status: 'suppressed', round: 1 });
+    // ... and only for the round and model it may report on: a round that never was is refused, not audited as suppressed
+    expect(await site.client.reportEvaluation({ ...report, cases: 2, round: 999_999 }).catch((e: { code: string }) => e.code)).toBe('UPDATE_WRONG_ROUND');
+    expect(await site.client.reportEvaluation({ ...report, cases: 2, modelHash: 'a'.repeat(64) }).catch((e: { code: string }) => e.code)).toBe('MODEL_MISMATCH');
     const s = ((await operatorStatusOf(coord)) as any);
     expect(s.rounds[0].evaluation).toMatchObject({ cases: 6, sites: 1 });
     expect(s.rounds[0].evaluation.dice.WT).toBeCloseTo(0.7, 12);

@@ -212,17 +212,19 @@ export class Federation {
 
   /** Federated evaluation of the round's global model (or, once finished, of the final one). */
   async submitEvaluation(siteId: string, report: MetricsReport): Promise<'accepted' | 'duplicate' | 'suppressed'> {
-    if (checkEvaluationReport(report, siteId, this.plan, this.planHash) === 'suppress') {
-      // a site of a version before validation.minReportCases sends means over fewer cases (a
-      // patient's own scores): not kept; the site carries on as after any answer
-      await this.store.audit({ at: this.now(), siteId, action: 'evaluation-suppressed', round: report.round, detail: { cases: report.cases, minReportCases: this.plan.validation.minReportCases } });
-      return 'suppressed';
-    }
+    const verdict = checkEvaluationReport(report, siteId, this.plan, this.planHash);
     return this.serial(async () => {
       const status = await this.roundStatus();
       if (report.round !== status.round) throw wrongRound('evaluation', report.round, status.round, status.finished);
       if (report.modelHash !== status.globalModelHash) {
         throw new HttpError(409, 'MODEL_MISMATCH', `evaluation: round ${report.round}: expected model ${status.globalModelHash}, found ${report.modelHash}`);
+      }
+      if (verdict === 'suppress') {
+        // a site of a version before validation.minReportCases sends means over fewer cases (a
+        // patient's own scores): not kept; the site carries on as after any answer. Only for
+        // the round and model it may report on: the audit must not name rounds that never were
+        await this.store.audit({ at: this.now(), siteId, action: 'evaluation-suppressed', round: report.round, detail: { cases: report.cases, minReportCases: this.plan.validation.minReportCases } });
+        return 'suppressed';
       }
       if (!status.finished) this.machine?.noteEvaluation();
       const r = await this.store.recordEvaluation({

@@ -2,13 +2,13 @@
  * `fedseg invite --site NAME [--data DIR] [--url URL]`: a one-time invite URL.
  * `fedseg invite --revoke SITE_ID [--data DIR]`: revokes a site.
  */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FedsegError } from '../../core/util/errors.ts';
 import { createSiteInvite } from '../../coordinator/siteInvites.ts';
 import { dataPaths } from '../../coordinator/startCoordinator.ts';
 import { SqliteStore } from '../../coordinator/storage/sqliteStore.ts';
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command } from '../command.ts';
 
 const usage = `fedseg invite --site NAME [--data DIR] [--url URL] [--json]
@@ -42,9 +42,15 @@ export const inviteCommand: Command = {
       strict: true,
     });
     const dir = resolve(values.data);
-    mkdirSync(dir, { recursive: true });
+    // never a new database: an invite into a folder no coordinator runs on could never be used
+    if (!existsSync(dataPaths(dir).db)) {
+      throw new FedsegError('NO_FEDERATION', `--data ${dir}: expected the data folder of a coordinator (with ${basename(dataPaths(dir).db)}), found none; give the --data the coordinator was started with`);
+    }
     const store = new SqliteStore(dataPaths(dir).db);
     try {
+      if (!(await store.federation())) {
+        throw new FedsegError('NO_FEDERATION', `--data ${dir}: expected a federation in ${basename(dataPaths(dir).db)}, found an empty database; start the coordinator on this folder first`);
+      }
       if (values.revoke) {
         const ok = await store.revokeSite(values.revoke, Date.now());
         if (!ok) throw new FedsegError('UNKNOWN_SITE', `no active or invited site "${values.revoke}" in ${dir}`);
