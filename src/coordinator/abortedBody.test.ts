@@ -52,3 +52,38 @@ describe('a body cut off by its client', () => {
     expect((await fetch(`${coord.url}/api/v1/health`)).status).toBe(200);
   });
 });
+
+describe('a JSON body that trickles in', () => {
+  it('is refused after jsonBodyMs with BODY_TOO_SLOW, and its connection closed', async () => {
+    const slowDir = tempDir();
+    const slow = await startCoordinator({ plan, dataDir: join(slowDir.path, 'data'), port: 0, staticRoot: null, log: () => undefined, clockMs: 50, jsonBodyMs: 300 });
+    try {
+      const url = new URL(slow.url);
+      const answer = await new Promise<{ text: string; closed: boolean }>((resolve, reject) => {
+        let text = '';
+        const socket = connect(Number(url.port), url.hostname, () => {
+          socket.write(`POST /api/v1/join HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+          // a byte now and then, never the whole body
+          const drip = setInterval(() => socket.write(' '), 50);
+          socket.on('close', () => {
+            clearInterval(drip);
+            resolve({ text, closed: true });
+          });
+          setTimeout(() => {
+            clearInterval(drip);
+            resolve({ text, closed: false });
+            socket.destroy();
+          }, 5000);
+        });
+        socket.on('data', (d: Buffer) => (text += d.toString()));
+        socket.on('error', reject);
+      });
+      expect(answer.text).toMatch(/^HTTP\/1\.1 408/);
+      expect(answer.text).toContain('"code":"BODY_TOO_SLOW"');
+      expect(answer.closed).toBe(true);
+    } finally {
+      await slow.close();
+      slowDir.remove();
+    }
+  });
+});

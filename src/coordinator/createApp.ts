@@ -38,6 +38,8 @@ export interface AppOptions {
   readonly maxWaitingPerAddress?: number;
   /** an event stream is closed after this long (default 30 minutes) and the client reconnects, so none holds a slot for ever */
   readonly eventStreamLifetimeMs?: number;
+  /** a JSON message's body must arrive within this long (default 60 s) */
+  readonly jsonBodyMs?: number;
 }
 
 const LONG_POLL_MAX_S = 60;
@@ -45,6 +47,10 @@ const MAX_WAITING = 512;
 const MAX_WAITING_PER_ADDRESS = 32;
 /** bodies of uploads whose signature is checked only after them, buffered at once at most */
 const UNVERIFIED_BODIES = 4;
+/** JSON bodies (joins, reports, secure-aggregation messages) read at once, at most, and from one address */
+const JSON_BODIES = 64;
+const JSON_BODIES_PER_ADDRESS = 8;
+const JSON_BODY_MS = 60_000;
 const SSE_KEEPALIVE_MS = 15_000;
 const SSE_LIFETIME_MS = 30 * 60_000;
 /** how long an EventSource waits before it reconnects to a stream that ended (the SSE `retry` field) */
@@ -81,6 +87,17 @@ export function createApp(opts: AppOptions): Hono {
     return unverifiedBodies.hold(`${what} without ${BODY_HASH_HEADER}`, remoteAddress(c), () => readBody(c, max, what));
   };
 
+  // JSON bodies from clients not known yet (a join) or whose signature is checked only after the body:
+  // a few at once from one address, each within jsonBodyMs, so slow senders cannot hold the sockets
+  const jsonBodies = new ConnectionLimit(JSON_BODIES, JSON_BODIES_PER_ADDRESS);
+  const jsonBodyMs = opts.jsonBodyMs ?? JSON_BODY_MS;
+  const anonymousJson = (c: Context, what: string) => jsonBodies.hold(what, remoteAddress(c), () => readJson(c, maxMessage, what, jsonBodyMs));
+  /** A signed JSON message: its signature checked before the body is read when it names the body's hash (as fedseg's clients do). */
+  const signedJson = async (c: Context, what: string): Promise<{ value: unknown; bytes: Uint8Array }> => {
+    const { signatureVerified } = await auth.precheck(c);
+    return signatureVerified ? readJson(c, maxMessage, what, jsonBodyMs) : anonymousJson(c, what);
+  };
+
   const app = new Hono();
 
   app.onError(async (err, c) => {
@@ -103,7 +120,7 @@ export function createApp(opts: AppOptions): Hono {
   api.get('/plan', (c) => c.json({ plan: publishedPlan(plan), planHash: federation.planHash }));
 
   api.post('/join', async (c) => {
-    const { value } = await readJson(c, maxMessage, 'join request');
+    const { value } = await anonymousJson(c, 'join request');
     const req = parseMessage(JoinRequestSchema, value, 'join request');
     return c.json(await federation.join(req));
   });
@@ -173,7 +190,7 @@ export function createApp(opts: AppOptions): Hono {
 
   api.post('/rounds/:round/evaluation', async (c) => {
     const round = pathRound(c);
-    const { value, bytes } = await readJson(c, maxMessage, 'evaluation report');
+    const { value, bytes } = await signedJson(c, 'evaluation report');
     const siteId = await auth.siteOf(c, bytes);
     const report = parseMessage(MetricsReportSchema, value, 'evaluation report');
     if (report.round !== round) throw new HttpError(400, 'ROUND_PATH_MISMATCH', `evaluation: the path names round ${round}, the report round ${report.round}`);
@@ -196,14 +213,14 @@ export function createApp(opts: AppOptions): Hono {
   // --- secure aggregation (docs/api.md, "Secure aggregation") ---------------------------
   api.post('/rounds/:round/secagg/advertise', async (c) => {
     const round = pathRound(c);
-    const { value, bytes } = await readJson(c, maxMessage, 'secure aggregation keys');
+    const { value, bytes } = await signedJson(c, 'secure aggregation keys');
     const siteId = await auth.siteOf(c, bytes);
     return c.json(await federation.secAgg.post(siteId, round, 'advertise', parseMessage(SecAggAdvertiseSchema, value, 'secure aggregation keys')));
   });
 
   api.post('/rounds/:round/secagg/shares', async (c) => {
     const round = pathRound(c);
-    const { value, bytes } = await readJson(c, maxMessage, 'secure aggregation shares');
+    const { value, bytes } = await signedJson(c, 'secure aggregation shares');
     const siteId = await auth.siteOf(c, bytes);
     return c.json(await federation.secAgg.post(siteId, round, 'shares', parseMessage(SecAggSharesSchema, value, 'secure aggregation shares')));
   });
@@ -221,7 +238,7 @@ export function createApp(opts: AppOptions): Hono {
 
   api.post('/rounds/:round/secagg/unmask', async (c) => {
     const round = pathRound(c);
-    const { value, bytes } = await readJson(c, maxMessage, 'secure aggregation unmask response');
+    const { value, bytes } = await signedJson(c, 'secure aggregation unmask response');
     const siteId = await auth.siteOf(c, bytes);
     return c.json(await federation.secAgg.post(siteId, round, 'unmask', parseMessage(SecAggUnmaskResponseSchema, value, 'secure aggregation unmask response')));
   });

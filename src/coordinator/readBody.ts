@@ -6,7 +6,12 @@
 import type { Context } from 'hono';
 import { HttpError } from './httpError.ts';
 
-export async function readBody(c: Context, maxBytes: number, what: string): Promise<Uint8Array> {
+/**
+ * `withinMs`: the whole body must arrive this long after reading began, else 408
+ * BODY_TOO_SLOW and the connection is closed (a client trickling a small message must not
+ * hold its socket for the server's half-hour upload timeout).
+ */
+export async function readBody(c: Context, maxBytes: number, what: string, withinMs?: number): Promise<Uint8Array> {
   const declared = c.req.header('content-length');
   if (declared !== undefined && Number(declared) > maxBytes) {
     throw tooLarge(what, maxBytes, Number(declared));
@@ -16,11 +21,25 @@ export async function readBody(c: Context, maxBytes: number, what: string): Prom
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = body.getReader();
+  let late: ReturnType<typeof setTimeout> | undefined;
+  const tooSlow = withinMs === undefined
+    ? null
+    : new Promise<'late'>((resolve) => {
+      late = setTimeout(() => resolve('late'), withinMs);
+    });
   for (;;) {
     let next: ReadableStreamReadResult<Uint8Array>;
     try {
-      next = await reader.read();
+      const got = await (tooSlow ? Promise.race([reader.read(), tooSlow]) : reader.read());
+      if (got === 'late') {
+        void reader.cancel().catch(() => undefined);
+        c.header('Connection', 'close');
+        throw new HttpError(408, 'BODY_TOO_SLOW', `${what}: expected the body within ${withinMs! / 1000} s, found ${total} bytes by then; the connection is closed`);
+      }
+      next = got;
     } catch (e) {
+      clearTimeout(late);
+      if (e instanceof HttpError) throw e;
       // the client went away (or its connection broke) mid-body: its refusal, not the coordinator's failure
       throw new HttpError(400, 'BODY_ABORTED', `${what}: the body stopped arriving after ${total} bytes (${e instanceof Error ? e.message : String(e)}); the connection was closed before it ended`);
     }
@@ -28,11 +47,13 @@ export async function readBody(c: Context, maxBytes: number, what: string): Prom
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
+      clearTimeout(late);
       await reader.cancel().catch(() => undefined);
       throw tooLarge(what, maxBytes, total);
     }
     chunks.push(value);
   }
+  clearTimeout(late);
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   const out = new Uint8Array(total);
   let off = 0;
@@ -43,9 +64,9 @@ export async function readBody(c: Context, maxBytes: number, what: string): Prom
   return out;
 }
 
-/** Reads and parses a JSON body (limit in bytes); BAD_JSON when it is not JSON. */
-export async function readJson(c: Context, maxBytes: number, what: string): Promise<{ value: unknown; bytes: Uint8Array }> {
-  const bytes = await readBody(c, maxBytes, what);
+/** Reads and parses a JSON body (limit in bytes, time as readBody's); BAD_JSON when it is not JSON. */
+export async function readJson(c: Context, maxBytes: number, what: string, withinMs?: number): Promise<{ value: unknown; bytes: Uint8Array }> {
+  const bytes = await readBody(c, maxBytes, what, withinMs);
   try {
     return { value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown, bytes };
   } catch {

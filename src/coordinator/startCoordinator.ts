@@ -40,6 +40,8 @@ export interface CoordinatorOptions {
   readonly maxWaiting?: number;
   readonly maxWaitingPerAddress?: number;
   readonly eventStreamLifetimeMs?: number;
+  /** how long a JSON message's body may take (createApp's default otherwise) */
+  readonly jsonBodyMs?: number;
 }
 
 export interface RunningCoordinator {
@@ -141,9 +143,10 @@ function listen(fetch: (req: Request) => Response | Promise<Response>, port: num
 }
 
 /** the wait limits that were given, so createApp's defaults hold for the others */
-function waitLimits(opts: CoordinatorOptions): Pick<AppOptions, 'maxWaiting' | 'maxWaitingPerAddress' | 'eventStreamLifetimeMs'> {
-  const { maxWaiting, maxWaitingPerAddress, eventStreamLifetimeMs } = opts;
+function waitLimits(opts: CoordinatorOptions): Pick<AppOptions, 'maxWaiting' | 'maxWaitingPerAddress' | 'eventStreamLifetimeMs' | 'jsonBodyMs'> {
+  const { maxWaiting, maxWaitingPerAddress, eventStreamLifetimeMs, jsonBodyMs } = opts;
   return {
+    ...(jsonBodyMs !== undefined ? { jsonBodyMs } : {}),
     ...(maxWaiting !== undefined ? { maxWaiting } : {}),
     ...(maxWaitingPerAddress !== undefined ? { maxWaitingPerAddress } : {}),
     ...(eventStreamLifetimeMs !== undefined ? { eventStreamLifetimeMs } : {}),
