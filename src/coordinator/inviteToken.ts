@@ -8,8 +8,12 @@ import { base64urlEncode } from '../core/protocol/base64url.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
 import { utf8Encode } from '../core/protocol/utf8.ts';
 
+/** A token; never one that starts with '-' (1 in 64 would), which a command line would take for an option. */
 export function newInviteToken(): string {
-  return base64urlEncode(new Uint8Array(randomBytes(32)));
+  for (;;) {
+    const token = base64urlEncode(new Uint8Array(randomBytes(32)));
+    if (!token.startsWith('-')) return token;
+  }
 }
 
 export function hashInviteToken(token: string): Promise<string> {

@@ -40,10 +40,20 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`fedseg ${name}: ${err.message} [${err.code}]`);
       return 1;
     }
-    if (err instanceof TypeError && (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      console.error(`fedseg ${name}: ${err.message}\n\n${cmd.usage}`);
+    const code = (err as { code?: unknown } | null)?.code;
+    // an unknown option, a missing value, a stray argument: what was wrong, and the usage
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+      console.error(`fedseg ${name}: ${(err as Error).message}\n\n${cmd.usage}`);
       return 2;
     }
-    throw err;
+    console.error(unexpectedFailure(name, err, Boolean(process.env.FEDSEG_DEBUG)));
+    return 1;
   }
+}
+
+/** An unexpected error in one line (a stack through minified tfjs runs to tens of kB); the stack when debugging. */
+export function unexpectedFailure(command: string, err: unknown, debug: boolean): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const where = debug && err instanceof Error ? `\n${err.stack}` : ' (FEDSEG_DEBUG=1 shows where)';
+  return `fedseg ${command}: failed: ${message.length > 1000 ? `${message.slice(0, 1000)}…` : message}${where}`;
 }

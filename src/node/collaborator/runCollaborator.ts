@@ -1,7 +1,7 @@
 /**
  * The headless collaborator: the page's federated loop (runSite, from src/core) in a
- * Node process. Joins with an invite (or reuses --key-file), loads the site's cases for
- * the plan's model, and runs rounds until the federation finishes.
+ * Node process. Loads the site's cases for the plan's model, joins with an invite (or
+ * reuses --key-file), and runs rounds until the federation finishes.
  */
 import type { Plan } from '../../core/protocol/plan.ts';
 import { ProtocolClient, type RetryPolicy } from '../../core/protocol/client/protocolClient.ts';
@@ -41,6 +41,8 @@ export async function runCollaborator(opts: CollaboratorOptions): Promise<Collab
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const { plan, planHash } = await client.plan();
+  // the cases first: a wrong --data or --synthetic must not use up the one-time invite
+  const data = await opts.data(plan);
   if (stored) {
     await client.me(); // fails plainly (UNKNOWN_SITE, SITE_REVOKED) when the stored identity no longer works
   } else {
@@ -49,7 +51,6 @@ export async function runCollaborator(opts: CollaboratorOptions): Promise<Collab
     const joined = await client.join(opts.invite, keys, planHash, { kind: 'node', ...(opts.backendName ? { backend: opts.backendName } : {}) });
     if (opts.keyFile) saveKeyFile(opts.keyFile, opts.url, joined.siteId, privateJwk);
   }
-  const data = await opts.data(plan);
   const result = await runSite({
     client, plan, planHash, data,
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),

@@ -100,13 +100,15 @@ export const collaborateCommand: Command = {
       ...(values['key-file'] ? { keyFile: resolve(values['key-file']) } : {}),
       backendName: backend,
       seed,
-      data: (plan) => {
+      data: async (plan) => {
         const patch = getPreset(plan.model.preset).patchSize;
         const cases = int('cases', values.cases);
         const size = int('size', values.size);
-        return values.synthetic
+        const site = values.synthetic
           ? syntheticSite({ profile: values.synthetic, seed, ...(cases !== undefined ? { cases } : {}), ...(size !== undefined ? { size } : {}) }, patch, plan.validation.fraction)
-          : folderSite(resolve(values.data!), patch, plan.validation.fraction);
+          : await folderSite(resolve(values.data!), patch, plan.validation.fraction);
+        console.log(`cases: ${site.train.length} for training, ${site.validation.length} for validation`);
+        return site;
       },
       onEvent: (e) => {
         const line = describe(e);

@@ -3,6 +3,7 @@
  * series goes to the --out file; several go into the --out folder, one file each.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { outputPath } from '../outputPath.ts';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Volume, VoxelArray } from '../../core/types/volume.ts';
@@ -61,6 +62,7 @@ export const convertCommand: Command = {
       return 2;
     }
     if (!single) mkdirSync(out, { recursive: true });
+    else outputPath(out, '--out');
     const used = new Set<string>();
     series.forEach((s, i) => {
       let name = seriesFileName(s, i);

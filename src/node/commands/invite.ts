@@ -64,7 +64,7 @@ export const inviteCommand: Command = {
       else {
         console.log(`Invite for "${name}" (site id ${siteId}); it works once:`);
         console.log(`  ${url}`);
-        console.log(`headless: fedseg collaborate --url ${values.url} --invite ${token} --data FOLDER`);
+        console.log(`headless: fedseg collaborate --url ${values.url} --invite=${token} --key-file site-key.json --data FOLDER`);
       }
       return 0;
     } finally {

@@ -4,6 +4,7 @@
  * Progress on stderr; the result as a table, or as JSON on stdout with --json.
  */
 import { writeFileSync } from 'node:fs';
+import { outputPath } from '../outputPath.ts';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { FedsegError } from '../../core/util/errors.ts';
@@ -138,6 +139,7 @@ export const simulateCommand: Command = {
   async run(argv) {
     const args = optionsFromArgs(argv);
     planFromOptions(resolveOptions(args.options)); // refuse bad flags before loading tfjs and making data
+    if (args.plot) outputPath(args.plot, '--plot');
     const { DEFAULT_TRAINING_BACKEND, initTrainingBackend } = await import('../tfNode.ts');
     const { simulate } = await import('../simulate/simulate.ts');
     const { ProgressDisplay, SILENT_PROGRESS } = await import('../simulate/progressDisplay.ts');

@@ -5,6 +5,7 @@
  * federated model's curve for each value of a setting (e.g. each codec over its seeds).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { outputPath } from '../outputPath.ts';
 import { parseArgs } from 'node:util';
 import { FedsegError } from '../../core/util/errors.ts';
 import type { Command } from '../command.ts';
@@ -47,6 +48,7 @@ export const simulatePlotCommand: Command = {
   async run(argv) {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string' }, title: { type: 'string' }, compare: { type: 'string' } } });
     if (!values.out) throw new FedsegError('BAD_OPTION', '--out: expected the SVG file to write; found none');
+    outputPath(values.out, '--out');
     if (positionals.length === 0) throw new FedsegError('BAD_OPTION', 'expected one or more RUN.json files; found none');
     const runs = positionals.map(readSimulationRun);
     const seeds = [...new Set(runs.map((r) => r.options.seed))];

@@ -3,6 +3,7 @@
  * worth), prints progress to stderr and writes the model (manifest + binary).
  */
 import { writeFileSync } from 'node:fs';
+import { outputPath } from '../outputPath.ts';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getPreset, MODEL_PRESETS } from '../../core/model/modelPresets.ts';
@@ -70,6 +71,7 @@ export const trainLocalCommand: Command = {
       },
     });
     if (!values.out) throw new FedsegError('BAD_OPTION', '--out: expected the file to write the model to; found none');
+    outputPath(values.out, '--out'); // before the training, which it would otherwise lose
     const preset = getPreset(values.preset ?? 'tiny');
     const steps = positiveInt(values.steps, 'steps', 50);
     const caseCount = positiveInt(values.cases, 'cases', 4);
