@@ -1,7 +1,10 @@
 /**
  * Node adapter: files and folders on disk -> SourceFile[] (names relative to the parent
  * of each argument, so folder names group cases as they do in the page). Hidden files
- * (".DS_Store", "._x") are skipped; unreadable paths become FileProblems.
+ * (".DS_Store", "._x") are skipped; unreadable paths become FileProblems. Symbolic links
+ * are followed, but a folder is read once: a link to a folder already read (a loop such
+ * as `ln -s .. caseA/loop`, or a second way to the same folder) becomes a FOLDER_REPEATED
+ * problem instead of being read again.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, dirname, sep } from 'node:path';
@@ -20,16 +23,25 @@ function toArrayBuffer(b: Buffer): ArrayBuffer {
 export function readFolder(paths: readonly string[]): ReadFolderResult {
   const files: SourceFile[] = [];
   const problems: FileProblem[] = [];
+  // folders read so far, by device and inode (what a link resolves to), with the name read
+  const seen = new Map<string, string>();
   const visit = (path: string, root: string) => {
     const name = relative(root, path).split(sep).join('/') || basename(path);
     let st;
     try {
-      st = statSync(path);
+      st = statSync(path, { bigint: true });
     } catch (err) {
       problems.push(fileProblem(name, 'FILE_UNREADABLE', `${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`));
       return;
     }
     if (st.isDirectory()) {
+      const id = `${st.dev}:${st.ino}`;
+      const first = seen.get(id);
+      if (first !== undefined) {
+        problems.push(fileProblem(name, 'FOLDER_REPEATED', `${path}: expected a folder not read yet, found the folder ${first} again (through a symbolic link, or given twice); skipped so that its files are read once`));
+        return;
+      }
+      seen.set(id, name);
       let entries: string[];
       try {
         entries = readdirSync(path).sort();
