@@ -19,9 +19,11 @@ describe('SiteCases.load', () => {
     const gone = { path: 'case/notes/vanished.dcm', file: { arrayBuffer: () => Promise.reject(new Error('The requested file could not be read')) } as unknown as File };
     const cases = new SiteCases();
     const progress: number[] = [];
-    await cases.load([readable[0]!, gone, ...readable.slice(1)], (done) => progress.push(done));
+    // an entry the page could not open (a broken link) is listed with those the Worker could not read
+    const unopened = { file: 'case/link.nii.gz', code: 'FILE_UNREADABLE', message: 'case/link.nii.gz: expected a readable file, found one the browser could not open (NotFoundError)' };
+    await cases.load([readable[0]!, gone, ...readable.slice(1)], (done) => progress.push(done), [unopened]);
     const summary = cases.summary(0.2);
-    expect(summary.problems).toEqual([{
+    expect(summary.problems).toEqual([unopened, {
       file: 'case/notes/vanished.dcm', code: 'FILE_UNREADABLE',
       message: 'case/notes/vanished.dcm: expected a readable file, found one the browser could not read (The requested file could not be read)',
     }]);

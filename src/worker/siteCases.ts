@@ -35,9 +35,10 @@ export class SiteCases {
   private readonly failed = new Map<string, PreparationFailure>();
 
   /** Reads the files (File objects cross into the Worker; their bytes stay here) and discovers cases. */
-  async load(files: readonly LocalFile[], onProgress?: (done: number, total: number) => void): Promise<void> {
+  async load(files: readonly LocalFile[], onProgress?: (done: number, total: number) => void, unopened: readonly FileProblem[] = []): Promise<void> {
     const sources: SourceFile[] = [];
-    const unreadable: FileProblem[] = [];
+    // entries the page could not open come first, as the files this Worker cannot read
+    const unreadable: FileProblem[] = [...unopened];
     let bytes = 0;
     for (const [i, f] of files.entries()) {
       try {

@@ -14,6 +14,7 @@ import { utf8Encode } from '../core/protocol/utf8.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
 import type { Sequence } from '../core/types/sequences.ts';
 import { FedsegError } from '../core/util/errors.ts';
+import type { FileProblem } from '../io/sourceFile.ts';
 import { ledgerFetch, type LedgerEntry, type RequestKind } from './ledgerFetch.ts';
 import { SiteCases } from './siteCases.ts';
 import { SiteReview } from './siteReview.ts';
@@ -121,8 +122,8 @@ export class SiteService implements SiteWorkerApi {
     await siteStore.deleteCases(conn.baseUrl);
   }
 
-  async loadFiles(files: readonly LocalFile[], onProgress: ProgressCallback<{ done: number; total: number }>): Promise<DataSummary> {
-    await this.cases.load(files, (done, total) => void onProgress({ done, total }));
+  async loadFiles(files: readonly LocalFile[], unopened: readonly FileProblem[], onProgress: ProgressCallback<{ done: number; total: number }>): Promise<DataSummary> {
+    await this.cases.load(files, (done, total) => void onProgress({ done, total }), unopened);
     this.reviews.forget();
     return this.dataSummary();
   }

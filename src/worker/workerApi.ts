@@ -4,6 +4,7 @@
  * crosses is structured-clonable plain data.
  */
 import type { RegionScores } from '../core/types/labels.ts';
+import type { FileProblem } from '../io/sourceFile.ts';
 
 export interface RefusedBackend {
   readonly name: string;
@@ -190,7 +191,8 @@ export interface SiteWorkerApi {
   join(inviteToken: string): Promise<SiteIdentityInfo>;
   /** Forgets this browser's identity and checkpoint for the connected coordinator. */
   forget(): Promise<void>;
-  loadFiles(files: readonly LocalFile[], onProgress: ProgressCallback<{ done: number; total: number }>): Promise<DataSummary>;
+  /** Reads `files` and finds the cases; `unopened` (entries the page could not open) are listed with the files it cannot use. */
+  loadFiles(files: readonly LocalFile[], unopened: readonly FileProblem[], onProgress: ProgressCallback<{ done: number; total: number }>): Promise<DataSummary>;
   dataSummary(): Promise<DataSummary>;
   excludeCase(caseId: string, excluded: boolean): Promise<DataSummary>;
   assignSeries(seriesUid: string, sequence: Sequence | null): Promise<DataSummary>;

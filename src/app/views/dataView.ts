@@ -5,10 +5,10 @@
  * series to a sequence by hand. Nothing is sent anywhere.
  */
 import { SEQUENCES, SEQUENCE_NAMES, type Sequence } from '../../core/types/sequences.ts';
-import type { CaseSummary, DataSummary, LocalFile } from '../../worker/workerApi.ts';
+import type { CaseSummary, DataSummary } from '../../worker/workerApi.ts';
 import { h, ProgressBar, replaceChildren } from '../dom.ts';
 import { formatBytes } from '../format.ts';
-import { directoryPickerAvailable, filesFromDirectoryPicker, filesFromDrop, filesFromInput } from '../localFiles.ts';
+import { directoryPickerAvailable, filesFromDirectoryPicker, filesFromDrop, filesFromInput, type PickedFiles } from '../localFiles.ts';
 import { errorText, type AppState } from '../state/appState.ts';
 import { callback } from '../workerClient.ts';
 import { federationPanel } from './federationPanel.ts';
@@ -61,20 +61,22 @@ export function dataView(state: AppState): View {
     drop.classList.toggle('busy', on);
   };
 
-  async function load(files: LocalFile[]): Promise<void> {
+  async function load({ files, problems }: PickedFiles): Promise<void> {
     if (loading) {
       error.textContent = 'A folder is still being read: wait for it to finish, then choose again.';
       return;
     }
     error.textContent = '';
     if (files.length === 0) {
-      error.textContent = 'The folder is empty.';
+      error.textContent = problems.length
+        ? `No file could be opened: ${problems.slice(0, 3).map((p) => p.message).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}`
+        : 'The folder is empty.';
       return;
     }
     setLoading(true);
     progress.set(0, `0 of ${files.length} files`);
     try {
-      const summary = await state.worker.loadFiles(files, callback(({ done, total }: { done: number; total: number }) =>
+      const summary = await state.worker.loadFiles(files, problems, callback(({ done, total }: { done: number; total: number }) =>
         // once every file is read, the cases are found (DICOM parsed, series sorted): no count to show
         done < total ? progress.set(done / total, `${done} of ${total} files read`) : progress.set(Number.NaN, `${total} files read; finding the cases…`)));
       progress.set(1, `${files.length} files read`);
