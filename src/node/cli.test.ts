@@ -21,6 +21,12 @@ describe('fedseg (the command line)', () => {
     expect(stray.text).toMatch(/^fedseg status: Unexpected argument 'extra'/);
   });
 
+  it('names an option value that is no number as it was given', async () => {
+    const bad = await run('status', '--audit', '--limit', 'abc', '--data', '/nonexistent-fedseg');
+    expect(bad.code).toBe(1);
+    expect(bad.text).toBe('fedseg status: --limit: expected a positive integer, found "abc" [BAD_OPTION]');
+  });
+
   it('reports an unexpected failure in one line, its stack only when debugging', () => {
     const e = new Error(`ENOENT: no such file or directory, open 'x'${' '.repeat(2000)}`);
     const line = unexpectedFailure('train-local', e, false);

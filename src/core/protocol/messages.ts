@@ -58,28 +58,6 @@ export const JoinResponseSchema = z.strictObject({
 });
 export type JoinResponse = z.output<typeof JoinResponseSchema>;
 
-/** The coordinator's challenge; the site signs `challenge` (UTF-8) with its key to obtain a token. */
-export const ChallengeSchema = z.strictObject({
-  siteId: siteIdSchema,
-  challenge: base64url('the challenge', 128),
-  expiresAt: z.number().int().positive(),
-});
-export type Challenge = z.output<typeof ChallengeSchema>;
-
-export const TokenRequestSchema = z.strictObject({
-  siteId: siteIdSchema,
-  challenge: base64url('the challenge', 128),
-  /** ECDSA P-256 / SHA-256 signature (IEEE P1363, 64 bytes) of the challenge, base64url */
-  signature: base64url('the signature', 128),
-});
-export type TokenRequest = z.output<typeof TokenRequestSchema>;
-
-export const TokenResponseSchema = z.strictObject({
-  token: base64url('the token', 256),
-  expiresAt: z.number().int().positive(),
-});
-export type TokenResponse = z.output<typeof TokenResponseSchema>;
-
 export const ROUND_STATES = ['open', 'collecting', 'aggregating', 'closed'] as const;
 export type RoundState = (typeof ROUND_STATES)[number];
 

@@ -8,6 +8,7 @@ import { parsePlan } from '../../core/protocol/plan.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import { startCoordinator } from '../../coordinator/startCoordinator.ts';
 import type { Command } from '../command.ts';
+import { roundLine } from '../roundLine.ts';
 
 const usage = `fedseg coordinator --plan plan.json [--port 8080] [--host 127.0.0.1] [--data DIR] [--static DIR]
 
@@ -60,7 +61,7 @@ export const coordinatorCommand: Command = {
     const s = await running.federation.roundStatus();
     console.log(`fedseg coordinator listening on ${running.url}`);
     console.log(`  federation "${s.federation}", plan ${s.planHash}`);
-    console.log(`  round ${s.round} of ${s.rounds} (${s.state}); data in ${resolve(values.data)}`);
+    console.log(`  ${roundLine(s)}; data in ${resolve(values.data)}`);
     console.log(`  invite a site: fedseg invite --site "Hospital A" --data ${values.data} --url ${running.url}`);
     await new Promise<void>((done) => {
       const stop = () => {

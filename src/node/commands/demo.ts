@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { parsePlan, type Plan } from '../../core/protocol/plan.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import type { Command } from '../command.ts';
+import { roundLine } from '../roundLine.ts';
 
 const SYNTHETIC_SITES = ['academic-3t', 'community-1.5t', 'regional-thick-slice', 'small-clinic'];
 
@@ -92,7 +93,7 @@ export const demoCommand: Command = {
     if (!existsSync(samples)) writeSampleScans(samples);
     const visitor = await running.invite('You (the browser)');
     const s = await running.federation.roundStatus();
-    console.log(`\nfedseg demo: coordinator on ${running.url}, federation "${s.federation}", round ${s.round} of ${s.rounds}`);
+    console.log(`\nfedseg demo: coordinator on ${running.url}, federation "${s.federation}", ${roundLine(s)}`);
     console.log(`\n  Open this invite URL in Chromium or Chrome to join as a site:\n\n    ${visitor.url}\n`);
     console.log(`  No scans at hand? Choose this folder of synthetic BraTS-like cases in the page:\n    ${samples}\n`);
     console.log(`  More invites: fedseg invite --site "Hospital B" --data ${values.data} --url ${running.url}`);

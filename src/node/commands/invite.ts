@@ -53,7 +53,14 @@ export const inviteCommand: Command = {
       }
       if (values.revoke) {
         const ok = await store.revokeSite(values.revoke, Date.now());
-        if (!ok) throw new FedsegError('UNKNOWN_SITE', `no active or invited site "${values.revoke}" in ${dir}`);
+        if (!ok) {
+          // revoking twice is no error: the site is revoked, as asked
+          if ((await store.site(values.revoke))?.status === 'revoked') {
+            console.log(`site ${values.revoke} was already revoked`);
+            return 0;
+          }
+          throw new FedsegError('UNKNOWN_SITE', `--revoke: expected a site id of this federation (fedseg status lists them), found "${values.revoke}", which no site in ${dir} has`);
+        }
         console.log(`site ${values.revoke} revoked`);
         return 0;
       }

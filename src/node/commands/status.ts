@@ -81,7 +81,7 @@ export const statusCommand: Command = {
       },
       strict: true,
     });
-    if (values.audit) return printAudit(values.data, values.site, Number(values.limit), values.json);
+    if (values.audit) return printAudit(values.data, values.site, values.limit, values.json);
     checkTransport(values.url, values.insecure, 'fedseg status --url', "the operator token and the federation's status");
     const client = new ProtocolClient({ baseUrl: values.url, retry: { attempts: 2 } });
     const token = readOperatorToken(values['token-file'] ?? join(resolve(values.data), OPERATOR_TOKEN_FILE));
@@ -91,14 +91,15 @@ export const statusCommand: Command = {
   },
 };
 
-async function printAudit(data: string, site: string | undefined, limit: number, json: boolean): Promise<number> {
+async function printAudit(data: string, site: string | undefined, limitText: string, json: boolean): Promise<number> {
+  const limit = /^\d+$/.test(limitText) ? Number(limitText) : Number.NaN;
+  if (!Number.isInteger(limit) || limit < 1) throw new FedsegError('BAD_OPTION', `--limit: expected a positive integer, found "${limitText}"`);
   const { existsSync } = await import('node:fs');
   const { resolve } = await import('node:path');
   const { dataPaths } = await import('../../coordinator/startCoordinator.ts');
   const { SqliteStore } = await import('../../coordinator/storage/sqliteStore.ts');
   const db = dataPaths(resolve(data)).db;
   if (!existsSync(db)) throw new FedsegError('NO_FEDERATION', `${resolve(data)} holds no federation (no ${db})`);
-  if (!Number.isInteger(limit) || limit < 1) throw new FedsegError('BAD_OPTION', `--limit: expected a positive integer, found ${limit}`);
   const store = new SqliteStore(db);
   try {
     const entries = await store.auditLog({ limit, ...(site ? { siteId: site } : {}) });

@@ -24,7 +24,7 @@ export function formatResultTable(res: SimulationResult): string {
       `${o.malicious > 0 ? `, ${o.malicious} malicious (${o.attack} x${o.attackFactor})` : ''}`,
   );
   lines.push(`sites: ${res.data.sites.map((s) => `${s.id} ${s.profile} ${s.trainCases} cases${s.malicious ? ' (malicious)' : ''}`).join('; ')}`);
-  lines.push(`test set: ${res.data.testCases} cases from every profile; case grids ${res.data.caseDims.join(', ')}; ${res.data.weights} weights`);
+  lines.push(`test set: ${res.data.testCases} held-out cases (${o.testCasesPerProfile} per site profile); case grids ${res.data.caseDims.join(', ')}; ${res.data.weights} weights`);
   lines.push('');
   const rows: string[][] = [['model', ...REGIONS.map((r) => `Dice ${r}`), ...REGIONS.map((r) => `HD95 ${r}`), 'steps']];
   if (res.federated) rows.push(row('federated', res.federated.scores, res.federated.totalSteps));

@@ -10,6 +10,7 @@ import { REGIONS } from '../../core/types/labels.ts';
 import { SITE_PROFILES } from '../../core/synthetic/siteProfiles.ts';
 import { sphereCase } from '../../core/train/sphereCase.ts';
 import { flatten } from '../../core/codecs/payloadBytes.ts';
+import { formatResultTable } from './formatResultTable.ts';
 import { initTfNode } from '../tfNode.ts';
 import { registerFastCpuKernels } from '../../kernels/wasm/fastCpuConv3d.ts';
 import { simulate } from './simulate.ts';
@@ -63,6 +64,7 @@ describe('simulate', () => {
       [SITE_PROFILES[1]!.name, 2, 1],
     ]);
     expect(r.data.testCases).toBe(SITE_PROFILES.length);
+    expect(formatResultTable(r)).toContain(`test set: ${SITE_PROFILES.length} held-out cases (1 per site profile)`);
     expect(r.plan.rounds).toBe(2);
     expect(r.planHash).toMatch(/^[0-9a-f]{64}$/);
     expect(r.federated!.totalSteps).toBe(4);
