@@ -73,10 +73,14 @@ describe('RoundMachine', () => {
     expect(m.decide(2000, sites('a', 'b', 'c')).kind).toBe('wait');
   });
 
-  it('stalls for the operator when extension is off', () => {
+  it('stays open past the deadline when extension is off, and closes once enough updates came late', () => {
     const m = machine({ ...policy, extendOnTimeout: false });
-    const d = m.decide(1500, sites('a', 'b'));
-    expect(d.kind).toBe('stalled');
+    const d = m.decide(1500, sites('a', 'b', 'c'));
+    expect(d).toEqual({ kind: 'stalled', reason: expect.stringMatching(/^deadline passed with 0 of the 2 sites needed; the round stays open .* closes once 2 sites have sent updates/) });
+    m.acceptUpdate('a');
+    expect(m.decide(1600, sites('a', 'b', 'c')).kind).toBe('stalled');
+    m.acceptUpdate('b');
+    expect(m.decide(1700, sites('a', 'b', 'c'))).toEqual({ kind: 'aggregate', reason: 'deadline' });
   });
 
   it('refuses uploads while aggregating and after closing, with stable codes', () => {

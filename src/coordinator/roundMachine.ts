@@ -9,7 +9,8 @@
  *
  * A round may close when every active site sent its update (and at least minSites
  * did), or at its deadline when at least minSites did. At the deadline with fewer, it
- * is extended by another deadline (extendOnTimeout) or stalls until the operator acts;
+ * is extended by another deadline (extendOnTimeout) or stays open with no deadline until
+ * enough updates have come (late ones, or from sites the operator invites);
  * either way `decide` says why, so the operator's status can show it.
  */
 import { HttpError } from './httpError.ts';
@@ -108,7 +109,8 @@ export class RoundMachine {
     if (enough) return { kind: 'aggregate', reason: 'deadline' };
     const reason = `deadline passed with ${n} of the ${this.policy.minSites} sites needed`;
     if (this.policy.extendOnTimeout) return { kind: 'extend', deadline: now + this.policy.deadlineMs, reason };
-    return { kind: 'stalled', reason: `${reason}; waiting for the operator (extendOnTimeout is off)` };
+    // no deadline refuses a late update: the round goes on as soon as enough have come
+    return { kind: 'stalled', reason: `${reason}; the round stays open (extendOnTimeout is off) and closes once ${this.policy.minSites} sites have sent updates: late ones are taken, and fedseg invite adds sites` };
   }
 
   extend(deadline: number): void {
