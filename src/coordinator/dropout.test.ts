@@ -4,6 +4,7 @@
  * it is extended and the operator is told why.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { l2norm } from '../core/aggregation/weightMath.ts';
 import type { OperatorStatus } from './operatorStatus.ts';
 import type { RunningCoordinator } from './startCoordinator.ts';
 import { constantDelta, globalWeights, joinSite, operatorStatusOf, sendUpdate, startTestCoordinator, tempDir, testPlan, updateEnvelope } from './testing/testFederation.ts';
@@ -46,6 +47,9 @@ describe('a site that drops out mid-round', () => {
     const s = await status(coord);
     expect(s.rounds[0]).toMatchObject({ status: 'closed', summary: { reason: 'deadline', updates: 2 } });
     expect(s.rounds[0]!.updates.map((u) => u.siteId).sort()).toEqual([sites[0]!.siteId, sites[1]!.siteId].sort());
+    // each update's norm as the coordinator decoded it, for the operator to set a norm bound by
+    const norm = l2norm(constantDelta(global, 0.01));
+    for (const u of s.rounds[0]!.updates) expect(u.norm).toBeCloseTo(norm, 4);
     expect(s.rounds[0]!.evaluation).toMatchObject({ cases: 5, sites: 1 });
     // the straggler's late update is refused
     const late = await sendUpdate(coord.url, c, 1, await updateEnvelope(plan, c, 1, round.globalModelHash, constantDelta(global, 0.01)));

@@ -26,6 +26,7 @@ import type { JoinRequest, JoinResponse, MetricsReport, RoundStatus } from '../c
 import { sha256Hex } from '../core/util/webCrypto.ts';
 import { importPublicJwk } from '../core/protocol/signing.ts';
 import type { Aggregator } from '../core/aggregation/strategy.ts';
+import { l2norm } from '../core/aggregation/weightMath.ts';
 import { HttpError } from './httpError.ts';
 import { checkPlanNamed, siteRevoked, updateConflict, wrongRound } from './federationRefusals.ts';
 import { RoundNotifier, type RoundListener } from './roundNotifier.ts';
@@ -276,7 +277,7 @@ export class Federation {
         if ((await this.store.site(siteId))?.status !== 'active') throw siteRevoked(siteId);
         const r = await this.store.recordUpdate({
           round: meta.round, siteId, payloadHash: uploadHash, baseModel: meta.baseModelHash, sampleCount: meta.sampleCount,
-          codec: meta.codec.name, bytes: envelope.length, metrics: meta.localMetrics, receivedAt: this.now(),
+          codec: meta.codec.name, bytes: envelope.length, metrics: meta.localMetrics, receivedAt: this.now(), norm: l2norm(delta),
         });
         if (r === 'duplicate') return { status: 'duplicate', round: meta.round, uploadHash } as const;
         if (r === 'conflict') throw updateConflict(meta.round);

@@ -25,7 +25,8 @@ export interface RoundView {
   readonly deadline: number;
   readonly closedAt: number | null;
   readonly extensions: number;
-  readonly updates: readonly { siteId: string; sampleCount: number; bytes: number; codec: string; receivedAt: number; metrics: Readonly<Record<string, unknown>> }[];
+  /** `norm`: the update's L2 norm as decoded, where the coordinator could see it (not under secure aggregation) */
+  readonly updates: readonly { siteId: string; sampleCount: number; bytes: number; codec: string; receivedAt: number; metrics: Readonly<Record<string, unknown>>; norm?: number }[];
   readonly evaluations: readonly { siteId: string; cases: number; dice: RegionScores; hd95: RegionScores; receivedAt: number }[];
   /** federated evaluation of `globalModel`; null before any site reported */
   readonly evaluation: RoundEvaluation | null;
@@ -57,7 +58,7 @@ export async function operatorStatus(
   const rounds: RoundView[] = [];
   for (const r of await store.rounds()) {
     const evaluations = (await store.evaluations(r.round)).map((e) => ({ siteId: e.siteId, cases: e.cases, dice: e.dice, hd95: e.hd95, receivedAt: e.receivedAt }));
-    const updates = (await store.updates(r.round)).map((u) => ({ siteId: u.siteId, sampleCount: u.sampleCount, bytes: u.bytes, codec: u.codec, receivedAt: u.receivedAt, metrics: u.metrics }));
+    const updates = (await store.updates(r.round)).map((u) => ({ siteId: u.siteId, sampleCount: u.sampleCount, bytes: u.bytes, codec: u.codec, receivedAt: u.receivedAt, metrics: u.metrics, ...(u.norm !== undefined ? { norm: u.norm } : {}) }));
     rounds.push({
       round: r.round, status: r.status, globalModel: r.globalModel, resultModel: r.resultModel, openedAt: r.openedAt, deadline: r.deadline,
       closedAt: r.closedAt, extensions: r.extensions, updates, evaluations, evaluation: pooledEvaluation(evaluations), summary: r.summary,

@@ -47,6 +47,12 @@ export interface UpdateRecord {
   /** local training metrics the site chose to send (loss, steps) */
   readonly metrics: Readonly<Record<string, unknown>>;
   readonly receivedAt: number;
+  /**
+   * L2 norm of the update as the coordinator decoded it (before any robust rule or DP
+   * clipping): what a norm bound is set against. Absent for masked (secure) inputs, whose
+   * norm the coordinator cannot know, and for updates recorded before norms were kept.
+   */
+  readonly norm?: number;
 }
 
 export interface EvaluationRecord {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { SqliteStore } from './sqliteStore.ts';
 import { BlobStore } from './blobStore.ts';
 import type { RoundRecord, UpdateRecord } from './federationStore.ts';
@@ -69,6 +70,23 @@ describe('SqliteStore', () => {
     expect((await t.currentRound())?.round).toBe(2);
     const actions = (await t.auditLog()).map((a) => a.action);
     expect(actions).toEqual(['federation-created', 'round-opened', 'invited', 'joined', 'update-accepted', 'aggregated', 'round-opened']);
+    await t.close();
+  });
+
+  it('opens a database made before update norms were kept: the column is added, old rows have none', async () => {
+    const file = join(tempDir(), 'fed.sqlite');
+    const s = new SqliteStore(file);
+    await s.initialise({ planJson: '{}', planHash: 'p'.repeat(64), createdAt: 1 }, round1);
+    expect(await s.recordUpdate(update)).toBe('new');
+    await s.close();
+    // as the table was before the norm column
+    const old = new Database(file);
+    old.exec('ALTER TABLE updates DROP COLUMN norm');
+    old.close();
+    const t = new SqliteStore(file);
+    expect(await t.updates(1)).toEqual([update]);
+    expect(await t.recordUpdate({ ...update, siteId: 's2', norm: 2.75 })).toBe('new');
+    expect((await t.updates(1)).map((u) => u.norm)).toEqual([undefined, 2.75]);
     await t.close();
   });
 

@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS rounds (
 CREATE TABLE IF NOT EXISTS updates (
   round INTEGER NOT NULL, site_id TEXT NOT NULL, payload_hash TEXT NOT NULL, base_model TEXT NOT NULL,
   sample_count INTEGER NOT NULL, codec TEXT NOT NULL, bytes INTEGER NOT NULL, metrics TEXT NOT NULL,
-  received_at INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (round, site_id));
+  received_at INTEGER NOT NULL, seq INTEGER NOT NULL, norm REAL, PRIMARY KEY (round, site_id));
 CREATE TABLE IF NOT EXISTS evaluations (
   round INTEGER NOT NULL, site_id TEXT NOT NULL, model_hash TEXT NOT NULL, cases INTEGER NOT NULL,
   dice TEXT NOT NULL, hd95 TEXT NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY (round, site_id));
@@ -43,8 +43,13 @@ interface RoundRow {
 }
 interface UpdateRow {
   round: number; site_id: string; payload_hash: string; base_model: string; sample_count: number; codec: string;
-  bytes: number; metrics: string; received_at: number;
+  bytes: number; metrics: string; received_at: number; norm: number | null;
 }
+
+/** Columns added since the first release, added to a database made before them (no value in old rows). */
+const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [
+  { table: 'updates', column: 'norm', type: 'REAL' },
+];
 interface EvaluationRow { round: number; site_id: string; model_hash: string; cases: number; dice: string; hd95: string; received_at: number }
 interface AuditRow { id: number; at: number; site_id: string | null; action: string; round: number | null; detail: string }
 
@@ -58,6 +63,10 @@ export class SqliteStore implements FederationStore {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    for (const { table, column, type } of ADDED_COLUMNS) {
+      const has = (this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
+      if (!has) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    }
   }
 
   async federation(): Promise<FederationInfo | null> {
@@ -173,8 +182,8 @@ export class SqliteStore implements FederationStore {
       if (old) return old.payload_hash === u.payloadHash ? 'duplicate' : 'conflict';
       const seq = (this.db.prepare('SELECT COUNT(*) AS n FROM updates WHERE round = ?').get(u.round) as { n: number }).n;
       this.db
-        .prepare('INSERT INTO updates (round, site_id, payload_hash, base_model, sample_count, codec, bytes, metrics, received_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(u.round, u.siteId, u.payloadHash, u.baseModel, u.sampleCount, u.codec, u.bytes, JSON.stringify(u.metrics), u.receivedAt, seq);
+        .prepare('INSERT INTO updates (round, site_id, payload_hash, base_model, sample_count, codec, bytes, metrics, received_at, seq, norm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(u.round, u.siteId, u.payloadHash, u.baseModel, u.sampleCount, u.codec, u.bytes, JSON.stringify(u.metrics), u.receivedAt, seq, u.norm ?? null);
       this.db.prepare("UPDATE rounds SET status = 'collecting' WHERE round = ? AND status = 'open'").run(u.round);
       this.insertAudit({ at: u.receivedAt, siteId: u.siteId, action: 'update-accepted', round: u.round, detail: { payloadHash: u.payloadHash, sampleCount: u.sampleCount, bytes: u.bytes, codec: u.codec } });
       return 'new';
@@ -185,6 +194,7 @@ export class SqliteStore implements FederationStore {
     return (this.db.prepare('SELECT * FROM updates WHERE round = ? ORDER BY seq').all(round) as UpdateRow[]).map((r) => ({
       round: r.round, siteId: r.site_id, payloadHash: r.payload_hash, baseModel: r.base_model, sampleCount: r.sample_count,
       codec: r.codec, bytes: r.bytes, metrics: JSON.parse(r.metrics) as Record<string, unknown>, receivedAt: r.received_at,
+      ...(r.norm !== null ? { norm: r.norm } : {}),
     }));
   }
 

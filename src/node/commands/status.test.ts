@@ -13,7 +13,7 @@ describe('fedseg status', () => {
       sites: [{ id: 'hospital-a-1', name: 'Hospital A', status: 'active', invitedAt: 0, joinedAt: 0 }],
       rounds: [{
         round: 1, status: 'closed', globalModel: 'c'.repeat(64), resultModel: 'b'.repeat(64), openedAt: 0, deadline: 1, closedAt: 2, extensions: 0,
-        updates: [{ siteId: 'hospital-a-1', sampleCount: 7, bytes: 10, codec: 'float32', receivedAt: 1, metrics: {} }],
+        updates: [{ siteId: 'hospital-a-1', sampleCount: 7, bytes: 10, codec: 'float32', receivedAt: 1, metrics: {}, norm: 2.5 }],
         evaluations: [], evaluation: { cases: 4, sites: 1, dice: scores(0.25), hd95: scores(3) }, summary: null,
       }],
       final: null,
@@ -21,6 +21,26 @@ describe('fedseg status', () => {
     const text = formatStatus(s, 10_000);
     expect(text).toContain('Round 2 of 3: collecting; 1 of 2 active sites reported (min 2), deadline in 60 s');
     expect(text).toContain('Notice: round 2 extended');
-    expect(text).toMatch(/1\s+closed\s+1\s+7\s+hospital-a-1\s+0\.250 0\.350 0\.450 {2}\(4 cases, 1 sites\)/);
+    expect(text).toMatch(/1\s+closed\s+1\s+7\s+hospital-a-1\s+2\.500\s+0\.250 0\.350 0\.450 {2}\(4 cases, 1 sites\)/);
+    expect(text).toContain('Largest update norms (a norm bound should sit above the honest ones): round 1: hospital-a-1 2.500');
+  });
+
+  it('shows each round\'s range of update norms and the largest by site, or - where none is known', () => {
+    const update = (siteId: string, norm?: number) => ({ siteId, sampleCount: 5, bytes: 10, codec: 'float32', receivedAt: 1, metrics: {}, ...(norm !== undefined ? { norm } : {}) });
+    const round = (n: number, updates: ReturnType<typeof update>[]) => ({
+      round: n, status: 'closed' as const, globalModel: 'c'.repeat(64), resultModel: 'b'.repeat(64), openedAt: 0, deadline: 1, closedAt: 2, extensions: 0,
+      updates, evaluations: [], evaluation: null, summary: null,
+    });
+    const s: OperatorStatus = {
+      federation: 'demo', planHash: 'a'.repeat(64), plan: DEMO_PLAN, notice: null,
+      current: { federation: 'demo', planHash: 'a'.repeat(64), round: 3, rounds: 3, state: 'open', finished: false, globalModelHash: 'b'.repeat(64), deadline: null, expectedSites: 3, reportedSites: 0, minSites: 2 },
+      sites: [],
+      rounds: [round(1, [update('a'), update('b')]), round(2, [update('a', 2.41), update('b', 31.2), update('c', 3.1)])],
+      final: null,
+    };
+    const text = formatStatus(s, 0);
+    expect(text).toMatch(/\n {2}1 .* a, b\s+- {13}-\n/);
+    expect(text).toMatch(/\n {2}2 .* a, b, c\s+2\.410-31\.200\s+-\n/);
+    expect(text).toContain('round 2: b 31.200, c 3.100, a 2.410');
   });
 });

@@ -38,6 +38,23 @@ const evalText = (e: RoundEvaluation | null) =>
   e ? `${REGIONS.map((r) => f2(e.dice[r])).join(' ')}  (${e.cases} cases, ${e.sites} sites)` : '-';
 const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
 
+/** The smallest and largest update norm of a round ("2.41-3.10"), '-' when none is known (secure aggregation). */
+function normRange(updates: OperatorStatus['rounds'][number]['updates']): string {
+  const norms = updates.flatMap((u) => (u.norm !== undefined ? [u.norm] : []));
+  if (norms.length === 0) return '-';
+  const lo = Math.min(...norms);
+  const hi = Math.max(...norms);
+  return lo === hi ? f2(lo) : `${f2(lo)}-${f2(hi)}`;
+}
+
+/** The last round's updates by norm, largest first, naming the site: where a scaled update shows. */
+function largestNorms(s: OperatorStatus): string | null {
+  const last = [...s.rounds].reverse().find((r) => r.updates.some((u) => u.norm !== undefined));
+  if (!last) return null;
+  const byNorm = last.updates.filter((u) => u.norm !== undefined).sort((a, b) => b.norm! - a.norm!);
+  return `round ${last.round}: ${byNorm.slice(0, 5).map((u) => `${u.siteId} ${f2(u.norm!)}`).join(', ')}${byNorm.length > 5 ? ', …' : ''}`;
+}
+
 export function formatStatus(s: OperatorStatus, now = Date.now()): string {
   const c = s.current;
   const lines: string[] = [];
@@ -52,14 +69,16 @@ export function formatStatus(s: OperatorStatus, now = Date.now()): string {
   lines.push('', 'Sites:');
   if (s.sites.length === 0) lines.push('  (none invited yet: fedseg invite --site NAME)');
   for (const site of s.sites) lines.push(`  ${site.id.padEnd(28)} ${site.name.padEnd(24)} ${site.status.padEnd(8)} joined ${time(site.joinedAt)}`);
-  lines.push('', `Rounds:                                       federated evaluation of the round's starting model`);
-  lines.push(`  round  status       updates  samples  reported by                    Dice ${REGIONS.join('/')}`);
+  lines.push('', `Rounds:                                                     federated evaluation of the round's starting model`);
+  lines.push(`  round  status       updates  samples  reported by                    update norm   Dice ${REGIONS.join('/')}`);
   for (const r of s.rounds) {
     const samples = r.updates.reduce((a, u) => a + u.sampleCount, 0);
     const who = r.updates.map((u) => u.siteId).join(', ') || '-';
-    lines.push(`  ${String(r.round).padEnd(6)} ${r.status.padEnd(12)} ${String(r.updates.length).padEnd(8)} ${String(samples).padEnd(8)} ${who.slice(0, 30).padEnd(30)} ${evalText(r.evaluation)}`);
+    lines.push(`  ${String(r.round).padEnd(6)} ${r.status.padEnd(12)} ${String(r.updates.length).padEnd(8)} ${String(samples).padEnd(8)} ${who.slice(0, 30).padEnd(30)} ${normRange(r.updates).padEnd(13)} ${evalText(r.evaluation)}`);
   }
-  if (c.finished) lines.push(`  final  -            -        -        -                              ${evalText(s.final)}`);
+  if (c.finished) lines.push(`  final  -            -        -        -                              -             ${evalText(s.final)}`);
+  const largest = largestNorms(s);
+  if (largest) lines.push('', `Largest update norms (a norm bound should sit above the honest ones): ${largest}`);
   return lines.join('\n');
 }
 
