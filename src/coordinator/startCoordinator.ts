@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { parsePlan, planHash as hashPlan, type Plan } from '../core/protocol/plan.ts';
 import { getPreset } from '../core/model/modelPresets.ts';
-import { unetPlan } from '../core/model/unetSpec.ts';
+import { weightSpecOf } from '../core/model/unetSpec.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import { createApp, type AppOptions } from './createApp.ts';
 import { DataFolderLock } from './dataFolderLock.ts';
@@ -82,7 +82,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     const plan = opts.plan ?? (stored ? parsePlan(JSON.parse(stored.planJson), `${paths.db} (stored plan)`) : null);
     if (!plan) throw new FedsegError('PLAN_REQUIRED', `${opts.dataDir} holds no federation yet: give a plan (--plan plan.json)`);
     const preset = getPreset(plan.model.preset);
-    const spec = unetPlan(preset).params.map((p) => ({ name: p.name, shape: [...p.shape] }));
+    const spec = weightSpecOf(preset);
     federation = await Federation.open({
       store,
       blobs: new BlobStore(paths.blobs),

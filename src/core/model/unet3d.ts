@@ -13,7 +13,7 @@ import { shapeSize } from '../types/weights.ts';
 import { FedsegError } from '../util/errors.ts';
 import { Rng } from '../util/rng.ts';
 import { INPUT_CHANNELS, type ModelPreset } from './modelPresets.ts';
-import { unetPlan, unetTrainingFlops, type UNetPlan } from './unetSpec.ts';
+import { unetPlan, unetTrainingFlops, weightSpecOf, type UNetPlan } from './unetSpec.ts';
 import { upsampleNearest } from './upsampleNearest.ts';
 
 const LEAK = 0.01;
@@ -90,7 +90,7 @@ export class UNet3D {
   }
 
   weightSpec(): { name: string; shape: number[] }[] {
-    return this.plan.params.map((p) => ({ name: p.name, shape: [...p.shape] }));
+    return weightSpecOf(this.preset);
   }
 
   /** A copy of the current weights, read with `await data()`. */

@@ -90,3 +90,8 @@ export function unetTrainingFlops(plan: UNetPlan, patch: number, batch: number):
   }
   return 3 * forward * batch;
 }
+
+/** The names and shapes of a preset's weights, in order: what every model and update of it is checked against. */
+export function weightSpecOf(preset: ModelPreset): { name: string; shape: number[] }[] {
+  return unetPlan(preset).params.map((p) => ({ name: p.name, shape: [...p.shape] }));
+}

@@ -9,6 +9,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   coordinator: async () => (await import('./coordinator.ts')).coordinatorCommand,
   invite: async () => (await import('./invite.ts')).inviteCommand,
   status: async () => (await import('./status.ts')).statusCommand,
+  'export-model': async () => (await import('./exportModel.ts')).exportModelCommand,
   collaborate: async () => (await import('./collaborate.ts')).collaborateCommand,
   'train-local': async () => (await import('./trainLocal.ts')).trainLocalCommand,
   inspect: async () => (await import('./inspect.ts')).inspectCommand,

@@ -2,14 +2,12 @@
  * `fedseg invite --site NAME [--data DIR] [--url URL]`: a one-time invite URL.
  * `fedseg invite --revoke SITE_ID [--data DIR]`: revokes a site.
  */
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FedsegError } from '../../core/util/errors.ts';
 import { createSiteInvite } from '../../coordinator/siteInvites.ts';
-import { dataPaths } from '../../coordinator/startCoordinator.ts';
-import { SqliteStore } from '../../coordinator/storage/sqliteStore.ts';
-import { existsSync } from 'node:fs';
 import type { Command } from '../command.ts';
+import { openFederationStore } from '../openFederationStore.ts';
 
 const usage = `fedseg invite --site NAME [--data DIR] [--url URL] [--json]
 fedseg invite --revoke SITE_ID [--data DIR]
@@ -43,14 +41,8 @@ export const inviteCommand: Command = {
     });
     const dir = resolve(values.data);
     // never a new database: an invite into a folder no coordinator runs on could never be used
-    if (!existsSync(dataPaths(dir).db)) {
-      throw new FedsegError('NO_FEDERATION', `--data ${dir}: expected the data folder of a coordinator (with ${basename(dataPaths(dir).db)}), found none; give the --data the coordinator was started with`);
-    }
-    const store = new SqliteStore(dataPaths(dir).db);
+    const store = await openFederationStore(dir);
     try {
-      if (!(await store.federation())) {
-        throw new FedsegError('NO_FEDERATION', `--data ${dir}: expected a federation in ${basename(dataPaths(dir).db)}, found an empty database; start the coordinator on this folder first`);
-      }
       if (values.revoke) {
         const ok = await store.revokeSite(values.revoke, Date.now());
         if (!ok) {

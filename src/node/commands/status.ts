@@ -113,13 +113,8 @@ export const statusCommand: Command = {
 async function printAudit(data: string, site: string | undefined, limitText: string, json: boolean): Promise<number> {
   const limit = /^\d+$/.test(limitText) ? Number(limitText) : Number.NaN;
   if (!Number.isInteger(limit) || limit < 1) throw new FedsegError('BAD_OPTION', `--limit: expected a positive integer, found "${limitText}"`);
-  const { existsSync } = await import('node:fs');
-  const { resolve } = await import('node:path');
-  const { dataPaths } = await import('../../coordinator/startCoordinator.ts');
-  const { SqliteStore } = await import('../../coordinator/storage/sqliteStore.ts');
-  const db = dataPaths(resolve(data)).db;
-  if (!existsSync(db)) throw new FedsegError('NO_FEDERATION', `${resolve(data)} holds no federation (no ${db})`);
-  const store = new SqliteStore(db);
+  const { openFederationStore } = await import('../openFederationStore.ts');
+  const store = await openFederationStore(data);
   try {
     const entries = await store.auditLog({ limit, ...(site ? { siteId: site } : {}) });
     if (json) console.log(JSON.stringify(entries, null, 2));
