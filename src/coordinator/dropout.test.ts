@@ -50,6 +50,8 @@ describe('a site that drops out mid-round', () => {
     // each update's norm as the coordinator decoded it, for the operator to set a norm bound by
     const norm = l2norm(constantDelta(global, 0.01));
     for (const u of s.rounds[0]!.updates) expect(u.norm).toBeCloseTo(norm, 4);
+    // every site made signed requests: each was seen, the straggler too
+    for (const site of s.sites) expect(site.lastSeenAt).toBeGreaterThan(Date.now() - 60_000);
     expect(s.rounds[0]!.evaluation).toMatchObject({ cases: 5, sites: 1 });
     // the straggler's late update is refused
     const late = await sendUpdate(coord.url, c, 1, await updateEnvelope(plan, c, 1, round.globalModelHash, constantDelta(global, 0.01)));

@@ -40,7 +40,8 @@ export interface OperatorStatus {
   readonly current: RoundStatus;
   /** why the current round waits past its deadline; null when on time */
   readonly notice: string | null;
-  readonly sites: readonly { id: string; name: string; status: SiteStatus; invitedAt: number; joinedAt: number | null }[];
+  /** `lastSeenAt`: the coordinator's time of the site's last signed request, null before any */
+  readonly sites: readonly { id: string; name: string; status: SiteStatus; invitedAt: number; joinedAt: number | null; lastSeenAt: number | null }[];
   readonly rounds: readonly RoundView[];
   /** evaluation of the final model (round = rounds + 1), once sites reported it */
   readonly final: RoundEvaluation | null;
@@ -64,7 +65,7 @@ export async function operatorStatus(
       closedAt: r.closedAt, extensions: r.extensions, updates, evaluations, evaluation: pooledEvaluation(evaluations), summary: r.summary,
     });
   }
-  const sites = (await store.sites()).map((s) => ({ id: s.id, name: s.name, status: s.status, invitedAt: s.invitedAt, joinedAt: s.joinedAt }));
+  const sites = (await store.sites()).map((s) => ({ id: s.id, name: s.name, status: s.status, invitedAt: s.invitedAt, joinedAt: s.joinedAt, lastSeenAt: s.lastSeenAt }));
   const final = current.finished ? pooledEvaluation(await store.evaluations(plan.rounds + 1)) : null;
   const eps = current.epsilonSpent === undefined ? {} : { epsilonSpent: current.epsilonSpent };
   return { federation: plan.federation, planHash, plan, current, notice, sites, rounds, final, ...eps };

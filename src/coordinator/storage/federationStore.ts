@@ -16,6 +16,8 @@ export interface SiteRecord {
   readonly publicKey: Readonly<Record<string, unknown>> | null;
   readonly invitedAt: number;
   readonly joinedAt: number | null;
+  /** when the coordinator last took a signed request of the site (its clock); null before any */
+  readonly lastSeenAt: number | null;
 }
 
 export type RoundStatus = 'open' | 'collecting' | 'aggregating' | 'closed';

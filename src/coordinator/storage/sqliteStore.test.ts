@@ -82,11 +82,18 @@ describe('SqliteStore', () => {
     // as the table was before the norm column
     const old = new Database(file);
     old.exec('ALTER TABLE updates DROP COLUMN norm');
+    old.exec('ALTER TABLE sites DROP COLUMN last_seen');
     old.close();
     const t = new SqliteStore(file);
     expect(await t.updates(1)).toEqual([update]);
     expect(await t.recordUpdate({ ...update, siteId: 's2', norm: 2.75 })).toBe('new');
     expect((await t.updates(1)).map((u) => u.norm)).toEqual([undefined, 2.75]);
+    // a signed request's nonce marks its site seen, at the coordinator's time; a replayed one does not
+    await t.createInvite({ id: 's1', name: 'Hospital A', tokenHash: 'h1', at: 2 });
+    expect((await t.site('s1'))?.lastSeenAt).toBeNull();
+    expect(await t.rememberNonce('s1', 'n1', 50, 0)).toBe(true);
+    expect(await t.rememberNonce('s1', 'n1', 60, 0)).toBe(false);
+    expect((await t.site('s1'))?.lastSeenAt).toBe(50);
     await t.close();
   });
 

@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS federation (
   id INTEGER PRIMARY KEY CHECK (id = 1), plan_json TEXT NOT NULL, plan_hash TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS sites (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL, invite_token_hash TEXT UNIQUE,
-  public_key TEXT, invited_at INTEGER NOT NULL, joined_at INTEGER);
+  public_key TEXT, invited_at INTEGER NOT NULL, joined_at INTEGER, last_seen INTEGER);
 CREATE TABLE IF NOT EXISTS nonces (
   site_id TEXT NOT NULL, nonce TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (site_id, nonce));
 CREATE INDEX IF NOT EXISTS nonces_at ON nonces (at);
@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS audit (
   round INTEGER, detail TEXT NOT NULL);
 `;
 
-interface SiteRow { id: string; name: string; status: string; public_key: string | null; invited_at: number; joined_at: number | null }
+interface SiteRow { id: string; name: string; status: string; public_key: string | null; invited_at: number; joined_at: number | null; last_seen: number | null }
 interface RoundRow {
   round: number; status: string; global_model: string; opened_at: number; deadline: number; extensions: number;
   closed_at: number | null; result_model: string | null; summary: string | null;
@@ -49,6 +49,7 @@ interface UpdateRow {
 /** Columns added since the first release, added to a database made before them (no value in old rows). */
 const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [
   { table: 'updates', column: 'norm', type: 'REAL' },
+  { table: 'sites', column: 'last_seen', type: 'INTEGER' },
 ];
 interface EvaluationRow { round: number; site_id: string; model_hash: string; cases: number; dice: string; hd95: string; received_at: number }
 interface AuditRow { id: number; at: number; site_id: string | null; action: string; round: number | null; detail: string }
@@ -130,6 +131,8 @@ export class SqliteStore implements FederationStore {
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM nonces WHERE at < ?').run(forgetBefore);
       const r = this.db.prepare('INSERT OR IGNORE INTO nonces (site_id, nonce, at) VALUES (?, ?, ?)').run(siteId, nonce, at);
+      // every signed request takes a nonce: the site was seen (a replay was not the site)
+      if (r.changes === 1) this.db.prepare('UPDATE sites SET last_seen = MAX(COALESCE(last_seen, 0), ?) WHERE id = ?').run(at, siteId);
       return r.changes === 1;
     }).immediate();
   }
@@ -250,7 +253,7 @@ function siteOf(r: SiteRow): SiteRecord {
   return {
     id: r.id, name: r.name, status: r.status as SiteStatus,
     publicKey: r.public_key === null ? null : (JSON.parse(r.public_key) as Record<string, unknown>),
-    invitedAt: r.invited_at, joinedAt: r.joined_at,
+    invitedAt: r.invited_at, joinedAt: r.joined_at, lastSeenAt: r.last_seen,
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_PLAN } from '../../core/protocol/plan.ts';
 import type { OperatorStatus } from '../../coordinator/operatorStatus.ts';
-import { formatStatus } from './status.ts';
+import { ago, formatStatus } from './status.ts';
 
 const scores = (x: number) => ({ ET: x, TC: x + 0.1, WT: x + 0.2 });
 
@@ -10,7 +10,7 @@ describe('fedseg status', () => {
     const s: OperatorStatus = {
       federation: 'demo', planHash: 'a'.repeat(64), plan: DEMO_PLAN, notice: 'round 2 extended: deadline passed with 1 of the 2 sites needed',
       current: { federation: 'demo', planHash: 'a'.repeat(64), round: 2, rounds: 3, state: 'collecting', finished: false, globalModelHash: 'b'.repeat(64), deadline: 70_000, expectedSites: 2, reportedSites: 1, minSites: 2 },
-      sites: [{ id: 'hospital-a-1', name: 'Hospital A', status: 'active', invitedAt: 0, joinedAt: 0 }],
+      sites: [{ id: 'hospital-a-1', name: 'Hospital A', status: 'active', invitedAt: 0, joinedAt: 0, lastSeenAt: 4_000 }, { id: 'hospital-b-2', name: 'Hospital B', status: 'active', invitedAt: 0, joinedAt: 0, lastSeenAt: null }],
       rounds: [{
         round: 1, status: 'closed', globalModel: 'c'.repeat(64), resultModel: 'b'.repeat(64), openedAt: 0, deadline: 1, closedAt: 2, extensions: 0,
         updates: [{ siteId: 'hospital-a-1', sampleCount: 7, bytes: 10, codec: 'float32', receivedAt: 1, metrics: {}, norm: 2.5 }],
@@ -21,7 +21,10 @@ describe('fedseg status', () => {
     const text = formatStatus(s, 10_000);
     expect(text).toContain('Round 2 of 3: collecting; 1 of 2 active sites reported (min 2), deadline in 60 s');
     expect(text).toContain('Notice: round 2 extended');
-    expect(text).toMatch(/1\s+closed\s+1\s+7\s+hospital-a-1\s+2\.500\s+0\.250 0\.350 0\.450 {2}\(4 cases, 1 sites\)/);
+    expect(text).toMatch(/1\s+closed\s+1\s+7\s+hospital-a-1\s+2\.500\s+0\.250 0\.350 0\.450 {5}3\.0 {3}3\.1 {3}3\.2 {2}\(4 cases, 1 sites\)/);
+    // who the round waits for, when each was last seen
+    expect(text).toContain('Waiting for: hospital-a-1 (last seen 6 s ago), hospital-b-2 (last seen never)');
+    expect(text).toMatch(/hospital-a-1 +Hospital A +active +joined 1970-01-01 00:00:00  last seen 6 s ago/);
     expect(text).toContain('Largest update norms (a norm bound should sit above the honest ones): round 1: hospital-a-1 2.500');
   });
 
@@ -42,5 +45,20 @@ describe('fedseg status', () => {
     expect(text).toMatch(/\n {2}1 .* a, b\s+- {13}-\n/);
     expect(text).toMatch(/\n {2}2 .* a, b, c\s+2\.410-31\.200\s+-\n/);
     expect(text).toContain('round 2: b 31.200, c 3.100, a 2.410');
+  });
+
+  it('says how long ago in the largest whole unit', () => {
+    expect([null, 0, 119_000, 120_000, 7_100_000, 7_200_000, 172_000_000, 172_800_000].map((at) => ago(at === null ? null : 1e9 - at, 1e9)))
+      .toEqual(['never', '0 s ago', '119 s ago', '2 min ago', '118 min ago', '2 h ago', '48 h ago', '2 d ago']);
+  });
+
+  it('shows the privacy budget spent against the planned one', () => {
+    const plan = { ...DEMO_PLAN, privacy: { ...DEMO_PLAN.privacy, dp: { enabled: true, epsilon: 4, delta: 1e-5, clipNorm: 1 } } };
+    const s: OperatorStatus = {
+      federation: 'demo', planHash: 'a'.repeat(64), plan, notice: null, epsilonSpent: 1.23456,
+      current: { federation: 'demo', planHash: 'a'.repeat(64), round: 4, rounds: 3, state: 'closed', finished: true, globalModelHash: 'b'.repeat(64), deadline: null, expectedSites: 0, reportedSites: 0, minSites: 2 },
+      sites: [], rounds: [], final: null,
+    };
+    expect(formatStatus(s, 0)).toContain(`Differential privacy: epsilon spent 1.235 of 4 over the ${DEMO_PLAN.rounds} planned rounds (delta 0.00001)`);
   });
 });

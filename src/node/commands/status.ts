@@ -34,9 +34,30 @@ Options:
   --limit N       the last N entries (default 100)`;
 
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '-');
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
 const evalText = (e: RoundEvaluation | null) =>
-  e ? `${REGIONS.map((r) => f2(e.dice[r])).join(' ')}  (${e.cases} cases, ${e.sites} sites)` : '-';
+  e ? `${REGIONS.map((r) => f2(e.dice[r])).join(' ')}   ${REGIONS.map((r) => f1(e.hd95[r]).padStart(5)).join(' ')}  (${e.cases} cases, ${e.sites} sites)` : '-';
 const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
+
+/** How long ago `at` was, in the largest whole unit: "40 s ago", "12 min ago", "3 h ago", "2 d ago"; "never" for null. */
+export function ago(at: number | null, now: number): string {
+  if (at === null) return 'never';
+  const s = Math.max(0, Math.round((now - at) / 1000));
+  if (s < 120) return `${s} s ago`;
+  if (s < 120 * 60) return `${Math.round(s / 60)} min ago`;
+  if (s < 48 * 3600) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86400)} d ago`;
+}
+
+/** The active sites the current round has no update from yet, with when each was last seen. */
+function waitingFor(s: OperatorStatus, now: number): string | null {
+  const c = s.current;
+  if (c.finished) return null;
+  const reported = new Set(s.rounds.find((r) => r.round === c.round)?.updates.map((u) => u.siteId) ?? []);
+  const waiting = s.sites.filter((x) => x.status === 'active' && !reported.has(x.id));
+  if (waiting.length === 0) return null;
+  return `Waiting for: ${waiting.slice(0, 10).map((x) => `${x.id} (last seen ${ago(x.lastSeenAt, now)})`).join(', ')}${waiting.length > 10 ? `, and ${waiting.length - 10} more` : ''}`;
+}
 
 /** The smallest and largest update norm of a round ("2.41-3.10"), '-' when none is known (secure aggregation). */
 function normRange(updates: OperatorStatus['rounds'][number]['updates']): string {
@@ -64,13 +85,20 @@ export function formatStatus(s: OperatorStatus, now = Date.now()): string {
     const left = c.deadline === null ? '' : `, deadline in ${Math.max(0, Math.round((c.deadline - now) / 1000))} s`;
     lines.push(`Round ${c.round} of ${c.rounds}: ${c.state}; ${c.reportedSites} of ${c.expectedSites} active sites reported (min ${c.minSites})${left}`);
   }
+  const waiting = waitingFor(s, now);
+  if (waiting) lines.push(waiting);
   if (s.notice) lines.push(`Notice: ${s.notice}`);
-  if (s.epsilonSpent !== undefined) lines.push(`Differential privacy: epsilon spent ${s.epsilonSpent.toFixed(3)}`);
+  if (s.epsilonSpent !== undefined) {
+    const dp = s.plan.privacy.dp;
+    lines.push(`Differential privacy: epsilon spent ${s.epsilonSpent.toFixed(3)} of ${dp.epsilon} over the ${s.plan.rounds} planned rounds (delta ${dp.delta})`);
+  }
   lines.push('', 'Sites:');
   if (s.sites.length === 0) lines.push('  (none invited yet: fedseg invite --site NAME)');
-  for (const site of s.sites) lines.push(`  ${site.id.padEnd(28)} ${site.name.padEnd(24)} ${site.status.padEnd(8)} joined ${time(site.joinedAt)}`);
+  for (const site of s.sites) {
+    lines.push(`  ${site.id.padEnd(28)} ${site.name.padEnd(24)} ${site.status.padEnd(8)} joined ${time(site.joinedAt)}  last seen ${ago(site.lastSeenAt, now)}`);
+  }
   lines.push('', `Rounds:                                                     federated evaluation of the round's starting model`);
-  lines.push(`  round  status       updates  samples  reported by                    update norm   Dice ${REGIONS.join('/')}`);
+  lines.push(`  round  status       updates  samples  reported by                    update norm   Dice ${REGIONS.join('/')}      HD95 mm ${REGIONS.join('/')}`);
   for (const r of s.rounds) {
     const samples = r.updates.reduce((a, u) => a + u.sampleCount, 0);
     const who = r.updates.map((u) => u.siteId).join(', ') || '-';
