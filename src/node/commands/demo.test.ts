@@ -6,38 +6,69 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OPERATOR_TOKEN_FILE, readOperatorToken } from '../../coordinator/operatorToken.ts';
 import { operatorStatusOf } from '../../coordinator/testing/testFederation.ts';
 
+/** `fedseg demo` in a child process, once it printed its invite URL. */
+async function startDemo(data: string) {
+  const child = spawn(process.execPath, ['bin/fedseg.mjs', 'demo', '--port', '0', '--data', data, '--collaborators', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+  };
+  try {
+    const invite = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no invite URL within 60 s; output:\n${out}`)), 60_000);
+      child.stdout.on('data', () => {
+        const m = /(http:\/\/127\.0\.0\.1:\d+)\/#\/join\/([A-Za-z0-9_-]{20,})/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[0]);
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`demo exited with ${code}:\n${out}`)));
+    });
+    const base = invite.slice(0, invite.indexOf('/#/'));
+    const status = () => operatorStatusOf({ url: base, operatorToken: readOperatorToken(join(data, OPERATOR_TOKEN_FILE)) });
+    return { base, status, out: () => out, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
 describe('fedseg demo (what npm start runs)', () => {
   const data = mkdtempSync(join(tmpdir(), 'fedseg-demo-'));
   afterAll(() => rmSync(data, { recursive: true, force: true }));
 
-  it('starts a coordinator with the demo plan, prints a working invite URL and writes sample scans', async () => {
-    const child = spawn(process.execPath, ['bin/fedseg.mjs', 'demo', '--port', '0', '--data', data, '--collaborators', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  it('starts a coordinator with the demo plan, prints a working invite URL and writes sample scans; a restart resumes it with the same sites', async () => {
+    const first = await startDemo(data);
     try {
-      const invite = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no invite URL within 60 s; output:\n${out}`)), 60_000);
-        child.stdout.on('data', () => {
-          const m = /(http:\/\/127\.0\.0\.1:\d+)\/#\/join\/([A-Za-z0-9_-]{20,})/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[0]);
-          }
-        });
-        child.on('exit', (code) => reject(new Error(`demo exited with ${code}:\n${out}`)));
-      });
-      const base = invite.slice(0, invite.indexOf('/#/'));
-      const status = await operatorStatusOf({ url: base, operatorToken: readOperatorToken(join(data, OPERATOR_TOKEN_FILE)) });
-      expect(out).toContain(`fedseg status --url ${base} --data ${data}`);
+      const status = await first.status();
+      expect(first.out()).toContain(`fedseg status --url ${first.base} --data ${data}`);
       expect(status.federation).toBe('fedseg demo');
       expect(status.plan.rounds).toBeGreaterThanOrEqual(100);
-      expect(out).toContain(join(data, 'sample-scans'));
+      expect(first.out()).toContain(join(data, 'sample-scans'));
       for (const s of ['t1', 't1ce', 't2', 'flair', 'seg']) expect(existsSync(join(data, 'sample-scans', 'Sample_001', `Sample_001_${s}.nii.gz`))).toBe(true);
       // the headless synthetic site joins and sends updates: the federation is alive
-      await expect.poll(() => out, { timeout: 60_000, interval: 500 }).toMatch(/round 1: update sent \(\d+ bytes\)/);
+      await expect.poll(() => first.out(), { timeout: 60_000, interval: 500 }).toMatch(/round 1: update sent \(\d+ bytes\)/);
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await first.stop();
+    }
+
+    // started again: the same synthetic site goes on (its key kept in the data folder), no new one
+    // is invited beside it, and only the newest visitor invite works
+    const again = await startDemo(data);
+    try {
+      await expect.poll(() => again.out(), { timeout: 30_000, interval: 200 }).toMatch(/resumed the demo federation in .*, with its synthetic sites academic-3t;/);
+      const before = (await again.status()).current.round;
+      await expect.poll(() => again.out(), { timeout: 60_000, interval: 500 }).toMatch(/\[academic-3t\] round \d+: update sent/);
+      const status = await again.status();
+      const named = (name: string) => status.sites.filter((s) => s.name === name).map((s) => s.status);
+      expect(named('Synthetic academic-3t')).toEqual(['active']);
+      expect(named('You (the browser)')).toEqual(['revoked', 'invited']);
+      expect(status.current.round).toBeGreaterThanOrEqual(before);
+    } finally {
+      await again.stop();
     }
   });
 });

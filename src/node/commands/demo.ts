@@ -4,7 +4,7 @@
  * synthetic cases, so that a person who opens the printed invite URL joins a living
  * federation. State lives in --data; --fresh starts the federation anew.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parsePlan, type Plan } from '../../core/protocol/plan.ts';
@@ -13,6 +13,8 @@ import type { Command } from '../command.ts';
 import { roundLine } from '../roundLine.ts';
 
 const SYNTHETIC_SITES = ['academic-3t', 'community-1.5t', 'regional-thick-slice', 'small-clinic'];
+const VISITOR = 'You (the browser)';
+const SYNTHETIC = 'Synthetic ';
 
 /**
  * Long enough to stay alive while a visitor joins (about 10 s a round on a 2-core CPU:
@@ -42,7 +44,8 @@ Options:
   --port N            TCP port (default 8080)
   --host ADDR         address to listen on (default 127.0.0.1)
   --data DIR          the demo federation's data folder (default .fedseg-data/demo)
-  --collaborators N   headless synthetic sites to start (0-${SYNTHETIC_SITES.length}, default 2)
+  --collaborators N   headless synthetic sites to start (0-${SYNTHETIC_SITES.length}, default 2); a resumed
+                      demo also restarts those it had, with their keys in DIR/demo-sites
   --fresh             delete the data folder first and start a new federation`;
 
 export const demoCommand: Command = {
@@ -91,7 +94,24 @@ export const demoCommand: Command = {
     const { writeSampleScans } = await import('../writeSampleScans.ts');
     const samples = resolve(dataDir, 'sample-scans');
     if (!existsSync(samples)) writeSampleScans(samples);
-    const visitor = await running.invite('You (the browser)');
+    // the synthetic sites keep their keys in the data folder: a resumed demo restarts them as
+    // the same sites (not new ones beside the old, which the rounds would wait for in vain)
+    const keyFile = (profile: string) => resolve(dataDir, 'demo-sites', `${profile}.json`);
+    // one live invite for the visitor: those printed by earlier starts that nobody used are
+    // revoked; so are synthetic sites whose keys are gone (they can never come back)
+    const { SqliteStore } = await import('../../coordinator/storage/sqliteStore.ts');
+    const { dataPaths } = await import('../../coordinator/startCoordinator.ts');
+    const store = new SqliteStore(dataPaths(dataDir).db);
+    try {
+      for (const site of await store.sites()) {
+        const unusedVisitor = site.name === VISITOR && site.status === 'invited';
+        const lostSynthetic = site.name.startsWith(SYNTHETIC) && site.status !== 'revoked' && !existsSync(keyFile(site.name.slice(SYNTHETIC.length)));
+        if (unusedVisitor || lostSynthetic) await store.revokeSite(site.id, Date.now());
+      }
+    } finally {
+      await store.close();
+    }
+    const visitor = await running.invite(VISITOR);
     const s = await running.federation.roundStatus();
     console.log(`\nfedseg demo: coordinator on ${running.url}, federation "${s.federation}", ${roundLine(s)}`);
     console.log(`\n  Open this invite URL in Chromium or Chrome to join as a site:\n\n    ${visitor.url}\n`);
@@ -100,16 +120,19 @@ export const demoCommand: Command = {
     console.log(`  Status:       fedseg status --url ${running.url} --data ${values.data}\n`);
 
     const stop = new AbortController();
-    if (fresh && count > 0) {
+    const profiles = SYNTHETIC_SITES.filter((profile, i) => i < count || existsSync(keyFile(profile)));
+    if (profiles.length > 0) {
       await initTrainingBackend(DEFAULT_TRAINING_BACKEND);
-      const patch = getPreset(LIVING_DEMO_PLAN.model.preset).patchSize;
-      for (let i = 0; i < count; i++) {
-        const profile = SYNTHETIC_SITES[i]!;
-        const invite = await running.invite(`Synthetic ${profile}`);
+      mkdirSync(resolve(dataDir, 'demo-sites'), { recursive: true });
+      for (const profile of profiles) {
+        const i = SYNTHETIC_SITES.indexOf(profile);
+        const known = existsSync(keyFile(profile));
+        const invite = known ? null : await running.invite(`${SYNTHETIC}${profile}`);
         void runCollaborator({
           url: running.url,
-          invite: invite.token,
-          data: (plan) => syntheticSite({ profile, seed: 10 + i, cases: 4, size: 32 }, patch, plan.validation.fraction),
+          ...(invite ? { invite: invite.token } : {}),
+          keyFile: keyFile(profile),
+          data: (plan) => syntheticSite({ profile, seed: 10 + i, cases: 4, size: 32 }, getPreset(plan.model.preset).patchSize, plan.validation.fraction),
           seed: 10 + i,
           signal: stop.signal,
           onEvent: (e) => {
@@ -120,9 +143,8 @@ export const demoCommand: Command = {
           if (!stop.signal.aborted) console.error(`[${profile}] stopped: ${(err as Error).message}`);
         });
       }
-    } else if (!fresh) {
-      console.log('  (resumed an existing demo federation; its synthetic sites are not restarted: use --fresh for a new one)');
     }
+    if (!fresh) console.log(`  (resumed the demo federation in ${dataDir}${profiles.length ? `, with its synthetic sites ${profiles.join(', ')}` : ''}; --fresh starts a new one)`);
 
     await new Promise<void>((done) => {
       const onSignal = () => {
