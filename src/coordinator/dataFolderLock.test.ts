@@ -3,12 +3,12 @@
  * left by a coordinator that was killed is taken over, and a start that fails (its port is
  * taken) leaves neither the lock nor a round clock behind.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LOCK_FILE } from './dataFolderLock.ts';
+import { LOCK_FILE, startTimeOf } from './dataFolderLock.ts';
 import { startCoordinator } from './startCoordinator.ts';
 import { tempDir, testPlan } from './testing/testFederation.ts';
 
@@ -41,6 +41,31 @@ describe('the data folder lock', () => {
     writeFileSync(join(folder, LOCK_FILE), JSON.stringify({ pid: Number(gone.stdout), host: hostname(), since: '2026-01-01T00:00:00.000Z' }));
     const c = await start('b');
     await c.close();
+  });
+
+  it.skipIf(startTimeOf(process.pid) === null)('takes over a lock whose pid another process has now, or made before a reboot; keeps one of a running owner', async () => {
+    const folder = join(dir.path, 'f');
+    await (await start('f')).close();
+    // a running process that is no coordinator, with the pid a dead owner once had
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => other.once('spawn', r));
+      const pid = other.pid!;
+      const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+      const lock = (owner: object) => writeFileSync(join(folder, LOCK_FILE), JSON.stringify({ pid, host: hostname(), since: '2026-01-01T00:00:00.000Z', ...owner }));
+      lock({ boot, start: '1' });
+      await (await start('f')).close();
+      lock({ boot: 'another-boot', start: startTimeOf(pid) });
+      await (await start('f')).close();
+      // the owner itself, as the lock describes it: held
+      lock({ boot, start: startTimeOf(pid) });
+      await expect(start('f')).rejects.toMatchObject({ code: 'DATA_FOLDER_IN_USE', message: expect.stringContaining(`pid ${pid}`) });
+      // a lock written before start times were kept: held while the pid runs
+      lock({});
+      await expect(start('f')).rejects.toMatchObject({ code: 'DATA_FOLDER_IN_USE' });
+    } finally {
+      other.kill();
+    }
   });
 
   it('takes over a lock that cannot be read, and keeps one whose folder is spelt another way', async () => {

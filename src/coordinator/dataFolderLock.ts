@@ -4,7 +4,9 @@
  * a round's record would name the updates of both while its model held those of one. The
  * lock is the file `coordinator.lock`, holding the owner's pid and host, made whole (a
  * temporary file linked into place, which fails when a lock is there); a lock whose
- * process is gone (the coordinator was killed) is moved aside and taken over. The
+ * process is gone (the coordinator was killed) is moved aside and taken over. Where Linux
+ * tells (/proc), the lock also holds the boot id and the process's start time, so that a
+ * lock from before a reboot, or whose pid another process now has, is known for stale. The
  * command-line tools that only read or invite (`fedseg status`, `fedseg invite`) do not
  * take it: SQLite orders their writes.
  */
@@ -21,6 +23,10 @@ interface LockOwner {
   readonly pid: number;
   readonly host: string;
   readonly since: string;
+  /** /proc/sys/kernel/random/boot_id when the lock was made (Linux) */
+  readonly boot?: string;
+  /** the owner's start time in clock ticks since boot, /proc/PID/stat field 22 (Linux) */
+  readonly start?: string;
 }
 
 /** lock files this process holds (a pid of our own in a lock file we do not hold is a previous incarnation's, as after a container restart) */
@@ -81,7 +87,9 @@ export class DataFolderLock {
 
 /** Creates this process's lock, whole; false when one is there. */
 function create(file: string): boolean {
-  const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  const boot = bootId();
+  const start = startTimeOf(process.pid);
+  const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(boot ? { boot } : {}), ...(start ? { start } : {}) };
   return createWhole(file, `${JSON.stringify(me)}\n`);
 }
 
@@ -103,10 +111,34 @@ function readOwner(file: string): LockOwner | null {
 function isRunning(owner: LockOwner): boolean {
   if (owner.host !== hostname()) return true;
   if (owner.pid === process.pid) return false; // not held by this process (checked before): a previous incarnation's
+  const boot = bootId();
+  if (owner.boot && boot && owner.boot !== boot) return false; // made before the machine restarted
   try {
     process.kill(owner.pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by another user
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false; // (EPERM: alive, owned by another user)
+  }
+  // a process has that pid: the owner, unless it started at another time (the pid was reused)
+  const start = startTimeOf(owner.pid);
+  return !(owner.start && start && owner.start !== start);
+}
+
+function bootId(): string | null {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+  } catch {
+    return null; // not Linux
+  }
+}
+
+/** Field 22 of /proc/PID/stat (start time in clock ticks since boot); null where there is none to read. */
+export function startTimeOf(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // field 2 is the command name in parentheses, which may hold spaces and parentheses itself
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19] ?? null;
+  } catch {
+    return null;
   }
 }
