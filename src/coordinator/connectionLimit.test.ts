@@ -30,7 +30,7 @@ describe('ConnectionLimit', () => {
     const limit = new ConnectionLimit(4, 2);
     const a1 = limit.acquire('a', '10.0.0.1');
     limit.acquire('a', '10.0.0.1');
-    expect(() => limit.acquire('stream', '10.0.0.1')).toThrow(/stream: 2 requests from your address already wait.*the limit for one address/);
+    expect(() => limit.acquire('stream', '10.0.0.1')).toThrow(/stream: 2 requests from your address already wait.*the limit for one;/);
     limit.acquire('b', '10.0.0.2');
     expect(limit.openFrom('10.0.0.1')).toBe(2);
     a1();

@@ -19,6 +19,8 @@ export class ConnectionLimit {
   constructor(
     readonly max: number,
     readonly maxPerAddress: number = max,
+    /** what the per-key share is of, in refusals ("your address", "this site") */
+    readonly keyIs: string = 'your address',
   ) {
     for (const [name, n] of [['connection limit', max], ['connection limit per address', maxPerAddress]] as const) {
       if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name}: expected a positive integer, found ${n}`);
@@ -42,7 +44,7 @@ export class ConnectionLimit {
     }
     const mine = this.openFrom(address);
     if (mine >= this.maxPerAddress) {
-      throw new HttpError(503, 'TOO_MANY_WAITING', `${what}: ${mine} requests from your address already wait on this coordinator, the limit for one address; close some or try again later`);
+      throw new HttpError(503, 'TOO_MANY_WAITING', `${what}: ${mine} requests from ${this.keyIs} already wait on this coordinator, the limit for one; close some or try again later`);
     }
     this.held++;
     this.byAddress.set(address, mine + 1);

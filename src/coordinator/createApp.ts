@@ -47,6 +47,10 @@ const MAX_WAITING = 512;
 const MAX_WAITING_PER_ADDRESS = 32;
 /** bodies of uploads whose signature is checked only after them, buffered at once at most */
 const UNVERIFIED_BODIES = 4;
+/** bytes of verified upload bodies buffered at once, at most (each counted at the largest an upload may be) */
+const VERIFIED_BODY_BUDGET = 1024 * 1024 * 1024;
+/** verified upload bodies of one site buffered at once (its upload and a retry of it) */
+const VERIFIED_BODIES_PER_SITE = 2;
 /** JSON bodies (joins, reports, secure-aggregation messages) read at once, at most, and from one address */
 const JSON_BODIES = 64;
 const JSON_BODIES_PER_ADDRESS = 8;
@@ -80,10 +84,18 @@ export function createApp(opts: AppOptions): Hono {
   // large bodies whose signature could not be checked before reading them (a client that does not
   // name its body's SHA-256): only a few are buffered at once, so forged headers cannot fill the memory
   const unverifiedBodies = new ConnectionLimit(UNVERIFIED_BODIES, Math.min(UNVERIFIED_BODIES, 2));
+  // signed ones too: a few per site, and no more at once than the memory budget holds at
+  // the largest size, so that sites uploading at once (or one sending many) cannot exhaust it
+  const verifiedCount = Math.max(VERIFIED_BODIES_PER_SITE, Math.floor(VERIFIED_BODY_BUDGET / Math.max(1, maxUpdate)));
+  const verifiedBodies = new ConnectionLimit(verifiedCount, VERIFIED_BODIES_PER_SITE, 'this site');
   /** A large signed body: checked as far as it can be before it is read (the signature too, when the request names the body's hash). */
   const signedBody = async (c: Context, max: number, what: string): Promise<Uint8Array> => {
     const { signatureVerified } = await auth.precheck(c);
-    if (signatureVerified) return readBody(c, max, what);
+    if (signatureVerified) {
+      // the signature verified: the site header names the site that sent it
+      const site = c.req.header(SIGNATURE_HEADERS.site) ?? '';
+      return verifiedBodies.hold(`${what} of site ${site}`, site, () => readBody(c, max, what));
+    }
     return unverifiedBodies.hold(`${what} without ${BODY_HASH_HEADER}`, remoteAddress(c), () => readBody(c, max, what));
   };
 

@@ -4,10 +4,10 @@
  * REPLAYED) while its body is still on its way, not after the coordinator buffered it.
  * Real loopback HTTP.
  */
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BODY_HASH_HEADER, SIGNATURE_HEADERS, bodySha256, signRequest } from '../core/protocol/signing.ts';
 import type { RunningCoordinator } from './startCoordinator.ts';
+import { sendPartly } from './testing/sendPartly.ts';
 import { constantDelta, globalWeights, joinSite, startTestCoordinator, tempDir, testPlan, updateEnvelope, type TestSite } from './testing/testFederation.ts';
 
 const plan = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 3600 } });
@@ -27,23 +27,7 @@ afterAll(async () => {
   dir?.remove();
 });
 
-/** Sends the headers and `part` of the body (all of it when `part` is the body); resolves with the answer, which may come before the rest. */
-function sendPart(headers: Record<string, string>, body: Uint8Array, part: Uint8Array): Promise<{ status: number; code: string | undefined; finished: boolean }> {
-  return new Promise((resolve, reject) => {
-    const req = request(coord.url + path, { method: 'POST', headers: { ...headers, 'content-type': 'application/octet-stream', 'content-length': body.length } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => {
-        const json = JSON.parse(text) as { status?: string; error?: { code: string } };
-        resolve({ status: res.statusCode!, code: json.error?.code ?? json.status, finished: part === body });
-        req.destroy();
-      });
-    });
-    req.on('error', (e) => (part === body ? reject(e) : undefined));
-    if (part === body) req.end(body);
-    else req.write(part);
-  });
-}
+const sendPart = (headers: Record<string, string>, body: Uint8Array, part: Uint8Array) => sendPartly(coord.url + path, headers, body, part).answer;
 
 describe('replayed upload headers', () => {
   it('are refused before their body is read', async () => {
