@@ -1,11 +1,15 @@
 /**
  * gunzipPrefix with the platform's native DecompressionStream (browsers; Node >= 18):
- * the same contract (the caller sizes the output from the first bytes, decompression
- * stops once that many bytes are out), asynchronous.
+ * the same contract (the caller sizes the output from the first bytes), asynchronous.
+ * Once the needed bytes are out the stream is read on to its end, the rest discarded, so
+ * that the platform checks the gzip trailer (CRC-32 and length) of what was used; past
+ * DISCARD_LIMIT discarded bytes it is let go unchecked (data after the image is no part
+ * of it).
  */
 import { FedsegError } from '../../core/util/errors.ts';
 
 const INPUT_SLICE = 1 << 20;
+const DISCARD_LIMIT = 16 << 20;
 
 export async function gunzipPrefixNative(
   gz: Uint8Array,
@@ -33,6 +37,7 @@ export async function gunzipPrefixNative(
   let have = 0;
   let out: Uint8Array | null = null;
   let filled = 0;
+  let discarded = 0;
   const allocate = (): Uint8Array => {
     const prefix = new Uint8Array(have);
     let o = 0;
@@ -52,14 +57,15 @@ export async function gunzipPrefixNative(
       if (done) break;
       if (out) {
         const n = Math.min(value.length, out.length - filled);
-        out.set(n === value.length ? value : value.subarray(0, n), filled);
+        if (n > 0) out.set(n === value.length ? value : value.subarray(0, n), filled);
         filled += n;
+        discarded += value.length - n;
       } else {
         chunks.push(value);
         have += value.length;
         if (have >= prefixBytes) out = allocate();
       }
-      if (out && filled >= out.length) {
+      if (out && filled >= out.length && discarded > DISCARD_LIMIT) {
         await reader.cancel().catch(() => {});
         return out;
       }
@@ -69,11 +75,21 @@ export async function gunzipPrefixNative(
       await reader.cancel().catch(() => {});
       throw err;
     }
-    // a truncated stream gives what it had (the caller reports the truncation); other
-    // damage is a gzip error
     const msg = err instanceof Error ? err.message : String(err);
-    if (!/unexpected end|end of (file|stream|data)|incomplete|truncat/i.test(msg)) {
+    const truncated = /unexpected end|end of (file|stream|data)|incomplete|truncat/i.test(msg);
+    // bytes after a member that are no gzip member (Chromium: "Junk found after end of
+    // compressed data"): the member before them was checked, as gzip ignores such padding
+    const junk = /junk/i.test(msg);
+    // other damage (a CRC that does not match) is a gzip error
+    if (!truncated && !(junk && out && filled >= out.length)) {
       throw new FedsegError('NIFTI_GZIP', `${fileName}: expected a valid gzip stream, found corrupt data (${msg})`, { file: fileName });
+    }
+    if (junk) return out!;
+    // a truncated stream gives what it had (the caller reports the truncation), unless all
+    // needed bytes are out: then it was cut before the trailer that checks them
+    if (!out) out = allocate(); // (a file shorter than the prefix is sized only now)
+    if (filled >= out.length) {
+      throw new FedsegError('NIFTI_GZIP', `${fileName}: expected the gzip data to go on to its CRC-32 trailer, found the file cut short before it (the data cannot be checked)`, { file: fileName });
     }
   }
   if (!out) out = allocate();

@@ -27,6 +27,18 @@ describe('readNiftiAsync (native DecompressionStream)', () => {
     expect(firstDifference(a.data, b.data)).toBe(-1);
   });
 
+  it('checks the gzip CRC of what it read: a flipped byte in stored data is NIFTI_GZIP, not a changed scan', async () => {
+    // large enough to come out in many chunks, the last needed one before the trailer
+    const values = Array.from({ length: 64 * 64 * 32 }, (_, i) => i % 1000);
+    const stored = gzipSync(buildTestNifti({ dims: [64, 64, 32], values }), { level: 0 });
+    const flipped = stored.slice();
+    flipped[stored.length - 30]! ^= 0x10; // inside the image data: it decompresses without complaint
+    expect(await errorCodeAsync(readNiftiAsync(flipped, 'flipped.nii.gz'))).toBe('NIFTI_GZIP');
+    // cut right before its trailer: refused (Node's stream keeps back the last bytes it
+    // cannot check, so this reads as truncated), never taken as a whole scan
+    expect(['NIFTI_GZIP', 'NIFTI_TRUNCATED']).toContain(await errorCodeAsync(readNiftiAsync(stored.slice(0, stored.length - 8), 'no-trailer.nii.gz')));
+  });
+
   it('gives the same error codes: truncated, corrupt, over budget', async () => {
     const values = Array.from({ length: 24 }, (_, i) => i);
     const gz = gzipSync(buildTestNifti({ dims: [4, 3, 2], values }));
