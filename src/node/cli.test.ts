@@ -25,6 +25,8 @@ describe('fedseg (the command line)', () => {
     const bad = await run('status', '--audit', '--limit', 'abc', '--data', '/nonexistent-fedseg');
     expect(bad.code).toBe(1);
     expect(bad.text).toBe('fedseg status: --limit: expected a positive integer, found "abc" [BAD_OPTION]');
+    const rounds = await run('status', '--rounds', '0');
+    expect(rounds.text).toBe('fedseg status: --rounds: expected a positive integer or "all", found "0" [BAD_OPTION]');
   });
 
   it('reports an unexpected failure in one line, its stack only when debugging', () => {

@@ -43,6 +43,11 @@ describe('fedseg status', () => {
     };
     const text = formatStatus(s, 0);
     expect(text).toMatch(/\n {2}1 .* a, b\s+- {13}-\n/);
+    // the last rounds only, when asked
+    const last = formatStatus(s, 0, 1);
+    expect(last).toContain('(1 earlier round not shown: --rounds all lists every one)');
+    expect(last).not.toMatch(/\n {2}1 /);
+    expect(last).toMatch(/\n {2}2 .* a, b, c/);
     expect(text).toMatch(/\n {2}2 .* a, b, c\s+2\.410-31\.200\s+-\n/);
     expect(text).toContain('round 2: b 31.200, c 3.100, a 2.410');
   });

@@ -11,7 +11,9 @@ import { FedsegError } from '../../core/util/errors.ts';
 import { OPERATOR_TOKEN_FILE, readOperatorToken } from '../../coordinator/operatorToken.ts';
 import { join, resolve } from 'node:path';
 
-const usage = `fedseg status [--url URL] [--data DIR | --token-file FILE] [--json] [--insecure]
+const DEFAULT_ROUNDS = 20;
+
+const usage = `fedseg status [--url URL] [--data DIR | --token-file FILE] [--rounds N|all] [--json] [--insecure]
 fedseg status --audit [--data DIR] [--site SITE_ID] [--limit N] [--json]
 
 Prints the federation's rounds, its sites, who reported in each round, and the
@@ -28,7 +30,8 @@ Options:
   --insecure      allow plain http to another machine (the operator token can be read on the way)
   --data DIR      the coordinator's data folder, for its operator token (default ./fedseg-data)
   --token-file F  the operator token file, when the data folder is elsewhere (a copy of DIR/operator-token)
-  --json          print JSON
+  --rounds N|all  the rounds to list: the last N (default ${DEFAULT_ROUNDS}), or all of them
+  --json          print JSON (every round)
   --audit         print the audit log from --data (default ./fedseg-data)
   --site SITE_ID  only this site's entries
   --limit N       the last N entries (default 100)`;
@@ -76,7 +79,8 @@ function largestNorms(s: OperatorStatus): string | null {
   return `round ${last.round}: ${byNorm.slice(0, 5).map((u) => `${u.siteId} ${f2(u.norm!)}`).join(', ')}${byNorm.length > 5 ? ', …' : ''}`;
 }
 
-export function formatStatus(s: OperatorStatus, now = Date.now()): string {
+/** `roundsShown`: how many of the last rounds to list (the others are counted). */
+export function formatStatus(s: OperatorStatus, now = Date.now(), roundsShown = DEFAULT_ROUNDS): string {
   const c = s.current;
   const lines: string[] = [];
   lines.push(`Federation "${s.federation}"  plan ${s.planHash.slice(0, 16)}…  ${s.plan.rounds} rounds, ${s.plan.aggregation.strategy}, model ${s.plan.model.preset}`);
@@ -99,7 +103,9 @@ export function formatStatus(s: OperatorStatus, now = Date.now()): string {
   }
   lines.push('', `Rounds:                                                     federated evaluation of the round's starting model`);
   lines.push(`  round  status       updates  samples  reported by                    update norm   Dice ${REGIONS.join('/')}      HD95 mm ${REGIONS.join('/')}`);
-  for (const r of s.rounds) {
+  const hidden = Math.max(0, s.rounds.length - roundsShown);
+  if (hidden > 0) lines.push(`  (${hidden} earlier round${hidden === 1 ? '' : 's'} not shown: --rounds all lists every one)`);
+  for (const r of s.rounds.slice(hidden)) {
     const samples = r.updates.reduce((a, u) => a + u.sampleCount, 0);
     const who = r.updates.map((u) => u.siteId).join(', ') || '-';
     lines.push(`  ${String(r.round).padEnd(6)} ${r.status.padEnd(12)} ${String(r.updates.length).padEnd(8)} ${String(samples).padEnd(8)} ${who.slice(0, 30).padEnd(30)} ${normRange(r.updates).padEnd(13)} ${evalText(r.evaluation)}`);
@@ -124,16 +130,19 @@ export const statusCommand: Command = {
         'token-file': { type: 'string' },
         site: { type: 'string' },
         limit: { type: 'string', default: '100' },
+        rounds: { type: 'string', default: String(DEFAULT_ROUNDS) },
         insecure: { type: 'boolean', default: false },
       },
       strict: true,
     });
     if (values.audit) return printAudit(values.data, values.site, values.limit, values.json);
+    const rounds = values.rounds === 'all' ? Number.POSITIVE_INFINITY : /^\d+$/.test(values.rounds) ? Number(values.rounds) : Number.NaN;
+    if (!(rounds >= 1)) throw new FedsegError('BAD_OPTION', `--rounds: expected a positive integer or "all", found "${values.rounds}"`);
     checkTransport(values.url, values.insecure, 'fedseg status --url', "the operator token and the federation's status");
     const client = new ProtocolClient({ baseUrl: values.url, retry: { attempts: 2 } });
     const token = readOperatorToken(values['token-file'] ?? join(resolve(values.data), OPERATOR_TOKEN_FILE));
     const status = (await client.status(token)) as OperatorStatus;
-    console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status));
+    console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status, Date.now(), rounds));
     return 0;
   },
 };
