@@ -1,53 +1,15 @@
 /**
- * The operator's view of the federation (GET /api/v1/status, `fedseg status`): the
- * plan, sites, every round with who reported and the federated evaluation (per-region
- * Dice and HD95, means weighted by each site's validation cases). Public parts only:
- * no keys, no invite tokens, no audit log.
+ * The operator's view of the federation (GET /api/v1/status, `fedseg status`), built
+ * from the store: its shape is OperatorStatusSchema (src/core/protocol), the federated
+ * evaluation per round the means of the sites' scores weighted by their validation cases.
  */
 import type { Plan } from '../core/protocol/plan.ts';
 import type { RoundStatus } from '../core/protocol/messages.ts';
 import { REGIONS, type RegionScores } from '../core/types/labels.ts';
-import type { FederationStore, RoundStatus as StoredRoundStatus, SiteStatus } from './storage/federationStore.ts';
+import type { OperatorStatus, RoundEvaluation, RoundView } from '../core/protocol/operatorStatusSchema.ts';
+import type { FederationStore } from './storage/federationStore.ts';
 
-export interface RoundEvaluation {
-  readonly cases: number;
-  readonly sites: number;
-  readonly dice: RegionScores;
-  readonly hd95: RegionScores;
-}
-
-export interface RoundView {
-  readonly round: number;
-  readonly status: StoredRoundStatus;
-  readonly globalModel: string;
-  readonly resultModel: string | null;
-  readonly openedAt: number;
-  readonly deadline: number;
-  readonly closedAt: number | null;
-  readonly extensions: number;
-  /** `norm`: the update's L2 norm as decoded, where the coordinator could see it (not under secure aggregation) */
-  readonly updates: readonly { siteId: string; sampleCount: number; bytes: number; codec: string; receivedAt: number; metrics: Readonly<Record<string, unknown>>; norm?: number }[];
-  readonly evaluations: readonly { siteId: string; cases: number; dice: RegionScores; hd95: RegionScores; receivedAt: number }[];
-  /** federated evaluation of `globalModel`; null before any site reported */
-  readonly evaluation: RoundEvaluation | null;
-  readonly summary: Readonly<Record<string, unknown>> | null;
-}
-
-export interface OperatorStatus {
-  readonly federation: string;
-  readonly planHash: string;
-  readonly plan: Plan;
-  readonly current: RoundStatus;
-  /** why the current round waits past its deadline; null when on time */
-  readonly notice: string | null;
-  /** `lastSeenAt`: the coordinator's time of the site's last signed request, null before any */
-  readonly sites: readonly { id: string; name: string; status: SiteStatus; invitedAt: number; joinedAt: number | null; lastSeenAt: number | null }[];
-  readonly rounds: readonly RoundView[];
-  /** evaluation of the final model (round = rounds + 1), once sites reported it */
-  readonly final: RoundEvaluation | null;
-  /** DP: epsilon spent so far (absent when DP is off) */
-  readonly epsilonSpent?: number;
-}
+export type { OperatorStatus, RoundEvaluation, RoundView } from '../core/protocol/operatorStatusSchema.ts';
 
 export async function operatorStatus(
   store: FederationStore,

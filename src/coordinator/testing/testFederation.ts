@@ -15,7 +15,8 @@ import { decodeWeightsBlob } from '../../core/protocol/weightsBlob.ts';
 import { codecFor } from '../../core/codecs/updateCodec.ts';
 import type { WeightSet } from '../../core/types/weights.ts';
 import { startCoordinator, type RunningCoordinator } from '../startCoordinator.ts';
-import type { OperatorStatus } from '../operatorStatus.ts';
+import { parseMessage } from '../../core/protocol/messages.ts';
+import { OperatorStatusSchema, type OperatorStatus } from '../../core/protocol/operatorStatusSchema.ts';
 
 export function tempDir(prefix = 'fedseg-coord-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -139,7 +140,8 @@ export async function send(baseUrl: string, req: RawRequest): Promise<{ status: 
 export async function operatorStatusOf(c: { readonly url: string; readonly operatorToken: string }): Promise<OperatorStatus> {
   const r = await send(c.url, { method: 'GET', path: '/api/v1/status', headers: { authorization: `Bearer ${c.operatorToken}` } });
   if (r.status !== 200) throw new Error(`operator status: ${r.status} ${JSON.stringify(r.json)}`);
-  return r.json as OperatorStatus;
+  // the coordinator's answer is what fedseg status checks it to be
+  return parseMessage(OperatorStatusSchema, r.json, 'GET /api/v1/status');
 }
 
 /** Uploads an envelope signed by the site (no retry). */

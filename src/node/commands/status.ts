@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { ProtocolClient } from '../../core/protocol/client/protocolClient.ts';
 import { checkTransport } from '../../core/protocol/client/secureTransport.ts';
 import { REGIONS } from '../../core/types/labels.ts';
-import type { OperatorStatus, RoundEvaluation } from '../../coordinator/operatorStatus.ts';
+import { parseMessage } from '../../core/protocol/messages.ts';
+import { OperatorStatusSchema, type OperatorStatus, type RoundEvaluation } from '../../core/protocol/operatorStatusSchema.ts';
 import type { Command } from '../command.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import { OPERATOR_TOKEN_FILE, readOperatorToken } from '../../coordinator/operatorToken.ts';
@@ -141,7 +142,8 @@ export const statusCommand: Command = {
     checkTransport(values.url, values.insecure, 'fedseg status --url', "the operator token and the federation's status");
     const client = new ProtocolClient({ baseUrl: values.url, retry: { attempts: 2 } });
     const token = readOperatorToken(values['token-file'] ?? join(resolve(values.data), OPERATOR_TOKEN_FILE));
-    const status = (await client.status(token)) as OperatorStatus;
+    // checked as every message is: a coordinator of another version is named, not misprinted
+    const status = parseMessage(OperatorStatusSchema, await client.status(token), `GET ${values.url}/api/v1/status`);
     console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status, Date.now(), rounds));
     return 0;
   },
