@@ -4,7 +4,7 @@
  * the split into training and validation cases. The page sees only a plain summary.
  */
 import type { SiteData } from '../core/protocol/client/runSite.ts';
-import type { TrainingCase } from '../core/types/case.ts';
+import type { ImagingCase, TrainingCase } from '../core/types/case.ts';
 import type { Sequence } from '../core/types/sequences.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import { splitIds } from '../core/train/splitCases.ts';
@@ -19,7 +19,7 @@ import type { CaseSummary, DataSummary, LocalFile } from './workerApi.ts';
 export type CaseRole = CaseSummary['role'];
 
 function unusableReason(c: DiscoveredCase, failed?: PreparationFailure): string | undefined {
-  if (!c.imaging) return `missing ${c.missing.join(', ')}`;
+  if (!c.loadImaging) return `missing ${c.missing.join(', ')}`;
   if (!c.hasLabel) return 'no label (segmentation) file: it can be reviewed but not used for training';
   if (failed) return `it could not be prepared for training: ${failed.message}`;
   return undefined;
@@ -88,7 +88,7 @@ export class SiteCases {
           id: c.id, source: c.source, found: [...c.found], missing: [...c.missing], hasLabel: c.hasLabel,
           dims: [...c.dims] as [number, number, number], spacing: [...c.spacing] as [number, number, number],
           orientation: c.orientation, sources: { ...c.sources }, notes: [...c.notes],
-          reviewable: c.imaging !== undefined, role: roles.get(c.id) ?? 'unusable',
+          reviewable: c.loadImaging !== undefined, role: roles.get(c.id) ?? 'unusable',
           ...(reason ? { reason } : {}),
         };
       }),
@@ -115,16 +115,22 @@ export class SiteCases {
   /**
    * A case preprocessed, with its way back to the source grid; cached for training, and
    * not when `keep` is false (a reviewed case: a radiologist going through many cases
-   * would otherwise keep every one prepared in the Worker).
+   * would otherwise keep every one prepared in the Worker). `imaging`: the case's volumes
+   * when the caller read them already; else they are read from the files.
    */
-  prepare(caseId: string, patchSize: number, keep = true): PreparedCase {
+  prepare(caseId: string, patchSize: number, keep = true, imaging?: ImagingCase): PreparedCase {
     const hit = this.prepared.get(caseId);
     if (hit && hit.patchSize === patchSize) return hit.prepared;
-    const c = this.find(caseId);
-    if (!c.imaging) throw new FedsegError('CASE_INCOMPLETE', `case ${caseId}: cannot be prepared, ${unusableReason(c, undefined)}`);
-    const prepared = prepareCaseWithTransform(c.imaging, { patchSize });
+    const prepared = prepareCaseWithTransform(imaging ?? this.imaging(caseId), { patchSize });
     if (keep) this.prepared.set(caseId, { patchSize, prepared });
     return prepared;
+  }
+
+  /** The case's volumes, read from its files (discovery keeps none): the caller lets go of them when done. */
+  imaging(caseId: string): ImagingCase {
+    const c = this.find(caseId);
+    if (!c.loadImaging) throw new FedsegError('CASE_INCOMPLETE', `case ${caseId}: cannot be read as a whole, ${unusableReason(c, undefined)}`);
+    return c.loadImaging();
   }
 
   find(caseId: string): DiscoveredCase {

@@ -36,7 +36,9 @@ export class SiteReview {
     this.gpu.require();
     const found = this.cases.find(caseId);
     const preset = getPreset(plan.model.preset);
-    const prepared = this.cases.prepare(caseId, preset.patchSize, false);
+    // read once for both the model's input and the grid the review is shown on
+    const imaging = this.cases.imaging(caseId);
+    const prepared = this.cases.prepare(caseId, preset.patchSize, false, imaging);
     const status = await client.round();
     const model = UNet3D.create(preset, plan.model.seed);
     try {
@@ -45,7 +47,7 @@ export class SiteReview {
       // a fault during the prediction leaves it undefined (often empty): not shown as a result
       await this.gpu.check();
       const prediction = prepared.toSource(onCase);
-      const { ref, images: shown, truth } = onReviewGrid(found.imaging!);
+      const { ref, images: shown, truth } = onReviewGrid(imaging);
       const metrics = truth ? regionMetrics(truth, prediction, ref.dims, ref.spacing) : undefined;
       const review: ReviewVolume = {
         caseId, source: found.source, modelHash: status.globalModelHash,
@@ -61,7 +63,7 @@ export class SiteReview {
 
   exportNifti(caseId: string, modelHash: string): Uint8Array {
     const prediction = this.reviewed(caseId, modelHash);
-    const like = this.cases.find(caseId).imaging!.images[SEQUENCES[0]];
+    const like = this.cases.imaging(caseId).images[SEQUENCES[0]];
     return writeNiftiLabels(prediction, like, { gzip: true, modelHash });
   }
 

@@ -149,7 +149,8 @@ export function dicomCasesFrom(
       id, source: 'dicom', found, missing, hasLabel: false,
       dims: refGrid.dims, spacing: refGrid.spacing, orientation: refGrid.orientation,
       sources, grids, seriesUids, notes,
-      ...(imaging ? { imaging } : {}),
+      // (the series' volumes are held in the report's dicomSeries anyway)
+      ...(imaging ? { loadImaging: () => imaging } : {}),
     });
   }
   return { cases, unassigned };

@@ -12,7 +12,7 @@ export interface GridInfo {
   readonly orientation: string;
 }
 
-/** One case as found on disk. `imaging` is there when all four sequences are. */
+/** One case as found on disk. `loadImaging` is there when all four sequences are. */
 export interface DiscoveredCase {
   /** local identifier (folder / name prefix, or the DICOM study); never leaves the site */
   readonly id: string;
@@ -31,7 +31,13 @@ export interface DiscoveredCase {
   readonly seriesUids?: Partial<Record<Sequence, string>>;
   /** readable but noteworthy: grids that differ (prepareCase resamples them), labels mapped 3 -> 4 */
   readonly notes: string[];
-  readonly imaging?: ImagingCase;
+  /**
+   * The four sequences and the label (when usable) as volumes. NIfTI cases are read from
+   * their files again at each call: discovery keeps no voxels of them (a BraTS case is
+   * about 8 MB as files and 220 MB as float32 volumes), so a folder of many cases fits in
+   * the memory of a browser tab. The caller keeps what it needs and lets go of the rest.
+   */
+  readonly loadImaging?: () => ImagingCase;
 }
 
 /** A file or series that was read but not given a place in a case. */

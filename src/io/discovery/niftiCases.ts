@@ -21,11 +21,14 @@ export interface NiftiCasesResult {
   unassigned: UnassignedItem[];
 }
 
-export function gridOf(v: Volume<VoxelArray>): GridInfo {
+/** Where a volume's voxels lie, without the voxels. */
+type Placement = Pick<Volume<VoxelArray>, 'dims' | 'spacing' | 'affine'>;
+
+export function gridOf(v: Placement): GridInfo {
   return { dims: v.dims, spacing: v.spacing, orientation: orientationCode(v.affine) };
 }
 
-export function sameGrid(a: Volume<VoxelArray>, b: Volume<VoxelArray>): boolean {
+export function sameGrid(a: Placement, b: Placement): boolean {
   return a.dims.every((d, i) => d === b.dims[i]) && a.affine.every((x, i) => Math.abs(x - b.affine[i]!) < 1e-3 * (1 + Math.abs(x)));
 }
 
@@ -37,9 +40,34 @@ export function toFloat32(v: Volume<VoxelArray>): Volume<Float32Array> {
   return { dims: v.dims, spacing: v.spacing, affine: v.affine, data, ...('header' in v ? { header: v.header } : {}) };
 }
 
+/**
+ * What discovery keeps of a file it read: where its voxels lie, the reader's warnings and,
+ * for a label, whether its values are labels. The voxels are let go: read again when the
+ * case is loaded.
+ */
+interface ReadFile {
+  readonly file: SourceFile;
+  readonly placement: Placement;
+  readonly warnings: readonly string[];
+  readonly labelCheck?: { mapped3: number } | { error: string };
+}
+
+/** The label volume of a label file, read again; what discovery checked must hold. */
+function readLabel(file: SourceFile): Volume<Uint8Array> {
+  const converted = toLabelVolume(readNifti(file.bytes, file.name));
+  if ('error' in converted) throw new FedsegError('LABEL_VALUES', `${baseName(file.name)}: ${converted.error}`);
+  return converted.label;
+}
+
 /** The NIfTI reader's warnings for a volume it read. */
 function readerWarnings(v: Volume<VoxelArray>): readonly string[] {
   return 'header' in v ? ((v as NiftiVolume).header.warnings ?? []) : [];
+}
+
+/** Whether a label file's values are labels: how many 3s it has, or which other values. */
+function labelCheckOf(v: Volume<VoxelArray>): { mapped3: number } | { error: string } {
+  const converted = toLabelVolume(v);
+  return 'error' in converted ? converted : { mapped3: converted.mapped3 };
 }
 
 /** Label volume as uint8 {0,1,2,4} (3 read as 4), or a message saying which values were found. */
@@ -62,7 +90,7 @@ export function toLabelVolume(v: Volume<VoxelArray>): { label: Volume<Uint8Array
 export function niftiCases(files: readonly SourceFile[]): NiftiCasesResult {
   const problems: FileProblem[] = [];
   const unassigned: UnassignedItem[] = [];
-  const groups = new Map<string, Map<BratsRole, { file: SourceFile; volume: Volume<VoxelArray> }>>();
+  const groups = new Map<string, Map<BratsRole, ReadFile>>();
   for (const file of files) {
     const parsed = parseBratsName(file.name);
     if (!parsed) {
@@ -74,9 +102,14 @@ export function niftiCases(files: readonly SourceFile[]): NiftiCasesResult {
       unassigned.push({ kind: 'nifti', id: file.name, description: baseName(file.name), reason });
       continue;
     }
-    let volume: Volume<VoxelArray>;
+    let read: ReadFile;
     try {
-      volume = readNifti(file.bytes, file.name);
+      // read whole (a damaged file is named now, not when training starts), then let go of the voxels
+      const volume = readNifti(file.bytes, file.name);
+      read = {
+        file, placement: { dims: volume.dims, spacing: volume.spacing, affine: volume.affine }, warnings: readerWarnings(volume),
+        ...(parsed.role === 'seg' ? { labelCheck: labelCheckOf(volume) } : {}),
+      };
     } catch (err) {
       const code = err instanceof FedsegError ? err.code : 'NIFTI_UNREADABLE';
       const msg = err instanceof Error ? err.message : String(err);
@@ -89,63 +122,63 @@ export function niftiCases(files: readonly SourceFile[]): NiftiCasesResult {
     if (earlier) {
       const what = parsed.role === 'seg' ? 'label' : `${parsed.role} file`;
       unassigned.push({
-        kind: 'nifti', id: file.name, caseId: parsed.caseKey, description: baseName(file.name), grid: gridOf(volume),
+        kind: 'nifti', id: file.name, caseId: parsed.caseKey, description: baseName(file.name), grid: gridOf(read.placement),
         reason: `expected one ${what} for case ${parsed.caseKey}, found two: ${baseName(earlier.file.name)} (used) and ${baseName(file.name)} (not used); remove or rename the one that is not the ${parsed.role === 'seg' ? 'tumour label' : parsed.role}`,
       });
       continue;
     }
-    group.set(parsed.role, { file, volume });
+    group.set(parsed.role, read);
   }
   const cases: DiscoveredCase[] = [];
   for (const [id, group] of groups) {
     const found = SEQUENCES.filter((s) => group.has(s));
     const missing = SEQUENCES.filter((s) => !group.has(s));
     const reference = group.get('t1ce') ?? group.get(found[0] ?? 'seg')!;
-    const refGrid = gridOf(reference.volume);
+    const refGrid = gridOf(reference.placement);
     const notes: string[] = [];
     const sources: DiscoveredCase['sources'] = {};
     const grids: DiscoveredCase['grids'] = {};
     for (const s of found) {
       const e = group.get(s)!;
       sources[s] = e.file.name;
-      grids[s] = gridOf(e.volume);
-      if (!sameGrid(e.volume, reference.volume)) notes.push(`${s} grid (${fmtGrid(grids[s])}) differs from ${baseName(reference.file.name)} (${fmtGrid(refGrid)}); it will be resampled`);
+      grids[s] = gridOf(e.placement);
+      if (!sameGrid(e.placement, reference.placement)) notes.push(`${s} grid (${fmtGrid(grids[s])}) differs from ${baseName(reference.file.name)} (${fmtGrid(refGrid)}); it will be resampled`);
     }
-    let label: Volume<Uint8Array> | undefined;
+    let labelFile: SourceFile | undefined;
     const seg = group.get('seg');
     if (seg) {
       sources.label = seg.file.name;
-      grids.label = gridOf(seg.volume);
-      const converted = toLabelVolume(seg.volume);
-      if ('error' in converted) {
-        problems.push(fileProblem(seg.file.name, 'LABEL_VALUES', `${baseName(seg.file.name)}: ${converted.error}`));
-      } else if (found.length > 0 && !sameGrid(seg.volume, reference.volume)) {
+      grids.label = gridOf(seg.placement);
+      const checked = seg.labelCheck!;
+      if ('error' in checked) {
+        problems.push(fileProblem(seg.file.name, 'LABEL_VALUES', `${baseName(seg.file.name)}: ${checked.error}`));
+      } else if (found.length > 0 && !sameGrid(seg.placement, reference.placement)) {
         // the label is compared with predictions voxel by voxel: it must lie on the images' grid, not only be as large
-        const sameSize = seg.volume.dims.every((d, i) => d === reference.volume.dims[i]);
-        const origin = (v: Volume<VoxelArray>) => `(${[3, 7, 11].map((i) => +v.affine[i]!.toFixed(2)).join(', ')}) mm`;
+        const sameSize = seg.placement.dims.every((d, i) => d === reference.placement.dims[i]);
+        const origin = (v: Placement) => `(${[3, 7, 11].map((i) => +v.affine[i]!.toFixed(2)).join(', ')}) mm`;
         const found2 = sameSize
-          ? `the same size placed elsewhere by its affine (${fmtGrid(grids.label)}, first voxel at ${origin(seg.volume)} against ${origin(reference.volume)})`
+          ? `the same size placed elsewhere by its affine (${fmtGrid(grids.label)}, first voxel at ${origin(seg.placement)} against ${origin(reference.placement)})`
           : fmtGrid(grids.label);
         problems.push(fileProblem(seg.file.name, 'LABEL_GRID', `${baseName(seg.file.name)}: expected the label on the grid of the images (${fmtGrid(refGrid)}), found ${found2}`));
       } else {
-        label = converted.label;
-        if (converted.mapped3 > 0) notes.push(`label 3 (BraTS 2023 enhancing tumour) read as 4 in ${converted.mapped3} voxels`);
+        labelFile = seg.file;
+        if (checked.mapped3 > 0) notes.push(`label 3 (BraTS 2023 enhancing tumour) read as 4 in ${checked.mapped3} voxels`);
       }
     }
     // what the reader had to assume or repair (NaN voxels set to 0, an invalid sform, units), by file
     for (const e of [...found.map((s) => group.get(s)!), ...(seg ? [seg] : [])]) {
-      for (const w of readerWarnings(e.volume)) notes.push(`${baseName(e.file.name)}: ${w}`);
+      for (const w of e.warnings) notes.push(`${baseName(e.file.name)}: ${w}`);
     }
-    let imaging: ImagingCase | undefined;
-    if (missing.length === 0) {
-      const images = Object.fromEntries(SEQUENCES.map((s) => [s, toFloat32(group.get(s)!.volume)])) as Record<Sequence, Volume<Float32Array>>;
-      imaging = label ? { id, images, label } : { id, images };
-    }
+    const imageFiles = missing.length === 0 ? SEQUENCES.map((s) => group.get(s)!.file) : null;
+    const loadImaging = (): ImagingCase => {
+      const images = Object.fromEntries(imageFiles!.map((f, i) => [SEQUENCES[i]!, toFloat32(readNifti(f.bytes, f.name))])) as Record<Sequence, Volume<Float32Array>>;
+      return labelFile ? { id, images, label: readLabel(labelFile) } : { id, images };
+    };
     const c: DiscoveredCase = {
-      id, source: 'nifti', found, missing, hasLabel: label !== undefined,
+      id, source: 'nifti', found, missing, hasLabel: labelFile !== undefined,
       dims: refGrid.dims, spacing: refGrid.spacing, orientation: refGrid.orientation,
       sources, grids, notes,
-      ...(imaging ? { imaging } : {}),
+      ...(imageFiles ? { loadImaging } : {}),
     };
     cases.push(c);
   }

@@ -3,7 +3,7 @@
  * or DICOM, found by case discovery) or a simulated site (--synthetic profile). Cases
  * are preprocessed to the plan's model and split into training and validation cases.
  */
-import type { ImagingCase, TrainingCase } from '../../core/types/case.ts';
+import type { TrainingCase } from '../../core/types/case.ts';
 import { getSiteProfile } from '../../core/synthetic/siteProfiles.ts';
 import { syntheticSiteCases } from '../../core/synthetic/syntheticCase.ts';
 import { FedsegError } from '../../core/util/errors.ts';
@@ -35,11 +35,11 @@ export async function folderSite(folder: string, patchSize: number, validationFr
   const { files, problems } = readFolder([folder]);
   for (const p of problems) console.warn(`${p.file}: ${p.message}`);
   const report = await discoverCases(files);
-  const complete = new Map(report.cases.flatMap((c) => (c.imaging && c.hasLabel ? [[c.id, c.imaging as ImagingCase] as const] : [])));
+  const complete = new Map(report.cases.flatMap((c) => (c.loadImaging && c.hasLabel ? [[c.id, c.loadImaging] as const] : [])));
   if (complete.size === 0) {
     throw new FedsegError('NO_CASES', `${folder}: found no complete labelled case (4 sequences and a label) among ${files.length} files`);
   }
-  const { prepared, failed } = prepareEach([...complete.keys()], (id) => prepareCase(complete.get(id)!, { patchSize }));
+  const { prepared, failed } = prepareEach([...complete.keys()], (id) => prepareCase(complete.get(id)!(), { patchSize }));
   for (const f of failed) console.warn(`${folder}: left out ${f.message}`);
   if (prepared.size === 0) {
     throw new FedsegError('NO_CASES', `${folder}: none of the ${complete.size} complete labelled cases could be prepared (${failed.map((f) => f.message).join('; ')})`);

@@ -33,7 +33,7 @@ function table(rows: string[][]): string {
 /** The report as plain JSON: no voxels. */
 export function reportJson(report: DiscoveryReport): unknown {
   return {
-    cases: report.cases.map(({ imaging, ...c }: DiscoveredCase) => ({ ...c, complete: imaging !== undefined })),
+    cases: report.cases.map(({ loadImaging, ...c }: DiscoveredCase) => ({ ...c, complete: loadImaging !== undefined })),
     unassigned: report.unassigned,
     problems: report.problems,
     assignments: report.assignments,

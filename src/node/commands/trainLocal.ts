@@ -88,7 +88,7 @@ export const trainLocalCommand: Command = {
     if (values.data) {
       const { files, problems } = readFolder([values.data]);
       const report = await discoverCases(files);
-      const usable = report.cases.filter((c) => c.imaging && c.hasLabel);
+      const usable = report.cases.filter((c) => c.loadImaging && c.hasLabel);
       if (usable.length === 0) {
         const found = report.cases.map((c) => `${c.id} (missing: ${[...c.missing, ...(c.hasLabel ? [] : ['label'])].join(', ') || 'none'})`);
         throw new FedsegError(
@@ -97,8 +97,8 @@ export const trainLocalCommand: Command = {
             (problems.length + report.problems.length ? ` (${problems.length + report.problems.length} unreadable files: run fedseg inspect)` : ''),
         );
       }
-      const take = new Map((values.cases !== undefined ? usable.slice(0, caseCount) : usable).map((c) => [c.id, c.imaging as NonNullable<typeof c.imaging>]));
-      const { prepared, failed } = prepareEach([...take.keys()], (id) => prepareCase(take.get(id)!, { patchSize: preset.patchSize }));
+      const take = new Map((values.cases !== undefined ? usable.slice(0, caseCount) : usable).map((c) => [c.id, c.loadImaging!]));
+      const { prepared, failed } = prepareEach([...take.keys()], (id) => prepareCase(take.get(id)!(), { patchSize: preset.patchSize }));
       for (const f of failed) console.error(`train-local: left out ${f.message}`);
       if (prepared.size === 0) throw new FedsegError('NO_TRAINING_CASES', `${values.data}: none of the ${take.size} usable cases could be prepared (${failed.map((f) => f.message).join('; ')})`);
       cases = [...prepared.values()];
