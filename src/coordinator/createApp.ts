@@ -88,15 +88,19 @@ export function createApp(opts: AppOptions): Hono {
   // the largest size, so that sites uploading at once (or one sending many) cannot exhaust it
   const verifiedCount = Math.max(VERIFIED_BODIES_PER_SITE, Math.floor(VERIFIED_BODY_BUDGET / Math.max(1, maxUpdate)));
   const verifiedBodies = new ConnectionLimit(verifiedCount, VERIFIED_BODIES_PER_SITE, 'this site');
-  /** A large signed body: checked as far as it can be before it is read (the signature too, when the request names the body's hash). */
-  const signedBody = async (c: Context, max: number, what: string): Promise<Uint8Array> => {
+  /**
+   * A large signed body, checked as far as it can be before it is read (the signature too,
+   * when the request names the body's hash), then handed to `use`: the slot is held until
+   * `use` is done with it (decoded, stored), not only while it is read.
+   */
+  const withSignedBody = async <T>(c: Context, max: number, what: string, use: (bytes: Uint8Array) => Promise<T>): Promise<T> => {
     const { signatureVerified } = await auth.precheck(c);
     if (signatureVerified) {
       // the signature verified: the site header names the site that sent it
       const site = c.req.header(SIGNATURE_HEADERS.site) ?? '';
-      return verifiedBodies.hold(`${what} of site ${site}`, site, () => readBody(c, max, what));
+      return verifiedBodies.hold(`${what} of site ${site}`, site, async () => use(await readBody(c, max, what)));
     }
-    return unverifiedBodies.hold(`${what} without ${BODY_HASH_HEADER}`, remoteAddress(c), () => readBody(c, max, what));
+    return unverifiedBodies.hold(`${what} without ${BODY_HASH_HEADER}`, remoteAddress(c), async () => use(await readBody(c, max, what)));
   };
 
   // JSON bodies from clients not known yet (a join) or whose signature is checked only after the body:
@@ -216,9 +220,7 @@ export function createApp(opts: AppOptions): Hono {
     if (!type.startsWith('application/octet-stream')) {
       throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `update: expected Content-Type application/octet-stream, found "${type}"`);
     }
-    const bytes = await signedBody(c, maxUpdate, 'update');
-    const siteId = await auth.siteOf(c, bytes);
-    const result = await federation.submitUpdate(siteId, bytes, round);
+    const result = await withSignedBody(c, maxUpdate, 'update', async (bytes) => federation.submitUpdate(await auth.siteOf(c, bytes), bytes, round));
     return c.json(result);
   });
 
@@ -243,9 +245,7 @@ export function createApp(opts: AppOptions): Hono {
     if (!type.startsWith('application/octet-stream')) {
       throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `masked input: expected Content-Type application/octet-stream, found "${type}"`);
     }
-    const bytes = await signedBody(c, 4 * specSize(federation.spec), 'masked input');
-    const siteId = await auth.siteOf(c, bytes);
-    return c.json(await federation.secAgg.masked(siteId, round, bytes));
+    return c.json(await withSignedBody(c, 4 * specSize(federation.spec), 'masked input', async (bytes) => federation.secAgg.masked(await auth.siteOf(c, bytes), round, bytes)));
   });
 
   api.post('/rounds/:round/secagg/unmask', async (c) => {
