@@ -24,6 +24,9 @@ describe('fedseg status', () => {
     expect(text).toMatch(/1\s+closed\s+1\s+7\s+hospital-a-1\s+2\.500\s+0\.250 0\.350 0\.450 {5}3\.0 {3}3\.1 {3}3\.2 {2}\(4 cases, 1 sites\)/);
     // who the round waits for, when each was last seen
     expect(text).toContain('Waiting for: hospital-a-1 (last seen 6 s ago), hospital-b-2 (last seen never)');
+    // not under secure aggregation, whose masked inputs are recorded only once unmasked
+    const secure = { ...s, plan: { ...s.plan, privacy: { ...s.plan.privacy, secureAggregation: { ...s.plan.privacy.secureAggregation, enabled: true } } } };
+    expect(formatStatus(secure, 10_000)).not.toContain('Waiting for');
     expect(text).toMatch(/hospital-a-1 +Hospital A +active +joined 1970-01-01 00:00:00  last seen 6 s ago/);
     expect(text).toContain('Largest update norms (a norm bound should sit above the honest ones): round 1: hospital-a-1 2.500');
   });

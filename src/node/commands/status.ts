@@ -53,10 +53,14 @@ export function ago(at: number | null, now: number): string {
   return `${Math.round(s / 86400)} d ago`;
 }
 
-/** The active sites the current round has no update from yet, with when each was last seen. */
+/**
+ * The active sites the current round has no update from yet, with when each was last seen.
+ * Not under secure aggregation: its masked inputs are recorded only once unmasked, so the
+ * updates do not say who sent one; nor while the round aggregates (none is waited for).
+ */
 function waitingFor(s: OperatorStatus, now: number): string | null {
   const c = s.current;
-  if (c.finished) return null;
+  if (c.finished || c.state === 'aggregating' || s.plan.privacy.secureAggregation.enabled) return null;
   const reported = new Set(s.rounds.find((r) => r.round === c.round)?.updates.map((u) => u.siteId) ?? []);
   const waiting = s.sites.filter((x) => x.status === 'active' && !reported.has(x.id));
   if (waiting.length === 0) return null;
