@@ -92,6 +92,9 @@ describe('the coordinator API', () => {
     expect(wrongModel).toBe('MODEL_MISMATCH');
     const outOfRange = await site.client.reportEvaluation({ ...report, dice: { ET: 1.5, TC: 0.6, WT: 0.7 } }).catch((e: { code: string }) => e.code);
     expect(outOfRange).toBe('METRICS_OUT_OF_RANGE');
+    // an HD95 whose sum over sites would overflow the operator's pooled mean to Infinity
+    const farOff = await site.client.reportEvaluation({ ...report, hd95: { ET: 1e308, TC: 4, WT: 3 } }).catch((e: { code: string; message: string }) => `${e.code}: ${e.message}`);
+    expect(farOff).toMatch(/^METRICS_OUT_OF_RANGE: .*HD95 in \[0, 10000\] mm, found Dice 0\.5, HD95 1e\+308/);
     // a site that claims more cases than one site can hold would outweigh every other in the pooled scores
     const tooMany = await site.client.reportEvaluation({ ...report, cases: 1e9 }).catch((e: { code: string; message: string }) => `${e.code}: ${e.message}`);
     expect(tooMany).toMatch(/^METRICS_OUT_OF_RANGE: .*at most 100000 cases/);

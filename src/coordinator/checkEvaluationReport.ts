@@ -10,6 +10,13 @@ import { REGIONS } from '../core/types/labels.ts';
 import { checkPlanNamed } from './federationRefusals.ts';
 import { HttpError } from './httpError.ts';
 
+/**
+ * The largest HD95 taken, in mm: ten metres, far past any scan (BraTS reports 373 mm for a
+ * region one mask lacks), and small enough that no sum of sites' means overflows to
+ * Infinity, which JSON could not carry to the operator's view.
+ */
+export const HD95_LIMIT_MM = 10_000;
+
 /** Throws the report's refusal, or says whether it is kept ('keep') or only audited ('suppress'). */
 export function checkEvaluationReport(report: MetricsReport, siteId: string, plan: Plan, planHash: string): 'keep' | 'suppress' {
   if (report.siteId !== siteId) throw new HttpError(403, 'SITE_MISMATCH', `evaluation: expected site ${siteId}, found ${report.siteId}`);
@@ -21,8 +28,8 @@ export function checkEvaluationReport(report: MetricsReport, siteId: string, pla
   for (const r of REGIONS) {
     const d = report.dice[r];
     const h = report.hd95[r];
-    if (!(d >= 0 && d <= 1) || !(h >= 0)) {
-      throw new HttpError(422, 'METRICS_OUT_OF_RANGE', `evaluation: ${r}: expected Dice in [0, 1] and HD95 >= 0, found Dice ${d}, HD95 ${h}`);
+    if (!(d >= 0 && d <= 1) || !(h >= 0 && h <= HD95_LIMIT_MM)) {
+      throw new HttpError(422, 'METRICS_OUT_OF_RANGE', `evaluation: ${r}: expected Dice in [0, 1] and HD95 in [0, ${HD95_LIMIT_MM}] mm, found Dice ${d}, HD95 ${h}`);
     }
   }
   return report.cases < plan.validation.minReportCases ? 'suppress' : 'keep';
