@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OPERATOR_TOKEN_FILE, readOperatorToken } from '../../coordinator/operatorToken.ts';
+import { dataPaths } from '../../coordinator/startCoordinator.ts';
 import { operatorStatusOf } from '../../coordinator/testing/testFederation.ts';
 
 /** `fedseg demo` in a child process, once it printed its invite URL. */
@@ -11,6 +12,8 @@ async function startDemo(data: string) {
   const child = spawn(process.execPath, ['bin/fedseg.mjs', 'demo', '--port', '0', '--data', data, '--collaborators', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  // (a synthetic site that fails says so on stderr)
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const stop = async () => {
     child.kill('SIGTERM');
     if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
@@ -60,15 +63,30 @@ describe('fedseg demo (what npm start runs)', () => {
     const again = await startDemo(data);
     try {
       await expect.poll(() => again.out(), { timeout: 30_000, interval: 200 }).toMatch(/resumed the demo federation in .*, with its synthetic sites academic-3t;/);
-      const before = (await again.status()).current.round;
       await expect.poll(() => again.out(), { timeout: 60_000, interval: 500 }).toMatch(/\[academic-3t\] round \d+: update sent/);
       const status = await again.status();
       const named = (name: string) => status.sites.filter((s) => s.name === name).map((s) => s.status);
       expect(named('Synthetic academic-3t')).toEqual(['active']);
       expect(named('You (the browser)')).toEqual(['revoked', 'invited']);
-      expect(status.current.round).toBeGreaterThanOrEqual(before);
+      expect(again.out()).not.toContain('stopped:');
     } finally {
       await again.stop();
+    }
+
+    // the operator revoked the synthetic site: the next start invites it anew instead of failing each time
+    const { SqliteStore } = await import('../../coordinator/storage/sqliteStore.ts');
+    const store = new SqliteStore(dataPaths(data).db);
+    const old = (await store.sites()).find((s) => s.name === 'Synthetic academic-3t')!;
+    await store.revokeSite(old.id, Date.now());
+    await store.close();
+    const third = await startDemo(data);
+    try {
+      await expect.poll(() => third.out(), { timeout: 60_000, interval: 500 }).toMatch(/\[academic-3t\] round \d+: update sent/);
+      const sites = (await third.status()).sites.filter((s) => s.name === 'Synthetic academic-3t');
+      expect(sites.map((s) => [s.id === old.id, s.status])).toEqual([[true, 'revoked'], [false, 'active']]);
+      expect(third.out()).not.toContain('stopped:');
+    } finally {
+      await third.stop();
     }
   });
 });
