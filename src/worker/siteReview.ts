@@ -11,6 +11,7 @@ import type { ProtocolClient } from '../core/protocol/client/protocolClient.ts';
 import type { Plan } from '../core/protocol/plan.ts';
 import { decodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
 import { SEQUENCES } from '../core/types/sequences.ts';
+import type { Volume, VoxelArray } from '../core/types/volume.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import { writeDicomSeg } from '../io/dicom/writeDicomSeg.ts';
 import { writeNiftiLabels } from '../io/nifti/writeNifti.ts';
@@ -19,7 +20,8 @@ import type { SiteCases } from './siteCases.ts';
 import type { ProgressCallback, ReviewVolume } from './workerApi.ts';
 
 export class SiteReview {
-  private last: { caseId: string; modelHash: string; prediction: Uint8Array } | undefined;
+  /** `grid`: the T1's placement and NIfTI header, without its voxels (what a NIfTI export copies) */
+  private last: { caseId: string; modelHash: string; prediction: Uint8Array; grid: Volume<VoxelArray> } | undefined;
 
   /**
    * `gpu.require` throws after a GPU fault: nothing computed on that GPU is shown or exported;
@@ -54,7 +56,9 @@ export class SiteReview {
         dims: [...ref.dims] as [number, number, number], spacing: [...ref.spacing] as [number, number, number], affine: [...ref.affine],
         images: shown, prediction, ...(truth ? { truth } : {}), ...(metrics ? { dice: metrics.dice, hd95: metrics.hd95 } : {}),
       };
-      this.last = { caseId, modelHash: status.globalModelHash, prediction };
+      const t1 = imaging.images[SEQUENCES[0]];
+      const grid = { dims: t1.dims, spacing: t1.spacing, affine: t1.affine, data: new Float32Array(0), ...('header' in t1 ? { header: t1.header } : {}) };
+      this.last = { caseId, modelHash: status.globalModelHash, prediction, grid };
       return review;
     } finally {
       model.dispose();
@@ -63,8 +67,8 @@ export class SiteReview {
 
   exportNifti(caseId: string, modelHash: string): Uint8Array {
     const prediction = this.reviewed(caseId, modelHash);
-    const like = this.cases.imaging(caseId).images[SEQUENCES[0]];
-    return writeNiftiLabels(prediction, like, { gzip: true, modelHash });
+    // the grid kept from the review: the case is not read again for its header
+    return writeNiftiLabels(prediction, this.last!.grid, { gzip: true, modelHash });
   }
 
   exportDicomSeg(caseId: string, modelHash: string): Uint8Array {
