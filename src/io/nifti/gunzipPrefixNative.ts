@@ -7,6 +7,7 @@
  * of it).
  */
 import { FedsegError } from '../../core/util/errors.ts';
+import { gunzipPrefix } from './gunzipPrefix.ts';
 
 const INPUT_SLICE = 1 << 20;
 const DISCARD_LIMIT = 16 << 20;
@@ -78,10 +79,16 @@ export async function gunzipPrefixNative(
     const msg = err instanceof Error ? err.message : String(err);
     const truncated = /unexpected end|end of (file|stream|data)|incomplete|truncat/i.test(msg);
     // bytes after a member that are no gzip member (Chromium: "Junk found after end of
-    // compressed data"): the member before them was checked, as gzip ignores such padding
-    const junk = /junk/i.test(msg);
+    // compressed data"; Node: "incorrect header check", the next member's): the member
+    // before them was checked, and gzip ignores such padding
+    const junk = /junk|incorrect header check/i.test(msg);
+    if (junk && !(out && filled >= out.length)) {
+      // Node's stream fails there before it hands out the member's last bytes: the
+      // synchronous reader, which checks each member and passes padding over, reads it
+      return gunzipPrefix(gz, fileName, prefixBytes, sizeNeeded);
+    }
     // other damage (a CRC that does not match) is a gzip error
-    if (!truncated && !(junk && out && filled >= out.length)) {
+    if (!truncated && !junk) {
       throw new FedsegError('NIFTI_GZIP', `${fileName}: expected a valid gzip stream, found corrupt data (${msg})`, { file: fileName });
     }
     if (junk) return out!;

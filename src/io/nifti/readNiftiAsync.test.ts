@@ -34,6 +34,9 @@ describe('readNiftiAsync (native DecompressionStream)', () => {
     const flipped = stored.slice();
     flipped[stored.length - 30]! ^= 0x10; // inside the image data: it decompresses without complaint
     expect(await errorCodeAsync(readNiftiAsync(flipped, 'flipped.nii.gz'))).toBe('NIFTI_GZIP');
+    // bytes after the member that are no gzip member are passed over, as gzip and readNifti do
+    const padded = new Uint8Array([...stored, ...new TextEncoder().encode('not gzip')]);
+    expect((await readNiftiAsync(padded, 'padded.nii.gz')).data.length).toBe(values.length);
     // cut right before its trailer: refused (Node's stream keeps back the last bytes it
     // cannot check, so this reads as truncated), never taken as a whole scan
     expect(['NIFTI_GZIP', 'NIFTI_TRUNCATED']).toContain(await errorCodeAsync(readNiftiAsync(stored.slice(0, stored.length - 8), 'no-trailer.nii.gz')));
