@@ -101,8 +101,11 @@ export function gunzipPrefix(
       throw new FedsegError('NIFTI_GZIP', `${fileName}: expected a valid gzip stream, found corrupt data (${msg})`, { file: fileName });
     }
   }
-  // the last member decompressed to its end
-  checkTrailer(gz, findTrailer(gz, member) ?? gz.length - TRAILER, member, fileName);
+  // the last member decompressed to its end, or as far as the file goes: fflate does not
+  // always say that a stream was cut off. Cut before the needed bytes and with no trailer
+  // of its output anywhere, it gives what it has (the caller reports the truncation)
+  const trailer = findTrailer(gz, member);
+  if (trailer !== null || complete()) checkTrailer(gz, trailer ?? gz.length - TRAILER, member, fileName);
   if (!out) allocate();
   return (out as unknown as Uint8Array).subarray(0, filled);
 }
