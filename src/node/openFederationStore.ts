@@ -18,7 +18,14 @@ export async function openFederationStore(dataDir: string): Promise<SqliteStore>
     throw new FedsegError('NO_FEDERATION', `--data ${dir}: expected the data folder of a coordinator (with ${basename(db)}), found none; give the --data the coordinator was started with`);
   }
   const store = new SqliteStore(db);
-  if (!(await store.federation())) {
+  let found;
+  try {
+    found = await store.federation();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  if (!found) {
     await store.close();
     throw new FedsegError('NO_FEDERATION', `--data ${dir}: expected a federation in ${basename(db)}, found an empty database; start the coordinator on this folder first`);
   }

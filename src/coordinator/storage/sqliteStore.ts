@@ -65,8 +65,12 @@ export class SqliteStore implements FederationStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     for (const { table, column, type } of ADDED_COLUMNS) {
-      const has = (this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
-      if (!has) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+      // checked and added in one write transaction: two processes opening an older database
+      // at once (the coordinator and fedseg invite) add it once
+      this.db.transaction(() => {
+        const has = (this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
+        if (!has) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+      }).immediate();
     }
   }
 

@@ -2,7 +2,8 @@
  * `fedseg export-model --data DIR --out model.json [--round N]`: writes a federation's
  * model, as its coordinator stored it, in the model file format of `fedseg train-local`
  * (src/core/model/modelFile.ts), with where it came from. Reads the data folder beside
- * a running coordinator and changes nothing in it.
+ * a running coordinator (a database made by an older fedseg is given its new columns, as
+ * any opening does; nothing else is changed).
  */
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';

@@ -20,6 +20,8 @@ describe('fedseg status', () => {
     };
     const text = formatStatus(s, 10_000);
     expect(text).toContain('Round 2 of 3: collecting; 1 of 2 active sites reported (min 2), deadline in 60 s');
+    // a round that stays open past its deadline (extendOnTimeout off) says how long ago it passed
+    expect(formatStatus(s, 250_000)).toContain('(min 2), deadline passed 3 min ago');
     expect(text).toContain('Notice: round 2 extended');
     expect(text).toMatch(/1\s+closed\s+1\s+7\s+hospital-a-1\s+2\.500\s+0\.250 0\.350 0\.450 {5}3\.0 {3}3\.1 {3}3\.2 {2}\(4 cases, 1 sites\)/);
     // who the round waits for, when each was last seen

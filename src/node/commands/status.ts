@@ -91,7 +91,7 @@ export function formatStatus(s: OperatorStatus, now = Date.now(), roundsShown = 
   lines.push(`Federation "${s.federation}"  plan ${s.planHash.slice(0, 16)}…  ${s.plan.rounds} rounds, ${s.plan.aggregation.strategy}, model ${s.plan.model.preset}`);
   if (c.finished) lines.push(`Finished. Final model ${c.globalModelHash}`);
   else {
-    const left = c.deadline === null ? '' : `, deadline in ${Math.max(0, Math.round((c.deadline - now) / 1000))} s`;
+    const left = c.deadline === null ? '' : c.deadline >= now ? `, deadline in ${Math.round((c.deadline - now) / 1000)} s` : `, deadline passed ${ago(c.deadline, now)}`;
     lines.push(`Round ${c.round} of ${c.rounds}: ${c.state}; ${c.reportedSites} of ${c.expectedSites} active sites reported (min ${c.minSites})${left}`);
   }
   const waiting = waitingFor(s, now);
