@@ -42,9 +42,15 @@ describe('uploads that race', () => {
   it('eight different updates of one site at once: one accepted, seven UPDATE_CONFLICT, one blob', async () => {
     const before = blobFiles().length;
     const bodies = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((i) => envelope(sites[0]!, 0.001 * i)));
-    const answers = await Promise.all(bodies.map((b) => sendUpdate(coord.url, sites[0]!, 1, b)));
-    const codes = answers.map((a) => (a.status === 200 ? a.json.status : a.json.error.code)).sort();
-    expect(codes).toEqual(['UPDATE_CONFLICT', 'UPDATE_CONFLICT', 'UPDATE_CONFLICT', 'UPDATE_CONFLICT', 'UPDATE_CONFLICT', 'UPDATE_CONFLICT', 'UPDATE_CONFLICT', 'accepted']);
+    // into the federation at once (over HTTP a site has only two uploads taken at a time)
+    const answers = await Promise.all(bodies.map((b) => coord.federation.submitUpdate(sites[0]!.siteId, b, 1).then((r) => r.status, (e: { code: string }) => e.code)));
+    expect(answers.sort()).toEqual(['UPDATE_CONFLICT', 'UPDATE_CONFLICT', 'UPDATE_CONFLICT', 'UPDATE_CONFLICT', 'UPDATE_CONFLICT', 'UPDATE_CONFLICT', 'UPDATE_CONFLICT', 'accepted']);
+    expect(blobFiles().length).toBe(before + 1);
+    // over HTTP: the same one accepted; the others refused, as conflicts or, past two at once, TOO_MANY_WAITING to retry
+    const again = await Promise.all(bodies.map((b) => sendUpdate(coord.url, sites[0]!, 1, b)));
+    const codes = again.map((a) => (a.status === 200 ? a.json.status : a.json.error.code));
+    expect(codes.filter((x) => x === 'accepted' || x === 'duplicate').length).toBeLessThanOrEqual(1);
+    expect(codes.every((x) => ['duplicate', 'UPDATE_CONFLICT', 'TOO_MANY_WAITING'].includes(x))).toBe(true);
     expect(blobFiles().length).toBe(before + 1);
   });
 

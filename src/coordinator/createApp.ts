@@ -90,17 +90,24 @@ export function createApp(opts: AppOptions): Hono {
   const verifiedBodies = new ConnectionLimit(verifiedCount, VERIFIED_BODIES_PER_SITE, 'this site');
   /**
    * A large signed body, checked as far as it can be before it is read (the signature too,
-   * when the request names the body's hash), then handed to `use`: the slot is held until
-   * `use` is done with it (decoded, stored), not only while it is read.
+   * when the request names the body's hash), then handed to `use` with the site that signed
+   * it. Its site's slot is held until `use` is done with it (decoded, stored), not only
+   * while it is read; a body whose signature is checked after it holds an unverified slot
+   * while it is read, then its site's.
    */
-  const withSignedBody = async <T>(c: Context, max: number, what: string, use: (bytes: Uint8Array) => Promise<T>): Promise<T> => {
+  const withSignedBody = async <T>(c: Context, max: number, what: string, use: (siteId: string, bytes: Uint8Array) => Promise<T>): Promise<T> => {
     const { signatureVerified } = await auth.precheck(c);
     if (signatureVerified) {
       // the signature verified: the site header names the site that sent it
       const site = c.req.header(SIGNATURE_HEADERS.site) ?? '';
-      return verifiedBodies.hold(`${what} of site ${site}`, site, async () => use(await readBody(c, max, what)));
+      return verifiedBodies.hold(`${what} of site ${site}`, site, async () => {
+        const bytes = await readBody(c, max, what);
+        return use(await auth.siteOf(c, bytes), bytes);
+      });
     }
-    return unverifiedBodies.hold(`${what} without ${BODY_HASH_HEADER}`, remoteAddress(c), async () => use(await readBody(c, max, what)));
+    const bytes = await unverifiedBodies.hold(`${what} without ${BODY_HASH_HEADER}`, remoteAddress(c), () => readBody(c, max, what));
+    const siteId = await auth.siteOf(c, bytes);
+    return verifiedBodies.hold(`${what} of site ${siteId}`, siteId, () => use(siteId, bytes));
   };
 
   // JSON bodies from clients not known yet (a join) or whose signature is checked only after the body:
@@ -220,7 +227,7 @@ export function createApp(opts: AppOptions): Hono {
     if (!type.startsWith('application/octet-stream')) {
       throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `update: expected Content-Type application/octet-stream, found "${type}"`);
     }
-    const result = await withSignedBody(c, maxUpdate, 'update', async (bytes) => federation.submitUpdate(await auth.siteOf(c, bytes), bytes, round));
+    const result = await withSignedBody(c, maxUpdate, 'update', (siteId, bytes) => federation.submitUpdate(siteId, bytes, round));
     return c.json(result);
   });
 
@@ -245,7 +252,7 @@ export function createApp(opts: AppOptions): Hono {
     if (!type.startsWith('application/octet-stream')) {
       throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `masked input: expected Content-Type application/octet-stream, found "${type}"`);
     }
-    return c.json(await withSignedBody(c, 4 * specSize(federation.spec), 'masked input', async (bytes) => federation.secAgg.masked(await auth.siteOf(c, bytes), round, bytes)));
+    return c.json(await withSignedBody(c, 4 * specSize(federation.spec), 'masked input', (siteId, bytes) => federation.secAgg.masked(siteId, round, bytes)));
   });
 
   api.post('/rounds/:round/secagg/unmask', async (c) => {
