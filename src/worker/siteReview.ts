@@ -11,17 +11,17 @@ import type { ProtocolClient } from '../core/protocol/client/protocolClient.ts';
 import type { Plan } from '../core/protocol/plan.ts';
 import { decodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
 import { SEQUENCES } from '../core/types/sequences.ts';
-import type { Volume, VoxelArray } from '../core/types/volume.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import { writeDicomSeg } from '../io/dicom/writeDicomSeg.ts';
-import { writeNiftiLabels } from '../io/nifti/writeNifti.ts';
+import type { NiftiVolume } from '../io/nifti/readNifti.ts';
+import { writeNiftiLabels, type LabelGrid } from '../io/nifti/writeNifti.ts';
 import { onReviewGrid } from './onReviewGrid.ts';
 import type { SiteCases } from './siteCases.ts';
 import type { ProgressCallback, ReviewVolume } from './workerApi.ts';
 
 export class SiteReview {
   /** `grid`: the T1's placement and NIfTI header, without its voxels (what a NIfTI export copies) */
-  private last: { caseId: string; modelHash: string; prediction: Uint8Array; grid: Volume<VoxelArray> } | undefined;
+  private last: { caseId: string; modelHash: string; prediction: Uint8Array; grid: LabelGrid } | undefined;
 
   /**
    * `gpu.require` throws after a GPU fault: nothing computed on that GPU is shown or exported;
@@ -57,7 +57,7 @@ export class SiteReview {
         images: shown, prediction, ...(truth ? { truth } : {}), ...(metrics ? { dice: metrics.dice, hd95: metrics.hd95 } : {}),
       };
       const t1 = imaging.images[SEQUENCES[0]];
-      const grid = { dims: t1.dims, spacing: t1.spacing, affine: t1.affine, data: new Float32Array(0), ...('header' in t1 ? { header: t1.header } : {}) };
+      const grid: LabelGrid = { dims: t1.dims, spacing: t1.spacing, affine: t1.affine, ...('header' in t1 ? { header: (t1 as NiftiVolume).header } : {}) };
       this.last = { caseId, modelHash: status.globalModelHash, prediction, grid };
       return review;
     } finally {

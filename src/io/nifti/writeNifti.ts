@@ -109,12 +109,15 @@ export function writeNifti(vol: Volume<VoxelArray> | NiftiVolume, opts: WriteNif
  * A BraTS label volume (values {0,1,2,4}) as uint8 NIfTI on the grid of `like` (its
  * dims and affine; its qform and sform copied when `like` was read from NIfTI).
  */
-export function writeNiftiLabels(labels: Uint8Array, like: Volume<VoxelArray> | NiftiVolume, opts: { gzip?: boolean; modelHash?: string } = {}): Uint8Array {
+/** What a label file copies of the scan it lies on: where its voxels lie and, when read from NIfTI, the header (not the voxels). */
+export type LabelGrid = Pick<Volume<VoxelArray>, 'dims' | 'spacing' | 'affine'> & { readonly header?: NiftiVolume['header'] };
+
+export function writeNiftiLabels(labels: Uint8Array, like: LabelGrid, opts: { gzip?: boolean; modelHash?: string } = {}): Uint8Array {
   const count = like.dims[0] * like.dims[1] * like.dims[2];
   if (labels.length !== count) {
     throw new FedsegError('NIFTI_WRITE_SHAPE', `writeNiftiLabels: expected ${count} labels for the ${like.dims.join('x')} grid, found ${labels.length}`);
   }
-  const vol = { dims: like.dims, spacing: like.spacing, affine: like.affine, data: labels, ...('header' in like ? { header: like.header } : {}) };
+  const vol = { dims: like.dims, spacing: like.spacing, affine: like.affine, data: labels, ...(like.header ? { header: like.header } : {}) };
   // descrip holds 79 characters: the model as its hash's first 16 digits
   const description = `fedseg labels {0,1,2,4}${opts.modelHash ? ` by global model ${opts.modelHash.slice(0, 16)}` : ''}`;
   return writeNifti(vol as Volume<Uint8Array>, { ...(opts.gzip !== undefined ? { gzip: opts.gzip } : {}), description, intentCode: 1002, calRange: [0, 4] });
