@@ -90,7 +90,7 @@ export class UNet3D {
   }
 
   weightSpec(): { name: string; shape: number[] }[] {
-    return weightSpecOf(this.preset);
+    return weightSpecOf(this.plan);
   }
 
   /** A copy of the current weights, read with `await data()`. */

@@ -92,6 +92,7 @@ export function unetTrainingFlops(plan: UNetPlan, patch: number, batch: number):
 }
 
 /** The names and shapes of a preset's weights, in order: what every model and update of it is checked against. */
-export function weightSpecOf(preset: ModelPreset): { name: string; shape: number[] }[] {
-  return unetPlan(preset).params.map((p) => ({ name: p.name, shape: [...p.shape] }));
+export function weightSpecOf(preset: ModelPreset | UNetPlan): { name: string; shape: number[] }[] {
+  const plan = 'params' in preset ? preset : unetPlan(preset);
+  return plan.params.map((p) => ({ name: p.name, shape: [...p.shape] }));
 }
