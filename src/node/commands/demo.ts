@@ -4,27 +4,18 @@
  * synthetic cases, so that a person who opens the printed invite URL joins a living
  * federation. State lives in --data; --fresh starts the federation anew.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parsePlan, type Plan } from '../../core/protocol/plan.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import type { Command } from '../command.ts';
+import { loadKeyFile } from '../collaborator/siteKeyFile.ts';
 import { roundLine } from '../roundLine.ts';
 
 const SYNTHETIC_SITES = ['academic-3t', 'community-1.5t', 'regional-thick-slice', 'small-clinic'];
 const VISITOR = 'You (the browser)';
 const SYNTHETIC = 'Synthetic ';
-
-/** The site id a key file names; null when it cannot be read. */
-function keySiteId(file: string): string | null {
-  try {
-    const id = (JSON.parse(readFileSync(file, 'utf8')) as { siteId?: unknown }).siteId;
-    return typeof id === 'string' ? id : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Long enough to stay alive while a visitor joins (about 10 s a round on a 2-core CPU:
@@ -118,7 +109,7 @@ export const demoCommand: Command = {
       // is dropped: that synthetic site is invited again, not left failing at each start
       for (const profile of SYNTHETIC_SITES) {
         if (!existsSync(keyFile(profile))) continue;
-        const siteId = keySiteId(keyFile(profile));
+        const siteId = await loadKeyFile(keyFile(profile)).then((k) => k?.siteId ?? null, () => null); // (unreadable: dropped too)
         if (sites.find((x) => x.id === siteId)?.status !== 'active') rmSync(keyFile(profile), { force: true });
       }
       for (const site of sites) {
