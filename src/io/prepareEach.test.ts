@@ -3,8 +3,8 @@ import { FedsegError } from '../core/util/errors.ts';
 import { prepareEach } from './prepareEach.ts';
 
 describe('prepareEach', () => {
-  it('keeps the cases that prepare and leaves out the others with their code and reason', () => {
-    const { prepared, failed } = prepareEach(['a', 'b', 'c', 'd'], (id) => {
+  it('keeps the cases that prepare and leaves out the others with their code and reason', async () => {
+    const { prepared, failed } = await prepareEach(['a', 'b', 'c', 'd'], async (id) => {
       if (id === 'b') throw new FedsegError('PREPARE_EMPTY', 'case b: expected a brain, found all zero');
       if (id === 'd') throw new RangeError('Array buffer allocation failed');
       return id.toUpperCase();

@@ -13,12 +13,13 @@ export interface PreparationFailure {
   readonly message: string;
 }
 
-export function prepareEach<T>(ids: readonly string[], prepare: (id: string) => T): { prepared: Map<string, T>; failed: PreparationFailure[] } {
+/** Prepares the cases one after the other (one case's volumes held at a time). */
+export async function prepareEach<T>(ids: readonly string[], prepare: (id: string) => T | Promise<T>): Promise<{ prepared: Map<string, T>; failed: PreparationFailure[] }> {
   const prepared = new Map<string, T>();
   const failed: PreparationFailure[] = [];
   for (const caseId of ids) {
     try {
-      prepared.set(caseId, prepare(caseId));
+      prepared.set(caseId, await prepare(caseId));
     } catch (e) {
       if (e instanceof FedsegError) failed.push({ caseId, code: e.code, message: e.message });
       else failed.push({ caseId, code: 'PREPARE_FAILED', message: `case ${caseId}: could not be prepared (${e instanceof Error ? `${e.name}: ${e.message}` : String(e)})` });

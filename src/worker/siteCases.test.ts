@@ -50,7 +50,7 @@ describe('SiteCases.siteData', () => {
     const cases = new SiteCases();
     await cases.load([...good, moved].flatMap(caseFiles));
     expect(cases.summary(0).cases.map((c) => c.role)).toEqual(['train', 'train', 'train', 'train']);
-    const data = cases.siteData(16, 0.34);
+    const data = await cases.siteData(16, 0.34);
     expect(data.failed).toEqual([expect.objectContaining({ caseId: 'Moved_1/Moved_1', code: 'PREPARE_GRID_MISMATCH' })]);
     expect([...data.train, ...data.validation].map((c) => c.id).sort()).toEqual(['Good_1/Good_1', 'Good_2/Good_2', 'Good_3/Good_3']);
     expect(data.train.length).toBeGreaterThan(0);

@@ -105,8 +105,8 @@ export class SiteCases {
    * cannot be prepared is left out (`failed`, and unusable in the summary, with the reason);
    * the others are split and kept.
    */
-  siteData(patchSize: number, validationFraction: number): SiteData & { readonly failed: readonly PreparationFailure[] } {
-    const { prepared, failed } = prepareEach(this.usableIds(), (id): TrainingCase => this.prepare(id, patchSize).case);
+  async siteData(patchSize: number, validationFraction: number): Promise<SiteData & { readonly failed: readonly PreparationFailure[] }> {
+    const { prepared, failed } = await prepareEach(this.usableIds(), async (id): Promise<TrainingCase> => (await this.prepare(id, patchSize)).case);
     for (const f of failed) this.failed.set(f.caseId, f);
     const { train, validation } = splitIds([...prepared.keys()], validationFraction);
     return { train: train.map((id) => prepared.get(id)!), validation: validation.map((id) => prepared.get(id)!), failed };
@@ -118,19 +118,19 @@ export class SiteCases {
    * would otherwise keep every one prepared in the Worker). `imaging`: the case's volumes
    * when the caller read them already; else they are read from the files.
    */
-  prepare(caseId: string, patchSize: number, keep = true, imaging?: ImagingCase): PreparedCase {
+  async prepare(caseId: string, patchSize: number, keep = true, imaging?: ImagingCase): Promise<PreparedCase> {
     const hit = this.prepared.get(caseId);
     if (hit && hit.patchSize === patchSize) return hit.prepared;
-    const prepared = prepareCaseWithTransform(imaging ?? this.imaging(caseId), { patchSize });
+    const prepared = prepareCaseWithTransform(imaging ?? (await this.imaging(caseId)), { patchSize });
     if (keep) this.prepared.set(caseId, { patchSize, prepared });
     return prepared;
   }
 
   /** The case's volumes, read from its files (discovery keeps none): the caller lets go of them when done. */
-  imaging(caseId: string): ImagingCase {
+  async imaging(caseId: string): Promise<ImagingCase> {
     const c = this.find(caseId);
     if (!c.loadImaging) throw new FedsegError('CASE_INCOMPLETE', `case ${caseId}: cannot be read as a whole, ${unusableReason(c, undefined)}`);
-    return c.loadImaging();
+    return await c.loadImaging();
   }
 
   find(caseId: string): DiscoveredCase {

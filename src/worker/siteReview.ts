@@ -39,8 +39,8 @@ export class SiteReview {
     const found = this.cases.find(caseId);
     const preset = getPreset(plan.model.preset);
     // read once for both the model's input and the grid the review is shown on
-    const imaging = this.cases.imaging(caseId);
-    const prepared = this.cases.prepare(caseId, preset.patchSize, false, imaging);
+    const imaging = await this.cases.imaging(caseId);
+    const prepared = await this.cases.prepare(caseId, preset.patchSize, false, imaging);
     const status = await client.round();
     const model = UNet3D.create(preset, plan.model.seed);
     try {

@@ -153,9 +153,9 @@ export class SiteService implements SiteWorkerApi {
   private async prepareAndRun(conn: Connection): Promise<void> {
     this.resumable = true;
     this.setProgress({ phase: 'preparing', round: 0, rounds: conn.plan.rounds, message: 'Preparing the cases (resampling, normalising)' });
-    let data: ReturnType<SiteCases['siteData']>;
+    let data: Awaited<ReturnType<SiteCases['siteData']>>;
     try {
-      data = this.cases.siteData(getPreset(conn.plan.model.preset).patchSize, conn.plan.validation.fraction);
+      data = await this.cases.siteData(getPreset(conn.plan.model.preset).patchSize, conn.plan.validation.fraction);
       const leftOut = data.failed.map((f) => f.message).join('; ');
       if (data.train.length === 0) {
         throw new FedsegError('NO_TRAINING_CASES', `no usable training case: load a folder with complete, labelled cases first${leftOut ? ` (left out: ${leftOut})` : ''}`);

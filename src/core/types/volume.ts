@@ -33,6 +33,9 @@ export interface Volume<T extends VoxelArray = Float32Array> {
   readonly data: T;
 }
 
+/** Where a volume's voxels lie, without the voxels. */
+export type VolumePlacement = Pick<Volume<VoxelArray>, 'dims' | 'spacing' | 'affine'>;
+
 /** Number of voxels of a grid. */
 export function voxelCount(dims: Dims3): number {
   return dims[0] * dims[1] * dims[2];

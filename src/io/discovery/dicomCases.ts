@@ -140,17 +140,17 @@ export function dicomCasesFrom(
       if (!sameGrid(ser.volume, reference.volume)) notes.push(`${s} is on another grid (${grids[s].dims.join('x')}, ${grids[s].orientation}) than ${seriesName(reference)}; it will be resampled`);
       for (const w of ser.warnings) notes.push(`${s}: ${w}`);
     }
-    let imaging: ImagingCase | undefined;
-    if (missing.length === 0) {
-      const images = Object.fromEntries(SEQUENCES.map((s) => [s, bySequence.get(s)!.volume])) as Record<Sequence, Volume<Float32Array>>;
-      imaging = { id, images };
-    }
+    // one series at a time, each decoded again from its files
+    const loadImaging = async (): Promise<ImagingCase> => {
+      const images: Partial<Record<Sequence, Volume<Float32Array>>> = {};
+      for (const s of SEQUENCES) images[s] = await bySequence.get(s)!.readVolume();
+      return { id, images: images as Record<Sequence, Volume<Float32Array>> };
+    };
     cases.push({
       id, source: 'dicom', found, missing, hasLabel: false,
       dims: refGrid.dims, spacing: refGrid.spacing, orientation: refGrid.orientation,
       sources, grids, seriesUids, notes,
-      // (the series' volumes are held in the report's dicomSeries anyway)
-      ...(imaging ? { loadImaging: () => imaging } : {}),
+      ...(missing.length === 0 ? { loadImaging } : {}),
     });
   }
   return { cases, unassigned };

@@ -47,7 +47,7 @@ describe('discoverCases on NIfTI', () => {
       return Object.values(x).reduce((n: number, v) => n + voxelBytes(v, seen), 0);
     };
     expect(voxelBytes(report.cases)).toBeLessThan(1e5);
-    const imaging = c.loadImaging!();
+    const imaging = await c.loadImaging!();
     expect(imaging.images.flair.data).toBeInstanceOf(Float32Array);
     const flair = readNifti(files.find((f) => f.name.endsWith('_flair.nii.gz'))!.bytes, 'flair').data;
     // (compared by hand: vitest's toEqual on 9 M values runs out of memory)
@@ -75,9 +75,9 @@ describe('discoverCases on NIfTI', () => {
     expect(a!.id).toBe('a/BraTS-GLI-00001-000');
     expect(a!.missing).toEqual([]);
     expect(a!.hasLabel).toBe(true);
-    expect(Array.from(a!.loadImaging!().label!.data.slice(0, 4))).toEqual([0, 1, 2, 4]);
+    expect(Array.from((await a!.loadImaging!()).label!.data.slice(0, 4))).toEqual([0, 1, 2, 4]);
     expect(a!.notes.join()).toMatch(/label 3 .* read as 4/);
-    expect(a!.loadImaging!().images.t1ce.data[0]).toBe(2);
+    expect((await a!.loadImaging!()).images.t1ce.data[0]).toBe(2);
     expect(b!.id).toBe('b/BraTS-GLI-00002-000');
     expect(b!.found).toEqual(['t1', 'flair']);
     expect(b!.missing).toEqual(['t1ce', 't2']);
@@ -123,7 +123,7 @@ describe('discoverCases: which NIfTI file is the label', () => {
     expect(c.missing).toEqual([]);
     expect(c.hasLabel).toBe(true);
     expect(c.sources.label).toBe('P01/P01_seg.nii.gz');
-    expect(Array.from(c.loadImaging!().label!.data)).toEqual(Array.from(tumour.data));
+    expect(Array.from((await c.loadImaging!()).label!.data)).toEqual(Array.from(tumour.data));
     expect(report.unassigned).toHaveLength(1);
     const mask = report.unassigned[0]!;
     expect(mask.id).toBe('P01/P01_mask.nii.gz');
@@ -135,7 +135,7 @@ describe('discoverCases: which NIfTI file is the label', () => {
     const files = [...sequences, niftiFile('P01/P01_brain_mask.nii.gz', brainMask), niftiFile('P01/P01-mask.nii.gz', brainMask)];
     const report = await discoverCases(files);
     expect(report.cases.map((c) => [c.id, c.hasLabel, c.missing])).toEqual([['P01/P01', false, []]]);
-    expect(report.cases[0]!.loadImaging!().label).toBeUndefined();
+    expect((await report.cases[0]!.loadImaging!()).label).toBeUndefined();
     expect(report.unassigned.map((u) => u.id).sort()).toEqual(['P01/P01-mask.nii.gz', 'P01/P01_brain_mask.nii.gz']);
     for (const u of report.unassigned) expect(u.reason).toMatch(/mask .* not used as the tumour label/);
   });
@@ -178,7 +178,7 @@ describe('discoverCases on DICOM', () => {
     const [p1, p2] = report.cases;
     expect(p1!.source).toBe('dicom');
     expect(p1!.found).toEqual(['t1', 't1ce', 't2', 'flair']);
-    expect(p1!.loadImaging?.().images.t2.dims).toEqual([4, 4, 3]);
+    expect((await p1!.loadImaging!()).images.t2.dims).toEqual([4, 4, 3]);
     expect(p1!.sources.t1ce).toBe('#2 "AX T1 POST GD"');
     expect(p1!.orientation).toBe('LPS');
     expect(p2!.found).toEqual(['flair']);

@@ -32,12 +32,13 @@ export interface DiscoveredCase {
   /** readable but noteworthy: grids that differ (prepareCase resamples them), labels mapped 3 -> 4 */
   readonly notes: string[];
   /**
-   * The four sequences and the label (when usable) as volumes. NIfTI cases are read from
-   * their files again at each call: discovery keeps no voxels of them (a BraTS case is
-   * about 8 MB as files and 220 MB as float32 volumes), so a folder of many cases fits in
-   * the memory of a browser tab. The caller keeps what it needs and lets go of the rest.
+   * The four sequences and the label (when usable) as volumes, read from their files (NIfTI)
+   * or decoded from their series (DICOM) again at each call: discovery keeps no voxels (a
+   * BraTS case is about 8 MB as NIfTI files and 220 MB as float32 volumes), so a folder of
+   * many cases fits in the memory of a browser tab. The caller keeps what it needs and
+   * lets go of the rest.
    */
-  readonly loadImaging?: () => ImagingCase;
+  readonly loadImaging?: () => Promise<ImagingCase>;
 }
 
 /** A file or series that was read but not given a place in a case. */

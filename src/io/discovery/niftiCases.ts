@@ -6,7 +6,7 @@ import { FedsegError } from '../../core/util/errors.ts';
 import { SEQUENCES } from '../../core/types/sequences.ts';
 import type { Sequence } from '../../core/types/sequences.ts';
 import type { ImagingCase } from '../../core/types/case.ts';
-import type { Volume, VoxelArray } from '../../core/types/volume.ts';
+import type { Volume, VolumePlacement, VoxelArray } from '../../core/types/volume.ts';
 import { readNifti, type NiftiVolume } from '../nifti/readNifti.ts';
 import { baseName, fileProblem } from '../sourceFile.ts';
 import type { FileProblem, SourceFile } from '../sourceFile.ts';
@@ -21,14 +21,11 @@ export interface NiftiCasesResult {
   unassigned: UnassignedItem[];
 }
 
-/** Where a volume's voxels lie, without the voxels. */
-type Placement = Pick<Volume<VoxelArray>, 'dims' | 'spacing' | 'affine'>;
-
-export function gridOf(v: Placement): GridInfo {
+export function gridOf(v: VolumePlacement): GridInfo {
   return { dims: v.dims, spacing: v.spacing, orientation: orientationCode(v.affine) };
 }
 
-export function sameGrid(a: Placement, b: Placement): boolean {
+export function sameGrid(a: VolumePlacement, b: VolumePlacement): boolean {
   return a.dims.every((d, i) => d === b.dims[i]) && a.affine.every((x, i) => Math.abs(x - b.affine[i]!) < 1e-3 * (1 + Math.abs(x)));
 }
 
@@ -47,7 +44,7 @@ export function toFloat32(v: Volume<VoxelArray>): Volume<Float32Array> {
  */
 interface ReadFile {
   readonly file: SourceFile;
-  readonly placement: Placement;
+  readonly placement: VolumePlacement;
   readonly warnings: readonly string[];
   readonly labelCheck?: { mapped3: number } | { error: string };
 }
@@ -155,7 +152,7 @@ export function niftiCases(files: readonly SourceFile[]): NiftiCasesResult {
       } else if (found.length > 0 && !sameGrid(seg.placement, reference.placement)) {
         // the label is compared with predictions voxel by voxel: it must lie on the images' grid, not only be as large
         const sameSize = seg.placement.dims.every((d, i) => d === reference.placement.dims[i]);
-        const origin = (v: Placement) => `(${[3, 7, 11].map((i) => +v.affine[i]!.toFixed(2)).join(', ')}) mm`;
+        const origin = (v: VolumePlacement) => `(${[3, 7, 11].map((i) => +v.affine[i]!.toFixed(2)).join(', ')}) mm`;
         const found2 = sameSize
           ? `the same size placed elsewhere by its affine (${fmtGrid(grids.label)}, first voxel at ${origin(seg.placement)} against ${origin(reference.placement)})`
           : fmtGrid(grids.label);
@@ -170,7 +167,7 @@ export function niftiCases(files: readonly SourceFile[]): NiftiCasesResult {
       for (const w of e.warnings) notes.push(`${baseName(e.file.name)}: ${w}`);
     }
     const imageFiles = missing.length === 0 ? SEQUENCES.map((s) => group.get(s)!.file) : null;
-    const loadImaging = (): ImagingCase => {
+    const loadImaging = async (): Promise<ImagingCase> => {
       const images = Object.fromEntries(imageFiles!.map((f, i) => [SEQUENCES[i]!, toFloat32(readNifti(f.bytes, f.name))])) as Record<Sequence, Volume<Float32Array>>;
       return labelFile ? { id, images, label: readLabel(labelFile) } : { id, images };
     };

@@ -8,7 +8,7 @@
  * it has them (> 0), else 1 (scanner anatomical).
  */
 import { gzipSync } from 'fflate';
-import type { Volume, VoxelArray } from '../../core/types/volume.ts';
+import type { Volume, VolumePlacement, VoxelArray } from '../../core/types/volume.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import { chooseAffine } from './niftiAffine.ts';
 import { datatypeOf } from './niftiDatatypes.ts';
@@ -110,7 +110,7 @@ export function writeNifti(vol: Volume<VoxelArray> | NiftiVolume, opts: WriteNif
  * dims and affine; its qform and sform copied when `like` was read from NIfTI).
  */
 /** What a label file copies of the scan it lies on: where its voxels lie and, when read from NIfTI, the header (not the voxels). */
-export type LabelGrid = Pick<Volume<VoxelArray>, 'dims' | 'spacing' | 'affine'> & { readonly header?: NiftiVolume['header'] };
+export type LabelGrid = VolumePlacement & { readonly header?: NiftiVolume['header'] };
 
 export function writeNiftiLabels(labels: Uint8Array, like: LabelGrid, opts: { gzip?: boolean; modelHash?: string } = {}): Uint8Array {
   const count = like.dims[0] * like.dims[1] * like.dims[2];

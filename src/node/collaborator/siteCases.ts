@@ -39,7 +39,7 @@ export async function folderSite(folder: string, patchSize: number, validationFr
   if (complete.size === 0) {
     throw new FedsegError('NO_CASES', `${folder}: found no complete labelled case (4 sequences and a label) among ${files.length} files`);
   }
-  const { prepared, failed } = prepareEach([...complete.keys()], (id) => prepareCase(complete.get(id)!(), { patchSize }));
+  const { prepared, failed } = await prepareEach([...complete.keys()], async (id) => prepareCase(await complete.get(id)!(), { patchSize }));
   for (const f of failed) console.warn(`${folder}: left out ${f.message}`);
   if (prepared.size === 0) {
     throw new FedsegError('NO_CASES', `${folder}: none of the ${complete.size} complete labelled cases could be prepared (${failed.map((f) => f.message).join('; ')})`);

@@ -64,16 +64,17 @@ export const convertCommand: Command = {
     if (!single) mkdirSync(out, { recursive: true });
     else outputPath(out, '--out');
     const used = new Set<string>();
-    series.forEach((s, i) => {
+    for (const [i, s] of series.entries()) {
       let name = seriesFileName(s, i);
       for (let n = 2; used.has(name); n++) name = seriesFileName(s, i).replace(/\.nii\.gz$/, `_${n}.nii.gz`);
       used.add(name);
       const path = single ? out : join(out, name);
-      const bytes = writeNifti(compactVolume(s.volume), { gzip: !/\.nii$/i.test(path), description: `fedseg from DICOM ${s.description}`.slice(0, 79) });
+      // one series' voxels at a time
+      const bytes = writeNifti(compactVolume(await s.readVolume()), { gzip: !/\.nii$/i.test(path), description: `fedseg from DICOM ${s.description}`.slice(0, 79) });
       writeFileSync(path, bytes);
       console.log(`${path}: ${s.volume.dims.join('x')} voxels, ${s.volume.spacing.map((x) => +x.toFixed(3)).join('x')} mm, series "${s.description || s.protocolName || "no description"}" (${s.files.length} file(s))`);
       for (const w of s.warnings) console.log(`  note: ${w}`);
-    });
+    }
     return 0;
   },
 };

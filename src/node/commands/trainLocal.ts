@@ -98,7 +98,7 @@ export const trainLocalCommand: Command = {
         );
       }
       const take = new Map((values.cases !== undefined ? usable.slice(0, caseCount) : usable).map((c) => [c.id, c.loadImaging!]));
-      const { prepared, failed } = prepareEach([...take.keys()], (id) => prepareCase(take.get(id)!(), { patchSize: preset.patchSize }));
+      const { prepared, failed } = await prepareEach([...take.keys()], async (id) => prepareCase(await take.get(id)!(), { patchSize: preset.patchSize }));
       for (const f of failed) console.error(`train-local: left out ${f.message}`);
       if (prepared.size === 0) throw new FedsegError('NO_TRAINING_CASES', `${values.data}: none of the ${take.size} usable cases could be prepared (${failed.map((f) => f.message).join('; ')})`);
       cases = [...prepared.values()];
