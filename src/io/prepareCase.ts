@@ -8,7 +8,7 @@
  * 3. z-score normalisation per sequence inside the brain mask (voxels where any sequence
  *    is non-zero; 0 outside);
  * 4. crop to the brain's bounding box plus a margin, padded with zeros so each axis is a
- *    multiple of the patch size (and at least one patch).
+ *    multiple of the patch size (and at least one patch); kept as halves (TrainingCase).
  * `prepareCaseWithTransform` also returns the map that pastes a predicted label volume
  * back onto the first sequence's original grid (for export and review).
  */
@@ -20,6 +20,7 @@ import type { ImagingCase, TrainingCase } from '../core/types/case.ts';
 import { SEQUENCES, type Sequence } from '../core/types/sequences.ts';
 import type { Dims3, Mat4, Volume, VoxelArray } from '../core/types/volume.ts';
 import { FedsegError } from '../core/util/errors.ts';
+import { toHalf } from '../core/util/halfFloat.ts';
 
 export interface PrepareOptions {
   patchSize: number;
@@ -241,7 +242,8 @@ export function prepareCaseWithTransform(c: ImagingCase, opts: PrepareOptions): 
     odims[a] = padded;
   }
   const [ox, oy, oz] = odims as [number, number, number];
-  const image = new Float32Array(ox * oy * oz * 4);
+  // as halves (TrainingCase): 0 outside the brain is the half 0
+  const image = new Uint16Array(ox * oy * oz * 4);
   const outLabel = label ? new Uint8Array(ox * oy * oz) : undefined;
   for (let k = 0, q = 0; k < oz; k++) {
     const gk = start[2]! + k;
@@ -255,10 +257,10 @@ export function prepareCaseWithTransform(c: ImagingCase, opts: PrepareOptions): 
         if (outLabel) outLabel[q] = label![p]!;
         if (!mask[p]) continue;
         const o = 4 * q;
-        image[o] = (c0[p]! - mean[0]!) * scale[0]!;
-        image[o + 1] = (c1[p]! - mean[1]!) * scale[1]!;
-        image[o + 2] = (c2[p]! - mean[2]!) * scale[2]!;
-        image[o + 3] = (c3[p]! - mean[3]!) * scale[3]!;
+        image[o] = toHalf((c0[p]! - mean[0]!) * scale[0]!);
+        image[o + 1] = toHalf((c1[p]! - mean[1]!) * scale[1]!);
+        image[o + 2] = toHalf((c2[p]! - mean[2]!) * scale[2]!);
+        image[o + 3] = toHalf((c3[p]! - mean[3]!) * scale[3]!);
       }
     }
   }

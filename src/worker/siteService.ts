@@ -203,6 +203,10 @@ export class SiteService implements SiteWorkerApi {
   private async resumeRun(conn: Connection): Promise<void> {
     const stored = await siteStore.getCases(conn.baseUrl);
     if (!stored) throw new FedsegError('NO_CHECKPOINT', 'nothing to resume: no prepared cases are stored in this browser');
+    // cases stored by a fedseg before 2026-12 hold float32 images, which would be read as halves
+    if ([...stored.train, ...stored.validation].some((c) => !(c.image instanceof Uint16Array))) {
+      throw new FedsegError('CHECKPOINT_OUTDATED', 'the prepared cases stored in this browser were made by an older fedseg: press Start to prepare them again from the scans');
+    }
     this.resumable = true;
     // a round whose update was sent is not trained again (a second, different update would be refused)
     const cp = await siteStore.getCheckpoint(conn.baseUrl);

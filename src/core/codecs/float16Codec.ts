@@ -14,7 +14,7 @@ import { checkFinite } from '../protocol/weightSpec.ts';
 import { parseWithSchema } from '../protocol/schemaProblems.ts';
 import type { UpdateCodec } from './codecTypes.ts';
 import { aligned, expectLength, splitFlat, totalSize } from './payloadBytes.ts';
-import { fromHalf, toHalf } from './halfFloat.ts';
+import { fromHalf, toHalf } from '../util/halfFloat.ts';
 
 /** Exponent e with max * 2^e in [2^14, 2^15); 0 for an all-zero tensor. Clamped to int8. */
 function exponentFor(maxAbs: number): number {

@@ -1,4 +1,5 @@
 import type { TrainingCase } from '../types/case.ts';
+import { halfValues } from '../util/halfFloat.ts';
 
 export interface PatchWindow {
   /** first voxel (x, y, z) of the window; may be negative or run past the volume (zero padding) */
@@ -13,8 +14,8 @@ export interface PatchWindow {
 }
 
 /**
- * Copies a cubic window of a case into tensor layout [d=z, h=y, w=x, c=4] at `imageOut`
- * (offset in floats) and, if given, its labels [d, h, w] at `labelOut`. Voxels outside the
+ * Copies a cubic window of a case (its halves read as float32) into tensor layout
+ * [d=z, h=y, w=x, c=4] at `imageOut` (offset in floats) and, if given, its labels [d, h, w] at `labelOut`. Voxels outside the
  * volume read as 0 (image) and 0 (background label).
  */
 export function extractPatch(
@@ -34,6 +35,7 @@ export function extractPatch(
   const s0 = scale[0] ?? 1, s1 = scale[1] ?? 1, s2 = scale[2] ?? 1, s3 = scale[3] ?? 1;
   const b0 = shift[0] ?? 0, b1 = shift[1] ?? 0, b2 = shift[2] ?? 0, b3 = shift[3] ?? 0;
   const img = c.image;
+  const half = halfValues();
   const lab = c.label;
   let o = 0;
   for (let pz = 0; pz < p; pz++) {
@@ -49,10 +51,10 @@ export function extractPatch(
         if (rowIn && x >= 0 && x < nx) {
           const v = rowBase + x;
           const si = v * 4;
-          imageOut[io] = (img[si] ?? 0) * s0 + b0;
-          imageOut[io + 1] = (img[si + 1] ?? 0) * s1 + b1;
-          imageOut[io + 2] = (img[si + 2] ?? 0) * s2 + b2;
-          imageOut[io + 3] = (img[si + 3] ?? 0) * s3 + b3;
+          imageOut[io] = half[img[si]!]! * s0 + b0;
+          imageOut[io + 1] = half[img[si + 1]!]! * s1 + b1;
+          imageOut[io + 2] = half[img[si + 2]!]! * s2 + b2;
+          imageOut[io + 3] = half[img[si + 3]!]! * s3 + b3;
           if (labelOut) labelOut[labelOffset + o] = lab ? (lab[v] ?? 0) : 0;
         } else {
           imageOut[io] = imageOut[io + 1] = imageOut[io + 2] = imageOut[io + 3] = 0;

@@ -5,6 +5,7 @@
  * benchmarks that must not depend on the full synthetic generator and preprocessing.
  */
 import type { TrainingCase } from '../types/case.ts';
+import { toHalf } from '../util/halfFloat.ts';
 import { Rng } from '../util/rng.ts';
 
 /** channel means (t1, t1ce, t2, flair) per label 0, 1, 2, 4 */
@@ -23,7 +24,7 @@ export function sphereCase(opts: { seed: number; dims?: readonly [number, number
   const noise = opts.noise ?? 0.1;
   const c = [nx, ny, nz].map((n) => n / 2 + rng.uniform(-1, 1));
   const label = new Uint8Array(nx * ny * nz);
-  const image = new Float32Array(nx * ny * nz * 4);
+  const image = new Uint16Array(nx * ny * nz * 4);
   for (let z = 0; z < nz; z++)
     for (let y = 0; y < ny; y++)
       for (let x = 0; x < nx; x++) {
@@ -32,7 +33,7 @@ export function sphereCase(opts: { seed: number; dims?: readonly [number, number
         const l = d < 0.35 ? 1 : d < 0.65 ? 4 : d < 1 ? 2 : 0;
         label[v] = l;
         const mean = CONTRAST[l] as readonly number[];
-        for (let ch = 0; ch < 4; ch++) image[v * 4 + ch] = (mean[ch] as number) + noise * rng.normal();
+        for (let ch = 0; ch < 4; ch++) image[v * 4 + ch] = toHalf((mean[ch] as number) + noise * rng.normal());
       }
   return { id: opts.id ?? `sphere-${opts.seed}`, dims: [nx, ny, nz], spacing: [1, 1, 1], image, label };
 }

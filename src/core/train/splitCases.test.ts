@@ -17,7 +17,7 @@ describe('splitIds', () => {
 
 describe('splitCases', () => {
   it('splits cases by the same rule as their ids', () => {
-    const mk = (id: string) => ({ id, dims: [1, 1, 1] as const, spacing: [1, 1, 1] as const, image: new Float32Array(4) });
+    const mk = (id: string) => ({ id, dims: [1, 1, 1] as const, spacing: [1, 1, 1] as const, image: new Uint16Array(4) });
     const s = splitCases([mk('b'), mk('c'), mk('a')], 0.3);
     expect(s.train.map((c) => c.id)).toEqual(['a', 'b']);
     expect(s.validation.map((c) => c.id)).toEqual(['c']);

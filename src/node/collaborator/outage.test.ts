@@ -131,7 +131,7 @@ describe('a site whose local training diverges', () => {
       const planHash = (await a.client.round()).planHash;
       const data = syntheticSite({ profile: 'academic-3t', seed: 5, cases: 2, size: 16 }, getPreset(two.model.preset).patchSize, 0);
       // A's scans hold NaN (a broken conversion): its loss is NaN at the first step of every round
-      const poisoned = { ...data, train: data.train.map((c) => ({ ...c, image: new Float32Array(c.image.length).fill(Number.NaN) })) };
+      const poisoned = { ...data, train: data.train.map((c) => ({ ...c, image: new Uint16Array(c.image.length).fill(0x7e00 /* the half NaN */) })) };
       const events: SiteEvent[] = [];
       const [diverged, healthy] = await Promise.all([
         runSite({ client: a.client, plan: two, planHash, data: poisoned, pollSeconds: 1, onEvent: (e) => events.push(e) }),
