@@ -103,6 +103,11 @@ export class Federation {
       activeSites: () => this.activeSites(),
       globalModel: () => this.current.globalModel,
       notice: (kind, reason) => this.secureNotice(kind, reason),
+      withdrawn: (siteIds, notice) => {
+        this.machine?.withdraw(siteIds);
+        this.notice = notice;
+        this.emit();
+      },
       aggregate: (meanDelta, extra, prepare) => this.aggregateUnmasked(meanDelta, extra, prepare),
     });
     this.secAgg = new SecAggEndpoints({

@@ -128,6 +128,25 @@ export class SecAggSession {
     });
   }
 
+  /**
+   * Takes back the masked input of a site revoked since it was accepted, while uploads are
+   * still open (`bytes`: the input as stored); the site is then dropped, and its update
+   * stays masked. Once the unmask request went out it cannot be: the survivors reveal its
+   * self mask, and its mask key too would reveal its update. False when it is too late, or
+   * the session holds no input of the site.
+   */
+  withdrawMasked(siteId: string, bytes: Uint8Array): boolean {
+    if (this.phaseNow !== 'masked' || !this.received.masked.has(siteId)) return false;
+    try {
+      this.server.withdrawMaskedInput(siteId, bytes);
+    } catch (e) {
+      throw asHttp(e);
+    }
+    this.received.masked.delete(siteId);
+    this.maskedBlobs.delete(siteId);
+    return true;
+  }
+
   unmaskResponse(siteId: string, msg: SecAggUnmaskResponse): 'accepted' | 'duplicate' {
     if (msg.siteId !== siteId) throw siteMismatch(siteId, msg.siteId);
     return this.once('unmask', siteId, JSON.stringify(msg), () => this.server.addUnmaskResponse(msg));
@@ -175,6 +194,8 @@ export class SecAggSession {
   decide(now: number, activeSites: ReadonlySet<string>): SecAggDecision {
     const t = this.rosterMsg?.threshold ?? 2;
     const min = this.o.minSites;
+    // a phase closes once every site it waits for answered: a revoked site is not waited for
+    const isActive = (s: string): boolean => activeSites.has(s);
     switch (this.phaseNow) {
       case 'advertise': {
         const got = this.received.advertise;
@@ -191,7 +212,7 @@ export class SecAggSession {
         return { kind: 'wait' };
       }
       case 'shares': {
-        const expected = this.rosterMsg!.sites.map((s) => s.siteId);
+        const expected = this.rosterMsg!.sites.map((s) => s.siteId).filter(isActive);
         return this.closeWhen(now, this.received.shares, expected, Math.max(t, min), 'shared keys', () => {
           const sharers = [...this.received.shares.keys()];
           for (const id of sharers) this.sharesOut.set(id, this.server.sharesFor(id));
@@ -199,12 +220,12 @@ export class SecAggSession {
         });
       }
       case 'masked':
-        return this.closeWhen(now, this.received.masked, [...this.sharesOut.keys()], Math.max(t, min), 'uploaded masked inputs', () => {
+        return this.closeWhen(now, this.received.masked, [...this.sharesOut.keys()].filter(isActive), Math.max(t, min), 'uploaded masked inputs', () => {
           this.request = this.server.unmaskRequest();
           return this.advance('unmask', now);
         });
       case 'unmask':
-        return this.closeWhen(now, this.received.unmask, this.request!.survivors, t, 'answered the unmask request', () => ({ kind: 'finish' }));
+        return this.closeWhen(now, this.received.unmask, this.request!.survivors.filter(isActive), t, 'answered the unmask request', () => ({ kind: 'finish' }));
       case 'done':
         return { kind: 'wait' };
     }

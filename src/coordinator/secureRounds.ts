@@ -34,6 +34,8 @@ export interface SecureRoundsHost {
   activeSites(): Promise<Set<string>>;
   /** the current round's global model (hash) */
   globalModel(): string;
+  /** these sites' masked inputs were taken out of the round (revoked after they were accepted; audited) */
+  withdrawn(siteIds: readonly string[], notice: string): void;
   /** the round waits longer ('extended') or collects again from the start ('restart') */
   notice(kind: 'extended' | 'restart', reason: string): Promise<void>;
   /**
@@ -98,7 +100,9 @@ export class SecureRounds {
     const s = this.session;
     if (!s) return;
     if (this.unmasked) return this.aggregateUnmasked(); // a retry after a failed aggregation (or a failed record)
-    const d = s.decide(h.now(), await h.activeSites());
+    const active = await h.activeSites();
+    await this.withdrawRevoked(s, active);
+    const d = s.decide(h.now(), active);
     if (d.kind === 'wait') return;
     if (d.kind === 'advanced') {
       h.log(`round ${s.round}: secure aggregation phase ${d.phase}`);
@@ -123,6 +127,31 @@ export class SecureRounds {
       recorded: false,
     };
     await this.aggregateUnmasked();
+  }
+
+  /**
+   * A site revoked (`fedseg invite --revoke`, another process) after its masked input was
+   * accepted, while uploads are open: its input is taken out of the sum, and it is dropped
+   * like a site that went away (the survivors reveal its mask key, not its self mask, so its
+   * update stays hidden). After the unmask request it stays in: docs/api.md.
+   */
+  private async withdrawRevoked(s: SecAggSession, active: ReadonlySet<string>): Promise<void> {
+    if (s.phase !== 'masked') return;
+    const h = this.host;
+    const taken: string[] = [];
+    for (const siteId of s.uploaders.filter((id) => !active.has(id))) {
+      const blob = s.maskedBlobs.get(siteId)!;
+      if (!s.withdrawMasked(siteId, await h.blobs.getVerified(blob))) continue;
+      taken.push(siteId);
+      await h.store.audit({
+        at: h.now(), siteId, action: 'update-withdrawn', round: s.round,
+        detail: { reason: 'the site was revoked after its masked input was accepted: taken out of the secure sum, and dropped', maskedInput: blob },
+      });
+    }
+    if (taken.length === 0) return;
+    const notice = `round ${s.round}: the masked input of ${taken.join(', ')} was taken out of the secure sum (revoked after it was accepted); dropped, its update unrevealed`;
+    h.log(notice);
+    h.withdrawn(taken, notice);
   }
 
   /** Records each survivor's update (until all are stored: the store answers a repeat 'duplicate') and aggregates the unmasked mean. */

@@ -135,6 +135,24 @@ export class SecAggServer {
     this.uploaded.add(siteId);
   }
 
+  /**
+   * Takes a masked upload back out of the running sum, before the unmask request (a site
+   * revoked after it uploaded): `bytes` must be the upload as added (the coordinator reads it
+   * from its content-addressed store). The site is then one of the dropped: the survivors
+   * reveal its mask key's shares, never its self mask's, so its update stays hidden.
+   */
+  withdrawMaskedInput(siteId: string, bytes: Uint8Array): void {
+    this.expect('masked');
+    if (!this.uploaded.has(siteId)) throw notInRound(siteId);
+    if (bytes.length !== 4 * this.length) {
+      throw new FedsegError('UPDATE_SHAPE', `masked input of "${siteId}" to take out: expected ${4 * this.length} bytes, found ${bytes.length}`);
+    }
+    const copy = new Uint8Array(bytes.length);
+    copy.set(bytes);
+    subtractInto(this.sum!, new Uint32Array(copy.buffer));
+    this.uploaded.delete(siteId);
+  }
+
   get uploads(): number {
     return this.uploaded.size;
   }

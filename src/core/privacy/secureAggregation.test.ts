@@ -77,6 +77,27 @@ describe('secure aggregation', () => {
     expect(Array.from(flatten(result.meanDelta))).toEqual(Array.from(plainSum(sites, roster.scale)));
   });
 
+  it('a masked upload taken back before the unmask request makes its site one of the dropped, its update unrevealed', async () => {
+    const { server, sites, roster } = await setUp([3, 1, 4, 1]);
+    const masked = await Promise.all(sites.map((s) => s.client.maskedInput(s.update)));
+    sites.forEach((s, i) => server.addMaskedInput(s.client.siteId, masked[i]!));
+    server.withdrawMaskedInput('site-2', masked[2]!);
+    expect(server.uploads).toBe(3);
+    const others = sites.filter((_, i) => i !== 2);
+    const req = server.unmaskRequest();
+    expect(req.dropped).toEqual(['site-2']);
+    // the survivors answer with site-2's mask key shares, not its self mask's
+    const answers = others.map((s) => s.client.unmask(req));
+    expect(answers.every((a) => a.keyShares.map((k) => k.of).join() === 'site-2' && !a.selfMaskShares.some((k) => k.of === 'site-2'))).toBe(true);
+    for (const a of answers) server.addUnmaskResponse(a);
+    const result = await server.finish();
+    expect(result.survivors).toEqual(['site-0', 'site-1', 'site-3']);
+    expect(result.totalWeight).toBe(5);
+    expect(Array.from(flatten(result.meanDelta))).toEqual(Array.from(plainSum(others, roster.scale)));
+    // only uploads held can be taken back, and only before the unmask request
+    expect(() => server.withdrawMaskedInput('site-2', masked[2]!)).toThrow(FedsegError);
+  });
+
   it('refuses an unmask response with a malformed share on its own, and unmasks exactly from the good ones', async () => {
     const { server, sites, roster } = await setUp([1, 2, 3, 4]);
     for (const s of sites) server.addMaskedInput(s.client.siteId, await s.client.maskedInput(s.update));
