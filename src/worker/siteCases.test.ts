@@ -6,6 +6,7 @@ import type { ImagingCase } from '../core/types/case.ts';
 import { SEQUENCES } from '../core/types/sequences.ts';
 import { writeNifti, writeNiftiLabels } from '../io/nifti/writeNifti.ts';
 import { sharedData } from '../node/sharedData.ts';
+import { syntheticDicomSeries, testUid } from '../io/dicom/testing/syntheticDicom.ts';
 import { SiteCases } from './siteCases.ts';
 import type { LocalFile } from './workerApi.ts';
 
@@ -59,5 +60,21 @@ describe('SiteCases.siteData', () => {
     expect(left.role).toBe('unusable');
     expect(left.reason).toMatch(/^it could not be prepared for training: case Moved_1\/Moved_1: expected t2 to overlap t1's grid/);
     expect(summary.train + summary.validation).toBe(3);
+  });
+
+  it('refuses cases prepared across a change of the sequence assignments (the volumes are read asynchronously)', async () => {
+    const good = [1, 2].map((i) => syntheticCase({ seed: i, size: 24, id: `Good_${i}` }));
+    const study = testUid();
+    const dicom = syntheticDicomSeries({ dims: [8, 8, 4], studyUid: study, description: 'T2 AX', folder: 'dicom/s1' });
+    const cases = new SiteCases();
+    await cases.load([...good.flatMap(caseFiles), ...dicom.map((f) => ({ path: f.name, file: new File([f.bytes], f.name.split('/').pop()!) }))]);
+    const series = cases.summary(0).assignments[0]!.seriesUid;
+    const preparing = cases.siteData(16, 0);
+    // the page assigns a series while the Worker prepares
+    cases.assign(series, 'flair');
+    await expect(preparing).rejects.toMatchObject({ code: 'DATA_CHANGED' });
+    // nothing prepared then is kept: the cases are prepared again, as they are now
+    const data = await cases.siteData(16, 0);
+    expect(data.train.map((c) => c.id).sort()).toEqual(['Good_1/Good_1', 'Good_2/Good_2']);
   });
 });

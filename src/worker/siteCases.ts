@@ -33,6 +33,8 @@ export class SiteCases {
   private readonly prepared = new Map<string, { patchSize: number; prepared: PreparedCase }>();
   /** cases that could not be prepared (for training) with the current assignments: left out */
   private readonly failed = new Map<string, PreparationFailure>();
+  /** counts the loads and assignments: a case prepared across one (its volumes are read asynchronously) is not kept */
+  private generation = 0;
 
   /** Reads the files (File objects cross into the Worker; their bytes stay here) and discovers cases. */
   async load(files: readonly LocalFile[], onProgress?: (done: number, total: number) => void, unopened: readonly FileProblem[] = []): Promise<void> {
@@ -60,6 +62,7 @@ export class SiteCases {
   }
 
   private forgetPrepared(): void {
+    this.generation++;
     this.prepared.clear();
     this.failed.clear();
   }
@@ -106,7 +109,11 @@ export class SiteCases {
    * the others are split and kept.
    */
   async siteData(patchSize: number, validationFraction: number): Promise<SiteData & { readonly failed: readonly PreparationFailure[] }> {
+    const generation = this.generation;
     const { prepared, failed } = await prepareEach(this.usableIds(), async (id): Promise<TrainingCase> => (await this.prepare(id, patchSize)).case);
+    if (generation !== this.generation) {
+      throw new FedsegError('DATA_CHANGED', 'the scans or their sequence assignments changed while the cases were prepared: take part again to prepare them as they are now');
+    }
     for (const f of failed) this.failed.set(f.caseId, f);
     const { train, validation } = splitIds([...prepared.keys()], validationFraction);
     return { train: train.map((id) => prepared.get(id)!), validation: validation.map((id) => prepared.get(id)!), failed };
@@ -121,8 +128,9 @@ export class SiteCases {
   async prepare(caseId: string, patchSize: number, keep = true, imaging?: ImagingCase): Promise<PreparedCase> {
     const hit = this.prepared.get(caseId);
     if (hit && hit.patchSize === patchSize) return hit.prepared;
+    const generation = this.generation;
     const prepared = prepareCaseWithTransform(imaging ?? (await this.imaging(caseId)), { patchSize });
-    if (keep) this.prepared.set(caseId, { patchSize, prepared });
+    if (keep && generation === this.generation) this.prepared.set(caseId, { patchSize, prepared });
     return prepared;
   }
 
