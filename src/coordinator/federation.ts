@@ -19,16 +19,16 @@
 import type { Plan } from '../core/protocol/plan.ts';
 import type { WeightSet } from '../core/types/weights.ts';
 import type { WeightSpec } from '../core/protocol/weightSpec.ts';
-import { checkLocalModelFinite, checkWeights } from '../core/protocol/weightSpec.ts';
+import { checkWeights } from '../core/protocol/weightSpec.ts';
 import { decodeWeightsBlob, encodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
-import { checkUpdateContext, decodeUpdateEnvelope } from '../core/protocol/updateEnvelope.ts';
+import { decodeUpdateEnvelope } from '../core/protocol/updateEnvelope.ts';
 import type { JoinRequest, JoinResponse, MetricsReport, RoundStatus } from '../core/protocol/messages.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
 import { importPublicJwk } from '../core/protocol/signing.ts';
 import type { Aggregator } from '../core/aggregation/strategy.ts';
 import { l2norm } from '../core/aggregation/weightMath.ts';
 import { HttpError } from './httpError.ts';
-import { checkPlanNamed, siteRevoked, updateConflict, wrongRound } from './federationRefusals.ts';
+import { siteRevoked, updateConflict, wrongRound } from './federationRefusals.ts';
 import { RoundNotifier, type RoundListener } from './roundNotifier.ts';
 import { hashInviteToken } from './inviteToken.ts';
 import { RoundMachine } from './roundMachine.ts';
@@ -38,6 +38,7 @@ import type { FederationAlgorithms } from './federationAlgorithms.ts';
 import { SecureRounds } from './secureRounds.ts';
 import { commitRound, type RoundCommit } from './commitRound.ts';
 import { checkEvaluationReport } from './checkEvaluationReport.ts';
+import { decodeUpload, readUpload } from './checkUpload.ts';
 import { FailureBackoff } from './failureBackoff.ts';
 import { RefusalAudit } from './refusalAudit.ts';
 import { SecAggEndpoints } from './secAggEndpoints.ts';
@@ -243,29 +244,17 @@ export class Federation {
 
   /** Validates an update envelope fully, stores it, adds it to the running aggregate. */
   async submitUpdate(siteId: string, envelope: Uint8Array, pathRound?: number): Promise<UploadResult> {
-    const { meta, payload } = await decodeUpdateEnvelope(envelope, { maxBytes: this.plan.limits.maxUpdateBytes });
-    if (pathRound !== undefined && meta.round !== pathRound) {
-      throw new HttpError(400, 'ROUND_PATH_MISMATCH', `update: the path names round ${pathRound}, the update round ${meta.round}`);
-    }
-    if (this.secure) {
-      throw new HttpError(409, 'SECAGG_REQUIRED', 'update: this federation runs secure aggregation; send the masked input to /rounds/<round>/secagg/masked instead of a plain update');
-    }
-    if (meta.siteId !== siteId) throw new HttpError(403, 'UPDATE_SITE_MISMATCH', `update: expected site ${siteId}, found ${meta.siteId}`);
-    checkPlanNamed({ federation: this.plan.federation, planHash: this.planHash }, meta, 'update');
+    const { meta, payload } = await readUpload(envelope, siteId, pathRound, this);
     const uploadHash = await sha256Hex(envelope);
     const earlier = await this.earlierUpload(meta.round, siteId, uploadHash);
     if (earlier) return earlier;
     const status = await this.roundStatus();
     if (meta.round !== status.round || status.finished) throw wrongRound('update', meta.round, status.round, status.finished);
     this.machine?.assertAccepting();
-    checkUpdateContext(meta, {
-      federation: this.plan.federation, planHash: this.planHash, round: status.round, baseModelHash: this.current.globalModel,
-      siteId, codecName: this.plan.codec.name, secureAggregation: this.plan.privacy.secureAggregation.enabled,
-      maxSampleCount: this.plan.limits.maxSampleCount,
+    const delta = decodeUpload(meta, payload, {
+      plan: this.plan, planHash: this.planHash, spec: this.spec, algorithms: this.algorithms,
+      round: status.round, baseModelHash: this.current.globalModel, globalWeights: this.globalWeights,
     });
-    const delta = this.algorithms.decodeUpdate(payload, this.spec);
-    checkWeights(delta, this.spec, 'UPDATE', 'update');
-    if (this.globalWeights) checkLocalModelFinite(this.globalWeights, delta, 'update');
     await this.blobs.put(envelope);
 
     return this.serial(async () => {
