@@ -101,7 +101,7 @@ export class SecureRounds {
     if (!s) return;
     if (this.unmasked) return this.aggregateUnmasked(); // a retry after a failed aggregation (or a failed record)
     const active = await h.activeSites();
-    await this.withdrawRevoked(s, active);
+    if (!(await this.withdrawRevoked(s, active))) return;
     const d = s.decide(h.now(), active);
     if (d.kind === 'wait') return;
     if (d.kind === 'advanced') {
@@ -133,25 +133,36 @@ export class SecureRounds {
    * A site revoked (`fedseg invite --revoke`, another process) after its masked input was
    * accepted, while uploads are open: its input is taken out of the sum, and it is dropped
    * like a site that went away (the survivors reveal its mask key, not its self mask, so its
-   * update stays hidden). After the unmask request it stays in: docs/api.md.
+   * update stays hidden). After the unmask request it stays in: docs/api.md. An input that
+   * cannot be read back starts the attempt over (false: nothing more to decide now).
    */
-  private async withdrawRevoked(s: SecAggSession, active: ReadonlySet<string>): Promise<void> {
-    if (s.phase !== 'masked') return;
+  private async withdrawRevoked(s: SecAggSession, active: ReadonlySet<string>): Promise<boolean> {
+    if (s.phase !== 'masked') return true;
     const h = this.host;
     const taken: string[] = [];
     for (const siteId of s.uploaders.filter((id) => !active.has(id))) {
       const blob = s.maskedBlobs.get(siteId)!;
-      if (!s.withdrawMasked(siteId, await h.blobs.getVerified(blob))) continue;
+      let bytes: Uint8Array;
+      try {
+        bytes = await h.blobs.getVerified(blob);
+      } catch (e) {
+        // the input cannot be taken out of the sum without its bytes: the attempt starts over without the site
+        s.restart(h.now());
+        await h.notice('restart', `secure aggregation round ${s.round}: the masked input of ${siteId}, revoked after it was accepted, could not be read back to take it out of the sum (${e instanceof Error ? e.message : String(e)}); starting the round's secure aggregation over`);
+        return false;
+      }
+      if (!s.withdrawMasked(siteId, bytes)) continue;
       taken.push(siteId);
       await h.store.audit({
         at: h.now(), siteId, action: 'update-withdrawn', round: s.round,
         detail: { reason: 'the site was revoked after its masked input was accepted: taken out of the secure sum, and dropped', maskedInput: blob },
       });
     }
-    if (taken.length === 0) return;
+    if (taken.length === 0) return true;
     const notice = `round ${s.round}: the masked input of ${taken.join(', ')} was taken out of the secure sum (revoked after it was accepted); dropped, its update unrevealed`;
     h.log(notice);
     h.withdrawn(taken, notice);
+    return true;
   }
 
   /** Records each survivor's update (until all are stored: the store answers a repeat 'duplicate') and aggregates the unmasked mean. */
