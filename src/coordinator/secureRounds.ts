@@ -140,13 +140,30 @@ export class SecureRounds {
     if (s.phase !== 'masked') return true;
     const h = this.host;
     const taken: string[] = [];
+    try {
+      return await this.takeOut(s, active, taken);
+    } finally {
+      // the sites taken out so far are out of the sum, whatever failed after (an audit write)
+      if (taken.length > 0) {
+        const notice = `round ${s.round}: the masked input of ${taken.join(', ')} was taken out of the secure sum (revoked after it was accepted); dropped, its update unrevealed`;
+        h.log(notice);
+        h.withdrawn(taken, notice);
+      }
+    }
+  }
+
+  /** withdrawRevoked's work: each revoked uploader taken out (pushed to `taken`) and audited; false after a restart. */
+  private async takeOut(s: SecAggSession, active: ReadonlySet<string>, taken: string[]): Promise<boolean> {
+    const h = this.host;
     for (const siteId of s.uploaders.filter((id) => !active.has(id))) {
       const blob = s.maskedBlobs.get(siteId)!;
       let bytes: Uint8Array;
       try {
         bytes = await h.blobs.getVerified(blob);
       } catch (e) {
-        // the input cannot be taken out of the sum without its bytes: the attempt starts over without the site
+        // the input cannot be taken out of the sum without its bytes: the attempt starts over without the
+        // site (and without any taken out before it: the restart's notice is the one to show)
+        taken.length = 0;
         s.restart(h.now());
         await h.notice('restart', `secure aggregation round ${s.round}: the masked input of ${siteId}, revoked after it was accepted, could not be read back to take it out of the sum (${e instanceof Error ? e.message : String(e)}); starting the round's secure aggregation over`);
         return false;
@@ -158,10 +175,6 @@ export class SecureRounds {
         detail: { reason: 'the site was revoked after its masked input was accepted: taken out of the secure sum, and dropped', maskedInput: blob },
       });
     }
-    if (taken.length === 0) return true;
-    const notice = `round ${s.round}: the masked input of ${taken.join(', ')} was taken out of the secure sum (revoked after it was accepted); dropped, its update unrevealed`;
-    h.log(notice);
-    h.withdrawn(taken, notice);
     return true;
   }
 

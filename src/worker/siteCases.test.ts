@@ -8,6 +8,7 @@ import { writeNifti, writeNiftiLabels } from '../io/nifti/writeNifti.ts';
 import { sharedData } from '../node/sharedData.ts';
 import { syntheticDicomSeries, testUid } from '../io/dicom/testing/syntheticDicom.ts';
 import { SiteCases } from './siteCases.ts';
+import type { DiscoveredCase } from '../io/discovery/discoveryReport.ts';
 import type { LocalFile } from './workerApi.ts';
 
 describe('SiteCases.load', () => {
@@ -69,12 +70,30 @@ describe('SiteCases.siteData', () => {
     const cases = new SiteCases();
     await cases.load([...good.flatMap(caseFiles), ...dicom.map((f) => ({ path: f.name, file: new File([f.bytes], f.name.split('/').pop()!) }))]);
     const series = cases.summary(0).assignments[0]!.seriesUid;
+    // count the reads of Good_1's volumes (its case record outlives the assignment)
+    const good1 = cases.find('Good_1/Good_1') as { loadImaging?: DiscoveredCase['loadImaging'] };
+    const load = good1.loadImaging!;
+    let reads = 0;
+    good1.loadImaging = () => (reads++, load());
     const preparing = cases.siteData(16, 0);
     // the page assigns a series while the Worker prepares
     cases.assign(series, 'flair');
     await expect(preparing).rejects.toMatchObject({ code: 'DATA_CHANGED' });
+    expect(reads).toBe(1);
     // nothing prepared then is kept: the cases are prepared again, as they are now
     const data = await cases.siteData(16, 0);
+    expect(reads).toBe(2);
     expect(data.train.map((c) => c.id).sort()).toEqual(['Good_1/Good_1', 'Good_2/Good_2']);
+  });
+
+  it('leaves out a case unticked while the cases were prepared', async () => {
+    const good = [1, 2, 3].map((i) => syntheticCase({ seed: i, size: 24, id: `Good_${i}` }));
+    const cases = new SiteCases();
+    await cases.load(good.flatMap(caseFiles));
+    const preparing = cases.siteData(16, 0);
+    cases.exclude('Good_3/Good_3', true);
+    const data = await preparing;
+    expect(data.train.map((c) => c.id).sort()).toEqual(['Good_1/Good_1', 'Good_2/Good_2']);
+    expect(cases.summary(0).cases.map((c) => c.role)).toEqual(['train', 'train', 'excluded']);
   });
 });

@@ -115,7 +115,8 @@ export class SiteCases {
       throw new FedsegError('DATA_CHANGED', 'the scans or their sequence assignments changed while the cases were prepared: take part again to prepare them as they are now');
     }
     for (const f of failed) this.failed.set(f.caseId, f);
-    const { train, validation } = splitIds([...prepared.keys()], validationFraction);
+    // a case unticked while the cases were prepared is left out as asked
+    const { train, validation } = splitIds([...prepared.keys()].filter((id) => !this.excluded.has(id)), validationFraction);
     return { train: train.map((id) => prepared.get(id)!), validation: validation.map((id) => prepared.get(id)!), failed };
   }
 

@@ -22,7 +22,7 @@ import { faultGrace } from './watchGpuFaults.ts';
 import { withSiteLock } from './siteLock.ts';
 import { WorkerJobs } from './workerJobs.ts';
 import { storedUnmaskRecord } from './storedUnmaskRecord.ts';
-import { siteStore, type StoredIdentity } from './siteStore.ts';
+import { siteStore, withHalfImage, type StoredIdentity } from './siteStore.ts';
 import type {
   DataSummary, FederationInfo, LocalFile, ProgressCallback, ReviewVolume, SiteEventForPage,
   SiteIdentityInfo, SitePhase, SiteProgress, SiteWorkerApi,
@@ -203,10 +203,6 @@ export class SiteService implements SiteWorkerApi {
   private async resumeRun(conn: Connection): Promise<void> {
     const stored = await siteStore.getCases(conn.baseUrl);
     if (!stored) throw new FedsegError('NO_CHECKPOINT', 'nothing to resume: no prepared cases are stored in this browser');
-    // cases stored by a fedseg before 2026-12 hold float32 images, which would be read as halves
-    if ([...stored.train, ...stored.validation].some((c) => !(c.image instanceof Uint16Array))) {
-      throw new FedsegError('CHECKPOINT_OUTDATED', 'the prepared cases stored in this browser were made by an older fedseg: press Start to prepare them again from the scans');
-    }
     this.resumable = true;
     // a round whose update was sent is not trained again (a second, different update would be refused)
     const cp = await siteStore.getCheckpoint(conn.baseUrl);
@@ -214,7 +210,7 @@ export class SiteService implements SiteWorkerApi {
     // the run's first checkpoint is written from this.progress: it must keep the stored round
     // (a fresh Worker's 'idle, round 0' would make a second reload train round `sent` again)
     if (sent !== undefined) this.setProgress({ phase: 'waiting', round: sent, rounds: conn.plan.rounds, message: `Round ${sent}: update sent before the reload; waiting for the other sites` });
-    await this.run({ train: stored.train, validation: stored.validation }, sent);
+    await this.run({ train: stored.train.map(withHalfImage), validation: stored.validation.map(withHalfImage) }, sent);
   }
 
   /**

@@ -8,6 +8,7 @@
  */
 import type { CryptoKeyLike, CryptoKeyPairLike } from '../core/util/webCrypto.ts';
 import type { TrainingCase } from '../core/types/case.ts';
+import { float32ToHalves } from '../core/util/halfFloat.ts';
 
 export interface StoredIdentity {
   readonly baseUrl: string;
@@ -17,6 +18,16 @@ export interface StoredIdentity {
   readonly planHash: string;
   readonly privateKey: CryptoKeyLike;
   readonly joinedAt: number;
+}
+
+/**
+ * A stored case as this fedseg reads it: cases stored by a fedseg before 2026-12 hold their
+ * image as float32, converted here to the half floats TrainingCase holds now (so a resume
+ * after an upgrade keeps its checkpoint).
+ */
+export function withHalfImage(c: TrainingCase): TrainingCase {
+  const image: unknown = c.image;
+  return image instanceof Float32Array ? { ...c, image: float32ToHalves(image) } : c;
 }
 
 /** The prepared cases the site trains on (kept apart from the small checkpoint record). */

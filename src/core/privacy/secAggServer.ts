@@ -102,7 +102,8 @@ export class SecAggServer {
   /** The shares sealed for `siteId` by every site that shared (closes the sharing phase). */
   sharesFor(siteId: string): SecAggSharesFor {
     if (this.phase === 'shares') {
-      this.sharers = [...this.sharesIn.keys()];
+      // in roster order, not arrival order: the survivors and the dropped are listed the same way every time
+      this.sharers = this.rosterMsg!.sites.map((s) => s.siteId).filter((id) => this.sharesIn.has(id));
       if (this.sharers.length < this.rosterMsg!.threshold) {
         throw tooFew(`at least ${this.rosterMsg!.threshold} sites sharing keys, found ${this.sharers.length}`);
       }

@@ -13,7 +13,7 @@ export interface ImagingCase {
 }
 
 /**
- * A case preprocessed to the model's input: channels-last float32 image
+ * A case preprocessed to the model's input: channels-last image of half floats
  * [nz, ny, nx, 4] (in tensor order: depth = k, height = j, width = i) and the label
  * on the same grid. `dims` is [nx, ny, nz] as in Volume.
  */

@@ -158,6 +158,11 @@ describe('readDicomSeries geometry and values', () => {
     expect(a.data[5 + 64 * (7 + 48 * 11)]).toBe(5 + 14 + 33);
     expect(a.dims).toEqual(s.volume.dims);
     expect(a.affine).toEqual(s.volume.affine);
+    // decoded from the files' bytes each time, not from a copy kept: the last voxel of every
+    // slice (the last two bytes of each file, where its pixel data ends) changed reads back changed
+    for (const f of files) new DataView(f.bytes).setUint16(f.bytes.byteLength - 2, 4000, true);
+    const c = await s.readVolume();
+    for (let k = 0; k < 20; k++) expect(c.data[64 * 48 * (k + 1) - 1]).toBe(4000);
   });
 
   it('sign-extends from BitsStored and applies RescaleSlope/Intercept', async () => {

@@ -4,7 +4,8 @@
  * once; its Float32 volume, with a RAS+ affine (DICOM's LPS with x and y flipped), is
  * decoded again when asked for (readVolume), so a site's series hold no voxels.
  * Bytes in, volumes out: no fs, no DOM; the page runs it inside a Worker.
- * Every file or series that cannot be used becomes one FileProblem; nothing throws.
+ * Every file or series that cannot be used becomes one FileProblem; nothing throws (a
+ * series' readVolume throws only for files whose bytes changed since they were read).
  */
 import { FedsegError } from '../../core/util/errors.ts';
 import type { Dims3, Mat4, Vec3, Volume } from '../../core/types/volume.ts';
