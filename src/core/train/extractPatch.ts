@@ -15,8 +15,9 @@ export interface PatchWindow {
 
 /**
  * Copies a cubic window of a case (its halves read as float32) into tensor layout
- * [d=z, h=y, w=x, c=4] at `imageOut` (offset in floats) and, if given, its labels [d, h, w] at `labelOut`. Voxels outside the
- * volume read as 0 (image) and 0 (background label).
+ * [d=z, h=y, w=x, c=4] at `imageOut` (offset in floats) and, if given, its labels
+ * [d, h, w] at `labelOut`. Voxels outside the volume read as 0 (image) and 0 (background
+ * label).
  */
 export function extractPatch(
   c: Pick<TrainingCase, 'dims' | 'image' | 'label'>,
