@@ -16,6 +16,7 @@ import type { Sequence } from '../core/types/sequences.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import type { FileProblem } from '../io/sourceFile.ts';
 import { ledgerFetch, type LedgerEntry, type RequestKind } from './ledgerFetch.ts';
+import { preparedNotice } from './preparedNotice.ts';
 import { SiteCases } from './siteCases.ts';
 import { SiteReview } from './siteReview.ts';
 import { faultGrace } from './watchGpuFaults.ts';
@@ -161,6 +162,7 @@ export class SiteService implements SiteWorkerApi {
         throw new FedsegError('NO_TRAINING_CASES', `no usable training case: load a folder with complete, labelled cases first${leftOut ? ` (left out: ${leftOut})` : ''}`);
       }
       for (const f of data.failed) conn.emit({ kind: 'notice', message: `Case ${f.caseId} is left out of training: ${f.message}. The other cases train.` });
+      conn.emit({ kind: 'notice', message: preparedNotice(data.train, data.validation) });
     } catch (e) {
       // not left 'preparing': the page would show a participation that never ends
       this.setProgress({ ...this.progress, phase: 'failed', message: `Not started: ${e instanceof Error ? e.message : String(e)}` });
