@@ -3,7 +3,7 @@
  * The copy (voxels, labels, case ids) is kept in IndexedDB only to resume after a reload;
  * after Stop no resume is offered, so the copy goes, as it does when the federation
  * finishes. The round waits for a second site that never comes, so the page is still in
- * it when Stop is pressed. A Start that fails before training (no cases) leaves the Train
+ * it when Stop is pressed; meanwhile the Scans tab cannot change the cases. A Start that fails before training (no cases) leaves the Train
  * view usable, also after leaving it and coming back.
  */
 import { expect, test, type Page } from '@playwright/test';
@@ -53,9 +53,22 @@ test('Stop deletes the prepared cases from the browser and offers no resume', as
   await page.getByTestId('participate').click();
   // the copy is there while the site takes part
   await expect.poll(async () => (await storedKeys(page)).filter((k) => k.startsWith('cases:')), { timeout: 60_000 }).toHaveLength(1);
+  // while it takes part the cases cannot change: the rounds train on them as they were
+  const nav = (name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+  await nav('Scans');
+  await expect(page.getByTestId('cases-fixed')).toContainText('cannot change now');
+  const useBoxes = page.locator('input[data-testid^="use-"]');
+  await expect(useBoxes).toHaveCount(2);
+  for (const box of await useBoxes.all()) await expect(box).toBeDisabled();
+  await expect(page.getByTestId('folder-input')).toBeDisabled();
+  await nav('Train');
   await expect(page.getByTestId('stop-participating')).toBeEnabled();
   await page.getByTestId('stop-participating').click();
   await expect(page.getByTestId('site-status')).toContainText('Stopped', { timeout: 60_000 });
+  await nav('Scans');
+  for (const box of await useBoxes.all()) await expect(box).toBeEnabled();
+  await expect(page.getByTestId('cases-fixed')).toHaveText('');
+  await nav('Train');
   await expect.poll(async () => (await storedKeys(page)).filter((k) => k.startsWith('cases:')), { timeout: 10_000 }).toEqual([]);
   // the identity stays (the site can take part again); a reload offers no resume
   expect((await storedKeys(page)).some((k) => k.startsWith('identity:'))).toBe(true);

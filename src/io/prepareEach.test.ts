@@ -15,4 +15,17 @@ describe('prepareEach', () => {
       { caseId: 'd', code: 'PREPARE_FAILED', message: 'case d: could not be prepared (RangeError: Array buffer allocation failed)' },
     ]);
   });
+
+  it('stops before a case when asked, with the cases prepared so far, telling each case as it comes', async () => {
+    const seen: [number, number][] = [];
+    const { prepared, failed, stopped } = await prepareEach(['a', 'b', 'c'], (id) => id.toUpperCase(), {
+      before: (done, total) => {
+        seen.push([done, total]);
+        return done === 2;
+      },
+    });
+    expect(seen).toEqual([[0, 3], [1, 3], [2, 3]]);
+    expect([...prepared.keys()]).toEqual(['a', 'b']);
+    expect([failed, stopped]).toEqual([[], true]);
+  });
 });

@@ -13,11 +13,19 @@ export interface PreparationFailure {
   readonly message: string;
 }
 
+export interface PrepareEachOptions {
+  /** called before each case (done so far, of all); true stops there, with what was prepared */
+  readonly before?: (done: number, total: number) => boolean | void;
+}
+
 /** Prepares the cases one after the other (one case's volumes held at a time). */
-export async function prepareEach<T>(ids: readonly string[], prepare: (id: string) => T | Promise<T>): Promise<{ prepared: Map<string, T>; failed: PreparationFailure[] }> {
+export async function prepareEach<T>(
+  ids: readonly string[], prepare: (id: string) => T | Promise<T>, opts: PrepareEachOptions = {},
+): Promise<{ prepared: Map<string, T>; failed: PreparationFailure[]; stopped: boolean }> {
   const prepared = new Map<string, T>();
   const failed: PreparationFailure[] = [];
-  for (const caseId of ids) {
+  for (const [i, caseId] of ids.entries()) {
+    if (opts.before?.(i, ids.length) === true) return { prepared, failed, stopped: true };
     try {
       prepared.set(caseId, await prepare(caseId));
     } catch (e) {
@@ -25,5 +33,5 @@ export async function prepareEach<T>(ids: readonly string[], prepare: (id: strin
       else failed.push({ caseId, code: 'PREPARE_FAILED', message: `case ${caseId}: could not be prepared (${e instanceof Error ? `${e.name}: ${e.message}` : String(e)})` });
     }
   }
-  return { prepared, failed };
+  return { prepared, failed, stopped: false };
 }

@@ -46,4 +46,23 @@ describe('ledgerFetch', () => {
     expect(entries.map((e) => [e.kind, e.sentBytes, e.status])).toEqual([['update upload', 1000, 200], ['plan', 0, 404]]);
     expect(entries[0]!.receivedBytes).toBe('{"received":1000}'.length);
   });
+
+  it('lists a request whose answer broke off, with its status and no bytes received', async () => {
+    // headers and part of a body, then the connection is cut (a download stopped, the network gone)
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000000' });
+      res.write(new Uint8Array(1000), () => res.socket?.destroy());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const entries: LedgerEntry[] = [];
+    const f = ledgerFetch((e) => entries.push(e));
+    try {
+      await expect(f(`${base}/api/v1/models/${'a'.repeat(64)}`, { method: 'GET', headers: {} })).rejects.toThrow();
+    } finally {
+      server.close();
+    }
+    expect(entries.map((e) => [e.kind, e.status, e.receivedBytes])).toEqual([['model download', 200, -1]]);
+  });
 });
+

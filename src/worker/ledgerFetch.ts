@@ -68,7 +68,14 @@ export function ledgerFetch(record: (e: LedgerEntry) => void, onStart?: (kind: R
       record({ ...base, receivedBytes: -1, status: 0 });
       throw e;
     }
-    const bytes = new Uint8Array(await res.arrayBuffer());
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await res.arrayBuffer());
+    } catch (e) {
+      // the answer broke off (Stop during a model download, the network gone): the request was made, and is listed
+      record({ ...base, receivedBytes: -1, status: res.status });
+      throw e;
+    }
     record({ ...base, receivedBytes: bytes.length, status: res.status });
     return {
       ok: res.ok,

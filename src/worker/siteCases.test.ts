@@ -35,6 +35,19 @@ describe('SiteCases.load', () => {
   });
 });
 
+describe('SiteCases.load, twice at once', () => {
+  it('refuses a second folder while the first is read, and reads one once that is done', async () => {
+    const name = 'BraTS19_TCIA08_105_1_t1.nii.gz';
+    const file: LocalFile = { path: `case/${name}`, file: new File([readFileSync(sharedData('brats', name))], name) };
+    const cases = new SiteCases();
+    const first = cases.load([file]);
+    await expect(cases.load([file])).rejects.toMatchObject({ code: 'LOAD_BUSY' });
+    await first;
+    await cases.load([file]);
+    expect(cases.summary(0).files).toBe(1);
+  });
+});
+
 describe('SiteCases.siteData', () => {
   /** a synthetic case as the browser hands its BraTS-named NIfTI files over */
   const caseFiles = (c: ImagingCase): LocalFile[] => {

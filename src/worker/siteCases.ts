@@ -12,7 +12,7 @@ import { assignSeries } from '../io/discovery/assignSeries.ts';
 import { discoverCases } from '../io/discovery/discoverCases.ts';
 import type { DiscoveredCase, DiscoveryReport } from '../io/discovery/discoveryReport.ts';
 import { prepareCaseWithTransform, type PreparedCase } from '../io/prepareCase.ts';
-import { prepareEach, type PreparationFailure } from '../io/prepareEach.ts';
+import { prepareEach, type PrepareEachOptions, type PreparationFailure } from '../io/prepareEach.ts';
 import { fileProblem, type FileProblem, type SourceFile } from '../io/sourceFile.ts';
 import type { CaseSummary, DataSummary, LocalFile } from './workerApi.ts';
 
@@ -36,8 +36,21 @@ export class SiteCases {
   /** counts the loads and assignments: a case prepared across one (its volumes are read asynchronously) is not kept */
   private generation = 0;
 
+  /** a folder is being read: a second one waits its turn (the page's view may have been opened again meanwhile) */
+  private loading = false;
+
   /** Reads the files (File objects cross into the Worker; their bytes stay here) and discovers cases. */
   async load(files: readonly LocalFile[], onProgress?: (done: number, total: number) => void, unopened: readonly FileProblem[] = []): Promise<void> {
+    if (this.loading) throw new FedsegError('LOAD_BUSY', 'a folder is being read already: wait until its cases are listed, then choose another');
+    this.loading = true;
+    try {
+      await this.read(files, onProgress, unopened);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private async read(files: readonly LocalFile[], onProgress: ((done: number, total: number) => void) | undefined, unopened: readonly FileProblem[]): Promise<void> {
     const sources: SourceFile[] = [];
     // entries the page could not open come first, as the files this Worker cannot read
     const unreadable: FileProblem[] = [...unopened];
@@ -108,16 +121,18 @@ export class SiteCases {
    * cannot be prepared is left out (`failed`, and unusable in the summary, with the reason);
    * the others are split and kept.
    */
-  async siteData(patchSize: number, validationFraction: number): Promise<SiteData & { readonly failed: readonly PreparationFailure[] }> {
+  async siteData(
+    patchSize: number, validationFraction: number, opts: PrepareEachOptions = {},
+  ): Promise<SiteData & { readonly failed: readonly PreparationFailure[]; readonly stopped: boolean }> {
     const generation = this.generation;
-    const { prepared, failed } = await prepareEach(this.usableIds(), async (id): Promise<TrainingCase> => (await this.prepare(id, patchSize)).case);
+    const { prepared, failed, stopped } = await prepareEach(this.usableIds(), async (id): Promise<TrainingCase> => (await this.prepare(id, patchSize)).case, opts);
     if (generation !== this.generation) {
       throw new FedsegError('DATA_CHANGED', 'the scans or their sequence assignments changed while the cases were prepared: take part again to prepare them as they are now');
     }
     for (const f of failed) this.failed.set(f.caseId, f);
     // a case unticked while the cases were prepared is left out as asked
     const { train, validation } = splitIds([...prepared.keys()].filter((id) => !this.excluded.has(id)), validationFraction);
-    return { train: train.map((id) => prepared.get(id)!), validation: validation.map((id) => prepared.get(id)!), failed };
+    return { train: train.map((id) => prepared.get(id)!), validation: validation.map((id) => prepared.get(id)!), failed, stopped };
   }
 
   /**

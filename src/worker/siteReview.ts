@@ -34,8 +34,21 @@ export class SiteReview {
     this.last = undefined;
   }
 
+  /** a case is being predicted: one at a time (the view, left and opened again, could ask for a second) */
+  private predicting = false;
+
   async review(client: ProtocolClient, plan: Plan, caseId: string, onProgress: ProgressCallback<{ done: number; total: number }>): Promise<ReviewVolume> {
     this.gpu.require();
+    if (this.predicting) throw new FedsegError('REVIEW_BUSY', `case ${caseId}: another case is being predicted; wait until it is shown, then open this one`);
+    this.predicting = true;
+    try {
+      return await this.predict(client, plan, caseId, onProgress);
+    } finally {
+      this.predicting = false;
+    }
+  }
+
+  private async predict(client: ProtocolClient, plan: Plan, caseId: string, onProgress: ProgressCallback<{ done: number; total: number }>): Promise<ReviewVolume> {
     const found = this.cases.find(caseId);
     const preset = getPreset(plan.model.preset);
     // read once for both the model's input and the grid the review is shown on

@@ -124,6 +124,7 @@ export class SiteService implements SiteWorkerApi {
   }
 
   async loadFiles(files: readonly LocalFile[], unopened: readonly FileProblem[], onProgress: ProgressCallback<{ done: number; total: number }>): Promise<DataSummary> {
+    this.requireCasesUnused('another folder');
     await this.cases.load(files, (done, total) => void onProgress({ done, total }), unopened);
     this.reviews.forget();
     return this.dataSummary();
@@ -134,13 +135,20 @@ export class SiteService implements SiteWorkerApi {
   }
 
   async excludeCase(caseId: string, excluded: boolean): Promise<DataSummary> {
+    this.requireCasesUnused(`case ${caseId} ${excluded ? 'left out' : 'used'}`);
     this.cases.exclude(caseId, excluded);
     return this.dataSummary();
   }
 
   async assignSeries(seriesUid: string, sequence: Sequence | null): Promise<DataSummary> {
+    this.requireCasesUnused('a series assigned');
     this.cases.assign(seriesUid, sequence);
     return this.dataSummary();
+  }
+
+  /** The cases a participation trains on are fixed while it runs: a change would show in the table, not in the rounds. */
+  private requireCasesUnused(change: string): void {
+    if (this.busy) throw new FedsegError('SITE_BUSY', `${change}: not while this site takes part, which trains on the cases as they were when it started; stop taking part first (Train tab)`);
   }
 
   async roundStatus(): Promise<RoundStatus> {
@@ -156,7 +164,20 @@ export class SiteService implements SiteWorkerApi {
     this.setProgress({ phase: 'preparing', round: 0, rounds: conn.plan.rounds, message: 'Preparing the cases (resampling, normalising)' });
     let data: Awaited<ReturnType<SiteCases['siteData']>>;
     try {
-      data = await this.cases.siteData(getPreset(conn.plan.model.preset).patchSize, conn.plan.validation.fraction);
+      data = await this.cases.siteData(getPreset(conn.plan.model.preset).patchSize, conn.plan.validation.fraction, {
+        // Stop ends the preparation at the next case; the bar counts the cases
+        before: (done, total) => {
+          if (this.stopRequested) return true;
+          this.setProgress({ ...this.progress, message: `Preparing the cases (resampling, normalising): case ${done + 1} of ${total}`, step: done, steps: total });
+          return false;
+        },
+      });
+      if (data.stopped || this.stopRequested) {
+        // nothing is stored or trained: the cases prepared so far are let go
+        this.showStopped();
+        await this.endRun(conn);
+        return;
+      }
       const leftOut = data.failed.map((f) => f.message).join('; ');
       if (data.train.length === 0) {
         throw new FedsegError('NO_TRAINING_CASES', `no usable training case: load a folder with complete, labelled cases first${leftOut ? ` (left out: ${leftOut})` : ''}`);
@@ -361,6 +382,11 @@ export class SiteService implements SiteWorkerApi {
         break;
       case 'refused':
         conn.emit({ kind: 'refused', round: e.round, code: e.code, message: e.message });
+        // the update was refused (the round closed first, the site was left out of a secure sum): the
+        // site waits for the next round, not "uploading" until then (an evaluation refused goes on training)
+        if (this.progress.phase === 'uploading') {
+          this.setProgress({ phase: 'waiting', round: e.round, rounds, message: `Round ${e.round}: the coordinator did not take this site's update (${e.code}); waiting for the next round` });
+        }
         break;
       case 'skipped':
         conn.emit({ kind: 'notice', message: `Round ${e.round}: this site sent no update, because its local training diverged (${e.message}). It takes part again in the next round.` });

@@ -10,6 +10,7 @@ import { h, ProgressBar, replaceChildren } from '../dom.ts';
 import { formatBytes } from '../format.ts';
 import { directoryPickerAvailable, filesFromDirectoryPicker, filesFromDrop, filesFromInput, type PickedFiles } from '../localFiles.ts';
 import { errorText, type AppState } from '../state/appState.ts';
+import { isTakingPart } from '../state/takingPart.ts';
 import { callback } from '../workerClient.ts';
 import { federationPanel } from './federationPanel.ts';
 import type { View } from './view.ts';
@@ -33,6 +34,9 @@ export function dataView(state: AppState): View {
   // a mouse-only alternative to the pickers above, so not a keyboard stop
   const drop = h('div', { className: 'dropzone', text: 'Or drop a folder or files here.' });
   const results = h('div', { attrs: { 'data-testid': 'data-results' } });
+  // while the site takes part its cases are fixed: the rounds use them as they were when it started
+  const fixed = h('p', { className: 'muted', attrs: { role: 'status', 'data-testid': 'cases-fixed' } });
+  const takingPart = (): boolean => isTakingPart(state.progress.value.phase);
 
   folderInput.addEventListener('change', () => folderInput.files && void load(filesFromInput(folderInput.files)));
   filesInput.addEventListener('change', () => filesInput.files && void load(filesFromInput(filesInput.files)));
@@ -57,11 +61,22 @@ export function dataView(state: AppState): View {
   let loading = false;
   const setLoading = (on: boolean): void => {
     loading = on;
-    for (const control of [folderInput, filesInput, pickButton]) if (control) control.disabled = on;
-    drop.classList.toggle('busy', on);
+    lockPickers();
+  };
+  const lockPickers = (): void => {
+    const locked = loading || takingPart();
+    for (const control of [folderInput, filesInput, pickButton]) if (control) control.disabled = locked;
+    drop.classList.toggle('busy', locked);
+    fixed.textContent = takingPart()
+      ? 'This site is taking part: it trains on these cases as they were when it started, so they cannot change now. To change them, stop taking part (Train tab).'
+      : '';
   };
 
   async function load({ files, problems }: PickedFiles): Promise<void> {
+    if (takingPart()) {
+      error.textContent = 'This site is taking part: stop taking part (Train tab) before choosing other scans.';
+      return;
+    }
     if (loading) {
       error.textContent = 'A folder is still being read: wait for it to finish, then choose again.';
       return;
@@ -97,13 +112,23 @@ export function dataView(state: AppState): View {
     }
   }
 
-  const off = state.data.subscribe((d) => replaceChildren(results, ...(d ? renderSummary(d) : [h('p', { text: 'No scans loaded yet.' })])));
+  const render = (d: DataSummary | null): void => replaceChildren(results, ...(d ? renderSummary(d) : [h('p', { text: 'No scans loaded yet.' })]));
+  const off = state.data.subscribe(render);
+  // a participation that starts or ends locks or unlocks the cases
+  let wasTakingPart = takingPart();
+  const offProgress = state.progress.subscribe(() => {
+    if (takingPart() === wasTakingPart) return;
+    wasTakingPart = takingPart();
+    lockPickers();
+    render(state.data.value);
+  });
+  lockPickers();
 
   function renderSummary(d: DataSummary): Node[] {
     const caseRows = d.cases.map((c) => {
       const use = h('input', { attrs: { type: 'checkbox', 'aria-label': `Use case ${c.id}`, 'data-testid': `use-${c.id}` } });
       use.checked = c.role === 'train' || c.role === 'validation';
-      use.disabled = c.role === 'unusable';
+      use.disabled = c.role === 'unusable' || takingPart();
       use.addEventListener('change', () => void change(() => state.worker.excludeCase(c.id, !use.checked)));
       return h('tr', { attrs: { 'data-case': c.id } },
         h('td', {}, use),
@@ -147,6 +172,7 @@ export function dataView(state: AppState): View {
           h('option', { text: '(not used)', attrs: { value: '' } }),
           ...SEQUENCES.map((s) => h('option', { text: SEQUENCE_NAMES[s], attrs: { value: s } })));
         select.value = a.sequence ?? '';
+        select.disabled = takingPart();
         select.addEventListener('change', () => void change(() => state.worker.assignSeries(a.seriesUid, (select.value || null) as Sequence | null)));
         return h('tr', {}, h('td', { text: a.caseId }), h('td', { text: a.description }), h('td', {}, select), h('td', { text: a.reason }));
       })));
@@ -161,8 +187,8 @@ export function dataView(state: AppState): View {
         pickButton,
         h('label', { attrs: { for: 'folder-input' }, text: 'Folder:' }), folderInput,
         h('label', { attrs: { for: 'files-input' }, text: 'Files:' }), filesInput),
-      drop, progress.element, error),
+      drop, progress.element, error, fixed),
     h('section', { className: 'panel' }, h('h2', { text: 'What was found' }), results),
   );
-  return { element, dispose: () => { off(); fed.dispose(); } };
+  return { element, dispose: () => { off(); offProgress(); fed.dispose(); } };
 }

@@ -67,6 +67,7 @@ export function reviewView(state: AppState): View {
       current = undefined;
       await renderReview(r);
     } catch (e) {
+      progress.set(0, 'failed');
       error.textContent = `The case could not be predicted: ${errorText(e)}`;
       announce.textContent = '';
     } finally {

@@ -13,6 +13,7 @@ import { errorText, type AppState } from '../state/appState.ts';
 import { backendPanel } from './backendPanel.ts';
 import { federationPanel } from './federationPanel.ts';
 import type { View } from './view.ts';
+import { TAKING_PART } from '../state/takingPart.ts';
 
 const PHASES: readonly { phase: SitePhase; name: string }[] = [
   { phase: 'preparing', name: 'Preparing cases' },
@@ -21,7 +22,7 @@ const PHASES: readonly { phase: SitePhase; name: string }[] = [
   { phase: 'training', name: 'Training' },
   { phase: 'uploading', name: 'Uploading' },
 ];
-const ORDER: readonly SitePhase[] = ['preparing', 'loading', 'validating', 'training', 'uploading', 'waiting'];
+const ORDER: readonly SitePhase[] = TAKING_PART;
 
 export function trainView(state: AppState): View {
   const backend = backendPanel(state);
@@ -94,6 +95,7 @@ export function trainView(state: AppState): View {
       if (p.phase === 'finished' || (current > idx && current >= 0)) b.bar.set(1, 'done');
       else if (p.phase === b.phase) {
         if (b.phase === 'training' && p.steps) b.bar.set((p.step ?? 0) / p.steps, `step ${p.step ?? 0} of ${p.steps} · ETA ${formatDuration(p.etaMs ?? Number.NaN)}${p.loss !== undefined ? ` · loss ${formatNumber(p.loss)}` : ''}`);
+        else if (b.phase === 'preparing' && p.steps) b.bar.set((p.step ?? 0) / p.steps, `case ${Math.min(p.steps, (p.step ?? 0) + 1)} of ${p.steps}`);
         else b.bar.set(Number.NaN, 'in progress');
       } else b.bar.set(0, current < 0 ? '' : 'waiting');
     }
@@ -129,7 +131,8 @@ export function trainView(state: AppState): View {
     }),
     state.notices.subscribe((n) => replaceChildren(notices, ...n.map((t) => h('li', { text: t })))),
     state.federation.subscribe((f) => {
-      resume.hidden = !(f.status === 'ready' && f.info.resumable && ORDER.indexOf(state.progress.value.phase) < 0);
+      // offered only before this page took part: a run since (finished, stopped) has used or dropped the checkpoint
+      resume.hidden = !(f.status === 'ready' && f.info.resumable && state.progress.value.phase === 'idle');
       if (f.status === 'ready' && f.info.resumable && !resume.hidden) status.textContent = `This page was closed during round ${f.info.resumable.round} (${f.info.resumable.phase}); it can resume.`;
     }),
   ];
