@@ -57,6 +57,8 @@ export class SiteService implements SiteWorkerApi {
   private failure: string | undefined;
   /** training cases of the current run (its steps per round follow from them under localEpochs) */
   private trainCases = 0;
+  /** reviews under way (their model downloads are not the round's) */
+  private reviewing = 0;
   /** when the current round's first training step ended (for the ETA) */
   private firstStepAt = 0;
   /** the notice that validation scores stay here was shown (once per worker) */
@@ -274,7 +276,12 @@ export class SiteService implements SiteWorkerApi {
 
   async review(caseId: string, onProgress: ProgressCallback<{ done: number; total: number }>): Promise<ReviewVolume> {
     const conn = this.requireJoined();
-    return this.reviews.review(conn.client, conn.plan, caseId, onProgress);
+    this.reviewing++;
+    try {
+      return await this.reviews.review(conn.client, conn.plan, caseId, onProgress);
+    } finally {
+      this.reviewing--;
+    }
   }
 
   async exportNifti(caseId: string, modelHash: string): Promise<Uint8Array> {
@@ -410,7 +417,8 @@ export class SiteService implements SiteWorkerApi {
 
   private afterRequest(entry: LedgerEntry): void {
     const conn = this.conn;
-    if (entry.kind === 'model download' && this.progress.phase === 'loading' && conn) {
+    // (a review's download of the same model is not the round's: the phase moves on with the round's own events then)
+    if (entry.kind === 'model download' && this.progress.phase === 'loading' && conn && this.reviewing === 0) {
       this.setProgress({ ...this.progress, phase: 'validating', message: `Round ${this.progress.round}: validating the global model on this site's validation cases` });
     }
   }
