@@ -133,7 +133,7 @@ export function trainView(state: AppState): View {
     state.federation.subscribe((f) => {
       // offered only before this page took part: a run since (finished, stopped) has used or dropped the checkpoint
       resume.hidden = !(f.status === 'ready' && f.info.resumable && state.progress.value.phase === 'idle');
-      if (f.status === 'ready' && f.info.resumable && !resume.hidden) status.textContent = `This page was closed during round ${f.info.resumable.round} (${f.info.resumable.phase}); it can resume.`;
+      if (f.status === 'ready' && f.info.resumable && !resume.hidden) status.textContent = `This page was closed during round ${f.info.resumable.round} (${f.info.resumable.phase}); it can resume (Resume), or start over from the scans (Start, which drops what was kept).`;
     }),
   ];
 
