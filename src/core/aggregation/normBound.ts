@@ -15,8 +15,13 @@ export const NormBoundOptionsSchema = z.strictObject({
   maxNorm: z.number({ error: 'expected maxNorm: the L2 bound of one update, a number > 0' }).positive().finite(),
 });
 
+/** The bound of a normbound rule's options (checked). */
+export function maxNormOf(options: unknown): number {
+  return parseStrategyOptions(NormBoundOptionsSchema, options, 'normbound').maxNorm;
+}
+
 export function normBound(inner: AggregationStrategy, options: unknown): AggregationStrategy {
-  const { maxNorm } = parseStrategyOptions(NormBoundOptionsSchema, options, 'normbound');
+  const maxNorm = maxNormOf(options);
   return {
     name: `normbound(${inner.name})`,
     begin(global) {

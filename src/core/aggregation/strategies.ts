@@ -15,7 +15,7 @@ import { fedAdam } from './fedAdam.ts';
 import { fedAvg } from './fedAvg.ts';
 import { fedProx } from './fedProx.ts';
 import { fedYogi } from './fedYogi.ts';
-import { normBound } from './normBound.ts';
+import { maxNormOf, normBound } from './normBound.ts';
 import { trimmedMean } from './trimmedMean.ts';
 
 /** Base strategies by plan name (aggregation.strategy); each validates its options. */
@@ -53,11 +53,21 @@ export interface PlanStrategy {
 export function strategyFromPlan(plan: Plan, opts: { dpSeed?: number } = {}): PlanStrategy {
   const a = plan.aggregation;
   const base = lookup(STRATEGIES, a.strategy, 'aggregation strategy')(a.options);
-  const robust = lookup(ROBUST_RULES, a.robust.rule, 'robust rule')(base, a.robust.options);
   const d = plan.privacy.dp;
-  if (!d.enabled) return { strategy: robust, dp: null };
-  const dp = dpFedAvg(robust, {
-    clipNorm: d.clipNorm,
+  if (!d.enabled) return { strategy: lookup(ROBUST_RULES, a.robust.rule, 'robust rule')(base, a.robust.options), dp: null };
+  // Under DP a norm bound is a second clip of each site's update: DP clips to the smaller bound
+  // before its noise. As a wrapper inside DP it would clip the noisy mean instead, cutting the
+  // signal with the noise. (The plan refuses a median or trimmed mean with DP.)
+  const bounds: number[] = [];
+  let inner: AggregationStrategy = base;
+  if (a.strategy === 'normbound') {
+    bounds.push(maxNormOf(a.options));
+    inner = fedAvg();
+  }
+  if (a.robust.rule === 'normbound') bounds.push(maxNormOf(a.robust.options));
+  else inner = lookup(ROBUST_RULES, a.robust.rule, 'robust rule')(inner, a.robust.options);
+  const dp = dpFedAvg(inner, {
+    clipNorm: Math.min(d.clipNorm, ...bounds),
     noiseMultiplier: noiseMultiplierFor(d.epsilon, d.delta, plan.rounds),
     ...(opts.dpSeed === undefined ? {} : { seed: opts.dpSeed }),
   });

@@ -57,6 +57,27 @@ describe('DP-FedAvg wrapper', () => {
     expect(agg.finish()).toHaveLength(3);
   });
 
+  it('takes a norm bound as a second clip of each site before the noise, never as a clip of the noisy mean', () => {
+    const n = 10_000;
+    // epsilon 1 over 5 rounds: noise of norm about sigma * clipNorm * sqrt(n) / sites, far above the bound
+    const dp = { dp: { enabled: true, epsilon: 1, delta: 1e-5, clipNorm: 1 } };
+    for (const aggregation of [{ robust: { rule: 'normbound' as const, options: { maxNorm: 0.5 } } }, { strategy: 'normbound', options: { maxNorm: 0.5 } }]) {
+      const plan = parsePlan({ rounds: 5, aggregation, privacy: dp }, 'plan');
+      const { strategy, dp: wrapper } = strategyFromPlan(plan, { dpSeed: 3 });
+      expect(strategy.name).toBe('dp(fedavg)');
+      expect(wrapper!.clipNorm).toBe(0.5);
+      const agg = strategy.begin(zeros(n));
+      for (let i = 0; i < 4; i++) agg.add(zeros(n), 1);
+      // the noise, of std sigma * 0.5 / 4 per weight, stays as it is: not cut to a step of norm 0.5
+      const noise = l2norm(agg.finish());
+      expect(noise / Math.sqrt(n)).toBeCloseTo((wrapper!.noiseMultiplier * 0.5) / 4, 1);
+      expect(noise).toBeGreaterThan(0.5);
+    }
+    // a bound above the DP clip changes nothing
+    const loose = strategyFromPlan(parsePlan({ rounds: 5, aggregation: { robust: { rule: 'normbound', options: { maxNorm: 4 } } }, privacy: dp }, 'plan'));
+    expect(loose.dp!.clipNorm).toBe(1);
+  });
+
   it('strategyFromPlan composes robust rules and names unknown strategies', () => {
     const p = parsePlan({ aggregation: { strategy: 'fedadam', robust: { rule: 'trimmedmean', options: { trimFraction: 0.25 } } } }, 'p');
     expect(strategyFromPlan(p).strategy.name).toBe('trimmedmean(fedadam)');

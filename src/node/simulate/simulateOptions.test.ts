@@ -24,7 +24,9 @@ describe('simulate options', () => {
     expect(plan.training.proximalMu).toBe(0.01);
     expect(plan.codec).toEqual({ name: 'topk', options: { fraction: 0.05 } });
     expect(plan.privacy.dp).toMatchObject({ enabled: true, epsilon: 4 });
-    expect(strategyFromPlan(plan).strategy.name).toBe('dp(normbound(fedadam))');
+    // under DP the norm bound is a second clip of each site's update, before the noise
+    expect(strategyFromPlan(plan).strategy.name).toBe('dp(fedadam)');
+    expect(strategyFromPlan(plan).dp!.clipNorm).toBe(Math.min(plan.privacy.dp.clipNorm, 2));
     expect(codecFor(plan.codec).name).toBe('topk');
   });
 
