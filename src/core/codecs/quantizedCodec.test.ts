@@ -24,6 +24,24 @@ describe('int4', () => {
     expect(codec.maxRelativeError).toBe(1 / 14 + 2 ** -23);
   });
 
+  it('scales each tensor by its own largest value: a tensor of tiny values keeps them', () => {
+    for (const bits of [4, 8] as const) {
+      const codec = quantizedCodec(bits, { errorFeedback: false });
+      const u: WeightSet = [
+        { name: 'big', shape: [3], values: Float32Array.of(1, -0.5, 0.25) },
+        { name: 'tiny', shape: [3], values: Float32Array.of(1e-6, -5e-7, 2.5e-7) },
+      ];
+      const back = codec.decode(codec.encode(u), specOf(u));
+      // each tensor within its own bound, 1/(2 levels) of its own largest value (one scale for both would send the tiny one as zeros)
+      const levels = bits === 4 ? 7 : 127;
+      u.forEach((t, i) => {
+        const m = Math.max(...t.values.map(Math.abs));
+        t.values.forEach((x, k) => expect(Math.abs(back[i]!.values[k]! - x)).toBeLessThanOrEqual(m / (2 * levels) + m * 2 ** -23));
+      });
+      expect(back[1]!.values[0]).toBeCloseTo(1e-6, 12);
+    }
+  });
+
   it('error feedback: what rounding lost is sent later, so the sum of what arrives converges to the sum sent', () => {
     const codec = quantizedCodec(4); // error feedback is int4's default
     expect(codec.options.errorFeedback).toBe(true);

@@ -58,6 +58,18 @@ describe('secure aggregation', () => {
     flatten(result.meanDelta).forEach((x, i) => expect(Math.abs(x - fedavg[i]!)).toBeLessThan(1e-6));
   });
 
+  it('uses the whole field without wrapping: every site at the clip (or past it) gives exactly the clip', async () => {
+    for (const value of [0.5, -0.5, 7, -7]) {
+      // unequal weights and values past the clip range (0.5): the sum sits at the edge of the field
+      const { server, sites } = await setUp([1, 1000, 37, 5]);
+      const at = (w: WeightSet): WeightSet => w.map((t) => ({ ...t, values: new Float32Array(t.values.length).fill(value) }));
+      for (const s of sites) server.addMaskedInput(s.client.siteId, await s.client.maskedInput(at(s.update)));
+      const result = await unmaskAndFinish(server, sites);
+      const clipped = Math.sign(value) * 0.5;
+      for (const x of flatten(result.meanDelta)) expect(Math.abs(x - clipped)).toBeLessThan(1e-6);
+    }
+  });
+
   it('a site that drops before uploading is unmasked from the survivors\' shares', async () => {
     const { server, sites, roster } = await setUp([3, 1, 4, 1]);
     const survivors = sites.filter((_, i) => i !== 1);
