@@ -17,4 +17,6 @@ export interface BenchRow {
   readonly ratio?: number;
   readonly baseline?: string;
   readonly note?: string;
+  /** the `fedseg bench --suite` name that made it (several may share a `suite`: dicom's rows are io's) */
+  readonly run?: string;
 }

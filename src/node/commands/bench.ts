@@ -1,5 +1,5 @@
 /**
- * `fedseg bench [--suite model,kernels,io,dicom,aggregation] [--out bench]`: the benchmarks,
+ * `fedseg bench [--suite model,kernels,io,dicom,aggregation,site-memory] [--out bench]`: the benchmarks,
  * never part of `npm test`. Each suite measures its variants in the same run so that
  * figures compare as ratios; results go to bench/results.json and bench/results.md.
  */
@@ -31,6 +31,7 @@ const SUITES: Record<string, (log: Log) => Promise<BenchRow[]>> = {
   dicom: async (log) => (await import('../../../bench/dicomBench.ts')).benchDicom({ log }),
   'gpu-memory': async (log) => (await import('../../../bench/gpuMemoryBench.ts')).benchGpuMemory({ log }),
   aggregation: async () => (await import('../../../bench/aggregationBench.ts')).benchAggregationMemory(),
+  'site-memory': async (log) => (await import('../../../bench/siteMemoryBench.ts')).benchSiteMemory({ log }),
 };
 
 const usage = `fedseg bench [--suite NAMES] [--out DIR] [--update]
@@ -97,7 +98,7 @@ export const benchCommand: Command = {
           stdio: ['ignore', 'inherit', 'inherit'],
           env: { ...process.env, ...webgpuChildEnv() },
         });
-        if (r.status === 0) rows.push(...(JSON.parse(readFileSync(file, 'utf8')) as BenchRow[]));
+        if (r.status === 0) rows.push(...(JSON.parse(readFileSync(file, 'utf8')) as BenchRow[]).map((row) => ({ ...row, run: n })));
         else {
           failures.push(`${n}: the suite's process ended with ${r.status ?? r.signal}`);
           console.error(`  suite ${n} failed (exit ${r.status ?? r.signal})`);
@@ -109,10 +110,12 @@ export const benchCommand: Command = {
     }
     const outDir = resolve(values.out);
     if (values.update && existsSync(join(outDir, 'results.json'))) {
-      // keep the earlier run's rows of the suites not run now
+      // keep the earlier run's rows of the suites not run now (by the suite that made them: rows
+      // written before they said so fall back to their table suite, which several suites share)
       const earlier = JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8')) as { rows: BenchRow[] };
-      const rerun = new Set(rows.map((r) => r.suite));
-      rows.unshift(...earlier.rows.filter((r) => !rerun.has(r.suite)));
+      const rerun = new Set(names);
+      const legacy = new Set(rows.map((r) => r.suite));
+      rows.unshift(...earlier.rows.filter((r) => (r.run !== undefined ? !rerun.has(r.run) : !legacy.has(r.suite))));
     }
     const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
     mkdirSync(outDir, { recursive: true });

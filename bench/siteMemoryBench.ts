@@ -1,0 +1,81 @@
+/**
+ * What a site's Worker holds, measured: the real BraTS case prepared for 64^3 and 16^3
+ * patches (image kept as half floats, labels), the time to cut a batch of two 64^3
+ * patches from it, and the ArrayBuffer memory a synthetic DICOM study (four uncompressed
+ * 240x240x155 series) leaves held after discovery, beside its files' bytes, with the time
+ * to decode the case again. Memory is read after a forced garbage collection. Not a test.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { BenchRow } from './benchRow.ts';
+import { PatchSampler } from '../src/core/train/patchSampler.ts';
+import { syntheticDicomSeries, testUid } from '../src/io/dicom/testing/syntheticDicom.ts';
+import { discoverCases } from '../src/io/discovery/discoverCases.ts';
+import { prepareCase } from '../src/io/prepareCase.ts';
+import { sharedData } from '../src/node/sharedData.ts';
+
+export interface SiteMemoryBenchOptions {
+  readonly log?: (line: string) => void;
+}
+
+/** a forced garbage collection (the flag set at run time: the suite's process starts without it) */
+function collector(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+const MB = 1e6;
+
+export async function benchSiteMemory(opts: SiteMemoryBenchOptions = {}): Promise<BenchRow[]> {
+  const log = opts.log ?? (() => {});
+  const gc = collector();
+  const rows: BenchRow[] = [];
+
+  const dir = sharedData('brats');
+  const files = readdirSync(dir).map((n) => {
+    const b = readFileSync(join(dir, n));
+    return { name: `site/${n}`, bytes: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer };
+  });
+  const report = await discoverCases(files);
+  const brats = report.cases.find((c) => c.loadImaging && c.hasLabel);
+  if (!brats) throw new Error('siteMemoryBench: the shared BraTS case was not found complete');
+  const imaging = await brats.loadImaging!();
+  for (const patchSize of [64, 16]) {
+    const c = prepareCase(imaging, { patchSize });
+    const note = `${c.dims.join('x')} voxels; as float32 the image would be ${((2 * c.image.byteLength) / MB).toFixed(1)} MB`;
+    log(`BraTS case prepared for ${patchSize}^3: image ${(c.image.byteLength / MB).toFixed(1)} MB, label ${((c.label?.byteLength ?? 0) / MB).toFixed(1)} MB`);
+    rows.push({ suite: 'site-memory', name: `prepared BraTS case, ${patchSize}^3 patches: image (half floats)`, variant: 'node', value: c.image.byteLength / MB, unit: 'MB', note });
+    rows.push({ suite: 'site-memory', name: `prepared BraTS case, ${patchSize}^3 patches: label`, variant: 'node', value: (c.label?.byteLength ?? 0) / MB, unit: 'MB' });
+    if (patchSize === 64) {
+      const sampler = new PatchSampler([c], { patchSize: 64, seed: 1 });
+      for (let i = 0; i < 5; i++) sampler.next(2);
+      let best = Infinity;
+      for (let r = 0; r < 3; r++) {
+        const t = performance.now();
+        for (let i = 0; i < 20; i++) sampler.next(2);
+        best = Math.min(best, (performance.now() - t) / 20);
+      }
+      log(`a batch of two 64^3 patches: ${best.toFixed(1)} ms`);
+      rows.push({ suite: 'site-memory', name: 'cut a batch of two 64^3 patches (from halves)', variant: 'node', value: best, unit: 'ms', note: 'best of 3 runs of 20 batches' });
+    }
+  }
+
+  const study = testUid();
+  const dicom = ['T1', 'T1 POST GD', 'T2', 'FLAIR'].flatMap((d, i) =>
+    syntheticDicomSeries({ dims: [240, 240, 155], studyUid: study, description: d, seriesNumber: i + 1, folder: `p/s${i}`, value: (a, b, k) => (a + b + k) % 1000 }));
+  const fileBytes = dicom.reduce((n, f) => n + f.bytes.byteLength, 0);
+  gc();
+  const before = process.memoryUsage().arrayBuffers;
+  const found = await discoverCases(dicom);
+  gc();
+  const held = Math.max(0, process.memoryUsage().arrayBuffers - before);
+  const t = performance.now();
+  await found.cases[0]!.loadImaging!();
+  const decodeMs = performance.now() - t;
+  log(`DICOM study of 4 x 240x240x155: ${(held / MB).toFixed(1)} MB held after discovery beside ${(fileBytes / MB).toFixed(1)} MB of files; decoded again in ${decodeMs.toFixed(0)} ms`);
+  rows.push({ suite: 'site-memory', name: 'DICOM study (4 x 240x240x155, uncompressed): ArrayBuffers held after discovery, beyond its files', variant: 'node', value: held / MB, unit: 'MB', note: `${(fileBytes / MB).toFixed(1)} MB of files` });
+  rows.push({ suite: 'site-memory', name: 'DICOM study (4 x 240x240x155): decoded again when prepared or reviewed', variant: 'node', value: decodeMs, unit: 'ms' });
+  return rows;
+}
