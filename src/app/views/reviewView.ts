@@ -17,6 +17,7 @@ import { CornerstoneReview } from '../viewer/cornerstoneReview.ts';
 import { SliceViewer } from '../viewer/sliceViewer.ts';
 import { callback } from '../workerClient.ts';
 import type { View } from './view.ts';
+import { isTakingPart } from '../state/takingPart.ts';
 
 function download(bytes: Uint8Array, name: string, type: string): void {
   const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
@@ -37,6 +38,13 @@ export function reviewView(state: AppState): View {
   // announced once per step (the bar's label is not a live region): predicting, then what is shown
   const announce = h('p', { className: 'visually-hidden', attrs: { role: 'status', 'data-testid': 'review-status' } });
   const viewerHost = h('div', { attrs: { 'data-testid': 'review-viewer' } });
+  // a prediction while the site takes part runs on the same graphics card as its training
+  const sharing = h('p', { className: 'muted', attrs: { 'data-testid': 'review-sharing' } });
+  const offProgress = state.progress.subscribe((p) => {
+    sharing.textContent = isTakingPart(p.phase)
+      ? 'This site is taking part in training: a prediction now shares the graphics card with it, which slows the round (and a large model may not fit beside it).'
+      : '';
+  });
   const form = h('form', { className: 'demo-form', on: { submit: (ev) => { ev.preventDefault(); void show(); } } },
     h('label', { attrs: { for: 'review-case' }, text: 'Case' }), select, open);
 
@@ -237,7 +245,7 @@ export function reviewView(state: AppState): View {
 
   const element = h('div', { className: 'view review' },
     h('h1', { text: 'Review predictions' }),
-    h('section', { className: 'panel' }, form, progress.element, error, announce),
+    h('section', { className: 'panel' }, form, sharing, progress.element, error, announce),
     h('section', { className: 'panel' }, viewerHost));
-  return { element, dispose: () => { disposed = true; offData(); current?.dispose(); current = undefined; } };
+  return { element, dispose: () => { disposed = true; offData(); offProgress(); current?.dispose(); current = undefined; } };
 }
