@@ -389,9 +389,9 @@ export class SiteService implements SiteWorkerApi {
         break;
       case 'refused':
         conn.emit({ kind: 'refused', round: e.round, code: e.code, message: e.message });
-        // the update was refused (the round closed first, the site was left out of a secure sum, or it sits
-        // out a secure round it already unmasked): the site waits for the next round, not "uploading" or at
-        // its last training step until then (an evaluation is refused while validating, and training goes on)
+        // the update or the evaluation was refused (the round closed first, the site was left out of a secure
+        // sum, or it sits out a secure round it already unmasked): either way runSite goes on to the next
+        // round, so the site waits for it, not "uploading" or "training" until then
         if (this.progress.phase === 'uploading' || this.progress.phase === 'training') {
           this.setProgress({ phase: 'waiting', round: e.round, rounds, message: `Round ${e.round}: the coordinator did not take this site's update (${e.code}); waiting for the next round` });
         }
