@@ -15,7 +15,7 @@ import { aggregationWeight } from '../../core/aggregation/aggregationWeight.ts';
 import { l2norm, subtract } from '../../core/aggregation/weightMath.ts';
 import { codecForSite } from '../../core/codecs/updateCodec.ts';
 import type { CodecState } from '../../core/codecs/codecTypes.ts';
-import type { SimulatedSite } from './simulationData.ts';
+import { caseSeed, DP_NOISE_STREAM, type SimulatedSite } from './simulationData.ts';
 import { getAttack } from './attacks.ts';
 import { beginSecureRound } from './secureRound.ts';
 import { trainRound, trainingSeed } from './trainRound.ts';
@@ -70,7 +70,8 @@ export async function runFederatedArm(
   o: FederatedArmOptions,
 ): Promise<FederatedOutcome> {
   const { plan } = o;
-  const { strategy, dp } = strategyFromPlan(plan, { dpSeed: o.seed });
+  // the noise draws from a stream of its own: the run seed itself makes the initial weights
+  const { strategy, dp } = strategyFromPlan(plan, { dpSeed: caseSeed(o.seed, DP_NOISE_STREAM, 0, 0) });
   // one codec per site, as each real site has its own (a seeded stochastic rounding differs by site)
   const codecs = sites.map((s) => codecForSite(plan.codec, s.id));
   const attack = getAttack(o.attack);

@@ -46,7 +46,7 @@ export async function simulate(partial: Partial<SimulateOptions>, hooks: Simulat
   let t = clock();
   let data = hooks.data;
   if (!data) {
-    progress.phase('making synthetic cases', 0, 'cases');
+    // the phase opens at the first case, when its total is known
     let seen = 0;
     data = buildSimulationData({
       sites: o.sites, seed: o.seed, size: o.size, protocolHeterogeneity: o.protocolHeterogeneity, maxCasesPerSite: o.maxCasesPerSite, testCasesPerProfile: o.testCasesPerProfile,

@@ -40,7 +40,12 @@ export interface SimulationDataOptions {
   onCase?: (done: number, total: number) => void;
 }
 
-/** A case seed from (run seed, stream, index, case): distinct streams never share seeds in practice. */
+/** the streams of caseSeed: training cases, test cases, DP noise */
+export const TRAIN_STREAM = 1;
+export const TEST_STREAM = 2;
+export const DP_NOISE_STREAM = 3;
+
+/** A case seed from (run seed, stream, index, case): distinct streams never share seeds in practice (buildSimulationData checks its cases'). */
 export function caseSeed(seed: number, stream: number, index: number, c: number): number {
   let h = Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) >>> 0;
   h = Math.imul(h ^ (stream + 0x27d4eb2f), 0x85ebca6b) >>> 0;
@@ -48,11 +53,25 @@ export function caseSeed(seed: number, stream: number, index: number, c: number)
   return (h ^ (c * 104729)) >>> 0;
 }
 
+/** No two cases of a run (training or test) from one seed: a test case would be a training case. */
+function requireDistinctSeeds(o: SimulationDataOptions): void {
+  const seeds = new Set<number>();
+  let count = 0;
+  for (let i = 0; i < o.sites; i++) {
+    for (let c = 0; c < siteCaseCount(SITE_PROFILES[i % SITE_PROFILES.length]!, o.maxCasesPerSite); c++, count++) seeds.add(caseSeed(o.seed, TRAIN_STREAM, i, c));
+  }
+  for (let p = 0; p < SITE_PROFILES.length; p++) {
+    for (let c = 0; c < o.testCasesPerProfile; c++, count++) seeds.add(caseSeed(o.seed, TEST_STREAM, p, c));
+  }
+  if (seeds.size !== count) throw new Error(`simulation seed ${o.seed}: two of its ${count} synthetic cases would share a case seed; choose another --seed`);
+}
+
 export function siteCaseCount(profile: SiteProfile, maxCasesPerSite: number | null): number {
   return maxCasesPerSite === null ? profile.caseCount : Math.min(profile.caseCount, maxCasesPerSite);
 }
 
 export function buildSimulationData(o: SimulationDataOptions): SimulationData {
+  requireDistinctSeeds(o);
   const simulated = SITE_PROFILES.map((p) => ({ ...p, protocol: scaleProtocol(p.protocol, o.protocolHeterogeneity) }));
   const profiles = Array.from({ length: o.sites }, (_, i) => simulated[i % simulated.length]!);
   const total = profiles.reduce((s, p) => s + siteCaseCount(p, o.maxCasesPerSite), 0) + simulated.length * o.testCasesPerProfile;
@@ -68,12 +87,12 @@ export function buildSimulationData(o: SimulationDataOptions): SimulationData {
     return {
       id,
       profile,
-      train: Array.from({ length: n }, (_, c) => make(caseSeed(o.seed, 1, i, c), profile, `${id}-${profile.name}-${c}`)),
+      train: Array.from({ length: n }, (_, c) => make(caseSeed(o.seed, TRAIN_STREAM, i, c), profile, `${id}-${profile.name}-${c}`)),
       malicious: i >= o.sites - o.malicious,
     };
   });
   const test = simulated.flatMap((profile, p) =>
-    Array.from({ length: o.testCasesPerProfile }, (_, c) => make(caseSeed(o.seed, 2, p, c), profile, `test-${profile.name}-${c}`)),
+    Array.from({ length: o.testCasesPerProfile }, (_, c) => make(caseSeed(o.seed, TEST_STREAM, p, c), profile, `test-${profile.name}-${c}`)),
   );
   return { sites, test };
 }
