@@ -35,16 +35,21 @@ export class SiteReview {
   }
 
   /** a case is being predicted: one at a time (the view, left and opened again, could ask for a second) */
-  private predicting = false;
+  private predictingNow = false;
+
+  /** a case is being predicted (its model download is not a round's) */
+  get predicting(): boolean {
+    return this.predictingNow;
+  }
 
   async review(client: ProtocolClient, plan: Plan, caseId: string, onProgress: ProgressCallback<{ done: number; total: number }>): Promise<ReviewVolume> {
     this.gpu.require();
-    if (this.predicting) throw new FedsegError('REVIEW_BUSY', `case ${caseId}: another case is being predicted; wait until it is shown, then open this one`);
-    this.predicting = true;
+    if (this.predictingNow) throw new FedsegError('REVIEW_BUSY', `case ${caseId}: another case is being predicted; wait until it is shown, then open this one`);
+    this.predictingNow = true;
     try {
       return await this.predict(client, plan, caseId, onProgress);
     } finally {
-      this.predicting = false;
+      this.predictingNow = false;
     }
   }
 

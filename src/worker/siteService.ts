@@ -57,8 +57,6 @@ export class SiteService implements SiteWorkerApi {
   private failure: string | undefined;
   /** training cases of the current run (its steps per round follow from them under localEpochs) */
   private trainCases = 0;
-  /** reviews under way (their model downloads are not the round's) */
-  private reviewing = 0;
   /** when the current round's first training step ended (for the ETA) */
   private firstStepAt = 0;
   /** the notice that validation scores stay here was shown (once per worker) */
@@ -276,12 +274,7 @@ export class SiteService implements SiteWorkerApi {
 
   async review(caseId: string, onProgress: ProgressCallback<{ done: number; total: number }>): Promise<ReviewVolume> {
     const conn = this.requireJoined();
-    this.reviewing++;
-    try {
-      return await this.reviews.review(conn.client, conn.plan, caseId, onProgress);
-    } finally {
-      this.reviewing--;
-    }
+    return this.reviews.review(conn.client, conn.plan, caseId, onProgress);
   }
 
   async exportNifti(caseId: string, modelHash: string): Promise<Uint8Array> {
@@ -393,7 +386,7 @@ export class SiteService implements SiteWorkerApi {
         // sum, or it sits out a secure round it already unmasked): either way runSite goes on to the next
         // round, so the site waits for it, not "uploading" or "training" until then
         if (this.progress.phase === 'uploading' || this.progress.phase === 'training') {
-          this.setProgress({ phase: 'waiting', round: e.round, rounds, message: `Round ${e.round}: the coordinator did not take this site's update (${e.code}); waiting for the next round` });
+          this.setProgress({ phase: 'waiting', round: e.round, rounds, message: `Round ${e.round}: the coordinator did not take this site's part (${e.code}); waiting for the next round` });
         }
         break;
       case 'skipped':
@@ -419,7 +412,7 @@ export class SiteService implements SiteWorkerApi {
   private afterRequest(entry: LedgerEntry): void {
     const conn = this.conn;
     // (a review's download of the same model is not the round's: the phase moves on with the round's own events then)
-    if (entry.kind === 'model download' && this.progress.phase === 'loading' && conn && this.reviewing === 0) {
+    if (entry.kind === 'model download' && this.progress.phase === 'loading' && conn && !this.reviews.predicting) {
       this.setProgress({ ...this.progress, phase: 'validating', message: `Round ${this.progress.round}: validating the global model on this site's validation cases` });
     }
   }
