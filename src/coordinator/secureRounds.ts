@@ -140,36 +140,23 @@ export class SecureRounds {
     if (s.phase !== 'masked') return true;
     const h = this.host;
     const taken: string[] = [];
-    try {
-      return await this.takeOut(s, active, taken);
-    } finally {
-      // the sites taken out so far are out of the sum, whatever failed after (an audit write)
-      if (taken.length > 0) {
-        const notice = `round ${s.round}: the masked input of ${taken.join(', ')} was taken out of the secure sum (revoked after it was accepted); dropped, its update unrevealed`;
-        h.log(notice);
-        h.withdrawn(taken, notice);
-      }
-    }
-  }
-
-  /** withdrawRevoked's work: each revoked uploader taken out (pushed to `taken`) and audited; false after a restart. */
-  private async takeOut(s: SecAggSession, active: ReadonlySet<string>, taken: string[]): Promise<boolean> {
-    const h = this.host;
     for (const siteId of s.uploaders.filter((id) => !active.has(id))) {
       const blob = s.maskedBlobs.get(siteId)!;
       let bytes: Uint8Array;
       try {
         bytes = await h.blobs.getVerified(blob);
       } catch (e) {
-        // the input cannot be taken out of the sum without its bytes: the attempt starts over without the
-        // site (and without any taken out before it: the restart's notice is the one to show)
-        taken.length = 0;
+        // the input cannot be taken out of the sum without its bytes: the attempt starts over without the site
         s.restart(h.now());
         await h.notice('restart', `secure aggregation round ${s.round}: the masked input of ${siteId}, revoked after it was accepted, could not be read back to take it out of the sum (${e instanceof Error ? e.message : String(e)}); starting the round's secure aggregation over`);
         return false;
       }
       if (!s.withdrawMasked(siteId, bytes)) continue;
+      // reported before it is audited: the input is out of the sum whatever the audit write does
       taken.push(siteId);
+      const notice = `round ${s.round}: the masked input of ${taken.join(', ')} was taken out of the secure sum (revoked after it was accepted); dropped, its update unrevealed`;
+      h.log(notice);
+      h.withdrawn([siteId], notice);
       await h.store.audit({
         at: h.now(), siteId, action: 'update-withdrawn', round: s.round,
         detail: { reason: 'the site was revoked after its masked input was accepted: taken out of the secure sum, and dropped', maskedInput: blob },
