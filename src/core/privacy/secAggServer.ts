@@ -128,9 +128,7 @@ export class SecAggServer {
     if (bytes.length !== 4 * this.length) {
       throw new FedsegError('UPDATE_SHAPE', `masked input of "${siteId}": expected ${4 * this.length} bytes, found ${bytes.length}`);
     }
-    const copy = new Uint8Array(bytes.length);
-    copy.set(bytes);
-    const y = new Uint32Array(copy.buffer);
+    const y = words(bytes);
     if (!this.sum) this.sum = y;
     else addInto(this.sum, y);
     this.uploaded.add(siteId);
@@ -148,9 +146,7 @@ export class SecAggServer {
     if (bytes.length !== 4 * this.length) {
       throw new FedsegError('UPDATE_SHAPE', `masked input of "${siteId}" to take out: expected ${4 * this.length} bytes, found ${bytes.length}`);
     }
-    const copy = new Uint8Array(bytes.length);
-    copy.set(bytes);
-    subtractInto(this.sum!, new Uint32Array(copy.buffer));
+    subtractInto(this.sum!, words(bytes));
     this.uploaded.delete(siteId);
   }
 
@@ -245,3 +241,10 @@ const invalid = (m: string) => new FedsegError('SECAGG_INVALID', `secure aggrega
 const duplicate = (what: string) => new FedsegError('SECAGG_DUPLICATE', `secure aggregation: ${what} already received`);
 const tooFew = (m: string) => new FedsegError('SECAGG_TOO_FEW', `secure aggregation: expected ${m}`);
 const notInRound = (id: string) => new FedsegError('SECAGG_NOT_IN_ROUND', `secure aggregation: site "${id}" is not part of this phase of the round`);
+
+/** A masked input's uint32 words, in a copy of its own (the bytes may sit unaligned in a larger buffer). */
+function words(bytes: Uint8Array): Uint32Array {
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return new Uint32Array(copy.buffer);
+}
