@@ -13,7 +13,7 @@ import { errorText, type AppState } from '../state/appState.ts';
 import { backendPanel } from './backendPanel.ts';
 import { federationPanel } from './federationPanel.ts';
 import type { View } from './view.ts';
-import { TAKING_PART } from '../state/takingPart.ts';
+import { isTakingPart, TAKING_PART } from '../state/takingPart.ts';
 
 const PHASES: readonly { phase: SitePhase; name: string }[] = [
   { phase: 'preparing', name: 'Preparing cases' },
@@ -22,7 +22,6 @@ const PHASES: readonly { phase: SitePhase; name: string }[] = [
   { phase: 'training', name: 'Training' },
   { phase: 'uploading', name: 'Uploading' },
 ];
-const ORDER: readonly SitePhase[] = TAKING_PART;
 
 export function trainView(state: AppState): View {
   const backend = backendPanel(state);
@@ -85,13 +84,13 @@ export function trainView(state: AppState): View {
 
   const showProgress = (p: SiteProgress): void => {
     // the status line is announced: once per phase, not once per training step (the bar has the step)
-    const running = ORDER.includes(p.phase);
+    const running = isTakingPart(p.phase);
     if (!running) stopping = false;
     const announced = p.phase === 'training' ? `Round ${p.round}: training` : p.message;
     if (!stopping && status.textContent !== announced) status.textContent = announced;
-    const current = ORDER.indexOf(p.phase);
+    const current = TAKING_PART.indexOf(p.phase);
     for (const b of bars) {
-      const idx = ORDER.indexOf(b.phase);
+      const idx = TAKING_PART.indexOf(b.phase);
       if (p.phase === 'finished' || (current > idx && current >= 0)) b.bar.set(1, 'done');
       else if (p.phase === b.phase) {
         if (b.phase === 'training' && p.steps) b.bar.set((p.step ?? 0) / p.steps, `step ${p.step ?? 0} of ${p.steps} · ETA ${formatDuration(p.etaMs ?? Number.NaN)}${p.loss !== undefined ? ` · loss ${formatNumber(p.loss)}` : ''}`);
