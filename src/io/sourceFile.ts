@@ -1,13 +1,45 @@
 /**
  * What the readers take and what they give back when a file cannot be used.
  * A SourceFile is a name (a relative path such as "caseA/BraTS19_x_t1.nii.gz") and its
- * bytes: the page makes them from File objects, Node from node:fs. Readers never see
- * File or fs.
+ * bytes, in hand; a StoredFile is a name and a way to read its bytes when they are needed:
+ * the page makes them from File objects, Node from node:fs. Readers never see File or fs.
  */
+import { FedsegError } from '../core/util/errors.ts';
+
 export interface SourceFile {
   /** relative path with '/' separators; folders group files into cases */
   readonly name: string;
   readonly bytes: ArrayBuffer;
+}
+
+/**
+ * A file left where it is (on disk, behind a browser File) and read when needed, once
+ * when its folder is read and again when its case is loaded: a site's folder is never
+ * held in memory whole (a DICOM study of four series is some 70 MB of files).
+ */
+export interface StoredFile {
+  readonly name: string;
+  /** bytes, as the file system says (the summary's total; no read needed) */
+  readonly size: number;
+  /** its bytes; rejects when the file is gone, locked or changed (the caller names it) */
+  read(): Promise<ArrayBuffer>;
+}
+
+/** Bytes in hand as a StoredFile (tests, and files made in memory). */
+export function storedInMemory(file: SourceFile): StoredFile {
+  return { name: file.name, size: file.bytes.byteLength, read: () => Promise.resolve(file.bytes) };
+}
+
+/**
+ * A StoredFile's bytes read again for a case (the folder was read before): a file that
+ * can no longer be read fails with which file and what to do.
+ */
+export async function readAgain(file: StoredFile, what: string): Promise<ArrayBuffer> {
+  try {
+    return await file.read();
+  } catch (e) {
+    throw new FedsegError('FILE_UNREADABLE', `${file.name}: expected to read it again for ${what}, found that it can no longer be read (${e instanceof Error ? e.message : String(e)}); it was moved, changed or removed since the folder was chosen: choose the folder again`);
+  }
 }
 
 /**
@@ -34,4 +66,18 @@ export function baseName(name: string): string {
 export function folderName(name: string): string {
   const i = name.lastIndexOf('/');
   return i < 0 ? '' : name.slice(0, i);
+}
+
+/**
+ * A file's bytes for a reader that reads each file once: a StoredFile that cannot be
+ * read (vanished, locked, on a share that went away) is a FILE_UNREADABLE problem, and the
+ * other files are still read.
+ */
+export async function readStored(file: SourceFile | StoredFile): Promise<{ file: SourceFile; stored: StoredFile } | { problem: FileProblem }> {
+  if (!('read' in file)) return { file, stored: storedInMemory(file) };
+  try {
+    return { file: { name: file.name, bytes: await file.read() }, stored: file };
+  } catch (e) {
+    return { problem: fileProblem(file.name, 'FILE_UNREADABLE', `${file.name}: expected a readable file, found one that could not be read (${e instanceof Error ? e.message : String(e)})`) };
+  }
 }

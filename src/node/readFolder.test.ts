@@ -26,10 +26,11 @@ describe('readFolder with symbolic links', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('reads every folder once, reports the links back as FOLDER_REPEATED, and reads linked files', () => {
+  it('reads every folder once, reports the links back as FOLDER_REPEATED, and reads linked files', async () => {
     const { files, problems } = readFolder([join(root, 'site')]);
     expect(files.map((f) => f.name)).toEqual(['site/caseA/t1.nii', 'site/caseB/t2.nii']);
-    expect(new TextDecoder().decode(files[1]!.bytes)).toBe('two');
+    expect(new TextDecoder().decode(await files[1]!.read())).toBe('two');
+    expect(files[1]!.size).toBe(3);
     const byFile = Object.fromEntries(problems.map((p) => [p.file, p]));
     expect(Object.keys(byFile).sort()).toEqual(['site/caseA/loop', 'site/caseB/broken.nii', 'site/caseB/here', 'site/caseB/up1']);
     expect(byFile['site/caseA/loop']!.code).toBe('FOLDER_REPEATED');

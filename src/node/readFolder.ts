@@ -1,18 +1,20 @@
 /**
- * Node adapter: files and folders on disk -> SourceFile[] (names relative to the parent
- * of each argument, so folder names group cases as they do in the page). Hidden files
+ * Node adapter: files and folders on disk -> StoredFile[] (names relative to the parent
+ * of each argument, so folder names group cases as they do in the page), read from disk
+ * when a reader asks, so a site's folder is never in memory whole. Hidden files
  * (".DS_Store", "._x") are skipped; unreadable paths become FileProblems. Symbolic links
  * are followed, but a folder is read once: a link to a folder already read (a loop such
  * as `ln -s .. caseA/loop`, or a second way to the same folder) becomes a FOLDER_REPEATED
  * problem instead of being read again.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, join, relative, dirname, sep } from 'node:path';
-import type { FileProblem, SourceFile } from '../io/sourceFile.ts';
+import type { FileProblem, StoredFile } from '../io/sourceFile.ts';
 import { fileProblem } from '../io/sourceFile.ts';
 
 export interface ReadFolderResult {
-  readonly files: SourceFile[];
+  readonly files: StoredFile[];
   readonly problems: FileProblem[];
 }
 
@@ -21,7 +23,7 @@ function toArrayBuffer(b: Buffer): ArrayBuffer {
 }
 
 export function readFolder(paths: readonly string[]): ReadFolderResult {
-  const files: SourceFile[] = [];
+  const files: StoredFile[] = [];
   const problems: FileProblem[] = [];
   // folders read so far, by device and inode (what a link resolves to), with the name read
   const seen = new Map<string, string>();
@@ -51,11 +53,8 @@ export function readFolder(paths: readonly string[]): ReadFolderResult {
       }
       for (const e of entries) if (!e.startsWith('.')) visit(join(path, e), root);
     } else if (st.isFile()) {
-      try {
-        files.push({ name, bytes: toArrayBuffer(readFileSync(path)) });
-      } catch (err) {
-        problems.push(fileProblem(name, 'FILE_UNREADABLE', `${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`));
-      }
+      // a file that cannot be read is named by the reader that reads it (FILE_UNREADABLE)
+      files.push({ name, size: Number(st.size), read: async () => toArrayBuffer(await readFile(path)) });
     }
   };
   for (const p of paths) visit(p, dirname(p.replace(/[\\/]+$/, '')));

@@ -18,7 +18,7 @@ describe('SiteCases.load', () => {
       const name = `${prefix}${s}.nii.gz`;
       return { path: `case/${name}`, file: new File([readFileSync(sharedData('brats', name))], name) };
     });
-    const gone = { path: 'case/notes/vanished.dcm', file: { arrayBuffer: () => Promise.reject(new Error('The requested file could not be read')) } as unknown as File };
+    const gone = { path: 'case/notes/vanished.dcm', file: { size: 10, arrayBuffer: () => Promise.reject(new Error('The requested file could not be read')) } as unknown as File };
     const cases = new SiteCases();
     const progress: number[] = [];
     // an entry the page could not open (a broken link) is listed with those the Worker could not read
@@ -27,11 +27,55 @@ describe('SiteCases.load', () => {
     const summary = cases.summary(0.2);
     expect(summary.problems).toEqual([unopened, {
       file: 'case/notes/vanished.dcm', code: 'FILE_UNREADABLE',
-      message: 'case/notes/vanished.dcm: expected a readable file, found one the browser could not read (The requested file could not be read)',
+      message: 'case/notes/vanished.dcm: expected a readable file, found one that could not be read (The requested file could not be read)',
     }]);
     expect(summary.cases).toHaveLength(1);
     expect(summary.files).toBe(6);
     expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('SiteCases keeps File objects, not their bytes', () => {
+  /** the shared BraTS case as the browser hands it over, counting each file's reads; `vanish` makes them fail from then on */
+  const counted = () => {
+    const prefix = 'BraTS19_TCIA08_105_1_';
+    const reads = new Map<string, number>();
+    let gone = false;
+    const files: LocalFile[] = ['t1', 't1ce', 't2', 'flair', 'seg_GroundTruth'].map((s) => {
+      const name = `${prefix}${s}.nii.gz`;
+      const real = new File([readFileSync(sharedData('brats', name))], name);
+      const file = {
+        size: real.size,
+        arrayBuffer: () => {
+          reads.set(name, (reads.get(name) ?? 0) + 1);
+          return gone ? Promise.reject(new Error('NotFoundError: the file was moved')) : real.arrayBuffer();
+        },
+      } as unknown as File;
+      return { path: `case/${name}`, file };
+    });
+    return { files, reads, vanish: () => void (gone = true) };
+  };
+
+  it('reads each file once to list the cases, and again (one case at a time) to prepare one', async () => {
+    const { files, reads } = counted();
+    const cases = new SiteCases();
+    await cases.load(files);
+    expect([...reads.values()]).toEqual([1, 1, 1, 1, 1]);
+    expect(cases.summary(0).bytes).toBe(files.reduce((n, f) => n + f.file.size, 0));
+    await cases.imaging(cases.summary(0).cases[0]!.id);
+    expect([...reads.values()]).toEqual([2, 2, 2, 2, 2]);
+  });
+
+  it('names the file and says what to do when it can no longer be read for its case', async () => {
+    const { files, vanish } = counted();
+    const cases = new SiteCases();
+    await cases.load(files);
+    vanish();
+    const id = cases.summary(0).cases[0]!.id;
+    await expect(cases.imaging(id)).rejects.toMatchObject({
+      code: 'FILE_UNREADABLE',
+      message: expect.stringMatching(/^case\/BraTS19_TCIA08_105_1_\w+\.nii\.gz: expected to read it again for case .*, found that it can no longer be read \(NotFoundError: the file was moved\).*choose the folder again$/),
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * The site's scans as the Worker holds them: files read here (never in the page's
- * thread), cases found by discovery, the user's exclusions and hand assignments, and
+ * thread, and each read again when its case is needed), cases found by discovery, the user's exclusions and hand assignments, and
  * the split into training and validation cases. The page sees only a plain summary.
  */
 import type { SiteData } from '../core/protocol/client/runSite.ts';
@@ -13,7 +13,7 @@ import { discoverCases } from '../io/discovery/discoverCases.ts';
 import type { DiscoveredCase, DiscoveryReport } from '../io/discovery/discoveryReport.ts';
 import { prepareCaseWithTransform, type PreparedCase } from '../io/prepareCase.ts';
 import { prepareEach, type PrepareEachOptions, type PreparationFailure } from '../io/prepareEach.ts';
-import { fileProblem, type FileProblem, type SourceFile } from '../io/sourceFile.ts';
+import type { FileProblem, StoredFile } from '../io/sourceFile.ts';
 import type { CaseSummary, DataSummary, LocalFile } from './workerApi.ts';
 
 export type CaseRole = CaseSummary['role'];
@@ -39,7 +39,7 @@ export class SiteCases {
   /** a folder is being read: a second one waits its turn (the page's view may have been opened again meanwhile) */
   private loading = false;
 
-  /** Reads the files (File objects cross into the Worker; their bytes stay here) and discovers cases. */
+  /** Reads the files (File objects cross into the Worker; their bytes are read here) and discovers cases. */
   async load(files: readonly LocalFile[], onProgress?: (done: number, total: number) => void, unopened: readonly FileProblem[] = []): Promise<void> {
     if (this.loading) throw new FedsegError('LOAD_BUSY', 'a folder is being read already: wait until its cases are listed, then choose another');
     this.loading = true;
@@ -51,23 +51,18 @@ export class SiteCases {
   }
 
   private async read(files: readonly LocalFile[], onProgress: ((done: number, total: number) => void) | undefined, unopened: readonly FileProblem[]): Promise<void> {
-    const sources: SourceFile[] = [];
-    // entries the page could not open come first, as the files this Worker cannot read
-    const unreadable: FileProblem[] = [...unopened];
+    // each file is read once for discovery and again when its case is prepared or reviewed:
+    // the Worker holds File objects, not the folder's bytes
+    const stored: StoredFile[] = files.map((f) => ({ name: f.path, size: f.file.size, read: () => f.file.arrayBuffer() }));
     let bytes = 0;
-    for (const [i, f] of files.entries()) {
-      try {
-        const buf = await f.file.arrayBuffer();
-        bytes += buf.byteLength;
-        sources.push({ name: f.path, bytes: buf });
-      } catch (e) {
-        // a file that vanished, is locked, or sat on a share that went away: listed, the rest is read
-        unreadable.push(fileProblem(f.path, 'FILE_UNREADABLE', `${f.path}: expected a readable file, found one the browser could not read (${e instanceof Error ? e.message : String(e)})`));
-      }
-      onProgress?.(i + 1, files.length);
-    }
-    const report = await discoverCases(sources);
-    this.report = { ...report, problems: [...unreadable, ...report.problems] };
+    const report = await discoverCases(stored, undefined, {
+      onFile: (done, total, read) => {
+        bytes = read;
+        onProgress?.(done, total);
+      },
+    });
+    // entries the page could not open come first, as the files this Worker cannot read
+    this.report = { ...report, problems: [...unopened, ...report.problems] };
     this.files = files.length;
     this.bytes = bytes;
     this.excluded.clear();

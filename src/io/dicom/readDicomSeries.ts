@@ -1,22 +1,22 @@
 /**
- * DICOM files -> series volumes. Files are grouped by SeriesInstanceUID, each series
- * is ordered along its slice normal and checked (sliceStack), and every frame is decoded
- * once; its Float32 volume, with a RAS+ affine (DICOM's LPS with x and y flipped), is
- * decoded again when asked for (readVolume), so a site's series hold no voxels.
- * Bytes in, volumes out: no fs, no DOM; the page runs it inside a Worker.
+ * DICOM files -> series volumes. Each file is read once, parsed and every frame of it
+ * decoded (so damage is named at once), and only what its series needs is kept
+ * (HeldDicomFile), not its bytes. Files are grouped by SeriesInstanceUID, and each series
+ * is ordered along its slice normal and checked (sliceStack); its Float32 volume, with a
+ * RAS+ affine (DICOM's LPS with x and y flipped), is decoded again from the files when
+ * asked for (readVolume), so a site's series hold neither files nor voxels.
+ * Files in, volumes out: no fs, no DOM; the page runs it inside a Worker.
  * Every file or series that cannot be used becomes one FileProblem; nothing throws (a
- * series' readVolume throws only for files whose bytes changed since they were read).
+ * series' readVolume throws only for files that changed or went since they were read).
  */
 import { FedsegError } from '../../core/util/errors.ts';
 import type { Dims3, Mat4, Vec3, Volume } from '../../core/types/volume.ts';
-import { baseName, fileProblem, folderName } from '../sourceFile.ts';
-import type { FileProblem, SourceFile } from '../sourceFile.ts';
-import type { DicomInstance } from './dicomInstance.ts';
-import type { DicomSeries, DicomStudyInfo, SourceFrameRef } from './dicomSeries.ts';
-import { datasetTextDecoding, readText } from './characterSets.ts';
-import { TAG } from './dicomTags.ts';
+import { baseName, fileProblem, folderName, readStored } from '../sourceFile.ts';
+import type { FileProblem, SourceFile, StoredFile } from '../sourceFile.ts';
+import type { DicomInstanceInfo } from './dicomInstance.ts';
+import type { DicomSeries, SourceFrameRef } from './dicomSeries.ts';
+import { decodeFrameInto, holdDicomFile, parseAgain, type HeldDicomFile } from './heldDicomFile.ts';
 import { parseDicomFile } from './parseDicomFile.ts';
-import { readFrameSamples, storeRealValues } from './readFrameSamples.ts';
 import { sliceStack } from './sliceStack.ts';
 import { mergeLossyHistories } from './lossyHistory.ts';
 import type { SliceStack } from './sliceStack.ts';
@@ -38,13 +38,13 @@ export interface DicomReadResult {
  * anonymiser), its study, folder and SeriesNumber, so that such a series is still read
  * as one volume rather than as single slices.
  */
-export function seriesGroupKey(inst: DicomInstance): string {
+export function seriesGroupKey(inst: DicomInstanceInfo): string {
   return inst.seriesInstanceUid || `no-series-uid:${inst.studyInstanceUid}|${folderName(inst.file)}|${inst.seriesNumber ?? ''}`;
 }
 
 /** Groups parsed instances by series (seriesGroupKey), keeping file order. */
-export function groupBySeries(instances: readonly DicomInstance[]): Map<string, DicomInstance[]> {
-  const groups = new Map<string, DicomInstance[]>();
+export function groupBySeries<T extends DicomInstanceInfo>(instances: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
   for (const inst of instances) {
     const key = seriesGroupKey(inst);
     const g = groups.get(key);
@@ -54,34 +54,53 @@ export function groupBySeries(instances: readonly DicomInstance[]): Map<string, 
   return groups;
 }
 
-export async function readDicomSeries(files: readonly SourceFile[], opts: ReadDicomOptions = {}): Promise<DicomReadResult> {
-  const problems: FileProblem[] = [];
-  const instances: DicomInstance[] = [];
-  const seen = new Map<string, string>();
-  for (const file of files) {
+/** Reads the files one at a time (a StoredFile's bytes are let go after its read), then builds the series. */
+export async function readDicomSeries(files: readonly (SourceFile | StoredFile)[], opts: ReadDicomOptions = {}): Promise<DicomReadResult> {
+  const reader = new DicomReader();
+  for (const f of files) {
+    const read = await readStored(f);
+    if ('problem' in read) reader.problems.push(read.problem);
+    else await reader.add(read.file, read.stored);
+  }
+  return reader.series(opts);
+}
+
+/** DICOM files handed over one by one (case discovery reads each file once, for whichever reader it is), then their series. */
+export class DicomReader {
+  readonly problems: FileProblem[] = [];
+  private readonly held: HeldDicomFile[] = [];
+  /** SOPInstanceUID -> the file that had it first */
+  private readonly seen = new Map<string, string>();
+
+  /** Parses one file and keeps what its series needs; the bytes are not kept. */
+  async add(file: SourceFile, stored: StoredFile): Promise<void> {
     const parsed = parseDicomFile(file);
     if ('problem' in parsed) {
-      problems.push(parsed.problem);
-      continue;
+      this.problems.push(parsed.problem);
+      return;
     }
     const uid = parsed.instance.sopInstanceUid;
-    const earlier = uid ? seen.get(uid) : undefined;
+    const earlier = uid ? this.seen.get(uid) : undefined;
     if (earlier !== undefined) {
-      problems.push(fileProblem(file.name, 'DICOM_DUPLICATE_FILE', `${baseName(file.name)}: the same image (SOPInstanceUID ${uid}) as ${baseName(earlier)}; the copy was skipped`));
-      continue;
+      this.problems.push(fileProblem(file.name, 'DICOM_DUPLICATE_FILE', `${baseName(file.name)}: the same image (SOPInstanceUID ${uid}) as ${baseName(earlier)}; the copy was skipped`));
+      return;
     }
-    if (uid) seen.set(uid, file.name);
-    instances.push(parsed.instance);
+    if (uid) this.seen.set(uid, file.name);
+    this.held.push(await holdDicomFile(parsed.instance, stored));
   }
-  const series: DicomSeries[] = [];
-  for (const group of groupBySeries(instances).values()) {
-    for (const part of splitEchoes(group)) series.push(...(await readPart(part, opts, problems)));
+
+  /** The series of the files added, and every problem met (files first, then series). */
+  async series(opts: ReadDicomOptions = {}): Promise<DicomReadResult> {
+    const series: DicomSeries[] = [];
+    for (const group of groupBySeries(this.held).values()) {
+      for (const part of splitEchoes(group)) series.push(...(await readPart(part, opts, this.problems)));
+    }
+    return { series, problems: this.problems };
   }
-  return { series, problems };
 }
 
 /** One volume per echo when a series holds several (EchoNumbers differ); else the series as is. */
-export function splitEchoes(group: readonly DicomInstance[]): { instances: DicomInstance[]; echo?: number }[] {
+export function splitEchoes<T extends DicomInstanceInfo>(group: readonly T[]): { instances: T[]; echo?: number }[] {
   const echoes = [...new Set(group.map((i) => i.echoNumber ?? 1))].sort((a, b) => a - b);
   if (echoes.length < 2) return [{ instances: [...group] }];
   return echoes.map((echo) => ({ instances: group.filter((i) => (i.echoNumber ?? 1) === echo), echo }));
@@ -89,7 +108,7 @@ export function splitEchoes(group: readonly DicomInstance[]): { instances: Dicom
 
 /** Reads one volume's instances; a failure goes to `problems` (a last guard: nothing throws past the reader). */
 async function readPart(
-  part: { instances: DicomInstance[]; echo?: number },
+  part: { instances: HeldDicomFile[]; echo?: number },
   opts: ReadDicomOptions,
   problems: FileProblem[],
 ): Promise<DicomSeries[]> {
@@ -107,7 +126,7 @@ async function readPart(
 
 /** One series' instances -> a DicomSeries, or one problem naming the series and why. */
 export async function seriesFromInstances(
-  group: readonly DicomInstance[],
+  group: readonly HeldDicomFile[],
   opts: ReadDicomOptions = {},
   echo?: number,
 ): Promise<{ series: DicomSeries } | { problem: FileProblem }> {
@@ -127,20 +146,14 @@ export async function seriesFromInstances(
       problem: fileProblem(seriesFileName(group), 'DICOM_TOO_LARGE', `${label}: ${nx}x${ny}x${nz} voxels exceed the memory budget of ${maxVoxels} voxels`),
     };
   }
-  // every frame is decoded once now, so that damage is named at once; the voxels are let go
-  const checked = await decodeStack(stack, nx * ny, label);
-  if ('problem' in checked) return checked;
+  // every frame was decoded when its file was read: a series with one that failed is refused
+  const bad = stack.slices.find((sl) => sl.instance.undecodable)?.instance;
+  if (bad) return { problem: fileProblem(bad.file, bad.undecodable!.code, `${baseName(bad.file)} (${label}): ${bad.undecodable!.why}`) };
   const sourceUids: SourceFrameRef[] = stack.slices.map((s) => ({ sopClassUid: s.instance.sopClassUid, sopInstanceUid: s.instance.sopInstanceUid, frameNumber: s.frame + 1 }));
   const { affine, spacing } = rasAffine(stack);
   const dims: Dims3 = [nx, ny, nz];
-  const study = studyInfo(first);
-  const readVolume = async (): Promise<Volume<Float32Array>> => {
-    const data = new Float32Array(nx * ny * nz);
-    const decoded = await decodeStack(stack, nx * ny, label, data);
-    // the files decoded when the series was read: only changed bytes fail here
-    if ('problem' in decoded) throw new FedsegError(decoded.problem.code, decoded.problem.message);
-    return { dims, spacing, affine, data };
-  };
+  const study = first.study;
+  const readVolume = async (): Promise<Volume<Float32Array>> => ({ dims, spacing, affine, data: await decodeStack(stack, nx * ny, label) });
   return {
     series: {
       key: echo === undefined ? seriesGroupKey(first) : `${seriesGroupKey(first)}#echo${echo}`,
@@ -167,24 +180,30 @@ export async function seriesFromInstances(
 }
 
 /**
- * Decodes every slice of the stack, as real values, into `data` (slice k at k * sliceSize);
- * without `data`, each slice into one scratch slice (a check that every frame decodes).
+ * The stack's voxels, slice k at k * sliceSize, decoded from its files read again one at a
+ * time (each file's slices at once: a multi-frame file is read once).
  */
-async function decodeStack(stack: SliceStack, sliceSize: number, label: string, data?: Float32Array): Promise<{ ok: true } | { problem: FileProblem }> {
-  const scratch = data ? undefined : new Float32Array(sliceSize);
-  for (let k = 0; k < stack.slices.length; k++) {
-    const s = stack.slices[k]!;
-    const g = s.instance.frames[s.frame]!;
-    try {
-      const samples = await readFrameSamples(s.instance, s.frame);
-      storeRealValues(samples, sliceSize, s.instance.bitsStored, s.instance.signed, g.slope, g.intercept, data ?? scratch!, data ? k * sliceSize : 0);
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      const code = err instanceof FedsegError ? err.code : 'DICOM_DECODE';
-      return { problem: fileProblem(s.instance.file, code, `${baseName(s.instance.file)} (${label}): ${why}`) };
+async function decodeStack(stack: SliceStack<HeldDicomFile>, sliceSize: number, label: string): Promise<Float32Array> {
+  const data = new Float32Array(sliceSize * stack.slices.length);
+  const slicesOf = new Map<HeldDicomFile, { k: number; frame: number }[]>();
+  stack.slices.forEach((s, k) => {
+    const list = slicesOf.get(s.instance) ?? [];
+    slicesOf.set(s.instance, list);
+    list.push({ k, frame: s.frame });
+  });
+  for (const [held, slices] of slicesOf) {
+    const instance = await parseAgain(held, label);
+    for (const { k, frame } of slices) {
+      try {
+        await decodeFrameInto(instance, frame, data, k * sliceSize);
+      } catch (err) {
+        // every frame decoded when the folder was read: only a file changed since fails here
+        const why = err instanceof Error ? err.message : String(err);
+        throw new FedsegError(err instanceof FedsegError ? err.code : 'DICOM_DECODE', `${baseName(held.file)} (${label}): ${why}`);
+      }
     }
   }
-  return { ok: true };
+  return data;
 }
 
 /** Voxel -> RAS affine of a slice stack: LPS columns (row dir * column spacing, ...), x and y negated. */
@@ -202,13 +221,13 @@ export function rasAffine(stack: SliceStack): { affine: Mat4; spacing: Vec3 } {
   return { affine: affine.map((v) => (Object.is(v, -0) ? 0 : v)), spacing: [colSpacing, rowSpacing, kSpacing] };
 }
 
-function seriesLabel(inst: DicomInstance, files: number, echo?: number): string {
+function seriesLabel(inst: DicomInstanceInfo, files: number, echo?: number): string {
   const what = (inst.seriesDescription || inst.protocolName || 'no description') + (echo === undefined ? '' : ` (echo ${echo})`);
   const num = inst.seriesNumber !== undefined ? `series ${inst.seriesNumber} ` : 'series ';
   return `${num}"${what}" (${files} file${files === 1 ? '' : 's'})`;
 }
 
-function seriesFileName(group: readonly DicomInstance[]): string {
+function seriesFileName(group: readonly DicomInstanceInfo[]): string {
   const first = group[0]!.file;
   const i = first.lastIndexOf('/');
   return group.length === 1 || i < 0 ? first : first.slice(0, i + 1);
@@ -219,11 +238,11 @@ function seriesFileName(group: readonly DicomInstance[]): string {
  * anonymiser or export): one volume would be made of two people's slices. Said without the
  * identifiers themselves, which stay out of messages that may be shown or copied.
  */
-function mixedIdentity(group: readonly DicomInstance[]): string | null {
+function mixedIdentity(group: readonly HeldDicomFile[]): string | null {
   const first = group[0]!;
   const fields = [
-    ['PatientID', (i: DicomInstance) => i.dataSet.string(TAG.PatientID) ?? ''],
-    ['StudyInstanceUID', (i: DicomInstance) => i.studyInstanceUid],
+    ['PatientID', (i: HeldDicomFile) => i.patientId],
+    ['StudyInstanceUID', (i: HeldDicomFile) => i.studyInstanceUid],
   ] as const;
   for (const [name, value] of fields) {
     const other = group.find((i) => value(i) !== value(first));
@@ -232,24 +251,4 @@ function mixedIdentity(group: readonly DicomInstance[]): string | null {
     }
   }
   return null;
-}
-
-/** Patient/study text of the first file, decoded by its SpecificCharacterSet; warnings when it could not be. */
-function studyInfo(inst: DicomInstance): { info: DicomStudyInfo; warnings: string[] } {
-  const text = datasetTextDecoding(inst.dataSet);
-  const s = (tag: string) => readText(inst.dataSet, tag, text);
-  const info: DicomStudyInfo = {
-    patientName: s(TAG.PatientName),
-    patientId: s(TAG.PatientID),
-    patientBirthDate: s(TAG.PatientBirthDate),
-    patientSex: s(TAG.PatientSex),
-    studyDate: s(TAG.StudyDate),
-    studyTime: s(TAG.StudyTime),
-    studyId: s(TAG.StudyID),
-    accessionNumber: s(TAG.AccessionNumber),
-    referringPhysicianName: s(TAG.ReferringPhysicianName),
-    studyDescription: s(TAG.StudyDescription),
-    manufacturer: s(TAG.Manufacturer),
-  };
-  return { info, warnings: text.warnings.map((w) => `${baseName(inst.file)}: ${w}`) };
 }

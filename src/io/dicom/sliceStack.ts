@@ -5,18 +5,18 @@
  * InstanceNumber, never spaced by SliceThickness.
  */
 import type { Vec3 } from '../../core/types/volume.ts';
-import type { DicomInstance } from './dicomInstance.ts';
+import type { DicomInstanceInfo } from './dicomInstance.ts';
 import { baseName } from '../sourceFile.ts';
 
-export interface StackSlice {
-  readonly instance: DicomInstance;
+export interface StackSlice<T extends DicomInstanceInfo = DicomInstanceInfo> {
+  readonly instance: T;
   readonly frame: number;
   /** distance along the slice normal, mm */
   readonly distance: number;
 }
 
-export interface SliceStack {
-  readonly slices: readonly StackSlice[];
+export interface SliceStack<T extends DicomInstanceInfo = DicomInstanceInfo> {
+  readonly slices: readonly StackSlice<T>[];
   /** LPS: row direction, column direction, slice step vector (mm per slice) */
   readonly rowDir: Vec3;
   readonly colDir: Vec3;
@@ -26,7 +26,7 @@ export interface SliceStack {
   readonly warnings: string[];
 }
 
-export type StackResult = { readonly stack: SliceStack } | { readonly code: string; readonly message: string };
+export type StackResult<T extends DicomInstanceInfo = DicomInstanceInfo> = { readonly stack: SliceStack<T> } | { readonly code: string; readonly message: string };
 
 const cross = (a: readonly number[], b: readonly number[]): Vec3 => [
   a[1]! * b[2]! - a[2]! * b[1]!,
@@ -53,7 +53,7 @@ export const SPACING_TOLERANCE = 0.05;
 export const LINE_TOLERANCE = 0.25;
 export const LINE_TOLERANCE_MM = 0.1;
 
-export function sliceStack(instances: readonly DicomInstance[]): StackResult {
+export function sliceStack<T extends DicomInstanceInfo>(instances: readonly T[]): StackResult<T> {
   const first = instances[0];
   if (!first) return { code: 'DICOM_SERIES_EMPTY', message: 'the series has no images' };
   const warnings: string[] = [];

@@ -8,8 +8,8 @@ import type { Sequence } from '../../core/types/sequences.ts';
 import type { ImagingCase } from '../../core/types/case.ts';
 import type { Volume, VolumePlacement, VoxelArray } from '../../core/types/volume.ts';
 import { readNifti, type NiftiVolume } from '../nifti/readNifti.ts';
-import { baseName, fileProblem } from '../sourceFile.ts';
-import type { FileProblem, SourceFile } from '../sourceFile.ts';
+import { baseName, fileProblem, readAgain } from '../sourceFile.ts';
+import type { FileProblem, SourceFile, StoredFile } from '../sourceFile.ts';
 import { isMaskName, parseBratsName } from './bratsNaming.ts';
 import type { BratsRole } from './bratsNaming.ts';
 import type { DiscoveredCase, GridInfo, UnassignedItem } from './discoveryReport.ts';
@@ -39,19 +39,24 @@ export function toFloat32(v: Volume<VoxelArray>): Volume<Float32Array> {
 
 /**
  * What discovery keeps of a file it read: where its voxels lie, the reader's warnings and,
- * for a label, whether its values are labels. The voxels are let go: read again when the
- * case is loaded.
+ * for a label, whether its values are labels. The bytes and voxels are let go: the file
+ * is read again when the case is loaded.
  */
 interface ReadFile {
-  readonly file: SourceFile;
+  readonly file: StoredFile;
   readonly placement: VolumePlacement;
   readonly warnings: readonly string[];
   readonly labelCheck?: { mapped3: number } | { error: string };
 }
 
+/** A file of a case, read again (one at a time: the case's files are never all in memory as bytes). */
+async function readAgainNifti(file: StoredFile, caseId: string): Promise<NiftiVolume> {
+  return readNifti(await readAgain(file, `case ${caseId}`), file.name);
+}
+
 /** The label volume of a label file, read again; what discovery checked must hold. */
-function readLabel(file: SourceFile): Volume<Uint8Array> {
-  const converted = toLabelVolume(readNifti(file.bytes, file.name));
+async function readLabel(file: StoredFile, caseId: string): Promise<Volume<Uint8Array>> {
+  const converted = toLabelVolume(await readAgainNifti(file, caseId));
   if ('error' in converted) throw new FedsegError('LABEL_VALUES', `${baseName(file.name)}: ${converted.error}`);
   return converted.label;
 }
@@ -84,11 +89,17 @@ export function toLabelVolume(v: Volume<VoxelArray>): { label: Volume<Uint8Array
   return { label: { dims: v.dims, spacing: v.spacing, affine: v.affine, data: out }, mapped3 };
 }
 
-export function niftiCases(files: readonly SourceFile[]): NiftiCasesResult {
-  const problems: FileProblem[] = [];
-  const unassigned: UnassignedItem[] = [];
-  const groups = new Map<string, Map<BratsRole, ReadFile>>();
-  for (const file of files) {
+/**
+ * NIfTI files handed over one by one as discovery reads them (each file is read once,
+ * and only what its case needs is kept), then the cases they make.
+ */
+export class NiftiCollector {
+  private readonly problems: FileProblem[] = [];
+  private readonly unassigned: UnassignedItem[] = [];
+  private readonly groups = new Map<string, Map<BratsRole, ReadFile>>();
+
+  add(source: SourceFile, file: StoredFile): void {
+    const { problems, unassigned, groups } = this;
     const parsed = parseBratsName(file.name);
     if (!parsed) {
       const reason = isMaskName(file.name)
@@ -97,12 +108,12 @@ export function niftiCases(files: readonly SourceFile[]): NiftiCasesResult {
           ? 'a segmentation other than the ground truth (e.g. a model prediction): not used as the label'
           : 'the name does not end in a BraTS sequence suffix (_t1, _t1ce, _t2, _flair, _seg; or -t1n, -t1c, -t2w, -t2f)';
       unassigned.push({ kind: 'nifti', id: file.name, description: baseName(file.name), reason });
-      continue;
+      return;
     }
     let read: ReadFile;
     try {
       // read whole (a damaged file is named now, not when training starts), then let go of the voxels
-      const volume = readNifti(file.bytes, file.name);
+      const volume = readNifti(source.bytes, file.name);
       read = {
         file, placement: { dims: volume.dims, spacing: volume.spacing, affine: volume.affine }, warnings: readerWarnings(volume),
         ...(parsed.role === 'seg' ? { labelCheck: labelCheckOf(volume) } : {}),
@@ -111,7 +122,7 @@ export function niftiCases(files: readonly SourceFile[]): NiftiCasesResult {
       const code = err instanceof FedsegError ? err.code : 'NIFTI_UNREADABLE';
       const msg = err instanceof Error ? err.message : String(err);
       problems.push(fileProblem(file.name, code, msg.startsWith(baseName(file.name)) || msg.includes(file.name) ? msg : `${baseName(file.name)}: ${msg}`));
-      continue;
+      return;
     }
     const group = groups.get(parsed.caseKey) ?? new Map();
     groups.set(parsed.caseKey, group);
@@ -122,62 +133,69 @@ export function niftiCases(files: readonly SourceFile[]): NiftiCasesResult {
         kind: 'nifti', id: file.name, caseId: parsed.caseKey, description: baseName(file.name), grid: gridOf(read.placement),
         reason: `expected one ${what} for case ${parsed.caseKey}, found two: ${baseName(earlier.file.name)} (used) and ${baseName(file.name)} (not used); remove or rename the one that is not the ${parsed.role === 'seg' ? 'tumour label' : parsed.role}`,
       });
-      continue;
+      return;
     }
     group.set(parsed.role, read);
   }
-  const cases: DiscoveredCase[] = [];
-  for (const [id, group] of groups) {
-    const found = SEQUENCES.filter((s) => group.has(s));
-    const missing = SEQUENCES.filter((s) => !group.has(s));
-    const reference = group.get('t1ce') ?? group.get(found[0] ?? 'seg')!;
-    const refGrid = gridOf(reference.placement);
-    const notes: string[] = [];
-    const sources: DiscoveredCase['sources'] = {};
-    const grids: DiscoveredCase['grids'] = {};
-    for (const s of found) {
-      const e = group.get(s)!;
-      sources[s] = e.file.name;
-      grids[s] = gridOf(e.placement);
-      if (!sameGrid(e.placement, reference.placement)) notes.push(`${s} grid (${fmtGrid(grids[s])}) differs from ${baseName(reference.file.name)} (${fmtGrid(refGrid)}); it will be resampled`);
-    }
-    let labelFile: SourceFile | undefined;
-    const seg = group.get('seg');
-    if (seg) {
-      sources.label = seg.file.name;
-      grids.label = gridOf(seg.placement);
-      const checked = seg.labelCheck!;
-      if ('error' in checked) {
-        problems.push(fileProblem(seg.file.name, 'LABEL_VALUES', `${baseName(seg.file.name)}: ${checked.error}`));
-      } else if (found.length > 0 && !sameGrid(seg.placement, reference.placement)) {
-        // the label is compared with predictions voxel by voxel: it must lie on the images' grid, not only be as large
-        const sameSize = seg.placement.dims.every((d, i) => d === reference.placement.dims[i]);
-        const origin = (v: VolumePlacement) => `(${[3, 7, 11].map((i) => +v.affine[i]!.toFixed(2)).join(', ')}) mm`;
-        const found2 = sameSize
-          ? `the same size placed elsewhere by its affine (${fmtGrid(grids.label)}, first voxel at ${origin(seg.placement)} against ${origin(reference.placement)})`
-          : fmtGrid(grids.label);
-        problems.push(fileProblem(seg.file.name, 'LABEL_GRID', `${baseName(seg.file.name)}: expected the label on the grid of the images (${fmtGrid(refGrid)}), found ${found2}`));
-      } else {
-        labelFile = seg.file;
-        if (checked.mapped3 > 0) notes.push(`label 3 (BraTS 2023 enhancing tumour) read as 4 in ${checked.mapped3} voxels`);
+
+  /** The cases of the files added, with their problems and the files no case took. */
+  cases(): NiftiCasesResult {
+    const { problems, unassigned, groups } = this;
+    const cases: DiscoveredCase[] = [];
+    for (const [id, group] of groups) {
+      const found = SEQUENCES.filter((s) => group.has(s));
+      const missing = SEQUENCES.filter((s) => !group.has(s));
+      const reference = group.get('t1ce') ?? group.get(found[0] ?? 'seg')!;
+      const refGrid = gridOf(reference.placement);
+      const notes: string[] = [];
+      const sources: DiscoveredCase['sources'] = {};
+      const grids: DiscoveredCase['grids'] = {};
+      for (const s of found) {
+        const e = group.get(s)!;
+        sources[s] = e.file.name;
+        grids[s] = gridOf(e.placement);
+        if (!sameGrid(e.placement, reference.placement)) notes.push(`${s} grid (${fmtGrid(grids[s])}) differs from ${baseName(reference.file.name)} (${fmtGrid(refGrid)}); it will be resampled`);
       }
+      let labelFile: StoredFile | undefined;
+      const seg = group.get('seg');
+      if (seg) {
+        sources.label = seg.file.name;
+        grids.label = gridOf(seg.placement);
+        const checked = seg.labelCheck!;
+        if ('error' in checked) {
+          problems.push(fileProblem(seg.file.name, 'LABEL_VALUES', `${baseName(seg.file.name)}: ${checked.error}`));
+        } else if (found.length > 0 && !sameGrid(seg.placement, reference.placement)) {
+          // the label is compared with predictions voxel by voxel: it must lie on the images' grid, not only be as large
+          const sameSize = seg.placement.dims.every((d, i) => d === reference.placement.dims[i]);
+          const origin = (v: VolumePlacement) => `(${[3, 7, 11].map((i) => +v.affine[i]!.toFixed(2)).join(', ')}) mm`;
+          const found2 = sameSize
+            ? `the same size placed elsewhere by its affine (${fmtGrid(grids.label)}, first voxel at ${origin(seg.placement)} against ${origin(reference.placement)})`
+            : fmtGrid(grids.label);
+          problems.push(fileProblem(seg.file.name, 'LABEL_GRID', `${baseName(seg.file.name)}: expected the label on the grid of the images (${fmtGrid(refGrid)}), found ${found2}`));
+        } else {
+          labelFile = seg.file;
+          if (checked.mapped3 > 0) notes.push(`label 3 (BraTS 2023 enhancing tumour) read as 4 in ${checked.mapped3} voxels`);
+        }
+      }
+      // what the reader had to assume or repair (NaN voxels set to 0, an invalid sform, units), by file
+      for (const e of [...found.map((s) => group.get(s)!), ...(seg ? [seg] : [])]) {
+        for (const w of e.warnings) notes.push(`${baseName(e.file.name)}: ${w}`);
+      }
+      const imageFiles = missing.length === 0 ? SEQUENCES.map((s) => group.get(s)!.file) : null;
+      const loadImaging = async (): Promise<ImagingCase> => {
+        const images: Partial<Record<Sequence, Volume<Float32Array>>> = {};
+        for (const [i, f] of imageFiles!.entries()) images[SEQUENCES[i]!] = toFloat32(await readAgainNifti(f, id));
+        const all = images as Record<Sequence, Volume<Float32Array>>;
+        return labelFile ? { id, images: all, label: await readLabel(labelFile, id) } : { id, images: all };
+      };
+      const c: DiscoveredCase = {
+        id, source: 'nifti', found, missing, hasLabel: labelFile !== undefined,
+        dims: refGrid.dims, spacing: refGrid.spacing, orientation: refGrid.orientation,
+        sources, grids, notes,
+        ...(imageFiles ? { loadImaging } : {}),
+      };
+      cases.push(c);
     }
-    // what the reader had to assume or repair (NaN voxels set to 0, an invalid sform, units), by file
-    for (const e of [...found.map((s) => group.get(s)!), ...(seg ? [seg] : [])]) {
-      for (const w of e.warnings) notes.push(`${baseName(e.file.name)}: ${w}`);
-    }
-    const imageFiles = missing.length === 0 ? SEQUENCES.map((s) => group.get(s)!.file) : null;
-    const loadImaging = async (): Promise<ImagingCase> => {
-      const images = Object.fromEntries(imageFiles!.map((f, i) => [SEQUENCES[i]!, toFloat32(readNifti(f.bytes, f.name))])) as Record<Sequence, Volume<Float32Array>>;
-      return labelFile ? { id, images, label: readLabel(labelFile) } : { id, images };
-    };
-    const c: DiscoveredCase = {
-      id, source: 'nifti', found, missing, hasLabel: labelFile !== undefined,
-      dims: refGrid.dims, spacing: refGrid.spacing, orientation: refGrid.orientation,
-      sources, grids, notes,
-      ...(imageFiles ? { loadImaging } : {}),
-    };
-    cases.push(c);
+    return { cases, problems, unassigned };
   }
-  return { cases, problems, unassigned };
 }
