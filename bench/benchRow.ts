@@ -19,4 +19,7 @@ export interface BenchRow {
   readonly note?: string;
   /** the `fedseg bench --suite` name that made it (several may share a `suite`: dicom's rows are io's) */
   readonly run?: string;
+  /** the machine and time that measured it (bench/results.json may hold rows of several runs) */
+  readonly machine?: string;
+  readonly when?: string;
 }

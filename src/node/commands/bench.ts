@@ -13,6 +13,7 @@ import type { BenchRow } from '../../../bench/benchRow.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import { webgpuChildEnv } from '../nodeWebgpu.ts';
 import type { Command } from '../command.ts';
+import { benchMarkdown, mergeBenchRows, type BenchResults } from './benchResults.ts';
 
 type Log = (line: string) => void;
 
@@ -42,21 +43,6 @@ Suites (comma-separated; default all): ${Object.keys(SUITES).join(', ')}.
 Figures are compared as ratios measured in the same run: machines are shared and noisy.
 WebGPU runs through Dawn; without a GPU that is SwiftShader (a CPU), whose absolute
 figures mean nothing: only its ratios do.`;
-
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  return a >= 100 ? v.toFixed(0) : a >= 1 ? v.toFixed(2) : v.toPrecision(3);
-}
-
-/** A markdown table of rows. */
-export function benchTable(rows: readonly BenchRow[]): string {
-  const head = '| suite | what | variant | value | unit | ratio | note |\n| --- | --- | --- | ---: | --- | ---: | --- |';
-  const body = rows.map((r) =>
-    `| ${r.suite} | ${r.name} | ${r.variant} | ${fmt(r.value)} | ${r.unit} | ${r.ratio === undefined ? '' : `${fmt(r.ratio)}x vs ${r.baseline ?? 'baseline'}`} | ${r.note ?? ''} |`,
-  );
-  return [head, ...body].join('\n');
-}
 
 export const benchCommand: Command = {
   summary: 'run the benchmarks (model steps, Conv3D kernels, GPU memory, I/O, aggregation); write bench/results.*',
@@ -109,19 +95,16 @@ export const benchCommand: Command = {
       rmSync(scratch, { recursive: true, force: true });
     }
     const outDir = resolve(values.out);
-    if (values.update && existsSync(join(outDir, 'results.json'))) {
-      // keep the earlier run's rows of the suites not run now (by the suite that made them: rows
-      // written before they said so fall back to their table suite, which several suites share)
-      const earlier = JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8')) as { rows: BenchRow[] };
-      const rerun = new Set(names);
-      const legacy = new Set(rows.map((r) => r.suite));
-      rows.unshift(...earlier.rows.filter((r) => (r.run !== undefined ? !rerun.has(r.run) : !legacy.has(r.suite))));
-    }
+    // under --update, the earlier run's rows of the suites not run now stay, with their machine
+    const earlier = values.update && existsSync(join(outDir, 'results.json'))
+      ? (JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8')) as BenchResults)
+      : undefined;
     const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-    mkdirSync(outDir, { recursive: true });
     const when = new Date().toISOString();
-    writeFileSync(join(outDir, 'results.json'), JSON.stringify({ when, machine, rows, failures }, null, 2) + '\n');
-    const md = `# Benchmark results\n\n${when}, ${machine}\n\n${benchTable(rows)}\n${failures.length ? `\nFailed suites:\n${failures.map((f) => `- ${f}`).join('\n')}\n` : ''}`;
+    const results: BenchResults = { when, machine, rows: mergeBenchRows(earlier, rows, new Set(names), machine, when), failures };
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+    const md = benchMarkdown(results);
     writeFileSync(join(outDir, 'results.md'), md);
     console.log(md);
     return failures.length ? 1 : 0;
