@@ -6,18 +6,19 @@
 import { getPreset } from '../core/model/modelPresets.ts';
 import { MemoryModelCache } from '../core/protocol/client/modelCache.ts';
 import { ProtocolClient } from '../core/protocol/client/protocolClient.ts';
-import { runSite, type SiteEvent } from '../core/protocol/client/runSite.ts';
+import { runSite } from '../core/protocol/client/runSite.ts';
 import type { RoundStatus } from '../core/protocol/messages.ts';
-import { localStepsFor, type Plan } from '../core/protocol/plan.ts';
+import type { Plan } from '../core/protocol/plan.ts';
 import { generateSiteKeyPair } from '../core/protocol/signing.ts';
 import { utf8Encode } from '../core/protocol/utf8.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
 import type { Sequence } from '../core/types/sequences.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import type { FileProblem } from '../io/sourceFile.ts';
-import { ledgerFetch, type LedgerEntry, type RequestKind } from './ledgerFetch.ts';
+import { ledgerFetch, type LedgerEntry } from './ledgerFetch.ts';
 import { preparedNotice } from './preparedNotice.ts';
 import { SiteCases } from './siteCases.ts';
+import { SiteProgressTracker } from './siteProgressTracker.ts';
 import { SiteReview } from './siteReview.ts';
 import { faultGrace } from './watchGpuFaults.ts';
 import { withSiteLock } from './siteLock.ts';
@@ -46,7 +47,11 @@ export class SiteService implements SiteWorkerApi {
   private readonly cases = new SiteCases();
   private readonly cache = new MemoryModelCache();
   private job: AbortController | undefined;
-  private progress: SiteProgress = { phase: 'idle', round: 0, rounds: 0, message: 'Not taking part yet.' };
+  /** the page's view of the participation; every progress change goes through it */
+  private readonly tracker = new SiteProgressTracker({
+    progress: (p) => this.progressChanged(p),
+    page: (e) => this.conn?.emit(e),
+  });
   /** a participate() or resume() is under way in this tab (set before the lock is asked for) */
   private busy = false;
   /** Stop was asked for during this participation (also before its run began) */
@@ -55,12 +60,6 @@ export class SiteService implements SiteWorkerApi {
   private resumable = true;
   /** why the run was ended from outside (the GPU was lost or failed): it fails, and stays resumable */
   private failure: string | undefined;
-  /** training cases of the current run (its steps per round follow from them under localEpochs) */
-  private trainCases = 0;
-  /** when the current round's first training step ended (for the ETA) */
-  private firstStepAt = 0;
-  /** the notice that validation scores stay here was shown (once per worker) */
-  private withheldNoticeGiven = false;
   private readonly reviews = new SiteReview(this.cases, {
     require: () => this.requireHealthyGpu(),
     check: async () => {
@@ -82,8 +81,8 @@ export class SiteService implements SiteWorkerApi {
     const emit = (e: SiteEventForPage): void => void onEvent(e);
     const fetch = ledgerFetch((entry: LedgerEntry) => {
       emit({ kind: 'ledger', entry });
-      this.afterRequest(entry);
-    }, (kind) => this.beforeRequest(kind));
+      this.tracker.afterRequest(entry.kind, this.reviews.predicting);
+    }, (kind) => this.tracker.beforeRequest(kind));
     const client = new ProtocolClient({ baseUrl, fetch, cache: this.cache });
     const { plan, planHash } = await client.plan();
     const stored = await siteStore.getIdentity(baseUrl);
@@ -161,14 +160,14 @@ export class SiteService implements SiteWorkerApi {
 
   private async prepareAndRun(conn: Connection): Promise<void> {
     this.resumable = true;
-    this.setProgress({ phase: 'preparing', round: 0, rounds: conn.plan.rounds, message: 'Preparing the cases (resampling, normalising)' });
+    this.tracker.set({ phase: 'preparing', round: 0, rounds: conn.plan.rounds, message: 'Preparing the cases (resampling, normalising)' });
     let data: Awaited<ReturnType<SiteCases['siteData']>>;
     try {
       data = await this.cases.siteData(getPreset(conn.plan.model.preset).patchSize, conn.plan.validation.fraction, {
         // Stop ends the preparation at the next case; the bar counts the cases
         before: (done, total) => {
           if (this.stopRequested) return true;
-          this.setProgress({ ...this.progress, message: `Preparing the cases (resampling, normalising): case ${done + 1} of ${total}`, step: done, steps: total });
+          this.tracker.set({ ...this.tracker.progress, message: `Preparing the cases (resampling, normalising): case ${done + 1} of ${total}`, step: done, steps: total });
           return false;
         },
       });
@@ -186,7 +185,7 @@ export class SiteService implements SiteWorkerApi {
       conn.emit({ kind: 'notice', message: preparedNotice(data.train, data.validation) });
     } catch (e) {
       // not left 'preparing': the page would show a participation that never ends
-      this.setProgress({ ...this.progress, phase: 'failed', message: `Not started: ${e instanceof Error ? e.message : String(e)}` });
+      this.tracker.set({ ...this.tracker.progress, phase: 'failed', message: `Not started: ${e instanceof Error ? e.message : String(e)}` });
       throw e;
     }
     try {
@@ -230,9 +229,9 @@ export class SiteService implements SiteWorkerApi {
     // a round whose update was sent is not trained again (a second, different update would be refused)
     const cp = await siteStore.getCheckpoint(conn.baseUrl);
     const sent = cp && cp.planHash === conn.planHash && cp.phase === 'waiting' ? cp.round : undefined;
-    // the run's first checkpoint is written from this.progress: it must keep the stored round
+    // the run's first checkpoint is written from the tracker's progress: it must keep the stored round
     // (a fresh Worker's 'idle, round 0' would make a second reload train round `sent` again)
-    if (sent !== undefined) this.setProgress({ phase: 'waiting', round: sent, rounds: conn.plan.rounds, message: `Round ${sent}: update sent before the reload; waiting for the other sites` });
+    if (sent !== undefined) this.tracker.set({ phase: 'waiting', round: sent, rounds: conn.plan.rounds, message: `Round ${sent}: update sent before the reload; waiting for the other sites` });
     await this.run({ train: stored.train.map(withHalfImage), validation: stored.validation.map(withHalfImage) }, sent);
   }
 
@@ -253,12 +252,12 @@ export class SiteService implements SiteWorkerApi {
   }
 
   private showStopped(): void {
-    this.setProgress({ ...this.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
+    this.tracker.set({ ...this.tracker.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
   }
 
   /** the participation ended by fail(): failed, and resumable after a reload */
   private showFailure(): void {
-    this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped: ${this.failure}; ${this.resumable ? 'reload the page to resume' : 'reload the page and start again'}` });
+    this.tracker.set({ ...this.tracker.progress, phase: 'failed', message: `Stopped: ${this.failure}; ${this.resumable ? 'reload the page to resume' : 'reload the page and start again'}` });
   }
 
   async stopParticipating(): Promise<void> {
@@ -301,7 +300,7 @@ export class SiteService implements SiteWorkerApi {
     }
     const job = new AbortController();
     this.job = job;
-    this.trainCases = data.train.length;
+    this.tracker.startRun(data.train.length);
     try {
       await this.checkpoint(true);
       const result = await runSite({
@@ -314,7 +313,7 @@ export class SiteService implements SiteWorkerApi {
           await this.gpuSettled();
           this.requireHealthyGpu();
         },
-        onEvent: (e) => this.onSiteEvent(e),
+        onEvent: (e) => this.tracker.onSiteEvent(e, this.requireConn().plan),
       });
       if (result.stoppedEarly && this.failure) {
         this.showFailure();
@@ -335,7 +334,7 @@ export class SiteService implements SiteWorkerApi {
         await this.endRun(conn);
         return;
       }
-      this.setProgress({ ...this.progress, phase: 'failed', message: `Stopped by an error: ${e instanceof Error ? e.message : String(e)}` });
+      this.tracker.set({ ...this.tracker.progress, phase: 'failed', message: `Stopped by an error: ${e instanceof Error ? e.message : String(e)}` });
       throw e;
     } finally {
       this.job = undefined;
@@ -352,73 +351,8 @@ export class SiteService implements SiteWorkerApi {
     await siteStore.deleteCases(conn.baseUrl).catch(() => undefined);
   }
 
-  private onSiteEvent(e: SiteEvent): void {
-    const conn = this.requireConn();
-    const rounds = conn.plan.rounds;
-    switch (e.kind) {
-      case 'round':
-        conn.emit({ kind: 'round', status: e.status });
-        this.setProgress({ phase: 'loading', round: e.status.round, rounds, message: e.status.finished ? 'Loading the final model' : `Round ${e.status.round}: loading the global model` });
-        break;
-      case 'evaluated':
-        conn.emit({ kind: 'evaluated', round: e.round, cases: e.cases, dice: e.dice, hd95: e.hd95, reported: e.reported });
-        if (!e.reported && !this.withheldNoticeGiven) {
-          this.withheldNoticeGiven = true;
-          conn.emit({ kind: 'notice', message: withheldNotice(e.cases, conn.plan.validation.minReportCases) });
-        }
-        this.setProgress({ phase: 'training', round: e.round, rounds, message: `Round ${e.round}: training`, step: 0, steps: localStepsFor(conn.plan, this.trainCases) });
-        break;
-      case 'training': {
-        // timed from the end of the first step: that one also sets the trainer up (and compiles
-        // shaders), so it neither counts nor leaves the ETA at 0 when validation was skipped
-        if (e.step === 1) this.firstStepAt = performance.now();
-        const etaMs = e.step > 1 ? ((performance.now() - this.firstStepAt) / (e.step - 1)) * (e.steps - e.step) : Number.NaN;
-        this.setProgress({ phase: 'training', round: e.round, rounds, message: `Round ${e.round}: training step ${e.step} of ${e.steps}`, step: e.step, steps: e.steps, loss: e.loss, etaMs });
-        break;
-      }
-      case 'uploaded':
-        conn.emit({ kind: 'trained', round: e.round, meanLoss: e.summary.meanLoss, lastLoss: e.summary.lastLoss, uploadBytes: e.bytes, status: e.status });
-        this.setProgress({ phase: 'waiting', round: e.round, rounds, message: `Round ${e.round}: update sent (${e.status}); waiting for the other sites` });
-        break;
-      case 'refused':
-        conn.emit({ kind: 'refused', round: e.round, code: e.code, message: e.message });
-        // the update or the evaluation was refused (the round closed first, the site was left out of a secure
-        // sum, or it sits out a secure round it already unmasked): either way runSite goes on to the next
-        // round, so the site waits for it, not "uploading" or "training" until then
-        if (this.progress.phase === 'uploading' || this.progress.phase === 'training') {
-          this.setProgress({ phase: 'waiting', round: e.round, rounds, message: `Round ${e.round}: the coordinator did not take this site's part (${e.code}); waiting for the next round` });
-        }
-        break;
-      case 'skipped':
-        conn.emit({ kind: 'notice', message: `Round ${e.round}: this site sent no update, because its local training diverged (${e.message}). It takes part again in the next round.` });
-        this.setProgress({ phase: 'waiting', round: e.round, rounds, message: `Round ${e.round}: no update sent (local training diverged); waiting for the next round` });
-        break;
-      case 'offline':
-        this.setProgress({ ...this.progress, message: `The coordinator is not available (${e.what}: ${e.message}); trying again in ${Math.round(e.retryInMs / 1000)} s` });
-        break;
-      case 'finished':
-        this.setProgress({ phase: 'finished', round: rounds, rounds, message: 'The federation finished: the final model is ready for review.' });
-        break;
-    }
-  }
-
-  private beforeRequest(kind: RequestKind): void {
-    if (kind === 'update upload') this.setProgress({ ...this.progress, phase: 'uploading', message: `Round ${this.progress.round}: uploading the update` });
-    if (kind === 'secure aggregation keys' && this.progress.phase === 'training') {
-      this.setProgress({ ...this.progress, phase: 'uploading', message: `Round ${this.progress.round}: secure aggregation with the other sites (keys, then the masked update)` });
-    }
-  }
-
-  private afterRequest(entry: LedgerEntry): void {
-    const conn = this.conn;
-    // (a review's download of the same model is not the round's: the phase moves on with the round's own events then)
-    if (entry.kind === 'model download' && this.progress.phase === 'loading' && conn && !this.reviews.predicting) {
-      this.setProgress({ ...this.progress, phase: 'validating', message: `Round ${this.progress.round}: validating the global model on this site's validation cases` });
-    }
-  }
-
-  private setProgress(p: SiteProgress): void {
-    this.progress = p;
+  /** told by the tracker of each change: the page hears it, and a running job's checkpoint follows it */
+  private progressChanged(p: SiteProgress): void {
     this.conn?.emit({ kind: 'progress', progress: p });
     // 'failed' is not checkpointed: a resume goes on from the phase before (a round sent stays sent)
     if (this.job && p.phase !== 'training' && p.phase !== 'stopped' && p.phase !== 'failed') void this.checkpoint(true);
@@ -428,7 +362,7 @@ export class SiteService implements SiteWorkerApi {
     const conn = this.conn;
     if (!conn) return;
     // a participation whose cases could not be kept is not offered for resuming
-    await siteStore.putCheckpoint({ baseUrl: conn.baseUrl, planHash: conn.planHash, active: active && this.resumable, round: this.progress.round, phase: this.progress.phase, savedAt: Date.now() });
+    await siteStore.putCheckpoint({ baseUrl: conn.baseUrl, planHash: conn.planHash, active: active && this.resumable, round: this.tracker.progress.round, phase: this.tracker.progress.phase, savedAt: Date.now() });
   }
 
   private requireConn(): Connection {
@@ -444,8 +378,3 @@ export class SiteService implements SiteWorkerApi {
 }
 
 export type { SitePhase };
-
-/** Why the site's validation scores are not sent: too few cases to be anything but patients' own. */
-export function withheldNotice(cases: number, minimum: number): string {
-  return `The validation scores stay on this machine: they are a mean over ${cases} case${cases === 1 ? '' : 's'}, and the plan reports scores only over at least ${minimum} (fewer would tell the coordinator about single patients). They are shown here each round.`;
-}
