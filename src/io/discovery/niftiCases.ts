@@ -98,6 +98,7 @@ export class NiftiCollector {
   private readonly unassigned: UnassignedItem[] = [];
   private readonly groups = new Map<string, Map<BratsRole, ReadFile>>();
 
+  /** `source`: the file's bytes, read now; `file`: where its case reads it again. */
   add(source: SourceFile, file: StoredFile): void {
     const { problems, unassigned, groups } = this;
     const parsed = parseBratsName(file.name);
