@@ -32,14 +32,23 @@ export function storedInMemory(file: SourceFile): StoredFile {
 
 /**
  * A StoredFile's bytes read again for a case (the folder was read before): a file that
- * can no longer be read fails with which file and what to do.
+ * can no longer be read (FILE_UNREADABLE), or that is no longer as large as it was
+ * (FILE_CHANGED), fails with which file and what to do.
  */
 export async function readAgain(file: StoredFile, what: string): Promise<ArrayBuffer> {
+  let bytes: ArrayBuffer;
   try {
-    return await file.read();
+    bytes = await file.read();
   } catch (e) {
     throw new FedsegError('FILE_UNREADABLE', `${file.name}: expected to read it again for ${what}, found that it can no longer be read (${e instanceof Error ? e.message : String(e)}); it was moved, changed or removed since the folder was chosen: choose the folder again`);
   }
+  if (bytes.byteLength !== file.size) throw fileChanged(file.name, what, `${bytes.byteLength} bytes, not the ${file.size} it had`);
+  return bytes;
+}
+
+/** A file read again for `what` that no longer holds what was read with its folder (`found`: how it differs). */
+export function fileChanged(name: string, what: string, found: string): FedsegError {
+  return new FedsegError('FILE_CHANGED', `${name}: expected the file read when the folder was chosen (for ${what}), found ${found}; it was changed since: choose the folder again`);
 }
 
 /**

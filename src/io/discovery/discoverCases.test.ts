@@ -261,3 +261,35 @@ describe('discoverCases on DICOM', () => {
     expect(report.cases[0]!.sources).toEqual({ t1: '#1 "AX T1 PRE GD 3D"', t1ce: '#2 "AX T1 POST GD"', t2: '#3 "AX T2"', flair: '#4 "AX FLAIR"' });
   });
 });
+
+describe('discoverCases on stored files changed after the folder was read', () => {
+  /** a labelled NIfTI case as StoredFiles read from `now` (plain .nii: a changed header keeps the length) */
+  const stored = () => {
+    const now = new Map<string, ArrayBuffer>();
+    const put = (role: string, v: Volume<VoxelArray>) => now.set(`c/X_${role}.nii`, niftiFile(`c/X_${role}.nii`, v, false).bytes);
+    for (const s of ['t1', 't1ce', 't2', 'flair']) put(s, vol(new Float32Array(24).fill(1)));
+    put('seg', vol(new Uint8Array(24).fill(1)));
+    const files = [...now.keys()].map((name) => ({ name, size: now.get(name)!.byteLength, read: async () => now.get(name)! }));
+    return { files, put };
+  };
+
+  it('names a sequence moved onto another grid, and a label with other values, as FILE_CHANGED', async () => {
+    const { files, put } = stored();
+    const report = await discoverCases(files);
+    const c = report.cases[0]!;
+    expect(c.hasLabel).toBe(true);
+    await expect(c.loadImaging!()).resolves.toMatchObject({ id: 'c/X' });
+    // the same voxels, 5 mm along x: the same bytes long
+    put('t2', { ...vol(new Float32Array(24).fill(1)), affine: [1, 0, 0, 5, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1] });
+    await expect(c.loadImaging!()).rejects.toMatchObject({
+      code: 'FILE_CHANGED',
+      message: 'c/X_t2.nii: expected the file read when the folder was chosen (for case c/X), found a volume on another grid (4x3x2 at 1x1x1 mm RAS, first voxel at (5, 0, 0) mm, not 4x3x2 at 1x1x1 mm RAS, first voxel at (0, 0, 0) mm); it was changed since: choose the folder again',
+    });
+    put('t2', vol(new Float32Array(24).fill(1)));
+    put('seg', vol(new Uint8Array(24).fill(7)));
+    await expect(c.loadImaging!()).rejects.toMatchObject({
+      code: 'FILE_CHANGED',
+      message: expect.stringMatching(/^c\/X_seg\.nii: .*found other label values: expected label values \{0, 1, 2, 4\}.*found also 7; it was changed since: choose the folder again$/),
+    });
+  });
+});

@@ -8,7 +8,7 @@ import type { Sequence } from '../../core/types/sequences.ts';
 import type { ImagingCase } from '../../core/types/case.ts';
 import type { Volume, VolumePlacement, VoxelArray } from '../../core/types/volume.ts';
 import { readNifti, type NiftiVolume } from '../nifti/readNifti.ts';
-import { baseName, fileProblem, readAgain } from '../sourceFile.ts';
+import { baseName, fileChanged, fileProblem, readAgain } from '../sourceFile.ts';
 import type { FileProblem, SourceFile, StoredFile } from '../sourceFile.ts';
 import { isMaskName, parseBratsName } from './bratsNaming.ts';
 import type { BratsRole } from './bratsNaming.ts';
@@ -30,6 +30,8 @@ export function sameGrid(a: VolumePlacement, b: VolumePlacement): boolean {
 }
 
 const fmtGrid = (g: GridInfo) => `${g.dims.join('x')} at ${g.spacing.map((s) => +s.toFixed(2)).join('x')} mm ${g.orientation}`;
+const fmtOrigin = (v: VolumePlacement) => `(${[3, 7, 11].map((i) => +v.affine[i]!.toFixed(2)).join(', ')}) mm`;
+const fmtPlacement = (v: VolumePlacement) => `${fmtGrid(gridOf(v))}, first voxel at ${fmtOrigin(v)}`;
 
 /** The volume as float32, keeping the NIfTI header it was read with (an exported mask copies its qform and sform). */
 export function toFloat32(v: Volume<VoxelArray>): Volume<Float32Array> {
@@ -49,15 +51,21 @@ interface ReadFile {
   readonly labelCheck?: { mapped3: number } | { error: string };
 }
 
-/** A file of a case, read again (one at a time: the case's files are never all in memory as bytes). */
-async function readAgainNifti(file: StoredFile, caseId: string): Promise<NiftiVolume> {
-  return readNifti(await readAgain(file, `case ${caseId}`), file.name);
+/**
+ * A file of a case, read again (one at a time: the case's files are never all in memory as
+ * bytes); it must still lie where discovery found it (FILE_CHANGED otherwise).
+ */
+async function readAgainNifti(read: ReadFile, caseId: string): Promise<NiftiVolume> {
+  const what = `case ${caseId}`;
+  const volume = readNifti(await readAgain(read.file, what), read.file.name);
+  if (!sameGrid(volume, read.placement)) throw fileChanged(read.file.name, what, `a volume on another grid (${fmtPlacement(volume)}, not ${fmtPlacement(read.placement)})`);
+  return volume;
 }
 
 /** The label volume of a label file, read again; what discovery checked must hold. */
-async function readLabel(file: StoredFile, caseId: string): Promise<Volume<Uint8Array>> {
-  const converted = toLabelVolume(await readAgainNifti(file, caseId));
-  if ('error' in converted) throw new FedsegError('LABEL_VALUES', `${baseName(file.name)}: ${converted.error}`);
+async function readLabel(read: ReadFile, caseId: string): Promise<Volume<Uint8Array>> {
+  const converted = toLabelVolume(await readAgainNifti(read, caseId));
+  if ('error' in converted) throw fileChanged(read.file.name, `case ${caseId}`, `other label values: ${converted.error}`);
   return converted.label;
 }
 
@@ -157,7 +165,7 @@ export class NiftiCollector {
         grids[s] = gridOf(e.placement);
         if (!sameGrid(e.placement, reference.placement)) notes.push(`${s} grid (${fmtGrid(grids[s])}) differs from ${baseName(reference.file.name)} (${fmtGrid(refGrid)}); it will be resampled`);
       }
-      let labelFile: StoredFile | undefined;
+      let labelFile: ReadFile | undefined;
       const seg = group.get('seg');
       if (seg) {
         sources.label = seg.file.name;
@@ -168,13 +176,12 @@ export class NiftiCollector {
         } else if (found.length > 0 && !sameGrid(seg.placement, reference.placement)) {
           // the label is compared with predictions voxel by voxel: it must lie on the images' grid, not only be as large
           const sameSize = seg.placement.dims.every((d, i) => d === reference.placement.dims[i]);
-          const origin = (v: VolumePlacement) => `(${[3, 7, 11].map((i) => +v.affine[i]!.toFixed(2)).join(', ')}) mm`;
           const found2 = sameSize
-            ? `the same size placed elsewhere by its affine (${fmtGrid(grids.label)}, first voxel at ${origin(seg.placement)} against ${origin(reference.placement)})`
+            ? `the same size placed elsewhere by its affine (${fmtGrid(grids.label)}, first voxel at ${fmtOrigin(seg.placement)} against ${fmtOrigin(reference.placement)})`
             : fmtGrid(grids.label);
           problems.push(fileProblem(seg.file.name, 'LABEL_GRID', `${baseName(seg.file.name)}: expected the label on the grid of the images (${fmtGrid(refGrid)}), found ${found2}`));
         } else {
-          labelFile = seg.file;
+          labelFile = seg;
           if (checked.mapped3 > 0) notes.push(`label 3 (BraTS 2023 enhancing tumour) read as 4 in ${checked.mapped3} voxels`);
         }
       }
@@ -182,7 +189,7 @@ export class NiftiCollector {
       for (const e of [...found.map((s) => group.get(s)!), ...(seg ? [seg] : [])]) {
         for (const w of e.warnings) notes.push(`${baseName(e.file.name)}: ${w}`);
       }
-      const imageFiles = missing.length === 0 ? SEQUENCES.map((s) => group.get(s)!.file) : null;
+      const imageFiles = missing.length === 0 ? SEQUENCES.map((s) => group.get(s)!) : null;
       const loadImaging = async (): Promise<ImagingCase> => {
         const images: Partial<Record<Sequence, Volume<Float32Array>>> = {};
         for (const [i, f] of imageFiles!.entries()) images[SEQUENCES[i]!] = toFloat32(await readAgainNifti(f, id));
