@@ -7,11 +7,8 @@
  *    the label by nearest neighbour (BraTS 2023's 3 read as 4);
  * 3. z-score normalisation per sequence inside the brain mask (voxels where any sequence
  *    is non-zero; 0 outside);
- * 4. crop to the brain's bounding box plus a margin, padded with zeros (centred) only
- *    where an axis is shorter than one patch; kept as halves (TrainingCase). The model
- *    only ever sees patches (training samples them, inference slides windows whose last
- *    one is flush with the end), so the grid need not be whole patches: padding it to
- *    them took 2.2x the memory for the shared BraTS case at 64^3 (192^3, not 138x164x141).
+ * 4. crop to the brain's bounding box plus a margin, padded with zeros so each axis is a
+ *    multiple of the patch size (and at least one patch); kept as halves (TrainingCase).
  * `prepareCaseWithTransform` also returns the map that pastes a predicted label volume
  * back onto the first sequence's original grid (for export and review).
  */
@@ -235,12 +232,12 @@ export function prepareCaseWithTransform(c: ImagingCase, opts: PrepareOptions): 
     return sd > 1e-8 * Math.max(1, Math.abs(m)) ? 1 / sd : 1;
   });
 
-  // crop box: brain bbox + margin, padded (centred) to one patch where shorter
+  // crop box: brain bbox + margin, padded (centred) to a multiple of the patch size
   const start = [0, 0, 0];
   const odims = [0, 0, 0];
   for (let a = 0; a < 3; a++) {
     const size = hi[a]! - lo[a]! + 1 + 2 * margin;
-    const padded = Math.max(patch, size);
+    const padded = Math.max(patch, Math.ceil(size / patch) * patch);
     start[a] = lo[a]! - margin - Math.floor((padded - size) / 2);
     odims[a] = padded;
   }

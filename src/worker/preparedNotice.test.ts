@@ -8,10 +8,10 @@ const caseOf = (voxels: number, labelled = true): TrainingCase => ({
 
 describe('preparedNotice', () => {
   it('counts the cases and the bytes of their images (halves) and labels', () => {
-    // 138x164x141 voxels: 25.5 MB of image and 3.2 MB of labels, as the shared BraTS case prepared
-    const brats = caseOf(138 * 164 * 141);
-    expect(preparedNotice([brats, brats], [brats])).toMatch(/^Prepared 2 training cases and 1 validation case: 86 MB held in this tab .*about 29 MB for each BraTS-sized case/);
-    expect(preparedNotice(Array.from({ length: 40 }, () => brats), [])).toMatch(/^Prepared 40 training cases and 0 validation cases: 1\.1 GB held/);
+    // 192^3 voxels: 56.6 MB of image and 7.1 MB of labels, as the shared BraTS case for 64^3 patches
+    const brats = caseOf(192 ** 3);
+    expect(preparedNotice([brats, brats], [brats])).toMatch(/^Prepared 2 training cases and 1 validation case: 191 MB held in this tab/);
+    expect(preparedNotice(Array.from({ length: 20 }, () => brats), [])).toMatch(/^Prepared 20 training cases and 0 validation cases: 1\.3 GB held/);
     expect(preparedNotice([caseOf(1000, false)], [])).toMatch(/: 0\.0 MB held/);
   });
 });
