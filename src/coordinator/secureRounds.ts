@@ -139,7 +139,6 @@ export class SecureRounds {
   private async withdrawRevoked(s: SecAggSession, active: ReadonlySet<string>): Promise<boolean> {
     if (s.phase !== 'masked') return true;
     const h = this.host;
-    const taken: string[] = [];
     for (const siteId of s.uploaders.filter((id) => !active.has(id))) {
       const blob = s.maskedBlobs.get(siteId)!;
       let bytes: Uint8Array;
@@ -153,8 +152,7 @@ export class SecureRounds {
       }
       if (!s.withdrawMasked(siteId, bytes)) continue;
       // reported before it is audited: the input is out of the sum whatever the audit write does
-      taken.push(siteId);
-      const notice = `round ${s.round}: the masked input of ${taken.join(', ')} was taken out of the secure sum (revoked after it was accepted); dropped, its update unrevealed`;
+      const notice = `round ${s.round}: the masked input of ${siteId} was taken out of the secure sum (revoked after it was accepted); dropped, its update unrevealed`;
       h.log(notice);
       h.withdrawn([siteId], notice);
       await h.store.audit({
