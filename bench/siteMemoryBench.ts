@@ -6,7 +6,7 @@
  * held after discovery, with the time to read and decode the case again. Memory is read
  * after a forced garbage collection. Not a test.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -36,12 +36,7 @@ export async function benchSiteMemory(opts: SiteMemoryBenchOptions = {}): Promis
   const gc = collector();
   const rows: BenchRow[] = [];
 
-  const dir = sharedData('brats');
-  const files = readdirSync(dir).map((n) => {
-    const b = readFileSync(join(dir, n));
-    return { name: `site/${n}`, bytes: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer };
-  });
-  const report = await discoverCases(files);
+  const report = await discoverCases(readFolder([sharedData('brats')]).files);
   const brats = report.cases.find((c) => c.loadImaging && c.hasLabel);
   if (!brats) throw new Error('siteMemoryBench: the shared BraTS case was not found complete');
   const imaging = await brats.loadImaging!();

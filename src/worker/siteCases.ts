@@ -1,7 +1,8 @@
 /**
  * The site's scans as the Worker holds them: files read here (never in the page's
- * thread, and each read again when its case is needed), cases found by discovery, the user's exclusions and hand assignments, and
- * the split into training and validation cases. The page sees only a plain summary.
+ * thread, and each read again when its case is needed), cases found by discovery, the
+ * user's exclusions and hand assignments, and the split into training and validation
+ * cases. The page sees only a plain summary.
  */
 import type { SiteData } from '../core/protocol/client/runSite.ts';
 import type { ImagingCase, TrainingCase } from '../core/types/case.ts';
