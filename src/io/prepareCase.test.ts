@@ -8,6 +8,7 @@ import type { ImagingCase } from '../core/types/case.ts';
 import { SEQUENCES, type Sequence } from '../core/types/sequences.ts';
 import type { Volume, VoxelArray } from '../core/types/volume.ts';
 import { FedsegError } from '../core/util/errors.ts';
+import { wholeGridImage } from '../core/train/caseImage.ts';
 import { fromHalf, halvesToFloat32 } from '../core/util/halfFloat.ts';
 import { readNifti } from './nifti/readNifti.ts';
 import { prepareCase, prepareCaseWithTransform } from './prepareCase.ts';
@@ -43,11 +44,21 @@ describe('prepareCase', () => {
     const p = prepareCaseWithTransform(src, { patchSize: 16 });
     const t = p.case;
     expect(t.dims.every((d) => d % 16 === 0 && d >= 16)).toBe(true);
-    expect(t.image.length).toBe(t.dims[0] * t.dims[1] * t.dims[2] * 4);
     expect(t.image).toBeInstanceOf(Uint16Array); // halves: 8 bytes a voxel, not 16
     expect(t.spacing).toEqual([1, 1, 1]);
+    // the image holds the brain's bounding box alone: a brain voxel on each of its six faces
+    const box = t.imageBox!;
+    const [bx, by, bz] = box.dims;
+    expect(t.image.length).toBe(bx * by * bz * 4);
+    expect([0, 1, 2].every((a) => box.start[a]! >= 2 && box.start[a]! + box.dims[a]! <= t.dims[a]! - 2)).toBe(true); // inside the margin
+    const onFace = [false, false, false, false, false, false];
+    for (let k = 0, q = 0; k < bz; k++) for (let j = 0; j < by; j++) for (let i = 0; i < bx; i++, q++) {
+      if (![0, 1, 2, 3].some((ch) => t.image[4 * q + ch] !== 0)) continue;
+      [i === 0, i === bx - 1, j === 0, j === by - 1, k === 0, k === bz - 1].forEach((f, n) => (onFace[n] ||= f));
+    }
+    expect(onFace).toEqual([true, true, true, true, true, true]);
     // per-channel mean 0 and sd 1 over the brain (non-zero voxels), read from the halves
-    const image = halvesToFloat32(t.image);
+    const image = halvesToFloat32(wholeGridImage(t));
     for (let ch = 0; ch < 4; ch++) {
       let s = 0, s2 = 0, n = 0;
       for (let q = 0; q < t.label!.length; q++) {
@@ -112,10 +123,11 @@ describe('prepareCase', () => {
     const maxAbsDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
     /** mean z-score of the enhancing rim (label 4) on T1Gd (channel 1) */
     const rimT1Gd = (c: ReturnType<typeof prep>) => {
+      const image = wholeGridImage(c);
       let s = 0;
       let n = 0;
       c.label!.forEach((l, v) => {
-        if (l === 4) (s += fromHalf(c.image[v * 4 + 1]!)), n++;
+        if (l === 4) (s += fromHalf(image[v * 4 + 1]!)), n++;
       });
       return s / n;
     };

@@ -8,7 +8,8 @@
  * 3. z-score normalisation per sequence inside the brain mask (voxels where any sequence
  *    is non-zero; 0 outside);
  * 4. crop to the brain's bounding box plus a margin, padded with zeros so each axis is a
- *    multiple of the patch size (and at least one patch); kept as halves (TrainingCase).
+ *    multiple of the patch size (and at least one patch); the image kept as halves on the
+ *    bounding box alone (TrainingCase.imageBox), the label on the whole crop.
  * `prepareCaseWithTransform` also returns the map that pastes a predicted label volume
  * back onto the first sequence's original grid (for export and review).
  */
@@ -242,19 +243,29 @@ export function prepareCaseWithTransform(c: ImagingCase, opts: PrepareOptions): 
     odims[a] = padded;
   }
   const [ox, oy, oz] = odims as [number, number, number];
-  // as halves (TrainingCase): 0 outside the brain is the half 0
-  const image = new Uint16Array(ox * oy * oz * 4);
+  // the labels on the whole crop (0 outside the case grid)
   const outLabel = label ? new Uint8Array(ox * oy * oz) : undefined;
-  for (let k = 0, q = 0; k < oz; k++) {
-    const gk = start[2]! + k;
-    for (let j = 0; j < oy; j++) {
-      const gj = start[1]! + j;
-      const rowInside = gk >= 0 && gk < nz && gj >= 0 && gj < ny;
-      for (let i = 0; i < ox; i++, q++) {
-        const gi = start[0]! + i;
-        if (!rowInside || gi < 0 || gi >= nx) continue;
-        const p = gi + nx * (gj + ny * gk);
-        if (outLabel) outLabel[q] = label![p]!;
+  if (outLabel) {
+    for (let k = 0, q = 0; k < oz; k++) {
+      const gk = start[2]! + k;
+      for (let j = 0; j < oy; j++) {
+        const gj = start[1]! + j;
+        const rowInside = gk >= 0 && gk < nz && gj >= 0 && gj < ny;
+        for (let i = 0; i < ox; i++, q++) {
+          const gi = start[0]! + i;
+          if (rowInside && gi >= 0 && gi < nx) outLabel[q] = label![gi + nx * (gj + ny * gk)]!;
+        }
+      }
+    }
+  }
+  // the image on the brain's bounding box only (TrainingCase.imageBox: the crop's margin and
+  // padding are zeros, which readers supply), as halves; 0 outside the brain is the half 0
+  const boxDims = [0, 1, 2].map((a) => hi[a]! - lo[a]! + 1) as [number, number, number];
+  const [bx, by, bz] = boxDims;
+  const image = new Uint16Array(bx * by * bz * 4);
+  for (let k = 0, q = 0; k < bz; k++) {
+    for (let j = 0; j < by; j++) {
+      for (let i = 0, p = lo[0]! + nx * (lo[1]! + j + ny * (lo[2]! + k)); i < bx; i++, q++, p++) {
         if (!mask[p]) continue;
         const o = 4 * q;
         image[o] = toHalf((c0[p]! - mean[0]!) * scale[0]!);
@@ -264,6 +275,7 @@ export function prepareCaseWithTransform(c: ImagingCase, opts: PrepareOptions): 
       }
     }
   }
+  const imageBox = { start: [0, 1, 2].map((a) => lo[a]! - start[a]!) as [number, number, number], dims: boxDims };
   const affine = multiply(grid.affine, [1, 0, 0, start[0]!, 0, 1, 0, start[1]!, 0, 0, 1, start[2]!, 0, 0, 0, 1]);
   const spacing = voxelSpacing(affine);
   const trainingCase: TrainingCase = {
@@ -271,6 +283,7 @@ export function prepareCaseWithTransform(c: ImagingCase, opts: PrepareOptions): 
     dims: [ox, oy, oz],
     spacing,
     image,
+    imageBox,
     ...(outLabel ? { label: outLabel } : {}),
   };
   return {

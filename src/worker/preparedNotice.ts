@@ -10,5 +10,5 @@ export function preparedNotice(train: readonly TrainingCase[], validation: reado
   const mb = bytes / 1e6;
   const size = mb >= 1000 ? `${(mb / 1000).toFixed(1)} GB` : `${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB`;
   const cases = (n: number, what: string) => `${n} ${what} case${n === 1 ? '' : 's'}`;
-  return `Prepared ${cases(train.length, 'training')} and ${cases(validation.length, 'validation')}: ${size} held in this tab while the site takes part (about 64 MB for each BraTS-sized case; untick cases on the Scans tab to need less).`;
+  return `Prepared ${cases(train.length, 'training')} and ${cases(validation.length, 'validation')}: ${size} held in this tab while the site takes part (about 30 MB for each BraTS-sized case; untick cases on the Scans tab to need less).`;
 }

@@ -11,6 +11,7 @@ import { labelFromRegions } from '../types/labels.ts';
 import { voxelCount } from '../types/volume.ts';
 import { FedsegError } from '../util/errors.ts';
 import type { UNet3D } from '../model/unet3d.ts';
+import { checkCaseImage } from '../train/caseImage.ts';
 import { extractPatch } from '../train/extractPatch.ts';
 import { windowStarts, windowWeights } from './slidingWindow.ts';
 
@@ -27,7 +28,7 @@ export interface PredictOptions {
 /** Region probabilities [voxels, 3] (ET, TC, WT), x fastest, blended over windows. */
 export async function predictProbabilities(
   model: UNet3D,
-  c: Pick<TrainingCase, 'dims' | 'image'>,
+  c: Pick<TrainingCase, 'dims' | 'image' | 'imageBox'>,
   opts: PredictOptions = {},
 ): Promise<Float32Array> {
   const overlap = opts.overlap ?? 0.5;
@@ -36,9 +37,7 @@ export async function predictProbabilities(
   }
   const [nx, ny, nz] = c.dims;
   const n = voxelCount(c.dims);
-  if (c.image.length !== n * 4) {
-    throw new FedsegError('PREDICT_INPUT', `expected ${n * 4} image values (${c.dims.join('x')} x 4 channels); found ${c.image.length}`);
-  }
+  checkCaseImage(c, 'PREDICT_INPUT', 'prediction');
   const p = model.preset.patchSize;
   const weights = windowWeights(p, opts.blending ?? 'gaussian');
   const xs = windowStarts(nx, p, overlap);
@@ -53,7 +52,7 @@ export async function predictProbabilities(
     for (const y0 of ys)
       for (const x0 of xs) {
         if (opts.signal?.aborted) throw new FedsegError('PREDICTION_ABORTED', `prediction was stopped after ${done} of ${total} windows`);
-        extractPatch({ dims: c.dims, image: c.image }, { start: [x0, y0, z0], size: p }, patch);
+        extractPatch(c, { start: [x0, y0, z0], size: p }, patch);
         const prob = tf.tidy(() => tf.sigmoid(model.apply(tf.tensor5d(patch, [1, p, p, p, 4]), false)));
         const values = (await prob.data()) as Float32Array;
         prob.dispose();
@@ -87,7 +86,7 @@ export async function predictProbabilities(
 /** The label volume {0, 1, 2, 4} (x fastest, like the case) predicted by the model. */
 export async function predictLabels(
   model: UNet3D,
-  c: Pick<TrainingCase, 'dims' | 'image'>,
+  c: Pick<TrainingCase, 'dims' | 'image' | 'imageBox'>,
   opts: PredictOptions = {},
 ): Promise<Uint8Array> {
   const prob = await predictProbabilities(model, c, opts);

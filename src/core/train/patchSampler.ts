@@ -8,6 +8,7 @@ import type { TrainingCase } from '../types/case.ts';
 import { voxelCount } from '../types/volume.ts';
 import { FedsegError } from '../util/errors.ts';
 import { Rng } from '../util/rng.ts';
+import { checkCaseImage } from './caseImage.ts';
 import { extractPatch } from './extractPatch.ts';
 import { regionTargets } from './regionTargets.ts';
 
@@ -37,10 +38,8 @@ export interface PatchBatch {
 
 /** Checks that a case can be trained on; TRAINING_CASE names the case and what is wrong. */
 export function checkTrainingCase(c: TrainingCase): void {
+  checkCaseImage(c, 'TRAINING_CASE', `case ${c.id}`);
   const n = voxelCount(c.dims);
-  if (c.image.length !== n * 4) {
-    throw new FedsegError('TRAINING_CASE', `case ${c.id}: expected ${n * 4} image values (${c.dims.join('x')} x 4 channels); found ${c.image.length}`);
-  }
   if (!c.label) throw new FedsegError('TRAINING_CASE', `case ${c.id}: training needs a label volume; found none`);
   if (c.label.length !== n) {
     throw new FedsegError('TRAINING_CASE', `case ${c.id}: expected ${n} label values (${c.dims.join('x')}); found ${c.label.length}`);
