@@ -6,8 +6,9 @@
  * one at a time (a small promise queue), so concurrent uploads cannot race.
  *
  * Durability: an update is acknowledged only after its envelope is a blob on disk and
- * its record is committed. On start the current round is rebuilt from the store: the
- * global model is read back and every acknowledged update re-added to a fresh aggregator.
+ * its record is committed. On start the current round is rebuilt from the store
+ * (openStoredFederation.ts reads it back): the global model is read back and every
+ * acknowledged update re-added to a fresh aggregator.
  *
  * Secure aggregation (plan.privacy.secureAggregation): sites send no plain update; the
  * round's SecAggSession (run by SecureRounds, secureRounds.ts) closes its phases by their
@@ -19,8 +20,7 @@
 import type { Plan } from '../core/protocol/plan.ts';
 import type { WeightSet } from '../core/types/weights.ts';
 import type { WeightSpec } from '../core/protocol/weightSpec.ts';
-import { checkWeights } from '../core/protocol/weightSpec.ts';
-import { decodeWeightsBlob, encodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
+import { decodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
 import { decodeUpdateEnvelope } from '../core/protocol/updateEnvelope.ts';
 import type { JoinRequest, JoinResponse, MetricsReport, RoundStatus } from '../core/protocol/messages.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
@@ -42,6 +42,7 @@ import { decodeUpload, readUpload } from './checkUpload.ts';
 import { FailureBackoff } from './failureBackoff.ts';
 import { RefusalAudit } from './refusalAudit.ts';
 import { SecAggEndpoints } from './secAggEndpoints.ts';
+import { openStoredFederation } from './openStoredFederation.ts';
 
 export interface FederationDeps {
   readonly store: FederationStore;
@@ -335,48 +336,27 @@ export class Federation {
   // --- internals -----------------------------------------------------------------------
 
   private async resume(initialWeights: () => Promise<WeightSet>): Promise<void> {
-    const stored = await this.store.federation();
-    if (!stored) {
-      const weights = await initialWeights();
-      checkWeights(weights, this.spec, 'MODEL', 'initial model');
-      const hash = await this.blobs.put(encodeWeightsBlob(weights));
-      const at = this.now();
-      await this.store.initialise(
-        { planJson: JSON.stringify(this.plan), planHash: this.planHash, createdAt: at },
-        { round: 1, status: 'open', globalModel: hash, openedAt: at, deadline: at + this.policy.deadlineMs, extensions: 0, closedAt: null, resultModel: null, summary: null },
-      );
-      this.log(`federation "${this.plan.federation}" created: plan ${this.planHash}, round 1 of ${this.plan.rounds}, model ${hash}`);
-    } else if (stored.planHash !== this.planHash) {
-      throw new HttpError(409, 'PLAN_CHANGED', `the data folder holds a federation with plan hash ${stored.planHash}; the plan given has ${this.planHash} (start with the same plan, or a new --data folder)`);
-    }
-    this.blobs.cleanTemporary();
-    const rounds = await this.store.rounds();
-    const current = rounds.at(-1);
-    if (!current) throw new Error('federation store has no round');
+    const opened = await openStoredFederation({
+      store: this.store, blobs: this.blobs, plan: this.plan, planHash: this.planHash, spec: this.spec,
+      deadlineMs: this.policy.deadlineMs, initialWeights, now: this.now, log: this.log,
+    });
+    const current = opened.current;
     this.current = current;
-    const stateHash = rounds.filter((r) => r.status === 'closed').at(-1)?.summary?.strategyState;
-    if (typeof stateHash === 'string') {
-      this.algorithms.importState(decodeWeightsBlob(await this.blobs.getVerified(stateHash), { expected: null, kind: 'MODEL', source: 'strategy state' }));
-    }
+    if (opened.strategyState) this.algorithms.importState(opened.strategyState);
     if (current.status === 'closed') {
       this.finalModel = current.resultModel;
       return;
-    }
-    if (current.status === 'aggregating') {
-      // its aggregation did not finish before the stop: the round collects again, and its record says so
-      await this.store.setRoundStatus(current.round, 'collecting');
-      this.current = { ...current, status: 'collecting' };
     }
     // a site revoked since its update was accepted: not counted (withdrawRevoked, across a restart)
     const active = await this.activeSites();
     const updates = this.secure ? [] : (await this.store.updates(current.round)).filter((u) => active.has(u.siteId));
     if (this.secure) await this.secureRounds.resume(current.round);
     this.machine = new RoundMachine(
-      { round: current.round, status: this.current.status, deadline: current.deadline, reported: updates.map((u) => u.siteId) },
+      { round: current.round, status: current.status, deadline: current.deadline, reported: updates.map((u) => u.siteId) },
       this.policy,
     );
     await this.rebuildAggregator(active);
-    if (stored) this.log(`resumed round ${current.round} of ${this.plan.rounds} with ${updates.length} acknowledged update(s)`);
+    if (!opened.created) this.log(`resumed round ${current.round} of ${this.plan.rounds} with ${updates.length} acknowledged update(s)`);
   }
 
   /** An empty aggregate over the current round's global model. */
