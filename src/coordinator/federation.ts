@@ -24,13 +24,11 @@ import { decodeWeightsBlob } from '../core/protocol/weightsBlob.ts';
 import { decodeUpdateEnvelope } from '../core/protocol/updateEnvelope.ts';
 import type { JoinRequest, JoinResponse, MetricsReport, RoundStatus } from '../core/protocol/messages.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
-import { importPublicJwk } from '../core/protocol/signing.ts';
 import type { Aggregator } from '../core/aggregation/strategy.ts';
 import { l2norm } from '../core/aggregation/weightMath.ts';
 import { HttpError } from './httpError.ts';
 import { siteRevoked, updateConflict, wrongRound } from './federationRefusals.ts';
 import { RoundNotifier, type RoundListener } from './roundNotifier.ts';
-import { hashInviteToken } from './inviteToken.ts';
 import { RoundMachine } from './roundMachine.ts';
 import type { BlobStore } from './storage/blobStore.ts';
 import type { FederationStore, RoundRecord } from './storage/federationStore.ts';
@@ -43,6 +41,7 @@ import { FailureBackoff } from './failureBackoff.ts';
 import { RefusalAudit } from './refusalAudit.ts';
 import { SecAggEndpoints } from './secAggEndpoints.ts';
 import { openStoredFederation } from './openStoredFederation.ts';
+import { acceptJoin } from './acceptJoin.ts';
 
 export interface FederationDeps {
   readonly store: FederationStore;
@@ -159,25 +158,11 @@ export class Federation {
 
   // --- sites ---------------------------------------------------------------------------
 
+  /** A site's join (acceptJoin.ts). */
   async join(req: JoinRequest): Promise<JoinResponse> {
-    if (req.planHash !== this.planHash) {
-      throw new HttpError(409, 'PLAN_MISMATCH', `join: expected plan hash ${this.planHash}, found ${req.planHash}; reload the plan`);
-    }
-    try {
-      await importPublicJwk(req.publicKeyJwk); // a point off the curve would take the invite and then fail every request
-    } catch (e) {
-      throw new HttpError(422, 'PUBLIC_KEY_INVALID', `join: expected a P-256 public key (JWK), found one WebCrypto refuses (${e instanceof Error ? e.message : String(e)}); the invite is still unused`);
-    }
-    // what the site runs on (browser or node, its TensorFlow.js backend) goes into the join's audit entry
-    const redeemed = await this.store.redeemInvite(await hashInviteToken(req.inviteToken), req.publicKeyJwk, this.now(), req.client);
-    if (!redeemed) {
-      throw new HttpError(403, 'INVITE_INVALID', 'join: the invite token is unknown, already used (by another key) or revoked; ask the operator for a new invite');
-    }
-    const { site, repeated } = redeemed;
-    const runsOn = req.client ? ` (${req.client.kind}${req.client.backend ? `, ${req.client.backend}` : ''})` : '';
-    this.log(`site ${site.id} ("${site.name}") ${repeated ? 'joined again with the same key (a retried join)' : 'joined'}${runsOn}`);
-    if (!repeated) this.emit();
-    return { siteId: site.id, siteName: site.name, federation: this.plan.federation, planHash: this.planHash };
+    const { response, added } = await acceptJoin(req, { store: this.store, plan: this.plan, planHash: this.planHash, now: this.now, log: this.log });
+    if (added) this.emit();
+    return response;
   }
 
   // --- rounds --------------------------------------------------------------------------
