@@ -61,7 +61,7 @@ async function measure(presetName: string, patch: number, steps: number): Promis
   try {
     for (let step = 0; step <= steps; step++) {
       const t0 = performance.now();
-      const b = sampler.next(1);
+      const b = await sampler.next(1);
       const loss = tf.tidy(() => {
         const x = tf.tensor5d(b.image, [1, patch, patch, patch, 4]);
         const y = tf.tensor2d(b.targets, [patch ** 3, 3]);

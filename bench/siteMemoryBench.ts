@@ -53,18 +53,18 @@ export async function benchSiteMemory(opts: SiteMemoryBenchOptions = {}): Promis
     if (patchSize === 64) {
       // the same batches from the brain box and from the whole grid, timed in turn in one run
       const whole: TrainingCase = { id: c.id, dims: c.dims, spacing: c.spacing, image: wholeGridImage(c), ...(c.label ? { label: c.label } : {}) };
-      const timeBatches = (tc: TrainingCase): number => {
+      const timeBatches = async (tc: TrainingCase): Promise<number> => {
         const sampler = new PatchSampler([tc], { patchSize: 64, seed: 1 });
-        for (let i = 0; i < 5; i++) sampler.next(2);
+        for (let i = 0; i < 5; i++) await sampler.next(2);
         const t = performance.now();
-        for (let i = 0; i < 20; i++) sampler.next(2);
+        for (let i = 0; i < 20; i++) await sampler.next(2);
         return (performance.now() - t) / 20;
       };
       let best = Infinity;
       let bestWhole = Infinity;
       for (let r = 0; r < 3; r++) {
-        best = Math.min(best, timeBatches(c));
-        bestWhole = Math.min(bestWhole, timeBatches(whole));
+        best = Math.min(best, await timeBatches(c));
+        bestWhole = Math.min(bestWhole, await timeBatches(whole));
       }
       log(`a batch of two 64^3 patches: ${best.toFixed(1)} ms from the brain box, ${bestWhole.toFixed(1)} ms from the whole grid`);
       rows.push({ suite: 'site-memory', name: 'cut a batch of two 64^3 patches: brain box / whole grid', variant: 'node', value: best / bestWhole, unit: 'x', note: `${best.toFixed(1)} against ${bestWhole.toFixed(1)} ms, best of 3 runs of 20 batches each, taken in turn` });

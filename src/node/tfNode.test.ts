@@ -20,7 +20,7 @@ import { relativeError } from '../kernels/testing/conv3dCases.ts';
 
 // tiny's architecture on the smallest input it takes (8^3): SwiftShader is slow
 const micro = { ...getPreset('tiny'), name: 'micro', patchSize: 8 };
-const batch = new PatchSampler([sphereCase({ seed: 1 })], { patchSize: 8, seed: 1, foregroundFraction: 1 }).next(1);
+const batch = await new PatchSampler([sphereCase({ seed: 1 })], { patchSize: 8, seed: 1, foregroundFraction: 1 }).next(1);
 
 interface Result {
   logits: Float32Array;

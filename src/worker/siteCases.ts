@@ -119,7 +119,7 @@ export class SiteCases {
    */
   async siteData(
     patchSize: number, validationFraction: number, opts: PrepareEachOptions = {},
-  ): Promise<SiteData & { readonly failed: readonly PreparationFailure[]; readonly stopped: boolean }> {
+  ): Promise<SiteData<readonly TrainingCase[]> & { readonly failed: readonly PreparationFailure[]; readonly stopped: boolean }> {
     const generation = this.generation;
     const { prepared, failed, stopped } = await prepareEach(this.usableIds(), async (id): Promise<TrainingCase> => (await this.prepare(id, patchSize)).case, opts);
     if (generation !== this.generation) {

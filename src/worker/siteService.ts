@@ -6,7 +6,7 @@
 import { getPreset } from '../core/model/modelPresets.ts';
 import { MemoryModelCache } from '../core/protocol/client/modelCache.ts';
 import { ProtocolClient } from '../core/protocol/client/protocolClient.ts';
-import { runSite } from '../core/protocol/client/runSite.ts';
+import { runSite, type SiteData } from '../core/protocol/client/runSite.ts';
 import type { RoundStatus } from '../core/protocol/messages.ts';
 import type { Plan } from '../core/protocol/plan.ts';
 import { generateSiteKeyPair } from '../core/protocol/signing.ts';
@@ -286,7 +286,7 @@ export class SiteService implements SiteWorkerApi {
 
   // --- internals ---------------------------------------------------------------------
 
-  private async run(data: { train: readonly import('../core/types/case.ts').TrainingCase[]; validation: readonly import('../core/types/case.ts').TrainingCase[] }, afterRound?: number): Promise<void> {
+  private async run(data: SiteData, afterRound?: number): Promise<void> {
     const conn = this.requireJoined();
     if (this.job) throw new FedsegError('SITE_BUSY', 'this site is already taking part');
     if (this.failure) {

@@ -53,12 +53,12 @@ describe('TrainingCase.imageBox', () => {
     expect(a[0]).toBe(0.5);
   });
 
-  it('gives the patch sampler the same batches, draw for draw', () => {
+  it('gives the patch sampler the same batches, draw for draw', async () => {
     const fromWhole = new PatchSampler([whole], { patchSize: 8, seed: 3 });
     const fromBoxed = new PatchSampler([boxed], { patchSize: 8, seed: 3 });
     for (let i = 0; i < 10; i++) {
-      const a = fromWhole.next(2);
-      const b = fromBoxed.next(2);
+      const a = await fromWhole.next(2);
+      const b = await fromBoxed.next(2);
       expect(bits(b.image)).toEqual(bits(a.image));
       expect(b.labels).toEqual(a.labels);
       expect(b.foreground).toBe(a.foreground);

@@ -4,7 +4,7 @@
  * means. Unlabelled cases are skipped.
  */
 import { regionMetrics } from '../metrics/regionMetrics.ts';
-import type { TrainingCase } from '../types/case.ts';
+import { loadCase, type CaseList } from './caseSet.ts';
 import { REGIONS, type RegionScores } from '../types/labels.ts';
 import type { UNet3D } from '../model/unet3d.ts';
 import { predictLabels } from '../inference/predictLabels.ts';
@@ -20,11 +20,13 @@ export interface EvaluationResult {
 
 export async function evaluateModel(
   model: UNet3D,
-  cases: readonly TrainingCase[],
+  cases: CaseList,
   opts: { overlap?: number; signal?: { readonly aborted: boolean } } = {},
 ): Promise<EvaluationResult> {
   const perCase: EvaluationResult['perCase'] = [];
-  for (const c of cases) {
+  for (let i = 0; i < cases.length; i++) {
+    // one case at a time: a CaseSet's cases are loaded as they are scored
+    const c = await loadCase(cases, i);
     if (!c.label) continue;
     // a Stop during validation ends it between windows, not after every case
     const pred = await predictLabels(model, c, { ...(opts.overlap !== undefined ? { overlap: opts.overlap } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });

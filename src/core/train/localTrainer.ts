@@ -4,7 +4,7 @@
  * synchronous read: on WebGPU those return zeros), which also yields to the event loop.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { TrainingCase } from '../types/case.ts';
+import type { CaseList } from './caseSet.ts';
 import { FedsegError } from '../util/errors.ts';
 import type { UNet3D } from '../model/unet3d.ts';
 import { ensureGradients } from '../model/ensureGradients.ts';
@@ -58,7 +58,7 @@ const now = (): number => (clock ? clock.now() : Date.now());
 
 export async function* trainLocal(
   model: UNet3D,
-  cases: readonly TrainingCase[],
+  cases: CaseList,
   opts: TrainOptions,
 ): AsyncGenerator<TrainProgress, TrainSummary> {
   checkOptions(opts);
@@ -83,7 +83,7 @@ export async function* trainLocal(
         throw new FedsegError('TRAINING_ABORTED', `training was stopped before step ${step} of ${opts.steps}`);
       }
       const stepStart = now();
-      const batch = sampler.next(opts.batchSize);
+      const batch = await sampler.next(opts.batchSize);
       const loss = tf.tidy(() => {
         const x = tf.tensor5d(batch.image, [opts.batchSize, p, p, p, 4]);
         const y = tf.tensor2d(batch.targets, [voxelsPerStep, 3]);

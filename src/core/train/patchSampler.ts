@@ -5,6 +5,7 @@
  * intensity scale/shift. Deterministic for a seed.
  */
 import type { TrainingCase } from '../types/case.ts';
+import { isCaseSet, loadCase, type CaseList } from './caseSet.ts';
 import { voxelCount } from '../types/volume.ts';
 import { FedsegError } from '../util/errors.ts';
 import { Rng } from '../util/rng.ts';
@@ -47,21 +48,25 @@ export function checkTrainingCase(c: TrainingCase): void {
 }
 
 export class PatchSampler {
-  private readonly cases: readonly TrainingCase[];
+  private readonly cases: CaseList;
   private readonly opts: Required<PatchSamplerOptions>;
   private readonly rng: Rng;
+  /** per case index: its tumour voxels, found when the case is first drawn */
   private readonly foregroundVoxels = new Map<number, Int32Array>();
+  /** the case indices checked (checkTrainingCase) */
+  private readonly checked = new Set<number>();
 
-  constructor(cases: readonly TrainingCase[], opts: PatchSamplerOptions) {
+  /** Cases in an array are checked at once; cases of a CaseSet when each is first drawn. */
+  constructor(cases: CaseList, opts: PatchSamplerOptions) {
     if (cases.length === 0) throw new FedsegError('NO_TRAINING_CASES', 'expected at least one labelled case; found none');
-    for (const c of cases) checkTrainingCase(c);
+    if (!isCaseSet(cases)) cases.forEach((c, i) => (checkTrainingCase(c), this.checked.add(i)));
     this.cases = cases;
     this.opts = { foregroundFraction: 1 / 3, flip: true, intensity: 0.1, ...opts };
     this.rng = new Rng(opts.seed);
   }
 
-  /** The next `batch` patches. */
-  next(batch: number): PatchBatch {
+  /** The next `batch` patches; the same for a seed whether the cases are an array or a CaseSet. */
+  async next(batch: number): Promise<PatchBatch> {
     const p = this.opts.patchSize;
     const n = p * p * p;
     const image = new Float32Array(batch * n * 4);
@@ -69,8 +74,12 @@ export class PatchSampler {
     let foreground = 0;
     for (let b = 0; b < batch; b++) {
       const ci = this.rng.int(0, this.cases.length);
-      const c = this.cases[ci] as TrainingCase;
-      const fg = this.rng.next() < this.opts.foregroundFraction ? this.foregroundOf(ci) : undefined;
+      const c = await loadCase(this.cases, ci);
+      if (!this.checked.has(ci)) {
+        checkTrainingCase(c);
+        this.checked.add(ci);
+      }
+      const fg = this.rng.next() < this.opts.foregroundFraction ? this.foregroundOf(ci, c) : undefined;
       let start: [number, number, number];
       if (fg && fg.length > 0) {
         const v = fg[this.rng.int(0, fg.length)] as number;
@@ -93,10 +102,10 @@ export class PatchSampler {
     return { batch, patchSize: p, image, targets: regionTargets(labels), labels, foreground };
   }
 
-  private foregroundOf(ci: number): Int32Array {
+  private foregroundOf(ci: number, c: TrainingCase): Int32Array {
     let fg = this.foregroundVoxels.get(ci);
     if (!fg) {
-      const label = (this.cases[ci] as TrainingCase).label as Uint8Array;
+      const label = c.label as Uint8Array;
       let count = 0;
       for (let i = 0; i < label.length; i++) if (label[i] !== 0) count++;
       fg = new Int32Array(count);

@@ -22,7 +22,7 @@ export interface SyntheticSiteOptions {
   readonly cases?: number;
 }
 
-export function syntheticSite(opts: SyntheticSiteOptions, patchSize: number, validationFraction: number): SiteData {
+export function syntheticSite(opts: SyntheticSiteOptions, patchSize: number, validationFraction: number): SiteData<readonly TrainingCase[]> {
   const profile = getSiteProfile(opts.profile);
   const sized = opts.cases === undefined ? profile : { ...profile, caseCount: opts.cases };
   const cases = syntheticSiteCases(sized, opts.seed ?? 1, opts.size ?? 32);
@@ -30,7 +30,7 @@ export function syntheticSite(opts: SyntheticSiteOptions, patchSize: number, val
 }
 
 /** Every labelled, complete case discovery finds in a folder (read recursively). */
-export async function folderSite(folder: string, patchSize: number, validationFraction: number): Promise<SiteData> {
+export async function folderSite(folder: string, patchSize: number, validationFraction: number): Promise<SiteData<readonly TrainingCase[]>> {
   const { discoverCases } = await import('../../io/discovery/discoverCases.ts');
   const { files, problems } = readFolder([folder]);
   for (const p of problems) console.warn(`${p.file}: ${p.message}`);

@@ -7,7 +7,7 @@
  * uploaded as such: secureUpload.ts runs the key exchange and uploads the masked input. Once the federation finished, the final
  * model is evaluated and reported, and the loop ends.
  */
-import type { TrainingCase } from '../../types/case.ts';
+import type { CaseList } from '../../train/caseSet.ts';
 import type { RegionScores } from '../../types/labels.ts';
 import type { WeightSet } from '../../types/weights.ts';
 import { REGIONS } from '../../types/labels.ts';
@@ -29,9 +29,10 @@ import { secureUpload, type UnmaskRecord } from './secureUpload.ts';
 import { requireFiniteUpdate } from '../../train/requireFiniteUpdate.ts';
 import { untilReachable } from './untilReachable.ts';
 
-export interface SiteData {
-  readonly train: readonly TrainingCase[];
-  readonly validation: readonly TrainingCase[];
+/** A site's cases: arrays in memory, or CaseSets that load each case when needed (caseSet.ts). */
+export interface SiteData<L extends CaseList = CaseList> {
+  readonly train: L;
+  readonly validation: L;
 }
 
 export type SiteEvent =
