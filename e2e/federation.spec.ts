@@ -86,7 +86,7 @@ test('join, load scans, train a round with a reload mid-round, and the round clo
   await page.getByTestId('participate').click();
   await firstUpload.attempted;
   // the site is told what its prepared cases hold in the tab
-  await expect(page.locator('ul.notices')).toContainText(/Prepared \d+ training cases? and \d+ validation cases?: [\d.]+ [MG]B held in this tab/);
+  await expect(page.locator('ul.notices')).toContainText(/Prepared \d+ training cases? and \d+ validation cases?: [\d.]+ [MG]B .*; all held in this tab/);
   await expect(page.getByTestId('site-status')).toContainText('uploading the update', { timeout: 30_000 });
   mark('trained; upload held; reloading');
   await page.reload();

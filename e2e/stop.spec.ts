@@ -26,7 +26,7 @@ test.afterAll(async () => {
   await fed?.close();
 });
 
-/** The keys of the page's IndexedDB store (fedseg-site / kv, siteStore.ts). */
+/** The keys of the page's IndexedDB store (fedseg-site / kv, siteStore.ts); an array key reads as its items joined by commas. */
 function storedKeys(page: Page): Promise<string[]> {
   return page.evaluate(() => new Promise<string[]>((resolve, reject) => {
     const open = indexedDB.open('fedseg-site', 1);
@@ -51,8 +51,11 @@ test('Stop deletes the prepared cases from the browser and offers no resume', as
   await expect(page.getByTestId('data-counts')).toContainText('2 for training', { timeout: 60_000 });
   await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
   await page.getByTestId('participate').click();
-  // the copy is there while the site takes part
+  // the copy is there while the site takes part: the list of cases, and each case on its own
   await expect.poll(async () => (await storedKeys(page)).filter((k) => k.startsWith('cases:')), { timeout: 60_000 }).toHaveLength(1);
+  const caseKeys = (await storedKeys(page)).filter((k) => k.startsWith('case,')).sort();
+  expect(caseKeys).toHaveLength(2);
+  caseKeys.forEach((k, i) => expect(k).toMatch(new RegExp(`^case,http://127\\.0\\.0\\.1:\\d+/?,.*synthetic-${i + 1}$`)));
   // while it takes part the cases cannot change: the rounds train on them as they were
   const nav = (name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
   await nav('Scans');
@@ -69,7 +72,7 @@ test('Stop deletes the prepared cases from the browser and offers no resume', as
   for (const box of await useBoxes.all()) await expect(box).toBeEnabled();
   await expect(page.getByTestId('cases-fixed')).toHaveText('');
   await nav('Train');
-  await expect.poll(async () => (await storedKeys(page)).filter((k) => k.startsWith('cases:')), { timeout: 10_000 }).toEqual([]);
+  await expect.poll(async () => (await storedKeys(page)).filter((k) => k.startsWith('cases:') || k.startsWith('case,')), { timeout: 10_000 }).toEqual([]);
   // the identity stays (the site can take part again); a reload offers no resume
   expect((await storedKeys(page)).some((k) => k.startsWith('identity:'))).toBe(true);
   await page.reload();

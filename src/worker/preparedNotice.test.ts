@@ -1,20 +1,27 @@
 import { describe, expect, it } from 'vitest';
+import { caseBytes } from '../core/train/caseCache.ts';
 import type { TrainingCase } from '../core/types/case.ts';
 import { preparedNotice } from './preparedNotice.ts';
 
-const caseOf = (voxels: number, labelled = true): TrainingCase => ({
-  id: 'c', dims: [voxels, 1, 1], spacing: [1, 1, 1], image: new Uint16Array(4 * voxels), ...(labelled ? { label: new Uint8Array(voxels) } : {}),
-});
-
 describe('preparedNotice', () => {
-  it('counts the cases and the bytes of their images (halves) and labels', () => {
-    // 192^3 voxels on the whole grid: 56.6 MB of image and 7.1 MB of labels
-    const brats = caseOf(192 ** 3);
-    expect(preparedNotice([brats, brats], [brats])).toMatch(/^Prepared 2 training cases and 1 validation case: 191 MB held in this tab/);
-    expect(preparedNotice(Array.from({ length: 20 }, () => brats), [])).toMatch(/^Prepared 20 training cases and 0 validation cases: 1\.3 GB held/);
-    expect(preparedNotice([caseOf(1000, false)], [])).toMatch(/: 0\.0 MB held/);
-    // a prepared case holds its image on the brain's box only: what is counted is what is held
-    const boxed: TrainingCase = { ...brats, image: new Uint16Array(4 * 134 * 160 * 137), imageBox: { start: [29, 16, 27], dims: [134, 160, 137] } };
-    expect(preparedNotice([boxed], [])).toMatch(/: 31 MB held/);
+  // a BraTS case prepared for 64^3 patches: its image on the brain's box (halves), its labels on the 192^3 grid
+  const brats: TrainingCase = {
+    id: 'c', dims: [192, 192, 192], spacing: [1, 1, 1], image: new Uint16Array(4 * 134 * 160 * 137),
+    imageBox: { start: [29, 16, 27], dims: [134, 160, 137] }, label: new Uint8Array(192 ** 3),
+  };
+
+  it('counts the cases and what they hold, all in the tab while within its budget', () => {
+    expect(caseBytes(brats)).toBe(30_576_128);
+    expect(preparedNotice(2, 1, 3 * caseBytes(brats))).toBe(
+      'Prepared 2 training cases and 1 validation case: 92 MB (about 30 MB for each BraTS-sized case), kept in this browser\'s storage until the participation ends; all held in this tab while the site takes part.',
+    );
+    expect(preparedNotice(1, 0, 1000)).toMatch(/^Prepared 1 training case and 0 validation cases: 0\.0 MB /);
+  });
+
+  it('says how much the tab holds when the cases are more than its budget', () => {
+    expect(preparedNotice(90, 10, 100 * caseBytes(brats))).toMatch(
+      /: 3\.1 GB .*; this tab holds up to 2\.0 GB of them at a time, and reads the others back from this browser's storage as training draws them \(slower\)\.$/,
+    );
+    expect(preparedNotice(3, 0, 3000, 2000)).toMatch(/holds up to 0\.0 MB of them at a time/);
   });
 });

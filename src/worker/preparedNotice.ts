@@ -1,14 +1,20 @@
 /**
- * What the site is told once its cases are prepared: how many, and the memory they hold in
- * the tab while it takes part (each is kept there, and a copy in IndexedDB for resuming), so
- * that a site near its workstation's limit knows why, and what to leave out.
+ * What the site is told once its cases are prepared: how many, what they hold, and how
+ * much of that the tab holds while the site takes part (the cases are kept in IndexedDB,
+ * and at most the CaseCache's budget of them in memory), so that a site near its
+ * workstation's limits knows why, and what to leave out.
  */
-import type { TrainingCase } from '../core/types/case.ts';
+import { CASE_MEMORY_BUDGET } from '../core/train/caseCache.ts';
 
-export function preparedNotice(train: readonly TrainingCase[], validation: readonly TrainingCase[]): string {
-  const bytes = [...train, ...validation].reduce((n, c) => n + c.image.byteLength + (c.label?.byteLength ?? 0), 0);
+const size = (bytes: number): string => {
   const mb = bytes / 1e6;
-  const size = mb >= 1000 ? `${(mb / 1000).toFixed(1)} GB` : `${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB`;
+  return mb >= 1000 ? `${(mb / 1000).toFixed(1)} GB` : `${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB`;
+};
+
+export function preparedNotice(train: number, validation: number, bytes: number, budget: number = CASE_MEMORY_BUDGET): string {
   const cases = (n: number, what: string) => `${n} ${what} case${n === 1 ? '' : 's'}`;
-  return `Prepared ${cases(train.length, 'training')} and ${cases(validation.length, 'validation')}: ${size} held in this tab while the site takes part (about 30 MB for each BraTS-sized case; untick cases on the Scans tab to need less).`;
+  const held = bytes <= budget
+    ? 'all held in this tab while the site takes part'
+    : `this tab holds up to ${size(budget)} of them at a time, and reads the others back from this browser's storage as training draws them (slower)`;
+  return `Prepared ${cases(train, 'training')} and ${cases(validation, 'validation')}: ${size(bytes)} (about 30 MB for each BraTS-sized case), kept in this browser's storage until the participation ends; ${held}.`;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { multiply } from '../core/geometry/mat4.ts';
 import { syntheticCase } from '../core/synthetic/syntheticCase.ts';
-import type { ImagingCase } from '../core/types/case.ts';
+import type { ImagingCase, TrainingCase } from '../core/types/case.ts';
 import { SEQUENCES } from '../core/types/sequences.ts';
 import { writeNifti, writeNiftiLabels } from '../io/nifti/writeNifti.ts';
 import { sharedData } from '../node/sharedData.ts';
@@ -100,6 +100,9 @@ describe('SiteCases.siteData', () => {
     return files.map(([name, bytes]) => ({ path: `${c.id}/${name}`, file: new File([bytes as Uint8Array<ArrayBuffer>], name) }));
   };
 
+  /** collects the cases siteData hands over */
+  const keeper = (into: TrainingCase[]) => async (c: TrainingCase): Promise<void> => void into.push(c);
+
   it('leaves out a case that cannot be prepared, with its reason, and trains the others', async () => {
     const good = [1, 2, 3].map((i) => syntheticCase({ seed: i, size: 24, id: `Good_${i}` }));
     const bad = syntheticCase({ seed: 9, size: 24, id: 'Moved_1' });
@@ -109,9 +112,13 @@ describe('SiteCases.siteData', () => {
     const cases = new SiteCases();
     await cases.load([...good, moved].flatMap(caseFiles));
     expect(cases.summary(0).cases.map((c) => c.role)).toEqual(['train', 'train', 'train', 'train']);
-    const data = await cases.siteData(16, 0.34);
+    const kept: TrainingCase[] = [];
+    const data = await cases.siteData(16, 0.34, keeper(kept));
     expect(data.failed).toEqual([expect.objectContaining({ caseId: 'Moved_1/Moved_1', code: 'PREPARE_GRID_MISMATCH' })]);
-    expect([...data.train, ...data.validation].map((c) => c.id).sort()).toEqual(['Good_1/Good_1', 'Good_2/Good_2', 'Good_3/Good_3']);
+    expect([...data.train, ...data.validation].sort()).toEqual(['Good_1/Good_1', 'Good_2/Good_2', 'Good_3/Good_3']);
+    // each case was handed over prepared, one at a time, for the model's patch size
+    expect(kept.map((c) => c.id)).toEqual(['Good_1/Good_1', 'Good_2/Good_2', 'Good_3/Good_3']);
+    for (const c of kept) expect(c.dims.every((d) => d % 16 === 0)).toBe(true);
     expect(data.train.length).toBeGreaterThan(0);
     const summary = cases.summary(0.34);
     const left = summary.cases.find((c) => c.id === 'Moved_1/Moved_1')!;
@@ -132,25 +139,25 @@ describe('SiteCases.siteData', () => {
     const load = good1.loadImaging!;
     let reads = 0;
     good1.loadImaging = () => (reads++, load());
-    const preparing = cases.siteData(16, 0);
+    const preparing = cases.siteData(16, 0, keeper([]));
     // the page assigns a series while the Worker prepares
     cases.assign(series, 'flair');
     await expect(preparing).rejects.toMatchObject({ code: 'DATA_CHANGED' });
     expect(reads).toBe(1);
     // nothing prepared then is kept: the cases are prepared again, as they are now
-    const data = await cases.siteData(16, 0);
+    const data = await cases.siteData(16, 0, keeper([]));
     expect(reads).toBe(2);
-    expect(data.train.map((c) => c.id).sort()).toEqual(['Good_1/Good_1', 'Good_2/Good_2']);
+    expect([...data.train].sort()).toEqual(['Good_1/Good_1', 'Good_2/Good_2']);
   });
 
   it('leaves out a case unticked while the cases were prepared', async () => {
     const good = [1, 2, 3].map((i) => syntheticCase({ seed: i, size: 24, id: `Good_${i}` }));
     const cases = new SiteCases();
     await cases.load(good.flatMap(caseFiles));
-    const preparing = cases.siteData(16, 0);
+    const preparing = cases.siteData(16, 0, keeper([]));
     cases.exclude('Good_3/Good_3', true);
     const data = await preparing;
-    expect(data.train.map((c) => c.id).sort()).toEqual(['Good_1/Good_1', 'Good_2/Good_2']);
+    expect([...data.train].sort()).toEqual(['Good_1/Good_1', 'Good_2/Good_2']);
     expect(cases.summary(0).cases.map((c) => c.role)).toEqual(['train', 'train', 'excluded']);
   });
 });

@@ -4,7 +4,6 @@
  * user's exclusions and hand assignments, and the split into training and validation
  * cases. The page sees only a plain summary.
  */
-import type { SiteData } from '../core/protocol/client/runSite.ts';
 import type { ImagingCase, TrainingCase } from '../core/types/case.ts';
 import type { Sequence } from '../core/types/sequences.ts';
 import { FedsegError } from '../core/util/errors.ts';
@@ -19,6 +18,14 @@ import type { CaseSummary, DataSummary, LocalFile } from './workerApi.ts';
 
 export type CaseRole = CaseSummary['role'];
 
+/** The ids of the cases prepared for training, split; those left out and why; whether Stop ended the preparation. */
+export interface PreparedSplit {
+  readonly train: readonly string[];
+  readonly validation: readonly string[];
+  readonly failed: readonly PreparationFailure[];
+  readonly stopped: boolean;
+}
+
 function unusableReason(c: DiscoveredCase, failed?: PreparationFailure): string | undefined {
   if (!c.loadImaging) return `missing ${c.missing.join(', ')}`;
   if (!c.hasLabel) return 'no label (segmentation) file: it can be reviewed but not used for training';
@@ -31,10 +38,9 @@ export class SiteCases {
   private readonly excluded = new Set<string>();
   private files = 0;
   private bytes = 0;
-  private readonly prepared = new Map<string, { patchSize: number; prepared: PreparedCase }>();
   /** cases that could not be prepared (for training) with the current assignments: left out */
   private readonly failed = new Map<string, PreparationFailure>();
-  /** counts the loads and assignments: a case prepared across one (its volumes are read asynchronously) is not kept */
+  /** counts the loads and assignments: cases prepared across one (their volumes are read asynchronously) are refused */
   private generation = 0;
 
   /** a folder is being read: a second one waits its turn (the page's view may have been opened again meanwhile) */
@@ -67,12 +73,11 @@ export class SiteCases {
     this.files = files.length;
     this.bytes = bytes;
     this.excluded.clear();
-    this.forgetPrepared();
+    this.dataChanged();
   }
 
-  private forgetPrepared(): void {
+  private dataChanged(): void {
     this.generation++;
-    this.prepared.clear();
     this.failed.clear();
   }
 
@@ -84,7 +89,7 @@ export class SiteCases {
 
   assign(seriesUid: string, sequence: Sequence | null): void {
     this.report = assignSeries(this.requireReport(), seriesUid, sequence);
-    this.forgetPrepared();
+    this.dataChanged();
   }
 
   summary(validationFraction: number): DataSummary {
@@ -113,37 +118,31 @@ export class SiteCases {
   }
 
   /**
-   * Training and validation cases, preprocessed for the model's patch size. A case that
+   * Prepares the training and validation cases for the model's patch size, one at a time,
+   * handing each to `keep` as it is ready (the Worker holds none of them here). A case that
    * cannot be prepared is left out (`failed`, and unusable in the summary, with the reason);
-   * the others are split and kept.
+   * the others are split by id.
    */
   async siteData(
-    patchSize: number, validationFraction: number, opts: PrepareEachOptions = {},
-  ): Promise<SiteData<readonly TrainingCase[]> & { readonly failed: readonly PreparationFailure[]; readonly stopped: boolean }> {
+    patchSize: number, validationFraction: number, keep: (c: TrainingCase) => Promise<void>, opts: PrepareEachOptions = {},
+  ): Promise<PreparedSplit> {
     const generation = this.generation;
-    const { prepared, failed, stopped } = await prepareEach(this.usableIds(), async (id): Promise<TrainingCase> => (await this.prepare(id, patchSize)).case, opts);
+    const { prepared, failed, stopped } = await prepareEach(this.usableIds(), async (id) => keep((await this.prepare(id, patchSize)).case), opts);
     if (generation !== this.generation) {
       throw new FedsegError('DATA_CHANGED', 'the scans or their sequence assignments changed while the cases were prepared: take part again to prepare them as they are now');
     }
     for (const f of failed) this.failed.set(f.caseId, f);
     // a case unticked while the cases were prepared is left out as asked
     const { train, validation } = splitIds([...prepared.keys()].filter((id) => !this.excluded.has(id)), validationFraction);
-    return { train: train.map((id) => prepared.get(id)!), validation: validation.map((id) => prepared.get(id)!), failed, stopped };
+    return { train, validation, failed, stopped };
   }
 
   /**
-   * A case preprocessed, with its way back to the source grid; cached for training, and
-   * not when `keep` is false (a reviewed case: a radiologist going through many cases
-   * would otherwise keep every one prepared in the Worker). `imaging`: the case's volumes
-   * when the caller read them already; else they are read from the files.
+   * A case preprocessed, with its way back to the source grid (not kept here). `imaging`:
+   * the case's volumes when the caller read them already; else they are read from the files.
    */
-  async prepare(caseId: string, patchSize: number, keep = true, imaging?: ImagingCase): Promise<PreparedCase> {
-    const hit = this.prepared.get(caseId);
-    if (hit && hit.patchSize === patchSize) return hit.prepared;
-    const generation = this.generation;
-    const prepared = prepareCaseWithTransform(imaging ?? (await this.imaging(caseId)), { patchSize });
-    if (keep && generation === this.generation) this.prepared.set(caseId, { patchSize, prepared });
-    return prepared;
+  async prepare(caseId: string, patchSize: number, imaging?: ImagingCase): Promise<PreparedCase> {
+    return prepareCaseWithTransform(imaging ?? (await this.imaging(caseId)), { patchSize });
   }
 
   /** The case's volumes, read from its files (discovery keeps none): the caller lets go of them when done. */

@@ -58,7 +58,7 @@ export class SiteReview {
     const preset = getPreset(plan.model.preset);
     // read once for both the model's input and the grid the review is shown on
     const imaging = await this.cases.imaging(caseId);
-    const prepared = await this.cases.prepare(caseId, preset.patchSize, false, imaging);
+    const prepared = await this.cases.prepare(caseId, preset.patchSize, imaging);
     const status = await client.round();
     const model = UNet3D.create(preset, plan.model.seed);
     try {

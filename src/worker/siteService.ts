@@ -10,6 +10,7 @@ import { runSite, type SiteData } from '../core/protocol/client/runSite.ts';
 import type { RoundStatus } from '../core/protocol/messages.ts';
 import type { Plan } from '../core/protocol/plan.ts';
 import { generateSiteKeyPair } from '../core/protocol/signing.ts';
+import { CaseCache } from '../core/train/caseCache.ts';
 import { utf8Encode } from '../core/protocol/utf8.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
 import type { Sequence } from '../core/types/sequences.ts';
@@ -17,14 +18,15 @@ import { FedsegError } from '../core/util/errors.ts';
 import type { FileProblem } from '../io/sourceFile.ts';
 import { ledgerFetch, type LedgerEntry } from './ledgerFetch.ts';
 import { preparedNotice } from './preparedNotice.ts';
-import { SiteCases } from './siteCases.ts';
+import { ParticipationCases } from './participationCases.ts';
+import { SiteCases, type PreparedSplit } from './siteCases.ts';
 import { SiteProgressTracker } from './siteProgressTracker.ts';
 import { SiteReview } from './siteReview.ts';
 import { faultGrace } from './watchGpuFaults.ts';
 import { withSiteLock } from './siteLock.ts';
 import { WorkerJobs } from './workerJobs.ts';
 import { storedUnmaskRecord } from './storedUnmaskRecord.ts';
-import { siteStore, withHalfImage, type StoredIdentity } from './siteStore.ts';
+import { caseStorage, siteStore, withHalfImage, type StoredCaseManifest, type StoredIdentity } from './siteStore.ts';
 import type {
   DataSummary, FederationInfo, LocalFile, ProgressCallback, ReviewVolume, SiteEventForPage,
   SiteIdentityInfo, SitePhase, SiteProgress, SiteWorkerApi,
@@ -45,6 +47,8 @@ function identityInfo(id: StoredIdentity): SiteIdentityInfo {
 export class SiteService implements SiteWorkerApi {
   private conn: Connection | undefined;
   private readonly cases = new SiteCases();
+  /** the prepared cases the running participation holds in memory (the others are read back from IndexedDB) */
+  private readonly caseMemory = new CaseCache();
   private readonly cache = new MemoryModelCache();
   private job: AbortController | undefined;
   /** the page's view of the participation; every progress change goes through it */
@@ -161,9 +165,13 @@ export class SiteService implements SiteWorkerApi {
   private async prepareAndRun(conn: Connection): Promise<void> {
     this.resumable = true;
     this.tracker.set({ phase: 'preparing', round: 0, rounds: conn.plan.rounds, message: 'Preparing the cases (resampling, normalising)' });
-    let data: Awaited<ReturnType<SiteCases['siteData']>>;
+    // each case is stored as it is prepared, and at most the cache's budget of them held here
+    const kept = new ParticipationCases(caseStorage(conn.baseUrl), this.caseMemory);
+    let split: PreparedSplit;
     try {
-      data = await this.cases.siteData(getPreset(conn.plan.model.preset).patchSize, conn.plan.validation.fraction, {
+      // an older copy must neither be resumed instead of these cases nor lie beside them
+      await siteStore.deleteCases(conn.baseUrl);
+      split = await this.cases.siteData(getPreset(conn.plan.model.preset).patchSize, conn.plan.validation.fraction, (c) => kept.keep(c), {
         // Stop ends the preparation at the next case; the bar counts the cases
         before: (done, total) => {
           if (this.stopRequested) return true;
@@ -171,33 +179,39 @@ export class SiteService implements SiteWorkerApi {
           return false;
         },
       });
-      if (data.stopped || this.stopRequested) {
-        // nothing is stored or trained: the cases prepared so far are let go
+      if (split.stopped || this.stopRequested) {
+        // nothing is trained: the cases prepared so far are let go
         this.showStopped();
         await this.endRun(conn);
         return;
       }
-      const leftOut = data.failed.map((f) => f.message).join('; ');
-      if (data.train.length === 0) {
+      const leftOut = split.failed.map((f) => f.message).join('; ');
+      if (split.train.length === 0) {
         throw new FedsegError('NO_TRAINING_CASES', `no usable training case: load a folder with complete, labelled cases first${leftOut ? ` (left out: ${leftOut})` : ''}`);
       }
-      for (const f of data.failed) conn.emit({ kind: 'notice', message: `Case ${f.caseId} is left out of training: ${f.message}. The other cases train.` });
-      conn.emit({ kind: 'notice', message: preparedNotice(data.train, data.validation) });
+      for (const f of split.failed) conn.emit({ kind: 'notice', message: `Case ${f.caseId} is left out of training: ${f.message}. The other cases train.` });
+      conn.emit({ kind: 'notice', message: preparedNotice(split.train.length, split.validation.length, kept.bytesOf([...split.train, ...split.validation]), this.caseMemory.budgetBytes) });
     } catch (e) {
       // not left 'preparing': the page would show a participation that never ends
       this.tracker.set({ ...this.tracker.progress, phase: 'failed', message: `Not started: ${e instanceof Error ? e.message : String(e)}` });
+      // the cases stored so far were only for a resume that cannot come
+      await this.endRun(conn).catch(() => undefined);
       throw e;
     }
-    try {
-      await siteStore.putCases({ baseUrl: conn.baseUrl, train: data.train, validation: data.validation });
-    } catch (e) {
-      // the copy is only for resuming after a reload (a full quota must not keep the site out);
-      // an older copy must not be resumed instead of these cases
-      this.resumable = false;
-      await siteStore.deleteCases(conn.baseUrl).catch(() => undefined);
-      conn.emit({ kind: 'notice', message: `The prepared cases could not be kept in this browser (${e instanceof Error ? e.message : String(e)}): training goes on, but a reload cannot resume it.` });
+    // the copy is only for resuming after a reload: a full quota must not keep the site out
+    let unstored = kept.storageFailure;
+    if (unstored === undefined) {
+      try {
+        await siteStore.putCaseManifest({ baseUrl: conn.baseUrl, format: 2, train: split.train, validation: split.validation });
+      } catch (e) {
+        unstored = e instanceof Error ? e.message : String(e);
+      }
     }
-    await this.run(data);
+    if (unstored !== undefined) {
+      this.resumable = false;
+      conn.emit({ kind: 'notice', message: `The prepared cases could not all be kept in this browser (${unstored}): training goes on, holding those in this tab, but a reload cannot resume it.` });
+    }
+    await this.run({ train: kept.caseSet(split.train), validation: kept.caseSet(split.validation) });
   }
 
   async resume(): Promise<void> {
@@ -218,6 +232,8 @@ export class SiteService implements SiteWorkerApi {
       await withSiteLock(conn.baseUrl, () => work(conn));
     } finally {
       this.busy = false;
+      // however the participation ended, the tab lets go of its cases (a resume reads them from IndexedDB)
+      this.caseMemory.clear();
       release();
     }
   }
@@ -225,6 +241,9 @@ export class SiteService implements SiteWorkerApi {
   private async resumeRun(conn: Connection): Promise<void> {
     const stored = await siteStore.getCases(conn.baseUrl);
     if (!stored) throw new FedsegError('NO_CHECKPOINT', 'nothing to resume: no prepared cases are stored in this browser');
+    const data = stored.format === 2
+      ? await this.storedCaseSets(stored)
+      : { train: stored.train.map(withHalfImage), validation: stored.validation.map(withHalfImage) };
     this.resumable = true;
     // a round whose update was sent is not trained again (a second, different update would be refused)
     const cp = await siteStore.getCheckpoint(conn.baseUrl);
@@ -232,7 +251,19 @@ export class SiteService implements SiteWorkerApi {
     // the run's first checkpoint is written from the tracker's progress: it must keep the stored round
     // (a fresh Worker's 'idle, round 0' would make a second reload train round `sent` again)
     if (sent !== undefined) this.tracker.set({ phase: 'waiting', round: sent, rounds: conn.plan.rounds, message: `Round ${sent}: update sent before the reload; waiting for the other sites` });
-    await this.run({ train: stored.train.map(withHalfImage), validation: stored.validation.map(withHalfImage) }, sent);
+    await this.run(data, sent);
+  }
+
+  /** The stored cases of a resumed participation, read as training draws them; every one must still be there. */
+  private async storedCaseSets(m: StoredCaseManifest): Promise<SiteData> {
+    const present = new Set(await siteStore.storedCaseIds(m.baseUrl));
+    const missing = [...m.train, ...m.validation].filter((id) => !present.has(id));
+    if (missing.length > 0) {
+      const named = missing.slice(0, 3).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
+      throw new FedsegError('CHECKPOINT_INCOMPLETE', `cannot resume: expected the prepared copies of ${m.train.length + m.validation.length} cases in this browser's storage, found ${named} missing (was the site's data cleared?); stop, and take part again`);
+    }
+    const kept = new ParticipationCases(caseStorage(m.baseUrl), this.caseMemory);
+    return { train: kept.caseSet(m.train), validation: kept.caseSet(m.validation) };
   }
 
   /**

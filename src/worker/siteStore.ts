@@ -9,6 +9,7 @@
 import type { CryptoKeyLike, CryptoKeyPairLike } from '../core/util/webCrypto.ts';
 import type { TrainingCase } from '../core/types/case.ts';
 import { float32ToHalves } from '../core/util/halfFloat.ts';
+import type { CaseStorage } from './participationCases.ts';
 
 export interface StoredIdentity {
   readonly baseUrl: string;
@@ -30,12 +31,27 @@ export function withHalfImage(c: TrainingCase): TrainingCase {
   return image instanceof Float32Array ? { ...c, image: float32ToHalves(image) } : c;
 }
 
-/** The prepared cases the site trains on (kept apart from the small checkpoint record). */
-export interface StoredCases {
+/**
+ * Which prepared cases the site trains on, by id: each case is a record of its own
+ * (`putCase`), read again when training draws it, so that a tab need not hold them all.
+ * Written once every case is stored: a participation without it cannot be resumed.
+ */
+export interface StoredCaseManifest {
   readonly baseUrl: string;
+  readonly format: 2;
+  readonly train: readonly string[];
+  readonly validation: readonly string[];
+}
+
+/** The prepared cases as a fedseg before 2026-12-07 stored them: all in one record (read for a resume after an upgrade). */
+export interface StoredCaseArrays {
+  readonly baseUrl: string;
+  readonly format?: undefined;
   readonly train: readonly TrainingCase[];
   readonly validation: readonly TrainingCase[];
 }
+
+export type StoredCases = StoredCaseManifest | StoredCaseArrays;
 
 export interface StoredCheckpoint {
   readonly baseUrl: string;
@@ -87,6 +103,7 @@ function open(): Promise<IDBDatabase> {
   });
 }
 
+/** One transaction; it resolves with the result of the request `fn` returns (the last, when it makes several). */
 async function run<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest): Promise<T> {
   const db = await open();
   try {
@@ -105,6 +122,13 @@ async function run<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRe
 /** Key of a record, per coordinator origin (one browser may join several federations). */
 const key = (kind: 'identity' | 'checkpoint' | 'cases' | 'pending-join' | 'unmasked', baseUrl: string): string => `${kind}:${baseUrl}`;
 
+/**
+ * Key of a prepared case: an array, so that one range holds exactly one origin's cases
+ * (arrays sort after strings, and a longer array after its prefix).
+ */
+const caseKey = (baseUrl: string, caseId: string): IDBValidKey => ['case', baseUrl, caseId];
+const caseRange = (baseUrl: string): IDBKeyRange => IDBKeyRange.bound(['case', baseUrl], ['case', baseUrl, []]);
+
 export const siteStore = {
   getIdentity: (baseUrl: string) => run<StoredIdentity | undefined>('readonly', (s) => s.get(key('identity', baseUrl))),
   putIdentity: (id: StoredIdentity) => run<unknown>('readwrite', (s) => s.put(id, key('identity', id.baseUrl))),
@@ -113,11 +137,21 @@ export const siteStore = {
   putCheckpoint: (c: StoredCheckpoint) => run<unknown>('readwrite', (s) => s.put(c, key('checkpoint', c.baseUrl))),
   deleteCheckpoint: (baseUrl: string) => run<unknown>('readwrite', (s) => s.delete(key('checkpoint', baseUrl))),
   getCases: (baseUrl: string) => run<StoredCases | undefined>('readonly', (s) => s.get(key('cases', baseUrl))),
-  putCases: (c: StoredCases) => run<unknown>('readwrite', (s) => s.put(c, key('cases', c.baseUrl))),
-  deleteCases: (baseUrl: string) => run<unknown>('readwrite', (s) => s.delete(key('cases', baseUrl))),
+  putCaseManifest: (m: StoredCaseManifest) => run<unknown>('readwrite', (s) => s.put(m, key('cases', m.baseUrl))),
+  getCase: (baseUrl: string, caseId: string) => run<TrainingCase | undefined>('readonly', (s) => s.get(caseKey(baseUrl, caseId))),
+  putCase: (baseUrl: string, c: TrainingCase) => run<unknown>('readwrite', (s) => s.put(c, caseKey(baseUrl, c.id))),
+  /** the ids of the cases stored for `baseUrl` (keys only: no case is read) */
+  storedCaseIds: async (baseUrl: string) => (await run<IDBValidKey[]>('readonly', (s) => s.getAllKeys(caseRange(baseUrl)))).map((k) => String((k as unknown[])[2])),
+  /** the manifest (or the old one-record copy) and every prepared case of `baseUrl` */
+  deleteCases: (baseUrl: string) => run<unknown>('readwrite', (s) => (s.delete(caseRange(baseUrl)), s.delete(key('cases', baseUrl)))),
   getUnmasked: (baseUrl: string) => run<StoredUnmasked | undefined>('readonly', (s) => s.get(key('unmasked', baseUrl))),
   putUnmasked: (u: StoredUnmasked) => run<unknown>('readwrite', (s) => s.put(u, key('unmasked', u.baseUrl))),
   getPendingJoin: (baseUrl: string) => run<StoredPendingJoin | undefined>('readonly', (s) => s.get(key('pending-join', baseUrl))),
   putPendingJoin: (p: StoredPendingJoin) => run<unknown>('readwrite', (s) => s.put(p, key('pending-join', p.baseUrl))),
   deletePendingJoin: (baseUrl: string) => run<unknown>('readwrite', (s) => s.delete(key('pending-join', baseUrl))),
 };
+
+/** The prepared cases of the federation at `baseUrl`, as a participation keeps and reads them. */
+export function caseStorage(baseUrl: string): CaseStorage {
+  return { put: (c) => siteStore.putCase(baseUrl, c), get: (id) => siteStore.getCase(baseUrl, id) };
+}

@@ -1,9 +1,9 @@
 /**
  * A site's training or validation cases as training and evaluation read them: an array
- * held in memory (the simulator, the Node collaborator, the page today), or a CaseSet
- * that loads each case when it is needed, so that a site's memory need not grow with its
- * number of cases (for the page: prepared cases kept in IndexedDB and a bounded number of
- * them in memory, not built yet; see the note on issue #6).
+ * held in memory (the simulator, the Node collaborator), or a CaseSet that loads each
+ * case when it is needed, so that a site's memory need not grow with its number of cases
+ * (the page: its prepared cases kept in IndexedDB, at most a CaseCache's budget of them in
+ * memory; cachedCaseSet.ts).
  */
 import type { TrainingCase } from '../types/case.ts';
 

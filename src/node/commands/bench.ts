@@ -1,5 +1,5 @@
 /**
- * `fedseg bench [--suite model,kernels,io,dicom,aggregation,site-memory] [--out bench]`: the benchmarks,
+ * `fedseg bench [--suite model,kernels,io,dicom,aggregation,site-memory,case-storage] [--out bench]`: the benchmarks,
  * never part of `npm test`. Each suite measures its variants in the same run so that
  * figures compare as ratios; results go to bench/results.json and bench/results.md.
  */
@@ -33,6 +33,8 @@ const SUITES: Record<string, (log: Log) => Promise<BenchRow[]>> = {
   'gpu-memory': async (log) => (await import('../../../bench/gpuMemoryBench.ts')).benchGpuMemory({ log }),
   aggregation: async () => (await import('../../../bench/aggregationBench.ts')).benchAggregationMemory(),
   'site-memory': async (log) => (await import('../../../bench/siteMemoryBench.ts')).benchSiteMemory({ log }),
+  // in Debian's Chromium (FEDSEG_CHROMIUM), as the page reads its prepared cases back
+  'case-storage': async (log) => (await import('../../../bench/caseStorageBench.ts')).benchCaseStorage({ log }),
 };
 
 const usage = `fedseg bench [--suite NAMES] [--out DIR] [--update]
@@ -45,7 +47,7 @@ WebGPU runs through Dawn; without a GPU that is SwiftShader (a CPU), whose absol
 figures mean nothing: only its ratios do.`;
 
 export const benchCommand: Command = {
-  summary: 'run the benchmarks (model steps, Conv3D kernels, GPU memory, I/O, aggregation); write bench/results.*',
+  summary: 'run the benchmarks (model steps, Conv3D kernels, GPU memory, I/O, aggregation, site memory, case storage); write bench/results.*',
   usage,
   async run(argv) {
     const { values } = parseArgs({
