@@ -13,7 +13,7 @@ import type { BenchRow } from '../../../bench/benchRow.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import { webgpuChildEnv } from '../nodeWebgpu.ts';
 import type { Command } from '../command.ts';
-import { benchMarkdown, mergeBenchRows, type BenchResults } from './benchResults.ts';
+import { benchMarkdown, benchResults, type BenchResults } from './benchResults.ts';
 
 type Log = (line: string) => void;
 
@@ -75,7 +75,7 @@ export const benchCommand: Command = {
     // only its rows, and Dawn finds the Vulkan loader through LD_LIBRARY_PATH, which is
     // read only at process start.
     const rows: BenchRow[] = [];
-    const failures: string[] = [];
+    const failures = new Map<string, string>();
     const scratch = mkdtempSync(`${tmpdir()}/fedseg-bench-`);
     try {
       for (const n of names) {
@@ -88,7 +88,7 @@ export const benchCommand: Command = {
         });
         if (r.status === 0) rows.push(...(JSON.parse(readFileSync(file, 'utf8')) as BenchRow[]).map((row) => ({ ...row, run: n })));
         else {
-          failures.push(`${n}: the suite's process ended with ${r.status ?? r.signal}`);
+          failures.set(n, `the suite's process ended with ${r.status ?? r.signal}`);
           console.error(`  suite ${n} failed (exit ${r.status ?? r.signal})`);
         }
         console.error(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -97,18 +97,17 @@ export const benchCommand: Command = {
       rmSync(scratch, { recursive: true, force: true });
     }
     const outDir = resolve(values.out);
-    // under --update, the earlier run's rows of the suites not run now stay, with their machine
+    // under --update, what the earlier run measured and this one did not replace stays
     const earlier = values.update && existsSync(join(outDir, 'results.json'))
       ? (JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8')) as BenchResults)
       : undefined;
     const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-    const when = new Date().toISOString();
-    const results: BenchResults = { when, machine, rows: mergeBenchRows(earlier, rows, new Set(names), machine, when), failures };
+    const results = benchResults(earlier, { suites: names, rows, failures, machine, when: new Date().toISOString() });
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
     const md = benchMarkdown(results);
     writeFileSync(join(outDir, 'results.md'), md);
     console.log(md);
-    return failures.length ? 1 : 0;
+    return failures.size ? 1 : 0;
   },
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchRow } from '../../../bench/benchRow.ts';
-import { benchMarkdown, mergeBenchRows } from './benchResults.ts';
+import { benchMarkdown, benchResults, mergeBenchRows } from './benchResults.ts';
 
 const row = (run: string, name: string, extra: Partial<BenchRow> = {}): BenchRow => ({ suite: run === 'dicom' ? 'io' : run, name, variant: 'node', value: 1, unit: 'ms', run, ...extra });
 
@@ -18,6 +18,37 @@ describe('mergeBenchRows (--update)', () => {
 
   it('without an earlier file, stamps the rows of this run', () => {
     expect(mergeBenchRows(undefined, [row('io', 'read')], new Set(['io']), 'AMD', 'T2').map((r) => r.machine)).toEqual(['AMD']);
+  });
+});
+
+describe('benchResults', () => {
+  const earlier = {
+    when: 'T1', machine: 'Intel', rows: [row('io', 'read'), row('model', 'step')],
+    failures: ["kernels-webgpu: the suite's process ended with 1", "dicom: the suite's process ended with SIGKILL"],
+  };
+
+  it('under --update, keeps the earlier rows of a suite that failed now, and says it failed now', () => {
+    const r = benchResults(earlier, { suites: ['io', 'model'], rows: [row('io', 'read', { value: 3 })], failures: new Map([['model', 'the suite\'s process ended with 1']]), machine: 'AMD', when: 'T2' });
+    expect(r.rows.map((x) => [x.run, x.value, x.machine, x.when])).toEqual([['model', 1, 'Intel', 'T1'], ['io', 3, 'AMD', 'T2']]);
+    expect(r.failures).toEqual([
+      "kernels-webgpu: the suite's process ended with 1 (earlier run, T1)",
+      "dicom: the suite's process ended with SIGKILL (earlier run, T1)",
+      "model: the suite's process ended with 1",
+    ]);
+    expect(r.when).toBe('T2');
+  });
+
+  it('drops an earlier failure of a suite that worked now, and marks an earlier failure once', () => {
+    const once = benchResults(earlier, { suites: ['dicom'], rows: [row('dicom', 'decode')], failures: new Map(), machine: 'AMD', when: 'T2' });
+    expect(once.failures).toEqual(["kernels-webgpu: the suite's process ended with 1 (earlier run, T1)"]);
+    const twice = benchResults(once, { suites: ['io'], rows: [row('io', 'read')], failures: new Map(), machine: 'AMD', when: 'T3' });
+    expect(twice.failures).toEqual(["kernels-webgpu: the suite's process ended with 1 (earlier run, T1)"]);
+  });
+
+  it('without --update, holds this run only', () => {
+    const r = benchResults(undefined, { suites: ['io', 'model'], rows: [row('io', 'read')], failures: new Map([['model', 'why']]), machine: 'AMD', when: 'T2' });
+    expect(r.rows.map((x) => x.run)).toEqual(['io']);
+    expect(r.failures).toEqual(['model: why']);
   });
 });
 

@@ -28,6 +28,35 @@ export function mergeBenchRows(earlier: BenchResults | undefined, now: readonly 
   return [...kept, ...fresh];
 }
 
+/** One `fedseg bench` run: the suites it ran, the rows of those that worked, and why the others failed. */
+export interface BenchRun {
+  readonly suites: readonly string[];
+  readonly rows: readonly BenchRow[];
+  /** suite -> why it failed */
+  readonly failures: ReadonlyMap<string, string>;
+  readonly machine: string;
+  readonly when: string;
+}
+
+/**
+ * results.json of a run; under --update (`earlier`), merged with the earlier file: its rows
+ * of the suites not run now or run and failed stay (with their machine and time), and so do
+ * its failures of the suites not run now (marked as earlier). A suite run again that worked
+ * answers for itself.
+ */
+export function benchResults(earlier: BenchResults | undefined, run: BenchRun): BenchResults {
+  const replaced = new Set(run.suites.filter((n) => !run.failures.has(n)));
+  const ran = new Set(run.suites);
+  const kept = (earlier?.failures ?? [])
+    .filter((f) => !ran.has(f.slice(0, f.indexOf(':'))))
+    .map((f) => (f.includes(' (earlier run, ') ? f : `${f} (earlier run, ${earlier!.when})`));
+  return {
+    when: run.when, machine: run.machine,
+    rows: mergeBenchRows(earlier, run.rows, replaced, run.machine, run.when),
+    failures: [...kept, ...[...run.failures].map(([n, why]) => `${n}: ${why}`)],
+  };
+}
+
 function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
