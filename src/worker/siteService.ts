@@ -10,7 +10,7 @@ import { runSite, type SiteData } from '../core/protocol/client/runSite.ts';
 import type { RoundStatus } from '../core/protocol/messages.ts';
 import type { Plan } from '../core/protocol/plan.ts';
 import { generateSiteKeyPair } from '../core/protocol/signing.ts';
-import { CaseCache } from '../core/train/caseCache.ts';
+import { CaseCache, caseMemoryBudget } from '../core/train/caseCache.ts';
 import { utf8Encode } from '../core/protocol/utf8.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
 import type { Sequence } from '../core/types/sequences.ts';
@@ -48,7 +48,7 @@ export class SiteService implements SiteWorkerApi {
   private conn: Connection | undefined;
   private readonly cases = new SiteCases();
   /** the prepared cases the running participation holds in memory (the others are read back from IndexedDB) */
-  private readonly caseMemory = new CaseCache();
+  private readonly caseMemory = new CaseCache(caseMemoryBudget((globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory));
   private readonly cache = new MemoryModelCache();
   private job: AbortController | undefined;
   /** the page's view of the participation; every progress change goes through it */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainingCase } from '../types/case.ts';
-import { CaseCache, caseBytes } from './caseCache.ts';
+import { CASE_MEMORY_BUDGET, CaseCache, caseBytes, caseMemoryBudget } from './caseCache.ts';
 
 /** a case of `voxels` voxels: 8 bytes of image (four halves) and 1 of label each */
 const caseOf = (id: string, voxels: number): TrainingCase => ({
@@ -63,5 +63,17 @@ describe('CaseCache', () => {
     expect(cache.heldBytes).toBe(0);
     expect(() => new CaseCache(Number.NaN)).toThrow('case memory budget: expected bytes >= 0, found NaN');
     expect(() => new CaseCache(-1)).toThrow(RangeError);
+  });
+});
+
+describe('caseMemoryBudget', () => {
+  it("is a quarter of the machine's memory, from 256 MB up to 2 GB, and 2 GB when the browser does not say", () => {
+    expect(caseMemoryBudget(8)).toBe(2e9);
+    expect(caseMemoryBudget(4)).toBe(1e9);
+    expect(caseMemoryBudget(2)).toBe(0.5e9);
+    expect(caseMemoryBudget(0.5)).toBe(0.25e9);
+    expect(caseMemoryBudget(64)).toBe(CASE_MEMORY_BUDGET);
+    expect(caseMemoryBudget(undefined)).toBe(CASE_MEMORY_BUDGET);
+    expect(caseMemoryBudget(Number.NaN)).toBe(CASE_MEMORY_BUDGET);
   });
 });

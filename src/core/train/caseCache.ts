@@ -12,10 +12,21 @@ export function caseBytes(c: Pick<TrainingCase, 'image' | 'label'>): number {
 }
 
 /**
- * What a page holds of its site's prepared cases at a time: 2 GB, about 65 BraTS-sized
- * cases at 64^3 patches (31 MB each, docs/page.md). A site with fewer holds them all.
+ * What a page holds of its site's prepared cases at a time, at most: 2 GB, about 65
+ * BraTS-sized cases at 64^3 patches (31 MB each, docs/page.md). A site with fewer holds
+ * them all.
  */
 export const CASE_MEMORY_BUDGET = 2e9;
+
+/**
+ * The budget for a machine of `deviceMemoryGb` GB (the browser's `navigator.deviceMemory`,
+ * which Chromium rounds and caps at 8): a quarter of it, from 256 MB up to
+ * CASE_MEMORY_BUDGET; CASE_MEMORY_BUDGET when the browser does not say.
+ */
+export function caseMemoryBudget(deviceMemoryGb: number | undefined): number {
+  if (deviceMemoryGb === undefined || !(deviceMemoryGb > 0)) return CASE_MEMORY_BUDGET;
+  return Math.min(CASE_MEMORY_BUDGET, Math.max(0.25e9, (deviceMemoryGb * 1e9) / 4));
+}
 
 export class CaseCache {
   /** insertion order is recency: the first entry is the least recently used */
