@@ -13,7 +13,7 @@ import { Rng } from '../src/core/util/rng.ts';
 import { CONV3D_KERNEL_NAMES, type Conv3DCase, describeCase, randomConv3DCase } from '../src/kernels/testing/conv3dCases.ts';
 import { collectErrors } from './support/pageProbes.ts';
 import { KERNEL_HARNESS_GLOBAL, type KernelHarness } from './support/kernelHarnessApi.ts';
-import { serveKernelHarness, type KernelHarnessPage } from './support/kernelHarnessPage.ts';
+import { serveHarness, type HarnessPage } from './support/harnessPage.ts';
 
 const TOLERANCE = 1e-4;
 /** random problems; SwiftShader is slow, so volumes stay small */
@@ -27,10 +27,10 @@ const EDGE_CASES: readonly Conv3DCase[] = [
   { batch: 2, inShape: [5, 7, 9], inC: 24, outC: 40, k: [3, 3, 3], stride: 1, pad: 'same' },
 ];
 
-let server: KernelHarnessPage;
+let server: HarnessPage;
 
 test.beforeAll(async () => {
-  server = await serveKernelHarness();
+  server = await serveHarness('kernelHarness.ts', 'fedseg kernel harness');
 });
 
 test.afterAll(async () => {

@@ -1,7 +1,8 @@
 /**
- * Bundles the kernel harness (kernelHarness.ts, with tfjs and fedseg's kernels) with
- * esbuild, in memory, and serves it with a minimal HTML page from a loopback
- * node:http server. The built app (dist/) is not involved.
+ * Bundles a harness (a module of e2e/support that puts its API on `window`: the kernel
+ * harness, with tfjs and fedseg's kernels; the case storage harness) with esbuild, in
+ * memory, and serves it with a minimal HTML page from a loopback node:http server. The
+ * built app (dist/) is not involved.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,16 +10,17 @@ import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import { REPO_ROOT } from './pageServer.ts';
 
-export interface KernelHarnessPage {
+export interface HarnessPage {
   readonly url: string;
   close(): Promise<void>;
 }
 
-const HTML = '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>fedseg kernel harness</title><script type="module" src="harness.js"></script>\n';
+const html = (title: string): string => `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>${title}</title><script type="module" src="harness.js"></script>\n`;
 
-export async function serveKernelHarness(): Promise<KernelHarnessPage> {
+/** Serves e2e/support/`entry` as the page's one script. */
+export async function serveHarness(entry: string, title: string): Promise<HarnessPage> {
   const bundle = await build({
-    entryPoints: [resolve(REPO_ROOT, 'e2e', 'support', 'kernelHarness.ts')],
+    entryPoints: [resolve(REPO_ROOT, 'e2e', 'support', entry)],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -27,9 +29,9 @@ export async function serveKernelHarness(): Promise<KernelHarnessPage> {
     logLevel: 'warning',
   });
   const js = bundle.outputFiles[0]?.contents;
-  if (!js) throw new Error('esbuild produced no output for e2e/support/kernelHarness.ts');
+  if (!js) throw new Error(`esbuild produced no output for e2e/support/${entry}`);
   const files: Record<string, { type: string; body: Uint8Array | string }> = {
-    '/': { type: 'text/html; charset=utf-8', body: HTML },
+    '/': { type: 'text/html; charset=utf-8', body: html(title) },
     '/harness.js': { type: 'text/javascript; charset=utf-8', body: js },
   };
   const server = createServer((req, res) => {
