@@ -4,12 +4,14 @@
  * working, the participation ends as failed rather than waiting for ever, and its
  * checkpoint and prepared cases stay, so a reload offers to resume it (and a round whose
  * update was sent stays sent). Nothing more is computed on the failed GPU (a review is
- * refused). Each test runs a browser of its own: a crashed GPU process could change what
- * the shared one offers the others.
+ * refused); a resume whose stored cases were partly cleared says so and drops the rest.
+ * Each test runs a browser of its own: a crashed GPU process could change what the shared
+ * one offers the others.
  */
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { e2ePlan, startFederation, type TestFederation } from './support/federation.ts';
 import { joinWithInvite, loadScans } from './support/pageFlows.ts';
+import { deleteOneStoredCase, storedKeys } from './support/siteStorage.ts';
 import { tempFolder, writeSyntheticCases } from './support/testData.ts';
 
 // the round waits for a second site that never comes: the page is still in it at the crash
@@ -59,8 +61,22 @@ test('a GPU lost while training ends the participation with a reason, and a relo
   await expect(page.getByTestId('review-error')).toContainText('the GPU stopped working', { timeout: 30_000 });
 
   await page.reload();
-  await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
+  const train = () => page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
+  await train();
   await expect(page.getByTestId('resume')).toBeVisible({ timeout: 30_000 });
+
+  // one case's stored copy gone (the browser cleared part of the site's data): the resume names
+  // it, drops what was kept, and offers Start (not the same resume again), also after a reload
+  const gone = await deleteOneStoredCase(page);
+  await page.getByTestId('resume').click();
+  await expect(page.getByTestId('train-error')).toContainText(`cannot resume: expected the prepared copies of 2 cases in this browser's storage, found ${gone} missing`, { timeout: 60_000 });
+  await expect(page.getByTestId('site-status')).toContainText('Not resumed');
+  await expect(page.getByTestId('resume')).toBeHidden();
+  expect((await storedKeys(page)).filter((k) => k.startsWith('case,') || k.startsWith('cases:'))).toEqual([]);
+  await page.reload();
+  await train();
+  await expect(page.getByTestId('participate')).toBeEnabled({ timeout: 30_000 });
+  await expect(page.getByTestId('resume')).toBeHidden();
 });
 
 test('a GPU lost while the site waits for the others: the resume keeps the update sent, not training the round again', async () => {

@@ -6,9 +6,10 @@
  * it when Stop is pressed; meanwhile the Scans tab cannot change the cases. A Start that fails before training (no cases) leaves the Train
  * view usable, also after leaving it and coming back.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { e2ePlan, startFederation, type TestFederation } from './support/federation.ts';
 import { collectErrors } from './support/pageProbes.ts';
+import { storedKeys } from './support/siteStorage.ts';
 import { tempFolder, writeSyntheticCases } from './support/testData.ts';
 import { joinWithInvite, loadScans } from './support/pageFlows.ts';
 
@@ -25,23 +26,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await fed?.close();
 });
-
-/** The keys of the page's IndexedDB store (fedseg-site / kv, siteStore.ts); an array key reads as its items joined by commas. */
-function storedKeys(page: Page): Promise<string[]> {
-  return page.evaluate(() => new Promise<string[]>((resolve, reject) => {
-    const open = indexedDB.open('fedseg-site', 1);
-    open.onerror = () => reject(new Error(String(open.error)));
-    open.onsuccess = () => {
-      const db = open.result;
-      const req = db.transaction('kv', 'readonly').objectStore('kv').getAllKeys();
-      req.onsuccess = () => {
-        resolve(req.result.map(String));
-        db.close();
-      };
-      req.onerror = () => reject(new Error(String(req.error)));
-    };
-  }));
-}
 
 test('Stop deletes the prepared cases from the browser and offers no resume', async ({ page }) => {
   test.setTimeout(180_000);

@@ -239,11 +239,18 @@ export class SiteService implements SiteWorkerApi {
   }
 
   private async resumeRun(conn: Connection): Promise<void> {
-    const stored = await siteStore.getCases(conn.baseUrl);
-    if (!stored) throw new FedsegError('NO_CHECKPOINT', 'nothing to resume: no prepared cases are stored in this browser');
-    const data = stored.format === 2
-      ? await this.storedCaseSets(stored)
-      : { train: stored.train.map(withHalfImage), validation: stored.validation.map(withHalfImage) };
+    let data: SiteData;
+    try {
+      const stored = await siteStore.getCases(conn.baseUrl);
+      if (!stored) throw new FedsegError('NO_CHECKPOINT', 'nothing to resume: no prepared cases are stored in this browser');
+      data = stored.format === 2
+        ? await this.storedCaseSets(conn, stored)
+        : { train: stored.train.map(withHalfImage), validation: stored.validation.map(withHalfImage) };
+    } catch (e) {
+      // the page then offers Start, not this resume again
+      this.tracker.set({ ...this.tracker.progress, phase: 'failed', message: `Not resumed: ${e instanceof Error ? e.message : String(e)}` });
+      throw e;
+    }
     this.resumable = true;
     // a round whose update was sent is not trained again (a second, different update would be refused)
     const cp = await siteStore.getCheckpoint(conn.baseUrl);
@@ -254,13 +261,18 @@ export class SiteService implements SiteWorkerApi {
     await this.run(data, sent);
   }
 
-  /** The stored cases of a resumed participation, read as training draws them; every one must still be there. */
-  private async storedCaseSets(m: StoredCaseManifest): Promise<SiteData> {
+  /**
+   * The stored cases of a resumed participation, read as training draws them. Every one must
+   * still be there: else what is left is dropped (it can never resume) and CHECKPOINT_INCOMPLETE
+   * says which are gone.
+   */
+  private async storedCaseSets(conn: Connection, m: StoredCaseManifest): Promise<SiteData> {
     const present = new Set(await siteStore.storedCaseIds(m.baseUrl));
     const missing = [...m.train, ...m.validation].filter((id) => !present.has(id));
     if (missing.length > 0) {
+      await this.endRun(conn);
       const named = missing.slice(0, 3).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
-      throw new FedsegError('CHECKPOINT_INCOMPLETE', `cannot resume: expected the prepared copies of ${m.train.length + m.validation.length} cases in this browser's storage, found ${named} missing (was the site's data cleared?); stop, and take part again`);
+      throw new FedsegError('CHECKPOINT_INCOMPLETE', `cannot resume: expected the prepared copies of ${m.train.length + m.validation.length} cases in this browser's storage, found ${named} missing (was the site's data cleared?); what was kept is dropped: press Start to prepare the cases again`);
     }
     const kept = new ParticipationCases(caseStorage(m.baseUrl), this.caseMemory);
     return { train: kept.caseSet(m.train), validation: kept.caseSet(m.validation) };

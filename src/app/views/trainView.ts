@@ -61,7 +61,9 @@ export function trainView(state: AppState): View {
       else await state.worker.participate();
     } catch (e) {
       error.textContent = `Taking part stopped: ${errorText(e)}`;
-      if (resuming) resume.hidden = false; // e.g. another tab took part: it may be tried again once that one stopped
+      // e.g. another tab took part: it may be tried again once that one stopped; not when nothing resumable is left
+      const code = (e as { code?: unknown }).code;
+      if (resuming && code !== 'NO_CHECKPOINT' && code !== 'CHECKPOINT_INCOMPLETE') resume.hidden = false;
     } finally {
       stopping = false;
       start.disabled = false;
