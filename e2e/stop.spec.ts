@@ -31,6 +31,8 @@ test('Stop deletes the prepared cases from the browser and offers no resume', as
   test.setTimeout(180_000);
   const errors = collectErrors(page);
   await joinWithInvite(page, fed, 'stopping site');
+  // once joined, the page asked the browser to keep the site's key and checkpoint, and says what it answered
+  await expect(page.getByTestId('storage-persistence')).toContainText(/^This browser (keeps|may clear) the site's key and checkpoint when disk space runs low/);
   await loadScans(page, folder);
   await expect(page.getByTestId('data-counts')).toContainText('2 for training', { timeout: 60_000 });
   await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();

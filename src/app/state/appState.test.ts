@@ -73,3 +73,32 @@ describe('AppState.connect, tried again by hand', () => {
     expect(connect).toHaveBeenCalledTimes(3);
   });
 });
+
+describe('AppState.persistence', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("asks once that the storage be kept, when the browser holds a site's key (at connect or after the join), and not before", async () => {
+    const persist = vi.fn().mockResolvedValue(true);
+    vi.stubGlobal('navigator', { storage: { persisted: async () => false, persist } });
+    const joinedInfo = { baseUrl: 'http://x', identity: { siteId: 's1' } } as unknown as FederationInfo;
+    const notJoined = new AppState({ connect: vi.fn().mockResolvedValue({ ...joinedInfo, identity: null }) } as unknown as WorkerRemote, 'http://x');
+    await notJoined.connect();
+    expect(persist).not.toHaveBeenCalled();
+    expect(notJoined.persistence.value).toBeNull();
+    notJoined.joined({ siteId: 's1' } as never);
+    await vi.waitFor(() => expect(notJoined.persistence.value).toBe('persisted'));
+
+    const state = new AppState({ connect: vi.fn().mockResolvedValue(joinedInfo) } as unknown as WorkerRemote, 'http://x');
+    await state.connect();
+    await state.connect();
+    await vi.waitFor(() => expect(state.persistence.value).toBe('persisted'));
+    expect(persist).toHaveBeenCalledTimes(2);
+  });
+
+  it('says refused when the browser does not grant it', async () => {
+    vi.stubGlobal('navigator', { storage: { persisted: async () => false, persist: async () => false } });
+    const state = new AppState({ connect: vi.fn().mockResolvedValue({ baseUrl: 'http://x', identity: { siteId: 's1' } }) } as unknown as WorkerRemote, 'http://x');
+    await state.connect();
+    await vi.waitFor(() => expect(state.persistence.value).toBe('refused'));
+  });
+});

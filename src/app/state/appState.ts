@@ -10,6 +10,7 @@ import type {
 import { callback, type WorkerRemote } from '../workerClient.ts';
 import { Store } from './store.ts';
 import { backoffDelay } from '../../core/util/backoffDelay.ts';
+import { requestPersistentStorage, type PersistableStorage, type StoragePersistence } from './persistentStorage.ts';
 
 export type BackendState =
   | { readonly status: 'starting' }
@@ -43,6 +44,9 @@ export class AppState {
   readonly notices = new Store<readonly string[]>([]);
   /** set when the Worker could not start or stopped: the page can do nothing more until reloaded */
   readonly fatal = new Store<string | null>(null);
+  /** what the browser promised about keeping the site's stored data; null until this browser holds an identity and asked */
+  readonly persistence = new Store<StoragePersistence | null>(null);
+  private persistenceAsked = false;
 
   constructor(readonly worker: WorkerRemote, readonly baseUrl: string) {}
 
@@ -93,6 +97,7 @@ export class AppState {
     try {
       const info = await this.worker.connect(this.baseUrl, callback((e: SiteEventForPage) => this.onSiteEvent(e)));
       this.federation.set({ status: 'ready', info });
+      if (info.identity) this.keepStorage();
       return info;
     } catch (e) {
       const code = (e as { code?: unknown }).code;
@@ -107,6 +112,15 @@ export class AppState {
   joined(identity: SiteIdentityInfo): void {
     const f = this.federation.value;
     if (f.status === 'ready') this.federation.set({ status: 'ready', info: { ...f.info, identity } });
+    this.keepStorage();
+  }
+
+  /** This browser holds a site's key: asks, once per page, that its storage be kept when the disk runs low. */
+  private keepStorage(): void {
+    if (this.persistenceAsked) return;
+    this.persistenceAsked = true;
+    const storage = (globalThis as { navigator?: { storage?: PersistableStorage } }).navigator?.storage;
+    void requestPersistentStorage(storage).then((p) => this.persistence.set(p));
   }
 
   get identity(): SiteIdentityInfo | null {

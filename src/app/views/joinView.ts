@@ -7,6 +7,7 @@ import type { Plan } from '../../worker/workerApi.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { errorText, type AppState } from '../state/appState.ts';
 import { routeHref } from '../router.ts';
+import { persistenceLine } from './persistenceLine.ts';
 import type { View } from './view.ts';
 
 /**
@@ -56,6 +57,7 @@ function planRows(plan: Plan): [string, string][] {
 export function joinView(state: AppState, token: string | undefined): View {
   const body = h('div');
   const element = h('div', { className: 'view join' }, h('h1', { text: 'Join the federation' }), body);
+  const kept = persistenceLine(state);
 
   const render = (): void => {
     const f = state.federation.value;
@@ -101,12 +103,13 @@ export function joinView(state: AppState, token: string | undefined): View {
       ),
       identity
         ? h('section', { className: 'panel ok', attrs: { role: 'status', 'data-testid': 'joined' } },
-            h('p', {}, 'This browser has joined as ', h('strong', { text: identity.siteName }), ` (site id ${identity.siteId}). `, h('a', { text: 'Next: choose your scans', attrs: { href: routeHref('data') } })))
+            h('p', {}, 'This browser has joined as ', h('strong', { text: identity.siteName }), ` (site id ${identity.siteId}). `, h('a', { text: 'Next: choose your scans', attrs: { href: routeHref('data') } })),
+            kept.element)
         : token
           ? h('section', { className: 'panel' }, h('h2', { text: 'Consent' }), form)
           : h('p', { text: 'Open the invite link your federation operator sent you to join.' }),
     );
   };
   const off = state.federation.subscribe(render);
-  return { element, dispose: off };
+  return { element, dispose: () => (off(), kept.dispose()) };
 }
