@@ -7,10 +7,10 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { dataPaths } from '../coordinator/startCoordinator.ts';
-import { SqliteStore } from '../coordinator/storage/sqliteStore.ts';
+import { SqliteStore, storeUnreadable } from '../coordinator/storage/sqliteStore.ts';
 import { FedsegError } from '../core/util/errors.ts';
 
-/** The store of `dataDir`, which must hold a federation; NO_FEDERATION otherwise. The caller closes it. */
+/** The store of `dataDir`, which must hold a federation: NO_FEDERATION otherwise, STORE_UNREADABLE for a file SQLite cannot read. The caller closes it. */
 export async function openFederationStore(dataDir: string): Promise<SqliteStore> {
   const dir = resolve(dataDir);
   const db = dataPaths(dir).db;
@@ -23,7 +23,7 @@ export async function openFederationStore(dataDir: string): Promise<SqliteStore>
     found = await store.federation();
   } catch (e) {
     await store.close();
-    throw e;
+    throw storeUnreadable(db, e);
   }
   if (!found) {
     await store.close();

@@ -11,6 +11,7 @@ import type {
   SiteRecord, SiteStatus, UpdateRecord,
 } from './federationStore.ts';
 import type { RegionScores } from '../../core/types/labels.ts';
+import { FedsegError } from '../../core/util/errors.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS federation (
@@ -54,23 +55,41 @@ const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] 
 interface EvaluationRow { round: number; site_id: string; model_hash: string; cases: number; dice: string; hd95: string; received_at: number }
 interface AuditRow { id: number; at: number; site_id: string | null; action: string; round: number | null; detail: string }
 
+/** A database file that SQLite cannot open or use, named with SQLite's reason. */
+export function storeUnreadable(file: string, e: unknown): FedsegError {
+  return new FedsegError('STORE_UNREADABLE', `${file}: expected a coordinator's SQLite database, found one that could not be opened (${e instanceof Error ? e.message : String(e)})`);
+}
+
 export class SqliteStore implements FederationStore {
   private readonly db: Database.Database;
 
+  /**
+   * Opens (or creates) the database. One that cannot be opened or set up (not a database, a
+   * read-only folder) is closed again, and STORE_UNREADABLE names the file and SQLite's reason.
+   */
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
-    for (const { table, column, type } of ADDED_COLUMNS) {
-      // checked and added in one write transaction: two processes opening an older database
-      // at once (the coordinator and fedseg invite) add it once
-      this.db.transaction(() => {
-        const has = (this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
-        if (!has) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
-      }).immediate();
+    try {
+      this.db = new Database(file);
+    } catch (e) {
+      throw storeUnreadable(file, e);
+    }
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('busy_timeout = 5000');
+      this.db.exec(SCHEMA);
+      for (const { table, column, type } of ADDED_COLUMNS) {
+        // checked and added in one write transaction: two processes opening an older database
+        // at once (the coordinator and fedseg invite) add it once
+        this.db.transaction(() => {
+          const has = (this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
+          if (!has) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+        }).immediate();
+      }
+    } catch (e) {
+      this.db.close();
+      throw storeUnreadable(file, e);
     }
   }
 
