@@ -18,3 +18,27 @@ export function preparedNotice(train: number, validation: number, bytes: number,
     : `this tab holds up to ${size(budget)} of them at a time, and reads the others back from this browser's storage as training draws them (slower)`;
   return `Prepared ${cases(train, 'training')} and ${cases(validation, 'validation')}: ${size(bytes)} (about 30 MB for each BraTS-sized case), kept in this browser's storage until the participation ends; ${held}.`;
 }
+
+/** What the browser says of its storage for this origin (StorageManager.estimate()). */
+export interface StorageEstimateLike {
+  readonly quota?: number;
+  readonly usage?: number;
+}
+
+/**
+ * A warning once the first case is prepared, when all of them (`expectedBytes`, the first
+ * case's size times their number) will not fit in what the browser allows this origin;
+ * undefined when they fit or the browser does not say.
+ */
+export function storageShortNotice(expectedBytes: number, estimate: StorageEstimateLike | undefined): string | undefined {
+  if (estimate?.quota === undefined) return undefined;
+  const free = Math.max(0, estimate.quota - (estimate.usage ?? 0));
+  if (expectedBytes <= free) return undefined;
+  return `The prepared cases will need about ${size(expectedBytes)} of this browser's storage, and it allows about ${size(free)} more: those that do not fit are held in this tab instead, and a reload cannot resume this participation (free some disk space, or leave cases out on the Scans tab).`;
+}
+
+/** What this browser says of its storage (in a Worker too); undefined when it does not say. */
+export async function browserStorageEstimate(): Promise<StorageEstimateLike | undefined> {
+  const storage = (globalThis as { navigator?: { storage?: { estimate?: () => Promise<StorageEstimateLike> } } }).navigator?.storage;
+  return storage?.estimate ? storage.estimate().catch(() => undefined) : undefined;
+}

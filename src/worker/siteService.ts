@@ -10,14 +10,15 @@ import { runSite, type SiteData } from '../core/protocol/client/runSite.ts';
 import type { RoundStatus } from '../core/protocol/messages.ts';
 import type { Plan } from '../core/protocol/plan.ts';
 import { generateSiteKeyPair } from '../core/protocol/signing.ts';
-import { CaseCache, caseMemoryBudget } from '../core/train/caseCache.ts';
+import { CaseCache, caseBytes, caseMemoryBudget } from '../core/train/caseCache.ts';
 import { utf8Encode } from '../core/protocol/utf8.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
+import type { TrainingCase } from '../core/types/case.ts';
 import type { Sequence } from '../core/types/sequences.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import type { FileProblem } from '../io/sourceFile.ts';
 import { ledgerFetch, type LedgerEntry } from './ledgerFetch.ts';
-import { preparedNotice } from './preparedNotice.ts';
+import { browserStorageEstimate, preparedNotice, storageShortNotice } from './preparedNotice.ts';
 import { ParticipationCases } from './participationCases.ts';
 import { SiteCases, type PreparedSplit } from './siteCases.ts';
 import { SiteProgressTracker } from './siteProgressTracker.ts';
@@ -167,15 +168,26 @@ export class SiteService implements SiteWorkerApi {
     this.tracker.set({ phase: 'preparing', round: 0, rounds: conn.plan.rounds, message: 'Preparing the cases (resampling, normalising)' });
     // each case is stored as it is prepared, and at most the cache's budget of them held here
     const kept = new ParticipationCases(caseStorage(conn.baseUrl), this.caseMemory);
+    let total = 0;
+    let estimated = false;
+    const keep = async (c: TrainingCase): Promise<void> => {
+      await kept.keep(c);
+      if (estimated) return;
+      estimated = true;
+      // once the first case is prepared, its size says whether all of them will fit in the browser's storage
+      const notice = storageShortNotice(caseBytes(c) * total, await browserStorageEstimate());
+      if (notice) conn.emit({ kind: 'notice', message: notice });
+    };
     let split: PreparedSplit;
     try {
       // an older copy must neither be resumed instead of these cases nor lie beside them
       await siteStore.deleteCases(conn.baseUrl);
-      split = await this.cases.siteData(getPreset(conn.plan.model.preset).patchSize, conn.plan.validation.fraction, (c) => kept.keep(c), {
+      split = await this.cases.siteData(getPreset(conn.plan.model.preset).patchSize, conn.plan.validation.fraction, keep, {
         // Stop ends the preparation at the next case; the bar counts the cases
-        before: (done, total) => {
+        before: (done, all) => {
+          total = all;
           if (this.stopRequested) return true;
-          this.tracker.set({ ...this.tracker.progress, message: `Preparing the cases (resampling, normalising): case ${done + 1} of ${total}`, step: done, steps: total });
+          this.tracker.set({ ...this.tracker.progress, message: `Preparing the cases (resampling, normalising): case ${done + 1} of ${all}`, step: done, steps: all });
           return false;
         },
       });
