@@ -107,6 +107,19 @@ test('join, load scans, train a round with a reload mid-round, and the round clo
   await expect(page.getByTestId('train-error')).toContainText('already takes part in another tab', { timeout: 30_000 });
   await other.close();
   await page.getByTestId('resume').click();
+  // the ledger, open while the site works, adds each request on top as it is made
+  const tab = (name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+  await tab('Privacy ledger');
+  const rowsBefore = await page.getByTestId('ledger-rows').locator('tr').count();
+  await expect(page.locator('[data-kind="update upload"]')).toHaveCount(1, { timeout: 300_000 });
+  const shown = await page.evaluate(() => ({
+    kinds: [...document.querySelectorAll('[data-testid="ledger-rows"] tr')].map((r) => r.getAttribute('data-kind')),
+    total: document.querySelector('[data-testid="ledger-total"]')!.textContent!,
+  }));
+  // one row per request, the upload (made after the view opened) among the rows added on top
+  expect(shown.total).toMatch(new RegExp(`^${shown.kinds.length} request\\(s\\) to `));
+  expect(shown.kinds.indexOf('update upload')).toBeLessThan(shown.kinds.length - rowsBefore);
+  await tab('Train');
   await expect(page.getByTestId('site-status')).toContainText(/finished|waiting for the other sites/, { timeout: 300_000 });
   mark('round done');
   const results = await fed.collaborators;

@@ -21,18 +21,24 @@ export function ledgerView(state: AppState): View {
   const summary = h('tbody');
   const rows = h('tbody', { attrs: { 'data-testid': 'ledger-rows' } });
   const total = h('p', { attrs: { role: 'status', 'data-testid': 'ledger-total' } });
+  const row = (e: LedgerEntry): HTMLElement => h('tr', { attrs: { 'data-kind': e.kind } },
+    h('td', { text: new Date(e.at).toLocaleTimeString() }),
+    h('td', { text: e.kind }),
+    h('td', { text: `${e.method} ${e.path}` }),
+    h('td', { className: 'num', attrs: { 'data-sent': e.sentBytes }, text: formatBytes(e.sentBytes) }),
+    h('td', { className: 'num', text: e.receivedBytes < 0 ? '—' : formatBytes(e.receivedBytes) }),
+    h('td', { className: 'num', text: e.status ? String(e.status) : 'failed' }));
+  /** the entries whose rows are shown: the ledger only grows, so each change adds the new rows on top (a long federation makes thousands) */
+  let shown: readonly LedgerEntry[] = [];
   const off = state.ledger.subscribe((entries) => {
     const totals = ledgerTotals(entries);
     const sent = entries.reduce((a, e) => a + e.sentBytes, 0);
     total.textContent = `${entries.length} request(s) to ${state.baseUrl}; ${formatBytes(sent)} sent in all.`;
     replaceChildren(summary, ...[...totals].map(([kind, t]) => h('tr', {}, h('th', { attrs: { scope: 'row' }, text: kind }), h('td', { className: 'num', text: String(t.count) }), h('td', { className: 'num', text: formatBytes(t.sent) }), h('td', { className: 'num', text: formatBytes(t.received) }))));
-    replaceChildren(rows, ...[...entries].reverse().map((e) => h('tr', { attrs: { 'data-kind': e.kind } },
-      h('td', { text: new Date(e.at).toLocaleTimeString() }),
-      h('td', { text: e.kind }),
-      h('td', { text: `${e.method} ${e.path}` }),
-      h('td', { className: 'num', attrs: { 'data-sent': e.sentBytes }, text: formatBytes(e.sentBytes) }),
-      h('td', { className: 'num', text: e.receivedBytes < 0 ? '—' : formatBytes(e.receivedBytes) }),
-      h('td', { className: 'num', text: e.status ? String(e.status) : 'failed' }))));
+    const grown = entries.length >= shown.length && entries[shown.length - 1] === shown[shown.length - 1];
+    if (grown) rows.prepend(...entries.slice(shown.length).reverse().map(row));
+    else replaceChildren(rows, ...[...entries].reverse().map(row));
+    shown = entries;
   });
   const element = h('div', { className: 'view ledger' },
     h('h1', { text: 'Privacy ledger' }),
