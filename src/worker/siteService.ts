@@ -10,17 +10,16 @@ import { runSite, type SiteData } from '../core/protocol/client/runSite.ts';
 import type { RoundStatus } from '../core/protocol/messages.ts';
 import type { Plan } from '../core/protocol/plan.ts';
 import { generateSiteKeyPair } from '../core/protocol/signing.ts';
-import { CaseCache, caseBytes, caseMemoryBudget } from '../core/train/caseCache.ts';
+import { CaseCache, caseMemoryBudget } from '../core/train/caseCache.ts';
 import { utf8Encode } from '../core/protocol/utf8.ts';
 import { sha256Hex } from '../core/util/webCrypto.ts';
-import type { TrainingCase } from '../core/types/case.ts';
 import type { Sequence } from '../core/types/sequences.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import type { FileProblem } from '../io/sourceFile.ts';
 import { ledgerFetch, type LedgerEntry } from './ledgerFetch.ts';
-import { browserStorageEstimate, preparedNotice, storageShortNotice } from './preparedNotice.ts';
 import { ParticipationCases } from './participationCases.ts';
-import { SiteCases, type PreparedSplit } from './siteCases.ts';
+import { SiteCases } from './siteCases.ts';
+import { prepareParticipation, type PreparedParticipation } from './prepareParticipation.ts';
 import { SiteProgressTracker } from './siteProgressTracker.ts';
 import { SiteReview } from './siteReview.ts';
 import { faultGrace } from './watchGpuFaults.ts';
@@ -166,43 +165,15 @@ export class SiteService implements SiteWorkerApi {
   private async prepareAndRun(conn: Connection): Promise<void> {
     this.resumable = true;
     this.tracker.set({ phase: 'preparing', round: 0, rounds: conn.plan.rounds, message: 'Preparing the cases (resampling, normalising)' });
-    // each case is stored as it is prepared, and at most the cache's budget of them held here
-    const kept = new ParticipationCases(caseStorage(conn.baseUrl), this.caseMemory);
-    let total = 0;
-    let estimated = false;
-    const keep = async (c: TrainingCase): Promise<void> => {
-      await kept.keep(c);
-      if (estimated) return;
-      estimated = true;
-      // once the first case is prepared, its size says whether all of them will fit in the browser's storage
-      const notice = storageShortNotice(caseBytes(c) * total, await browserStorageEstimate());
-      if (notice) conn.emit({ kind: 'notice', message: notice });
-    };
-    let split: PreparedSplit;
+    let prepared: PreparedParticipation;
     try {
-      // an older copy must neither be resumed instead of these cases nor lie beside them
-      await siteStore.deleteCases(conn.baseUrl);
-      split = await this.cases.siteData(getPreset(conn.plan.model.preset).patchSize, conn.plan.validation.fraction, keep, {
-        // Stop ends the preparation at the next case; the bar counts the cases
-        before: (done, all) => {
-          total = all;
-          if (this.stopRequested) return true;
-          this.tracker.set({ ...this.tracker.progress, message: `Preparing the cases (resampling, normalising): case ${done + 1} of ${all}`, step: done, steps: all });
-          return false;
-        },
+      prepared = await prepareParticipation(this.cases, {
+        baseUrl: conn.baseUrl, patchSize: getPreset(conn.plan.model.preset).patchSize, validationFraction: conn.plan.validation.fraction, cache: this.caseMemory,
+        stopRequested: () => this.stopRequested,
+        // the bar counts the cases
+        onCase: (done, total) => this.tracker.set({ ...this.tracker.progress, message: `Preparing the cases (resampling, normalising): case ${done + 1} of ${total}`, step: done, steps: total }),
+        notice: (message) => conn.emit({ kind: 'notice', message }),
       });
-      if (split.stopped || this.stopRequested) {
-        // nothing is trained: the cases prepared so far are let go
-        this.showStopped();
-        await this.endRun(conn);
-        return;
-      }
-      const leftOut = split.failed.map((f) => f.message).join('; ');
-      if (split.train.length === 0) {
-        throw new FedsegError('NO_TRAINING_CASES', `no usable training case: load a folder with complete, labelled cases first${leftOut ? ` (left out: ${leftOut})` : ''}`);
-      }
-      for (const f of split.failed) conn.emit({ kind: 'notice', message: `Case ${f.caseId} is left out of training: ${f.message}. The other cases train.` });
-      conn.emit({ kind: 'notice', message: preparedNotice(split.train.length, split.validation.length, kept.bytesOf([...split.train, ...split.validation]), this.caseMemory.budgetBytes) });
     } catch (e) {
       // not left 'preparing': the page would show a participation that never ends
       this.tracker.set({ ...this.tracker.progress, phase: 'failed', message: `Not started: ${e instanceof Error ? e.message : String(e)}` });
@@ -210,20 +181,14 @@ export class SiteService implements SiteWorkerApi {
       await this.endRun(conn).catch(() => undefined);
       throw e;
     }
-    // the copy is only for resuming after a reload: a full quota must not keep the site out
-    let unstored = kept.storageFailure;
-    if (unstored === undefined) {
-      try {
-        await siteStore.putCaseManifest({ baseUrl: conn.baseUrl, format: 2, train: split.train, validation: split.validation });
-      } catch (e) {
-        unstored = e instanceof Error ? e.message : String(e);
-      }
+    if (prepared.stopped) {
+      // nothing is trained: the cases prepared so far are let go
+      this.showStopped();
+      await this.endRun(conn);
+      return;
     }
-    if (unstored !== undefined) {
-      this.resumable = false;
-      conn.emit({ kind: 'notice', message: `The prepared cases could not all be kept in this browser (${unstored}): training goes on, holding those in this tab, but a reload cannot resume it.` });
-    }
-    await this.run({ train: kept.caseSet(split.train), validation: kept.caseSet(split.validation) });
+    this.resumable = prepared.resumable;
+    await this.run(prepared.data);
   }
 
   async resume(): Promise<void> {
