@@ -110,7 +110,7 @@ export function trainView(state: AppState): View {
       const privacy = r?.epsilonSpent === undefined ? '' : ` Differential privacy budget spent so far: ε = ${r.epsilonSpent.toFixed(2)}.`;
       roundInfo.textContent = r
         ? (r.finished
-          ? `The federation finished its ${r.rounds} rounds.`
+          ? `The federation finished its ${r.rounds === 1 ? 'round' : `${r.rounds} rounds`}.`
           : `Round ${r.round} of ${r.rounds}: ${r.state}; ${r.reportedSites} of ${r.expectedSites} site(s) reported (at least ${r.minSites} needed)${r.deadline ? `; deadline ${new Date(r.deadline).toLocaleTimeString()}` : ''}.`) + privacy
         : 'Round: not known yet.';
     }),
