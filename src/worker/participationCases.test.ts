@@ -45,17 +45,24 @@ describe('ParticipationCases', () => {
     expect(cache.keys()).toEqual(['c', 'a']);
   });
 
-  it('pins a case it cannot store in memory, says why, and still gives it when drawn', async () => {
+  it('pins a case it cannot store in memory, says why, and still gives it when drawn, outside the cache', async () => {
     const storage = mapStorage(['b']);
-    const kept = new ParticipationCases(storage, new CaseCache(0));
+    const cache = new CaseCache(caseBytes(caseOf('a')));
+    const kept = new ParticipationCases(storage, cache);
     const b = caseOf('b');
     for (const c of [caseOf('a'), b, caseOf('c')]) await kept.keep(c);
     expect([...storage.stored.keys()]).toEqual(['a', 'c']);
     expect(kept.storageFailure).toBe('QuotaExceededError: the quota has been exceeded');
     const set = kept.caseSet(['a', 'b', 'c']);
     expect(await set.load(1)).toBe(b);
+    // the pinned case takes none of the cache's budget: the one case it holds stays
+    expect(cache.keys()).toEqual(['c']);
     expect((await set.load(2)).id).toBe('c');
-    expect(storage.reads).toEqual(['c']);
+    expect(await set.load(1)).toBe(b);
+    expect(storage.reads).toEqual([]);
+    expect((await set.load(0)).id).toBe('a');
+    expect(storage.reads).toEqual(['a']);
+    expect(cache.keys()).toEqual(['a']);
   });
 
   it('names a case whose stored copy is gone (CASE_MISSING)', async () => {

@@ -24,7 +24,7 @@ export class ParticipationCases {
 
   constructor(private readonly storage: CaseStorage, private readonly cache: CaseCache) {}
 
-  /** Stores a prepared case and holds it in the cache; one that cannot be stored is pinned in memory. */
+  /** Stores a prepared case and holds it in the cache; one that cannot be stored is pinned in memory instead (outside the cache's budget). */
   async keep(c: TrainingCase): Promise<void> {
     this.bytes.set(c.id, caseBytes(c));
     try {
@@ -32,6 +32,7 @@ export class ParticipationCases {
     } catch (e) {
       this.pinned.set(c.id, c);
       this.failure ??= e instanceof Error ? e.message : String(e);
+      return;
     }
     this.cache.put(c.id, c);
   }
@@ -48,12 +49,10 @@ export class ParticipationCases {
 
   /** The cases `ids` (kept by `keep`, or stored by an earlier page) as training reads them. */
   caseSet(ids: readonly string[]): CachedCaseSet {
-    return new CachedCaseSet(ids, (id) => this.read(id), this.cache);
+    return new CachedCaseSet(ids, (id) => this.read(id), this.cache, (id) => this.pinned.get(id));
   }
 
   private async read(caseId: string): Promise<TrainingCase> {
-    const held = this.pinned.get(caseId);
-    if (held) return held;
     const c = await this.storage.get(caseId);
     if (!c) {
       throw new FedsegError('CASE_MISSING', `case ${caseId}: expected its prepared copy in this browser's storage, found none (was the site's data cleared?); stop, and take part again to prepare the cases anew`);

@@ -15,6 +15,8 @@ export class CachedCaseSet implements CaseSet {
     /** the case stored under `id` (rejecting, with what is wrong, when it cannot be read) */
     private readonly read: (id: string) => Promise<TrainingCase>,
     private readonly cache: CaseCache,
+    /** a case held in memory anyway (one that could not be stored): given as it is, not counted in the cache */
+    private readonly pinned: (id: string) => TrainingCase | undefined = () => undefined,
   ) {}
 
   get length(): number {
@@ -24,7 +26,7 @@ export class CachedCaseSet implements CaseSet {
   async load(index: number): Promise<TrainingCase> {
     const id = this.ids[index];
     if (id === undefined) throw new RangeError(`case index ${index}: expected 0 to ${this.ids.length - 1}`);
-    const held = this.cache.get(id);
+    const held = this.pinned(id) ?? this.cache.get(id);
     if (held) return held;
     const c = await this.read(id);
     if (c.id !== id) throw new FedsegError('CASE_MISMATCH', `case ${id}: expected its prepared copy, found case ${c.id} stored under its name`);
