@@ -10,7 +10,7 @@ import { caseBytes, type CaseCache } from '../core/train/caseCache.ts';
 import type { TrainingCase } from '../core/types/case.ts';
 import { FedsegError } from '../core/util/errors.ts';
 import { ParticipationCases } from './participationCases.ts';
-import { browserStorageEstimate, preparedNotice, storageShortNotice } from './preparedNotice.ts';
+import { preparedNotice, storageShortNotice, type StorageEstimateLike } from './preparedNotice.ts';
 import type { SiteCases } from './siteCases.ts';
 import { caseStorage, siteStore } from './siteStore.ts';
 
@@ -31,6 +31,12 @@ export interface PrepareParticipationOptions {
 export type PreparedParticipation =
   | { readonly stopped: true }
   | { readonly stopped: false; readonly data: SiteData; readonly resumable: boolean };
+
+/** What this browser says of its storage (in a Worker too); undefined when it does not say. */
+async function browserStorageEstimate(): Promise<StorageEstimateLike | undefined> {
+  const storage = (globalThis as { navigator?: { storage?: { estimate?: () => Promise<StorageEstimateLike> } } }).navigator?.storage;
+  return storage?.estimate ? storage.estimate().catch(() => undefined) : undefined;
+}
 
 /** NO_TRAINING_CASES when none can train; any other error as it came (the caller deletes what was stored). */
 export async function prepareParticipation(cases: SiteCases, o: PrepareParticipationOptions): Promise<PreparedParticipation> {

@@ -36,9 +36,3 @@ export function storageShortNotice(expectedBytes: number, estimate: StorageEstim
   if (expectedBytes <= free) return undefined;
   return `The prepared cases will need about ${size(expectedBytes)} of this browser's storage, and it allows about ${size(free)} more: those that do not fit are held in this tab instead, and a reload cannot resume this participation (free some disk space, or leave cases out on the Scans tab).`;
 }
-
-/** What this browser says of its storage (in a Worker too); undefined when it does not say. */
-export async function browserStorageEstimate(): Promise<StorageEstimateLike | undefined> {
-  const storage = (globalThis as { navigator?: { storage?: { estimate?: () => Promise<StorageEstimateLike> } } }).navigator?.storage;
-  return storage?.estimate ? storage.estimate().catch(() => undefined) : undefined;
-}
