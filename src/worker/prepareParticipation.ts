@@ -47,8 +47,9 @@ export async function prepareParticipation(cases: SiteCases, o: PrepareParticipa
     await kept.keep(c);
     if (estimated) return;
     estimated = true;
-    // once the first case is prepared, its size says whether all of them will fit in the browser's storage
-    const short = storageShortNotice(caseBytes(c) * total, await browserStorageEstimate());
+    // once the first case is stored, its size says whether the others will fit in the browser's storage
+    // (the estimate's usage holds the first one already)
+    const short = storageShortNotice(caseBytes(c) * (total - 1), await browserStorageEstimate());
     if (short) o.notice(short);
   };
   // an older copy must neither be resumed instead of these cases nor lie beside them

@@ -29,7 +29,7 @@ describe('preparedNotice', () => {
 describe('storageShortNotice', () => {
   it('warns when the cases will not fit in what the browser allows, saying both sizes', () => {
     expect(storageShortNotice(3.1e9, { quota: 2e9, usage: 0.5e9 })).toBe(
-      "The prepared cases will need about 3.1 GB of this browser's storage, and it allows about 1.5 GB more: those that do not fit are held in this tab instead, and a reload cannot resume this participation (free some disk space, or leave cases out on the Scans tab).",
+      "The cases still to prepare will need about 3.1 GB of this browser's storage, and it allows about 1.5 GB more: those that do not fit are held in this tab instead, and a reload cannot resume this participation (free some disk space, or leave cases out on the Scans tab).",
     );
     expect(storageShortNotice(1e6, { quota: 1e6, usage: 2e6 })).toMatch(/allows about 0\.0 MB more/);
   });

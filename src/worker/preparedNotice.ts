@@ -26,13 +26,14 @@ export interface StorageEstimateLike {
 }
 
 /**
- * A warning once the first case is prepared, when all of them (`expectedBytes`, the first
- * case's size times their number) will not fit in what the browser allows this origin;
- * undefined when they fit or the browser does not say.
+ * A warning once the first case is prepared and stored, when the others (`expectedBytes`,
+ * the first case's size times their number; the first is in the estimate's usage already)
+ * will not fit in what the browser allows this origin; undefined when they fit or the
+ * browser does not say.
  */
 export function storageShortNotice(expectedBytes: number, estimate: StorageEstimateLike | undefined): string | undefined {
   if (estimate?.quota === undefined) return undefined;
   const free = Math.max(0, estimate.quota - (estimate.usage ?? 0));
   if (expectedBytes <= free) return undefined;
-  return `The prepared cases will need about ${size(expectedBytes)} of this browser's storage, and it allows about ${size(free)} more: those that do not fit are held in this tab instead, and a reload cannot resume this participation (free some disk space, or leave cases out on the Scans tab).`;
+  return `The cases still to prepare will need about ${size(expectedBytes)} of this browser's storage, and it allows about ${size(free)} more: those that do not fit are held in this tab instead, and a reload cannot resume this participation (free some disk space, or leave cases out on the Scans tab).`;
 }
