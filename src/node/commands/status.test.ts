@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_PLAN } from '../../core/protocol/plan.ts';
 import type { OperatorStatus } from '../../coordinator/operatorStatus.ts';
-import { ago, formatStatus } from './status.ts';
+import { formatStatus } from './status.ts';
 
 const scores = (x: number) => ({ ET: x, TC: x + 0.1, WT: x + 0.2 });
 
@@ -55,11 +55,6 @@ describe('fedseg status', () => {
     expect(last).toMatch(/\n {2}2 .* a, b, c/);
     expect(text).toMatch(/\n {2}2 .* a, b, c\s+2\.410-31\.200\s+-\n/);
     expect(text).toContain('round 2: b 31.200, c 3.100, a 2.410');
-  });
-
-  it('says how long ago in the largest whole unit', () => {
-    expect([null, 0, 119_000, 120_000, 7_100_000, 7_200_000, 172_000_000, 172_800_000].map((at) => ago(at === null ? null : 1e9 - at, 1e9)))
-      .toEqual(['never', '0 s ago', '119 s ago', '2 min ago', '118 min ago', '2 h ago', '48 h ago', '2 d ago']);
   });
 
   it('shows the privacy budget spent against the planned one', () => {

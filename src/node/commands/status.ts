@@ -7,6 +7,7 @@ import { checkTransport } from '../../core/protocol/client/secureTransport.ts';
 import { REGIONS } from '../../core/types/labels.ts';
 import { parseMessage } from '../../core/protocol/messages.ts';
 import { OperatorStatusSchema, type OperatorStatus, type RoundEvaluation } from '../../core/protocol/operatorStatusSchema.ts';
+import { ago, largestNorms, normRange, waitingSites } from '../../core/protocol/operatorSummary.ts';
 import type { Command } from '../command.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import { OPERATOR_TOKEN_FILE, readOperatorToken } from '../../coordinator/operatorToken.ts';
@@ -43,45 +44,25 @@ const evalText = (e: RoundEvaluation | null) =>
   e ? `${REGIONS.map((r) => f2(e.dice[r])).join(' ')}   ${REGIONS.map((r) => f1(e.hd95[r]).padStart(5)).join(' ')}  (${e.cases} cases, ${e.sites} sites)` : '-';
 const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
 
-/** How long ago `at` was, in the largest whole unit: "40 s ago", "12 min ago", "3 h ago", "2 d ago"; "never" for null. */
-export function ago(at: number | null, now: number): string {
-  if (at === null) return 'never';
-  const s = Math.max(0, Math.round((now - at) / 1000));
-  if (s < 120) return `${s} s ago`;
-  if (s < 120 * 60) return `${Math.round(s / 60)} min ago`;
-  if (s < 48 * 3600) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86400)} d ago`;
-}
-
-/**
- * The active sites the current round has no update from yet, with when each was last seen.
- * Not under secure aggregation: its masked inputs are recorded only once unmasked, so the
- * updates do not say who sent one; nor while the round aggregates (none is waited for).
- */
+/** "Waiting for: site (last seen …), …", or null when nobody is waited for or that is not known (operatorSummary.ts). */
 function waitingFor(s: OperatorStatus, now: number): string | null {
-  const c = s.current;
-  if (c.finished || c.state === 'aggregating' || s.plan.privacy.secureAggregation.enabled) return null;
-  const reported = new Set(s.rounds.find((r) => r.round === c.round)?.updates.map((u) => u.siteId) ?? []);
-  const waiting = s.sites.filter((x) => x.status === 'active' && !reported.has(x.id));
+  const waiting = waitingSites(s) ?? [];
   if (waiting.length === 0) return null;
   return `Waiting for: ${waiting.slice(0, 10).map((x) => `${x.id} (last seen ${ago(x.lastSeenAt, now)})`).join(', ')}${waiting.length > 10 ? `, and ${waiting.length - 10} more` : ''}`;
 }
 
 /** The smallest and largest update norm of a round ("2.41-3.10"), '-' when none is known (secure aggregation). */
-function normRange(updates: OperatorStatus['rounds'][number]['updates']): string {
-  const norms = updates.flatMap((u) => (u.norm !== undefined ? [u.norm] : []));
-  if (norms.length === 0) return '-';
-  const lo = Math.min(...norms);
-  const hi = Math.max(...norms);
-  return lo === hi ? f2(lo) : `${f2(lo)}-${f2(hi)}`;
+function normRangeText(updates: OperatorStatus['rounds'][number]['updates']): string {
+  const range = normRange(updates);
+  if (!range) return '-';
+  return range.lo === range.hi ? f2(range.lo) : `${f2(range.lo)}-${f2(range.hi)}`;
 }
 
 /** The last round's updates by norm, largest first, naming the site: where a scaled update shows. */
-function largestNorms(s: OperatorStatus): string | null {
-  const last = [...s.rounds].reverse().find((r) => r.updates.some((u) => u.norm !== undefined));
+function largestNormsText(s: OperatorStatus): string | null {
+  const last = largestNorms(s);
   if (!last) return null;
-  const byNorm = last.updates.filter((u) => u.norm !== undefined).sort((a, b) => b.norm! - a.norm!);
-  return `round ${last.round}: ${byNorm.slice(0, 5).map((u) => `${u.siteId} ${f2(u.norm!)}`).join(', ')}${byNorm.length > 5 ? ', …' : ''}`;
+  return `round ${last.round}: ${last.bySite.slice(0, 5).map((u) => `${u.siteId} ${f2(u.norm)}`).join(', ')}${last.bySite.length > 5 ? ', …' : ''}`;
 }
 
 /** `roundsShown`: how many of the last rounds to list (the others are counted). */
@@ -113,10 +94,10 @@ export function formatStatus(s: OperatorStatus, now = Date.now(), roundsShown = 
   for (const r of s.rounds.slice(hidden)) {
     const samples = r.updates.reduce((a, u) => a + u.sampleCount, 0);
     const who = r.updates.map((u) => u.siteId).join(', ') || '-';
-    lines.push(`  ${String(r.round).padEnd(6)} ${r.status.padEnd(12)} ${String(r.updates.length).padEnd(8)} ${String(samples).padEnd(8)} ${who.slice(0, 30).padEnd(30)} ${normRange(r.updates).padEnd(13)} ${evalText(r.evaluation)}`);
+    lines.push(`  ${String(r.round).padEnd(6)} ${r.status.padEnd(12)} ${String(r.updates.length).padEnd(8)} ${String(samples).padEnd(8)} ${who.slice(0, 30).padEnd(30)} ${normRangeText(r.updates).padEnd(13)} ${evalText(r.evaluation)}`);
   }
   if (c.finished) lines.push(`  final  -            -        -        -                              -             ${evalText(s.final)}`);
-  const largest = largestNorms(s);
+  const largest = largestNormsText(s);
   if (largest) lines.push('', `Largest update norms (a norm bound should sit above the honest ones): ${largest}`);
   return lines.join('\n');
 }
