@@ -1,26 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_PLAN } from './plan.ts';
-import type { OperatorStatus, RoundView } from './operatorStatusSchema.ts';
+import { operatorStatusFixture as status, roundView as round, scores, siteUpdate as update } from './testing/operatorStatusFixture.ts';
 import { ago, evaluationSeries, largestNorms, normRange, waitingSites } from './operatorSummary.ts';
-
-const scores = (x: number) => ({ ET: x, TC: x + 0.1, WT: x + 0.2 });
-const site = (id: string, status: 'invited' | 'active' | 'revoked' = 'active') => ({ id, name: id.toUpperCase(), status, invitedAt: 0, joinedAt: status === 'invited' ? null : 0, lastSeenAt: null });
-const update = (siteId: string, norm?: number): RoundView['updates'][number] => ({ siteId, sampleCount: 3, bytes: 10, codec: 'float32', receivedAt: 1, metrics: {}, ...(norm === undefined ? {} : { norm }) });
-const round = (n: number, updates: RoundView['updates'], evaluation: number | null): RoundView => ({
-  round: n, status: 'closed', globalModel: 'c'.repeat(64), resultModel: null, openedAt: 0, deadline: 1, closedAt: 2, extensions: 0,
-  updates, evaluations: [], evaluation: evaluation === null ? null : { cases: 4, sites: 2, dice: scores(evaluation), hd95: scores(9) }, summary: null,
-});
-
-function status(patch: Partial<OperatorStatus> = {}, current: Partial<OperatorStatus['current']> = {}): OperatorStatus {
-  return {
-    federation: 'demo', planHash: 'a'.repeat(64), plan: DEMO_PLAN, notice: null,
-    current: { federation: 'demo', planHash: 'a'.repeat(64), round: 2, rounds: 3, state: 'collecting', finished: false, globalModelHash: 'b'.repeat(64), deadline: 70_000, expectedSites: 3, reportedSites: 1, minSites: 2, ...current },
-    sites: [site('a'), site('b'), site('c'), site('d', 'invited'), site('e', 'revoked')],
-    rounds: [round(1, [update('a', 2), update('b', 3)], 0.2), round(2, [update('b', 2.5)], null)],
-    final: null,
-    ...patch,
-  };
-}
 
 describe('the operator summary', () => {
   it('says how long ago in the largest whole unit', () => {

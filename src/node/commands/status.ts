@@ -5,8 +5,7 @@ import { parseArgs } from 'node:util';
 import { ProtocolClient } from '../../core/protocol/client/protocolClient.ts';
 import { checkTransport } from '../../core/protocol/client/secureTransport.ts';
 import { REGIONS } from '../../core/types/labels.ts';
-import { parseMessage } from '../../core/protocol/messages.ts';
-import { OperatorStatusSchema, type OperatorStatus, type RoundEvaluation } from '../../core/protocol/operatorStatusSchema.ts';
+import type { OperatorStatus, RoundEvaluation } from '../../core/protocol/operatorStatusSchema.ts';
 import { ago, largestNorms, normRange, waitingSites } from '../../core/protocol/operatorSummary.ts';
 import type { Command } from '../command.ts';
 import { FedsegError } from '../../core/util/errors.ts';
@@ -128,7 +127,7 @@ export const statusCommand: Command = {
     const client = new ProtocolClient({ baseUrl: values.url, retry: { attempts: 2 } });
     const token = readOperatorToken(values['token-file'] ?? join(resolve(values.data), OPERATOR_TOKEN_FILE));
     // checked as every message is: a coordinator of another version is named, not misprinted
-    const status = parseMessage(OperatorStatusSchema, await client.status(token), `GET ${values.url}/api/v1/status`);
+    const status = await client.status(token);
     console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status, Date.now(), rounds));
     return 0;
   },

@@ -20,6 +20,7 @@ import { utf8Encode } from '../utf8.ts';
 import { platformFetch, sleep, type FetchLike, type ResponseLike } from './fetchLike.ts';
 import type { ModelCache } from './modelCache.ts';
 import { ProtocolError } from './protocolError.ts';
+import { OperatorStatusSchema, type OperatorStatus } from '../operatorStatusSchema.ts';
 
 export interface SiteCredentials {
   readonly siteId: string;
@@ -140,9 +141,9 @@ export class ProtocolClient {
     return parseMessage(RoundStatusSchema, await this.json('GET', `/round?after=${after}&wait=${waitS}`, null, this.creds !== null), 'round status');
   }
 
-  /** The operator's view of the federation, with the coordinator's operator token. */
-  async status(operatorToken: string): Promise<unknown> {
-    return this.json('GET', '/status', null, { bearer: operatorToken });
+  /** The operator's view of the federation, with the coordinator's operator token; checked against its schema. */
+  async status(operatorToken: string): Promise<OperatorStatus> {
+    return parseMessage(OperatorStatusSchema, await this.json('GET', '/status', null, { bearer: operatorToken }), `GET ${this.baseUrl}${API}/status`);
   }
 
   /** A global model's bytes, from the cache or the coordinator; checked against its hash. */
