@@ -10,6 +10,7 @@ import { dataView } from './views/dataView.ts';
 import { demoView } from './views/demoView.ts';
 import { joinView } from './views/joinView.ts';
 import { ledgerView } from './views/ledgerView.ts';
+import { operatorView } from './views/operatorView.ts';
 import { reviewView } from './views/reviewView.ts';
 import { trainView } from './views/trainView.ts';
 import type { View } from './views/view.ts';
@@ -18,6 +19,8 @@ import { startTrainingWorker } from './workerClient.ts';
 interface ViewEntry {
   readonly title: string;
   readonly make: (state: AppState, route: Route) => View;
+  /** false: reached by its URL only (the operator's page is no site's tab) */
+  readonly inNav?: boolean;
 }
 
 const VIEWS: Readonly<Record<string, ViewEntry>> = {
@@ -27,6 +30,7 @@ const VIEWS: Readonly<Record<string, ViewEntry>> = {
   review: { title: 'Review', make: (s) => reviewView(s) },
   ledger: { title: 'Privacy ledger', make: (s) => ledgerView(s) },
   demo: { title: 'Training demo', make: (s) => demoView(s) },
+  operator: { title: 'Operator dashboard', make: (s, r) => operatorView(s, r.params[0]), inNav: false },
 };
 const DEFAULT_VIEW = 'demo';
 
@@ -47,7 +51,7 @@ function main(): void {
   void state.connect();
 
   // the links stay (so keyboard focus stays on the one just used); only aria-current moves
-  const links = Object.entries(VIEWS).map(([key, v]) => ({ key, a: h('a', { text: v.title, attrs: { href: routeHref(key) } }) }));
+  const links = Object.entries(VIEWS).filter(([, v]) => v.inNav !== false).map(([key, v]) => ({ key, a: h('a', { text: v.title, attrs: { href: routeHref(key) } }) }));
   const nav = h('nav', { className: 'tabs', attrs: { 'aria-label': 'Sections' } }, ...links.map((l) => l.a));
   const main = h('main', { id: 'main', attrs: { tabindex: -1 } });
   const fatal = h('p', { className: 'fatal error-text', attrs: { role: 'alert', 'data-testid': 'worker-failed', hidden: true } });

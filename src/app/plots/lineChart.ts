@@ -7,6 +7,9 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { h } from '../dom.ts';
 
+/** tick spacings on the x axis, whose values are whole numbers */
+const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
+
 export interface SeriesSpec {
   readonly label: string;
   /** a CSS colour */
@@ -100,7 +103,8 @@ export class LineChart {
           width,
           height: this.opts.height ?? 220,
           scales: { x: { time: false }, ...(range ? { y: { range: [range[0], range[1]] } } : {}) },
-          axes: [{ label: this.opts.xLabel }, { label: this.opts.yLabel }],
+          // x counts rounds or steps: whole-number ticks only
+          axes: [{ label: this.opts.xLabel, incrs: WHOLE_STEPS }, { label: this.opts.yLabel }],
           series: [{ label: this.opts.xLabel }, ...this.opts.series.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, spanGaps: true }))],
           legend: { show: true },
         },

@@ -107,7 +107,8 @@ export function joinView(state: AppState, token: string | undefined): View {
             kept.element)
         : token
           ? h('section', { className: 'panel' }, h('h2', { text: 'Consent' }), form)
-          : h('p', { text: 'Open the invite link your federation operator sent you to join.' }),
+          : h('p', {}, 'Open the invite link your federation operator sent you to join. ',
+            h('span', { className: 'muted' }, 'Operating this federation? ', h('a', { text: 'Open the operator dashboard', attrs: { href: routeHref('operator') } }), '.')),
     );
   };
   const off = state.federation.subscribe(render);

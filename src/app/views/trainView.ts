@@ -9,6 +9,7 @@ import type { SitePhase, SiteProgress } from '../../worker/workerApi.ts';
 import { h, ProgressBar, replaceChildren } from '../dom.ts';
 import { formatBytes, formatDuration, formatNumber } from '../format.ts';
 import { LineChart } from '../plots/lineChart.ts';
+import { REGION_SERIES } from '../plots/regionSeries.ts';
 import { errorText, type AppState } from '../state/appState.ts';
 import { backendPanel } from './backendPanel.ts';
 import { federationPanel } from './federationPanel.ts';
@@ -37,7 +38,7 @@ export function trainView(state: AppState): View {
   const lossChart = new LineChart({ title: 'Local training loss per round', xLabel: 'round', yLabel: 'loss', series: [{ label: 'mean loss', stroke: '#c0392b' }] });
   const diceChart = new LineChart({
     title: 'Dice of the global model on this site\'s validation cases', xLabel: 'round', yLabel: 'Dice', yRange: [0, 1],
-    series: [{ label: 'ET', stroke: '#d35400' }, { label: 'TC', stroke: '#8e44ad' }, { label: 'WT', stroke: '#27ae60' }],
+    series: REGION_SERIES,
   });
   const historyTable = h('tbody');
 

@@ -2,11 +2,12 @@
  * `fedseg coordinator --plan plan.json [--port 8080] [--host 127.0.0.1] [--data dir] [--static dist]`
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parsePlan } from '../../core/protocol/plan.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import { startCoordinator } from '../../coordinator/startCoordinator.ts';
+import { OPERATOR_TOKEN_FILE } from '../../coordinator/operatorToken.ts';
 import type { Command } from '../command.ts';
 import { roundLine } from '../roundLine.ts';
 
@@ -63,6 +64,7 @@ export const coordinatorCommand: Command = {
     console.log(`  federation "${s.federation}", plan ${s.planHash}`);
     console.log(`  ${roundLine(s)}; data in ${resolve(values.data)}`);
     console.log(`  invite a site: fedseg invite --site "Hospital A" --data ${values.data} --url ${running.url}`);
+    console.log(`  operator dashboard: ${running.url}/#/operator (it asks for the token in ${join(resolve(values.data), OPERATOR_TOKEN_FILE)})`);
     await new Promise<void>((done) => {
       const stop = () => {
         process.off('SIGINT', stop);

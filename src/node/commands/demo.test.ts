@@ -48,6 +48,8 @@ describe('fedseg demo (what npm start runs)', () => {
     try {
       const status = await first.status();
       expect(first.out()).toContain(`fedseg status --url ${first.base} --data ${data}`);
+      // the dashboard link holds the operator token of this demo's data folder
+      expect(first.out()).toContain(`${first.base}/#/operator/${readOperatorToken(join(data, OPERATOR_TOKEN_FILE))}\n`);
       expect(status.federation).toBe('fedseg demo');
       expect(status.plan.rounds).toBeGreaterThanOrEqual(100);
       expect(first.out()).toContain(join(data, 'sample-scans'));

@@ -126,7 +126,9 @@ export const demoCommand: Command = {
     console.log(`\n  Open this invite URL in Chromium or Chrome to join as a site:\n\n    ${visitor.url}\n`);
     console.log(`  No scans at hand? Choose this folder of synthetic BraTS-like cases in the page:\n    ${samples}\n`);
     console.log(`  More invites: fedseg invite --site "Hospital B" --data ${values.data} --url ${running.url}`);
-    console.log(`  Status:       fedseg status --url ${running.url} --data ${values.data}\n`);
+    console.log(`  Status:       fedseg status --url ${running.url} --data ${values.data}`);
+    // the demo's operator is the person at this terminal: the token rides in the fragment, which no server or log sees
+    console.log(`  Operator dashboard (holds this demo's operator token): ${running.url}/#/operator/${running.operatorToken}\n`);
 
     const stop = new AbortController();
     const profiles = SYNTHETIC_SITES.filter((profile, i) => i < count || existsSync(keyFile(profile)));
