@@ -2,8 +2,8 @@
  * The operator dashboard (#/operator) over a real coordinator while two headless sites
  * train two rounds: the token is taken from the URL and dropped from the address at once,
  * kept for the tab only (a reload keeps the dashboard), sent as a bearer token to the
- * status route alone; the sites, the rounds and the federated Dice are shown as the
- * federation goes on; a wrong token is refused with the coordinator's code and asks again;
+ * operator's routes alone; the sites, the rounds and the federated Dice are shown as the
+ * federation goes on; a site is invited and revoked from it; a wrong token is refused with the coordinator's code and asks again;
  * the page's section tabs do not offer the dashboard.
  */
 import { expect, test } from '@playwright/test';
@@ -57,6 +57,21 @@ test('the operator follows the federation on the dashboard, with the token kept 
   await expect(page.locator('figure.chart').nth(1)).toBeVisible();
   await expect(page.locator('figure.chart').nth(1).locator('.chart-table tbody tr')).toHaveCount(2);
 
+  // an invite made on the dashboard: a one-time URL on this address, and the site listed as invited
+  page.on('dialog', (d) => void d.accept());
+  await page.getByLabel('Site name').fill('Hospital Z');
+  await page.getByRole('button', { name: 'Create invite' }).click();
+  await expect(page.getByTestId('operator-invite-outcome')).toContainText('Invite for Hospital Z (site id hospital-z-');
+  expect(await page.getByTestId('operator-invite-url').inputValue()).toMatch(new RegExp(`^${fed.url}/#/join/[A-Za-z0-9_-]{43}$`));
+  const invited = sites.locator('tr', { hasText: 'Hospital Z' });
+  await expect(invited.locator('td').nth(1)).toHaveText('invited');
+  // revoked on the dashboard (after the confirmation), it is listed as revoked and offers no second revocation
+  await page.getByRole('button', { name: 'Revoke Hospital Z' }).click();
+  await expect(page.getByTestId('operator-action')).toHaveText('Hospital Z is revoked.');
+  await expect(invited.locator('td').nth(1)).toHaveText('revoked');
+  await expect(page.getByRole('button', { name: 'Revoke Hospital Z' })).toBeHidden();
+  expect((await fed.coordinator.federation.roundStatus()).finished).toBe(true);
+
   // a reload keeps the dashboard: the token is in this tab's session storage, not in the address
   await page.reload();
   await expect(page.getByTestId('operator-rounds').locator('tr')).toHaveCount(2);
@@ -73,9 +88,9 @@ test('the operator follows the federation on the dashboard, with the token kept 
   await page.getByRole('button', { name: 'Open the dashboard' }).click();
   await expect(page.getByTestId('operator-rounds').locator('tr')).toHaveCount(2);
 
-  // the token went to the status route only, as a bearer token, and the address never kept it
+  // the token went to the operator's routes only, as a bearer token, and the address never kept it
   expect(authorised.length).toBeGreaterThan(0);
-  expect(new Set(authorised)).toEqual(new Set(['/api/v1/status']));
+  expect(authorised.filter((p) => !/^\/api\/v1\/(status|invites|sites\/[^/]+\/revoke)$/.test(p))).toEqual([]);
   expect(page.url()).not.toContain(token);
   // the refused token's 403 is the one failed load the browser reports
   expect(errors.filter((e) => !e.includes('status of 403'))).toEqual([]);

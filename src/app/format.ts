@@ -33,3 +33,8 @@ export function formatRate(voxelsPerSecond: number): string {
   if (voxelsPerSecond >= 1e3) return `${(voxelsPerSecond / 1e3).toFixed(1)} kvox/s`;
   return `${voxelsPerSecond.toFixed(0)} vox/s`;
 }
+
+/** a moment as the reader's locale writes it; '–' for none */
+export function formatWhen(ms: number | null): string {
+  return ms === null ? '–' : new Date(ms).toLocaleString();
+}

@@ -9,6 +9,7 @@ import { Hono, type Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { streamSSE } from 'hono/streaming';
 import { JoinRequestSchema, MetricsReportSchema, parseMessage, SHA256_HEX } from '../core/protocol/messages.ts';
+import { InviteRequestSchema, type InviteResponse, type RevokeResponse } from '../core/protocol/operatorActions.ts';
 import { publishedPlan } from '../core/protocol/plan.ts';
 import { BODY_HASH_HEADER, SIGNATURE_HEADERS } from '../core/protocol/signing.ts';
 import { specSize } from '../core/protocol/weightSpec.ts';
@@ -17,6 +18,7 @@ import type { Federation } from './federation.ts';
 import { ConnectionLimit } from './connectionLimit.ts';
 import { errorAnswer, HttpError } from './httpError.ts';
 import { operatorStatus } from './operatorStatus.ts';
+import { createSiteInvite } from './siteInvites.ts';
 import { checkOperatorToken } from './operatorToken.ts';
 import { readBody, readJson } from './readBody.ts';
 import { RequestAuth } from './requestAuth.ts';
@@ -73,6 +75,7 @@ export function createApp(opts: AppOptions): Hono {
   const { federation, store } = opts;
   const log = opts.log ?? ((line: string) => console.error(line));
   const auth = new RequestAuth(store, opts.now);
+  const now = opts.now ?? Date.now;
   const maxWaiting = opts.maxWaiting ?? MAX_WAITING;
   const waiting = new ConnectionLimit(maxWaiting, Math.min(maxWaiting, opts.maxWaitingPerAddress ?? MAX_WAITING_PER_ADDRESS));
   const streamLifetimeMs = opts.eventStreamLifetimeMs ?? SSE_LIFETIME_MS;
@@ -191,6 +194,30 @@ export function createApp(opts: AppOptions): Hono {
   api.get('/status', async (c) => {
     checkOperatorToken(c.req.header('authorization'), opts.operatorToken, 'operator status');
     return c.json(await operatorStatus(store, plan, federation.planHash, await federation.roundStatus(), federation.roundNotice));
+  });
+
+  // the operator's actions, with the operator token (as `fedseg invite` does from the data folder)
+  api.post('/invites', async (c) => {
+    checkOperatorToken(c.req.header('authorization'), opts.operatorToken, 'invite');
+    const { value } = await anonymousJson(c, 'invite request');
+    const req = parseMessage(InviteRequestSchema, value, 'invite request');
+    // the page makes the URL from the address the operator reached, which the coordinator does not know behind a proxy
+    const { siteId, siteName, token } = await createSiteInvite(store, req.siteName, '', now());
+    return c.json({ siteId, siteName, token } satisfies InviteResponse, 201);
+  });
+
+  api.post('/sites/:siteId/revoke', async (c) => {
+    checkOperatorToken(c.req.header('authorization'), opts.operatorToken, 'revoke');
+    const siteId = c.req.param('siteId');
+    if (await store.revokeSite(siteId, now())) {
+      // the round stops waiting for it (or takes its update out) now, not at the round clock's next tick;
+      // the revocation stands even if that fails (the round clock tries again)
+      await federation.tick().catch((e: unknown) => log(`revoke ${siteId}: deciding the round failed (${e instanceof Error ? e.message : String(e)})`));
+      return c.json({ siteId, status: 'revoked', alreadyRevoked: false } satisfies RevokeResponse);
+    }
+    // revoking twice is no error: the site is revoked, as asked
+    if ((await store.site(siteId))?.status === 'revoked') return c.json({ siteId, status: 'revoked', alreadyRevoked: true } satisfies RevokeResponse);
+    throw new HttpError(404, 'UNKNOWN_SITE', `revoke: expected a site id of this federation (the dashboard and fedseg status list them), found "${siteId.slice(0, 64)}"`);
   });
 
   api.get('/me', async (c) => {

@@ -69,3 +69,27 @@ describe('OperatorFeed, against a real coordinator on loopback', () => {
     expect(again.kind === 'failed' && again.last?.status.federation).toBe('goes away');
   });
 });
+
+describe('OperatorFeed\'s actions, against a real coordinator on loopback', () => {
+  const dir = tempDir('fedseg-feed-actions-');
+  afterEach(() => dir.remove());
+
+  it('invites a site and revokes it, each shown at the refresh that follows', async () => {
+    const coordinator = await startTestCoordinator(testPlan(), dir.path);
+    // a long interval: only the actions' refreshes bring the changes
+    const feed = new OperatorFeed({ baseUrl: coordinator.url, token: coordinator.operatorToken, intervalMs: 60_000 });
+    try {
+      feed.start();
+      await until(feed, (s) => s.kind === 'ready');
+      const invite = await feed.invite('Hospital B');
+      expect(invite.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      await until(feed, (s) => s.kind === 'ready' && s.status.sites.some((x) => x.id === invite.siteId && x.status === 'invited'));
+      expect(await feed.revoke(invite.siteId)).toEqual({ siteId: invite.siteId, status: 'revoked', alreadyRevoked: false });
+      await until(feed, (s) => s.kind === 'ready' && s.status.sites.some((x) => x.id === invite.siteId && x.status === 'revoked'));
+      await expect(feed.revoke('nobody')).rejects.toMatchObject({ code: 'UNKNOWN_SITE' });
+    } finally {
+      feed.stop();
+      await coordinator.close();
+    }
+  });
+});

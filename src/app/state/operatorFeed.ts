@@ -1,11 +1,13 @@
 /**
  * The operator dashboard's copy of GET /api/v1/status, fetched with the operator token
- * and again every few seconds while the dashboard is open. A refused token stops it (the
+ * and again every few seconds while the dashboard is open, and the operator's actions
+ * (invite a site, revoke one) with the same token. A refused token stops it (the
  * dashboard asks for the token again); an unreachable coordinator keeps the last answer
  * on show, says so, and is asked again at the next tick.
  */
 import { ProtocolClient } from '../../core/protocol/client/protocolClient.ts';
 import type { FetchLike } from '../../core/protocol/client/fetchLike.ts';
+import type { InviteResponse, RevokeResponse } from '../../core/protocol/operatorActions.ts';
 import type { OperatorStatus } from '../../core/protocol/operatorStatusSchema.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import { Store } from './store.ts';
@@ -57,6 +59,20 @@ export class OperatorFeed {
       this.inFlight = undefined;
     });
     return this.inFlight;
+  }
+
+  /** A one-time invite for a new site; the dashboard refreshes to list it. */
+  async invite(siteName: string): Promise<InviteResponse> {
+    const invite = await this.client.invite(this.o.token, siteName);
+    void this.refresh();
+    return invite;
+  }
+
+  /** Revokes a site; the dashboard refreshes to show it revoked (and the round no longer waiting for it). */
+  async revoke(siteId: string): Promise<RevokeResponse> {
+    const revoked = await this.client.revoke(this.o.token, siteId);
+    void this.refresh();
+    return revoked;
   }
 
   private async tick(): Promise<void> {

@@ -1,24 +1,27 @@
 /**
  * The operator's dashboard of a federation, drawn from an OperatorFeed: where the rounds
- * stand and whom the current one waits for, every site with when it was last seen, the
- * federated evaluation and the update norms plotted over the rounds, and the last rounds
- * in a table. Only what the coordinator records: no scans, no site's data.
+ * stand and whom the current one waits for, every site with when it was last seen (and a
+ * Revoke button), an invite form, the federated evaluation and the update norms plotted
+ * over the rounds, and the last rounds in a table. Only what the coordinator records: no
+ * scans, no site's data.
  */
 import type { OperatorStatus, RoundView } from '../../core/protocol/operatorStatusSchema.ts';
 import { ago, evaluationSeries, normRange, waitingSites } from '../../core/protocol/operatorSummary.ts';
 import { REGIONS } from '../../core/types/labels.ts';
+import { formatWhen } from '../format.ts';
 import { h, ProgressBar, replaceChildren } from '../dom.ts';
 import { LineChart } from '../plots/lineChart.ts';
 import { REGION_SERIES } from '../plots/regionSeries.ts';
 import type { OperatorFeed, OperatorFeedState } from '../state/operatorFeed.ts';
 import { protectionLine, roundSummary, siteThisRound } from './operatorText.ts';
+import { operatorInvitePanel } from './operatorInvitePanel.ts';
+import { OperatorSitesTable } from './operatorSitesTable.ts';
 import type { View } from './view.ts';
 
 /** how many of the last rounds the table lists (`fedseg status --rounds all` lists every one) */
 const ROUNDS_LISTED = 20;
 
 const dice = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : '–');
-const when = (ms: number | null): string => (ms === null ? '–' : new Date(ms).toLocaleString());
 const th = (text: string): HTMLElement => h('th', { text, attrs: { scope: 'col' } });
 
 function roundRow(s: OperatorStatus, r: RoundView): HTMLElement {
@@ -33,10 +36,11 @@ function roundRow(s: OperatorStatus, r: RoundView): HTMLElement {
     h('td', { text: r.updates.map((u) => names.get(u.siteId) ?? u.siteId).join(', ') || '–' }),
     h('td', { className: 'num', text: norm }),
     ...REGIONS.map((g) => h('td', { className: 'num', text: r.evaluation ? dice(r.evaluation.dice[g]) : '–' })),
-    h('td', { text: when(r.closedAt) }));
+    h('td', { text: formatWhen(r.closedAt) }));
 }
 
-export function operatorDashboard(feed: OperatorFeed, actions: { forget(): void }): View {
+/** `origin`: the address the operator reached the coordinator at (invite URLs are made from it) */
+export function operatorDashboard(feed: OperatorFeed, origin: string, actions: { forget(): void }): View {
   const heading = h('h1', { text: 'Operator dashboard' });
   const lead = h('p', { className: 'lead' });
   const refreshLine = h('p', { className: 'muted', attrs: { 'data-testid': 'operator-updated' } });
@@ -46,7 +50,20 @@ export function operatorDashboard(feed: OperatorFeed, actions: { forget(): void 
   const waiting = h('p', { attrs: { 'data-testid': 'operator-waiting' } });
   const notice = h('p', { className: 'warning-text', attrs: { 'data-testid': 'operator-notice' } });
   const protection = h('p', { className: 'muted', attrs: { 'data-testid': 'operator-protection' } });
-  const sites = h('tbody', { attrs: { 'data-testid': 'operator-sites' } });
+  const actionOutcome = h('p', { attrs: { role: 'status', 'data-testid': 'operator-action' } });
+  const sites = new OperatorSitesTable((site) => {
+    const what = site.status === 'invited' ? 'Its invite stops working.' : 'Its requests are refused from now on, and an update it sent to the open round is taken out.';
+    if (!confirm(`Revoke ${site.name} (${site.id})? ${what} This cannot be undone: the site would need a new invite.`)) return;
+    actionOutcome.className = '';
+    actionOutcome.textContent = `Revoking ${site.name}…`;
+    feed.revoke(site.id).then(
+      (r) => (actionOutcome.textContent = r.alreadyRevoked ? `${site.name} was already revoked.` : `${site.name} is revoked.`),
+      (e: unknown) => {
+        actionOutcome.className = 'error-text';
+        actionOutcome.textContent = `${site.name} was not revoked: ${e instanceof Error ? e.message : String(e)}`;
+      },
+    );
+  });
   const roundRows = h('tbody', { attrs: { 'data-testid': 'operator-rounds' } });
   const roundsCaption = h('caption');
   const diceChart = new LineChart({
@@ -62,9 +79,8 @@ export function operatorDashboard(feed: OperatorFeed, actions: { forget(): void 
   const body = h('div', { attrs: { hidden: true } },
     h('section', { className: 'panel', attrs: { 'aria-labelledby': 'operator-round-heading' } },
       h('h2', { id: 'operator-round-heading', text: 'This round' }), round, rounds.element, waiting, notice, protection),
-    h('section', { className: 'panel' },
-      h('table', {}, h('caption', { text: 'Sites' }),
-        h('thead', {}, h('tr', {}, ...['Site', 'ID', 'Status', 'Invited', 'Joined', 'Last seen', 'This round'].map(th))), sites)),
+    h('section', { className: 'panel' }, sites.element, actionOutcome),
+    operatorInvitePanel(origin, (name) => feed.invite(name)),
     h('section', { className: 'panel charts', attrs: { 'aria-labelledby': 'operator-charts-heading' } },
       h('h2', { id: 'operator-charts-heading', text: 'Over the rounds' }),
       h('div', { className: 'chart-row' }, diceChart.element, normChart.element)),
@@ -89,11 +105,7 @@ export function operatorDashboard(feed: OperatorFeed, actions: { forget(): void 
     notice.hidden = s.notice === null;
     notice.textContent = s.notice ?? '';
     protection.textContent = protectionLine(s);
-    replaceChildren(sites, ...(s.sites.length === 0
-      ? [h('tr', {}, h('td', { text: 'No site invited yet: fedseg invite --site "Hospital name" prints an invite URL.', attrs: { colspan: 7 } }))]
-      : s.sites.map((x) => h('tr', { attrs: { 'data-site': x.id } },
-        h('th', { text: x.name, attrs: { scope: 'row' } }), h('td', { text: x.id }), h('td', { text: x.status }),
-        h('td', { text: when(x.invitedAt) }), h('td', { text: when(x.joinedAt) }), h('td', { text: ago(x.lastSeenAt, now) }), h('td', { text: siteThisRound(s, x) })))));
+    sites.update(s, now);
     const listed = s.rounds.slice(-ROUNDS_LISTED).reverse();
     roundsCaption.textContent = s.rounds.length > listed.length
       ? `The last ${listed.length} of ${s.rounds.length} rounds, newest first (fedseg status --rounds all lists every one)`

@@ -65,7 +65,7 @@ export function operatorView(state: AppState, tokenInUrl: string | undefined): V
     if (token === '') return askForToken('Enter the token first.');
     keepToken(token);
     const feed = new OperatorFeed({ baseUrl: state.baseUrl, token });
-    const dashboard = operatorDashboard(feed, { forget: () => { keepToken(null); askForToken(''); } });
+    const dashboard = operatorDashboard(feed, state.baseUrl, { forget: () => { keepToken(null); askForToken(''); } });
     const off = feed.state.subscribe((s) => {
       if (s.kind !== 'refused') return;
       keepToken(null);

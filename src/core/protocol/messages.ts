@@ -14,7 +14,7 @@ import { parseWithSchema } from './schemaProblems.ts';
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 export const sha256HexSchema = z.string().regex(SHA256_HEX, { error: 'expected a SHA-256 as 64 lower-case hex digits' });
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-const base64url = (what: string, max: number) =>
+export const base64url = (what: string, max: number) =>
   z.string().max(max).regex(BASE64URL, { error: `expected ${what} as base64url` });
 export const siteIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected a site id: 1-64 letters, digits, - or _' });
 const roundSchema = z.number().int().nonnegative();

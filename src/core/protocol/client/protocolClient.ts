@@ -20,6 +20,7 @@ import { utf8Encode } from '../utf8.ts';
 import { platformFetch, sleep, type FetchLike, type ResponseLike } from './fetchLike.ts';
 import type { ModelCache } from './modelCache.ts';
 import { ProtocolError } from './protocolError.ts';
+import { InviteResponseSchema, RevokeResponseSchema, type InviteRequest, type InviteResponse, type RevokeResponse } from '../operatorActions.ts';
 import { OperatorStatusSchema, type OperatorStatus } from '../operatorStatusSchema.ts';
 
 export interface SiteCredentials {
@@ -144,6 +145,17 @@ export class ProtocolClient {
   /** The operator's view of the federation, with the coordinator's operator token; checked against its schema. */
   async status(operatorToken: string): Promise<OperatorStatus> {
     return parseMessage(OperatorStatusSchema, await this.json('GET', '/status', null, { bearer: operatorToken }), `GET ${this.baseUrl}${API}/status`);
+  }
+
+  /** A one-time invite for a new site (the operator's action; the URL is <page>/#/join/<token>). */
+  async invite(operatorToken: string, siteName: string): Promise<InviteResponse> {
+    return parseMessage(InviteResponseSchema, await this.json('POST', '/invites', { siteName } satisfies InviteRequest, { bearer: operatorToken }), `POST ${this.baseUrl}${API}/invites`);
+  }
+
+  /** Revokes a site (the operator's action): its requests are refused from now on. */
+  async revoke(operatorToken: string, siteId: string): Promise<RevokeResponse> {
+    const path = `/sites/${encodeURIComponent(siteId)}/revoke`;
+    return parseMessage(RevokeResponseSchema, await this.json('POST', path, {}, { bearer: operatorToken }), `POST ${this.baseUrl}${API}${path}`);
   }
 
   /** A global model's bytes, from the cache or the coordinator; checked against its hash. */
