@@ -12,6 +12,7 @@ import { FedsegError } from '../core/util/errors.ts';
 import { ParticipationCases } from './participationCases.ts';
 import { preparedNotice, storageShortNotice, type StorageEstimateLike } from './preparedNotice.ts';
 import type { SiteCases } from './siteCases.ts';
+import type { NoticeTone } from './workerApi.ts';
 import { caseStorage, siteStore } from './siteStore.ts';
 
 export interface PrepareParticipationOptions {
@@ -24,7 +25,7 @@ export interface PrepareParticipationOptions {
   readonly stopRequested: () => boolean;
   /** told before each case is prepared (done so far, of all) */
   readonly onCase: (done: number, total: number) => void;
-  readonly notice: (message: string) => void;
+  readonly notice: (message: string, tone: NoticeTone) => void;
 }
 
 /** The prepared participation; `stopped` when Stop ended it (nothing trains then). */
@@ -50,7 +51,7 @@ export async function prepareParticipation(cases: SiteCases, o: PrepareParticipa
     // once the first case is stored, its size says whether the others will fit in the browser's storage
     // (the estimate's usage holds the first one already)
     const short = storageShortNotice(caseBytes(c) * (total - 1), await browserStorageEstimate());
-    if (short) o.notice(short);
+    if (short) o.notice(short, 'warning');
   };
   // an older copy must neither be resumed instead of these cases nor lie beside them
   await siteStore.deleteCases(o.baseUrl);
@@ -67,8 +68,8 @@ export async function prepareParticipation(cases: SiteCases, o: PrepareParticipa
   if (split.train.length === 0) {
     throw new FedsegError('NO_TRAINING_CASES', `no usable training case: load a folder with complete, labelled cases first${leftOut ? ` (left out: ${leftOut})` : ''}`);
   }
-  for (const f of split.failed) o.notice(`Case ${f.caseId} is left out of training: ${f.message}. The other cases train.`);
-  o.notice(preparedNotice(split.train.length, split.validation.length, kept.bytesOf([...split.train, ...split.validation]), o.cache.budgetBytes));
+  for (const f of split.failed) o.notice(`Case ${f.caseId} is left out of training: ${f.message}. The other cases train.`, 'warning');
+  o.notice(preparedNotice(split.train.length, split.validation.length, kept.bytesOf([...split.train, ...split.validation]), o.cache.budgetBytes), 'info');
   // the copy is only for resuming after a reload: a full quota must not keep the site out
   let unstored = kept.storageFailure;
   if (unstored === undefined) {
@@ -79,7 +80,7 @@ export async function prepareParticipation(cases: SiteCases, o: PrepareParticipa
     }
   }
   if (unstored !== undefined) {
-    o.notice(`The prepared cases could not all be kept in this browser (${unstored}): training goes on, holding those in this tab, but a reload cannot resume it.`);
+    o.notice(`The prepared cases could not all be kept in this browser (${unstored}): training goes on, holding those in this tab, but a reload cannot resume it.`, 'warning');
   }
   return { stopped: false, data: { train: kept.caseSet(split.train), validation: kept.caseSet(split.validation) }, resumable: unstored === undefined };
 }

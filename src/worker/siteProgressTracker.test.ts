@@ -21,7 +21,7 @@ function tracked() {
   return { clock, progress, page, tracker, inPhase, event };
 }
 
-const refused: SiteEvent = { kind: 'refused', round: 2, code: 'ROUND_CLOSED', message: 'round 2 closed' };
+const refused: SiteEvent = { kind: 'refused', round: 2, what: 'update', code: 'ROUND_CLOSED', message: 'round 2 closed' };
 const evaluated = (reported: boolean, cases = 3): SiteEvent => ({ kind: 'evaluated', round: 2, cases, dice: scores, hd95: scores, reported });
 const roundStatus = (round: number, finished = false): RoundStatus => ({
   federation: plan.federation, planHash: 'a'.repeat(64), round, rounds: plan.rounds, state: 'open', finished,
@@ -43,8 +43,8 @@ describe('SiteProgressTracker', () => {
       const t = tracked();
       t.inPhase(phase);
       t.event(refused);
-      expect(t.page).toEqual([{ kind: 'refused', round: 2, code: 'ROUND_CLOSED', message: 'round 2 closed' }]);
-      expect(t.tracker.progress).toEqual({ phase: 'waiting', round: 2, rounds: 3, message: "Round 2: the coordinator did not take this site's part (ROUND_CLOSED); waiting for the next round" });
+      expect(t.page).toEqual([{ kind: 'refused', round: 2, what: 'update', code: 'ROUND_CLOSED', message: 'round 2 closed' }]);
+      expect(t.tracker.progress).toEqual({ phase: 'waiting', round: 2, rounds: 3, message: "Round 2: this site's update was not used (the round closed first); waiting for the next round" });
     }
     for (const phase of ['validating', 'loading'] as const) {
       const t = tracked();
@@ -112,7 +112,7 @@ describe('SiteProgressTracker', () => {
     // a second run on the same tracker (the same Worker) does not repeat it
     t.tracker.startRun(4);
     t.event(evaluated(false, 1));
-    expect(t.page.filter((e) => e.kind === 'notice')).toEqual([{ kind: 'notice', message: withheldNotice(1, 5) }]);
+    expect(t.page.filter((e) => e.kind === 'notice')).toEqual([{ kind: 'notice', message: withheldNotice(1, 5), tone: 'info' }]);
     expect(t.page.filter((e) => e.kind === 'evaluated')).toHaveLength(4);
     expect(withheldNotice(1, 5)).toContain('a mean over 1 case, and the plan reports scores only over at least 5');
   });
@@ -138,7 +138,7 @@ describe('SiteProgressTracker', () => {
     const t = tracked();
     t.inPhase('training');
     t.event({ kind: 'skipped', round: 2, code: 'TRAINING_DIVERGED', message: 'loss is NaN' });
-    expect(t.page).toEqual([{ kind: 'notice', message: 'Round 2: this site sent no update, because its local training diverged (loss is NaN). It takes part again in the next round.' }]);
+    expect(t.page).toEqual([{ kind: 'notice', message: 'Round 2: this site sent no update, because its local training diverged (loss is NaN). It takes part again in the next round.', tone: 'warning' }]);
     expect(t.tracker.progress).toEqual({ phase: 'waiting', round: 2, rounds: 3, message: 'Round 2: no update sent (local training diverged); waiting for the next round' });
   });
 

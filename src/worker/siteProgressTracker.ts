@@ -4,6 +4,7 @@
  * coordinator: SiteService is told of each change and checkpoints from it.
  */
 import type { SiteEvent } from '../core/protocol/client/runSite.ts';
+import { refusalReason } from '../core/protocol/client/refusalText.ts';
 import { localStepsFor, type Plan } from '../core/protocol/plan.ts';
 import type { RequestKind } from './ledgerFetch.ts';
 import type { SiteEventForPage, SiteProgress } from './workerApi.ts';
@@ -60,7 +61,7 @@ export class SiteProgressTracker {
         this.report.page({ kind: 'evaluated', round: e.round, cases: e.cases, dice: e.dice, hd95: e.hd95, reported: e.reported });
         if (!e.reported && !this.withheldNoticeGiven) {
           this.withheldNoticeGiven = true;
-          this.report.page({ kind: 'notice', message: withheldNotice(e.cases, plan.validation.minReportCases) });
+          this.report.page({ kind: 'notice', message: withheldNotice(e.cases, plan.validation.minReportCases), tone: 'info' });
         }
         this.set({ phase: 'training', round: e.round, rounds, message: `Round ${e.round}: training`, step: 0, steps: localStepsFor(plan, this.trainCases) });
         break;
@@ -77,16 +78,16 @@ export class SiteProgressTracker {
         this.set({ phase: 'waiting', round: e.round, rounds, message: `Round ${e.round}: update sent (${e.status}); waiting for the other sites` });
         break;
       case 'refused':
-        this.report.page({ kind: 'refused', round: e.round, code: e.code, message: e.message });
+        this.report.page({ kind: 'refused', round: e.round, what: e.what, code: e.code, message: e.message });
         // the update or the evaluation was refused (the round closed first, the site was left out of a secure
         // sum, or it sits out a secure round it already unmasked): either way runSite goes on to the next
         // round, so the site waits for it, not "uploading" or "training" until then
         if (this.current.phase === 'uploading' || this.current.phase === 'training') {
-          this.set({ phase: 'waiting', round: e.round, rounds, message: `Round ${e.round}: the coordinator did not take this site's part (${e.code}); waiting for the next round` });
+          this.set({ phase: 'waiting', round: e.round, rounds, message: `Round ${e.round}: this site's ${e.what === 'update' ? 'update was' : 'scores were'} not used (${refusalReason(e.code)}); waiting for the next round` });
         }
         break;
       case 'skipped':
-        this.report.page({ kind: 'notice', message: `Round ${e.round}: this site sent no update, because its local training diverged (${e.message}). It takes part again in the next round.` });
+        this.report.page({ kind: 'notice', message: `Round ${e.round}: this site sent no update, because its local training diverged (${e.message}). It takes part again in the next round.`, tone: 'warning' });
         this.set({ phase: 'waiting', round: e.round, rounds, message: `Round ${e.round}: no update sent (local training diverged); waiting for the next round` });
         break;
       case 'offline':

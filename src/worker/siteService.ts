@@ -172,7 +172,7 @@ export class SiteService implements SiteWorkerApi {
         stopRequested: () => this.stopRequested,
         // the bar counts the cases
         onCase: (done, total) => this.tracker.set({ ...this.tracker.progress, message: `Preparing the cases (resampling, normalising): case ${done + 1} of ${total}`, step: done, steps: total }),
-        notice: (message) => conn.emit({ kind: 'notice', message }),
+        notice: (message, tone) => conn.emit({ kind: 'notice', message, tone }),
       });
     } catch (e) {
       // not left 'preparing': the page would show a participation that never ends

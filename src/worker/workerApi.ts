@@ -157,15 +157,19 @@ export interface SiteProgress {
   readonly etaMs?: number;
 }
 
+/** how a notice is shown: for information (neutral) or as a warning */
+export type NoticeTone = 'info' | 'warning';
+
 export type SiteEventForPage =
   | { readonly kind: 'progress'; readonly progress: SiteProgress }
   | { readonly kind: 'round'; readonly status: RoundStatus }
   /** `reported`: sent to the coordinator (false: fewer cases than the plan's validation.minReportCases) */
   | { readonly kind: 'evaluated'; readonly round: number; readonly cases: number; readonly dice: RegionScores; readonly hd95: RegionScores; readonly reported: boolean }
   | { readonly kind: 'trained'; readonly round: number; readonly meanLoss: number; readonly lastLoss: number; readonly uploadBytes: number; readonly status: string }
-  | { readonly kind: 'refused'; readonly round: number; readonly code: string; readonly message: string }
-  /** something the site's operator should know that is not the coordinator's refusal */
-  | { readonly kind: 'notice'; readonly message: string }
+  /** `what`: the part of the round the coordinator did not take */
+  | { readonly kind: 'refused'; readonly round: number; readonly what: 'evaluation' | 'update'; readonly code: string; readonly message: string }
+  /** something the site's people should know that is not the coordinator's refusal; `tone`: for their information, or a problem to look at */
+  | { readonly kind: 'notice'; readonly message: string; readonly tone: NoticeTone }
   | { readonly kind: 'ledger'; readonly entry: LedgerEntry };
 
 export interface ReviewVolume {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FederationInfo } from '../../worker/workerApi.ts';
+import type { FederationInfo, SiteEventForPage } from '../../worker/workerApi.ts';
 import type { WorkerRemote } from '../workerClient.ts';
 import { AppState } from './appState.ts';
 
@@ -100,5 +100,36 @@ describe('AppState.persistence', () => {
     const state = new AppState({ connect: vi.fn().mockResolvedValue({ baseUrl: 'http://x', identity: { siteId: 's1' } }) } as unknown as WorkerRemote, 'http://x');
     await state.connect();
     await vi.waitFor(() => expect(state.persistence.value).toBe('refused'));
+  });
+});
+
+describe('AppState, on the Worker\'s site events', () => {
+  async function connected() {
+    let emit: (e: SiteEventForPage) => void = () => undefined;
+    const connect = vi.fn(async (_url: string, cb: (e: SiteEventForPage) => void) => {
+      emit = cb;
+      return { baseUrl: 'http://x' } as unknown as FederationInfo;
+    });
+    const state = new AppState({ connect } as unknown as WorkerRemote, 'http://x');
+    await state.connect();
+    return { state, emit: (e: SiteEventForPage) => emit(e) };
+  }
+
+  it('words a refused update as a warning and marks the round\'s update as not used', async () => {
+    const { state, emit } = await connected();
+    emit({ kind: 'trained', round: 22, meanLoss: 0.5, lastLoss: 0.4, uploadBytes: 1000, status: 'accepted' });
+    emit({ kind: 'refused', round: 22, what: 'update', code: 'ROUND_CLOSED', message: 'update: round 22 is closed (the current round is 23); fetch the round again' });
+    expect(state.notices.value).toEqual([{ tone: 'warning', text: expect.stringMatching(/^Round 22 closed before this site's update arrived .* \[ROUND_CLOSED\]$/) }]);
+    expect(state.history.value).toEqual([{ round: 22, meanLoss: 0.5, lastLoss: 0.4, uploadBytes: 1000, updateNotUsed: 'the round closed first' }]);
+    // refused scores leave the update column alone
+    emit({ kind: 'refused', round: 23, what: 'evaluation', code: 'ROUND_CLOSED', message: 'x' });
+    expect(state.history.value.find((r) => r.round === 23)).toBeUndefined();
+  });
+
+  it('keeps each notice\'s tone', async () => {
+    const { state, emit } = await connected();
+    emit({ kind: 'notice', message: 'Prepared 2 training cases', tone: 'info' });
+    emit({ kind: 'notice', message: 'Case c is left out', tone: 'warning' });
+    expect(state.notices.value).toEqual([{ text: 'Prepared 2 training cases', tone: 'info' }, { text: 'Case c is left out', tone: 'warning' }]);
   });
 });

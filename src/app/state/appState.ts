@@ -5,8 +5,9 @@
  */
 import type { RegionScores } from '../../core/types/labels.ts';
 import type {
-  BackendInfo, DataSummary, FederationInfo, LedgerEntry, RoundStatus, SiteEventForPage, SiteIdentityInfo, SiteProgress,
+  BackendInfo, DataSummary, FederationInfo, LedgerEntry, NoticeTone, RoundStatus, SiteEventForPage, SiteIdentityInfo, SiteProgress,
 } from '../../worker/workerApi.ts';
+import { refusalReason, refusalText } from '../../core/protocol/client/refusalText.ts';
 import { callback, type WorkerRemote } from '../workerClient.ts';
 import { Store } from './store.ts';
 import { backoffDelay } from '../../core/util/backoffDelay.ts';
@@ -31,6 +32,14 @@ export interface RoundRecord {
   readonly meanLoss?: number;
   readonly lastLoss?: number;
   readonly uploadBytes?: number;
+  /** the round's update was sent and not used: why, in a few words (refusalReason) */
+  readonly updateNotUsed?: string;
+}
+
+/** One line of the Train view's notices: for information, or a warning. */
+export interface PageNotice {
+  readonly text: string;
+  readonly tone: NoticeTone;
 }
 
 export class AppState {
@@ -41,7 +50,7 @@ export class AppState {
   readonly roundStatus = new Store<RoundStatus | null>(null);
   readonly history = new Store<readonly RoundRecord[]>([]);
   readonly ledger = new Store<readonly LedgerEntry[]>([]);
-  readonly notices = new Store<readonly string[]>([]);
+  readonly notices = new Store<readonly PageNotice[]>([]);
   /** set when the Worker could not start or stopped: the page can do nothing more until reloaded */
   readonly fatal = new Store<string | null>(null);
   /** what the browser promised about keeping the site's stored data; null until this browser holds an identity and asked */
@@ -146,10 +155,11 @@ export class AppState {
         this.record(e.round, { meanLoss: e.meanLoss, lastLoss: e.lastLoss, uploadBytes: e.uploadBytes });
         break;
       case 'refused':
-        this.notices.set([...this.notices.value, `Round ${e.round}: the coordinator refused (${e.code}): ${e.message}`]);
+        this.notices.set([...this.notices.value, { text: refusalText(e.round, e.what, e.code, e.message), tone: 'warning' }]);
+        if (e.what === 'update') this.record(e.round, { updateNotUsed: refusalReason(e.code) });
         break;
       case 'notice':
-        this.notices.set([...this.notices.value, e.message]);
+        this.notices.set([...this.notices.value, { text: e.message, tone: e.tone }]);
         break;
     }
   }

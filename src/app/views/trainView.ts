@@ -9,6 +9,7 @@ import type { SitePhase, SiteProgress } from '../../worker/workerApi.ts';
 import { h, ProgressBar, replaceChildren } from '../dom.ts';
 import { formatBytes, formatDuration, formatNumber } from '../format.ts';
 import { LineChart } from '../plots/lineChart.ts';
+import { deadlineWarning } from './deadlineWarning.ts';
 import { REGION_SERIES } from '../plots/regionSeries.ts';
 import { errorText, type AppState } from '../state/appState.ts';
 import { backendPanel } from './backendPanel.ts';
@@ -35,6 +36,7 @@ export function trainView(state: AppState): View {
   const error = h('p', { className: 'error-text', attrs: { role: 'alert', 'data-testid': 'train-error' } });
   const roundInfo = h('p', { attrs: { 'data-testid': 'round-info' } });
   const notices = h('ul', { className: 'notices' });
+  const lateWarning = h('p', { className: 'warning-text', attrs: { 'data-testid': 'deadline-warning', hidden: true } });
   const lossChart = new LineChart({ title: 'Local training loss per round', xLabel: 'round', yLabel: 'loss', series: [{ label: 'mean loss', stroke: '#c0392b' }] });
   const diceChart = new LineChart({
     title: 'Dice of the global model on this site\'s validation cases', xLabel: 'round', yLabel: 'Dice', yRange: [0, 1],
@@ -103,6 +105,9 @@ export function trainView(state: AppState): View {
     }
     start.disabled = running;
     stop.disabled = !running || stopping;
+    const late = deadlineWarning(p, state.roundStatus.value, Date.now());
+    lateWarning.hidden = late === null;
+    if (late !== null && lateWarning.textContent !== late) lateWarning.textContent = late;
   };
 
   const offs = [
@@ -129,9 +134,9 @@ export function trainView(state: AppState): View {
         h('td', { className: 'num', text: r.round > planned ? 'final model' : String(r.round) }),
         ...REGIONS.map((g) => h('td', { className: 'num', text: formatNumber(r.dice?.[g] ?? Number.NaN, 3) })),
         h('td', { className: 'num', text: formatNumber(r.meanLoss ?? Number.NaN) }),
-        h('td', { className: 'num', text: r.uploadBytes !== undefined ? formatBytes(r.uploadBytes) : '—' }))));
+        h('td', { className: 'num', text: r.updateNotUsed ? `not used: ${r.updateNotUsed}` : r.uploadBytes !== undefined ? formatBytes(r.uploadBytes) : '—' }))));
     }),
-    state.notices.subscribe((n) => replaceChildren(notices, ...n.map((t) => h('li', { text: t })))),
+    state.notices.subscribe((n) => replaceChildren(notices, ...n.map((t) => h('li', { className: t.tone, text: t.text })))),
     state.federation.subscribe((f) => {
       // offered only before this page took part: a run since (finished, stopped) has used or dropped the checkpoint
       resume.hidden = !(f.status === 'ready' && f.info.resumable && state.progress.value.phase === 'idle');
@@ -156,7 +161,7 @@ export function trainView(state: AppState): View {
       roundInfo,
       h('div', { className: 'buttons' }, start, resume, stop),
       ...bars.map((b) => b.bar.element),
-      status, error, notices),
+      status, lateWarning, error, notices),
     h('section', { className: 'panel charts', attrs: { 'aria-labelledby': 'history-heading' } },
       h('h2', { id: 'history-heading', text: 'Over the rounds' }),
       h('div', { className: 'chart-row' }, lossChart.element, diceChart.element),

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FedsegError } from '../../core/util/errors.ts';
+import { refusalText } from '../../core/protocol/client/refusalText.ts';
 import { getPreset } from '../../core/model/modelPresets.ts';
 import { REGIONS } from '../../core/types/labels.ts';
 import type { SiteEvent } from '../../core/protocol/client/runSite.ts';
@@ -46,7 +47,7 @@ function describe(e: SiteEvent): string | null {
     case 'uploaded':
       return `  update sent (${e.bytes} bytes, ${e.status})`;
     case 'refused':
-      return `  round ${e.round}: ${e.code}: ${e.message}`;
+      return `  ${refusalText(e.round, e.what, e.code, e.message)}`;
     case 'skipped':
       return `  round ${e.round}: no update sent (${e.code}: ${e.message}); this site takes part again in the next round`;
     case 'offline':

@@ -41,7 +41,8 @@ export type SiteEvent =
   | { readonly kind: 'evaluated'; readonly round: number; readonly cases: number; readonly dice: RegionScores; readonly hd95: RegionScores; readonly reported: boolean }
   | { readonly kind: 'training'; readonly round: number; readonly step: number; readonly steps: number; readonly loss: number }
   | { readonly kind: 'uploaded'; readonly round: number; readonly bytes: number; readonly status: 'accepted' | 'duplicate'; readonly summary: TrainSummary }
-  | { readonly kind: 'refused'; readonly round: number; readonly code: string; readonly message: string }
+  /** `what`: the request refused (the round's evaluation report, or its update) */
+  | { readonly kind: 'refused'; readonly round: number; readonly what: 'evaluation' | 'update'; readonly code: string; readonly message: string }
   /** this site sends nothing for the round: its local training diverged (TRAINING_DIVERGED); it takes part again in the next */
   | { readonly kind: 'skipped'; readonly round: number; readonly code: string; readonly message: string }
   /** the coordinator cannot be reached, is overloaded or failed: the site tries again in retryInMs */
@@ -117,7 +118,7 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
         if (report) await opts.beforeSend?.(status.round);
         if (scored) emit({ kind: 'evaluated', round: status.round, cases: ev.cases, dice: ev.dice, hd95: ev.hd95, reported: report });
         if (report) {
-          const reported = await tolerateRefusal(emit, status.round, () =>
+          const reported = await tolerateRefusal(emit, status.round, 'evaluation', () =>
             reach('evaluation report', () => client.reportEvaluation({
               federation: plan.federation, planHash, round: status.round, siteId, modelHash: status.globalModelHash,
               cases: ev.cases, dice: ev.dice, hd95: ev.hd95,
@@ -156,7 +157,7 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
       await opts.beforeSend?.(status.round);
       if (plan.privacy.secureAggregation.enabled) {
         const stop = opts.stopAfterMaskedRound !== undefined && status.round >= opts.stopAfterMaskedRound;
-        const sec = await tolerateRefusal(emit, status.round, () =>
+        const sec = await tolerateRefusal(emit, status.round, 'update', () =>
           secureUpload({
             client, siteId, round: status.round, weight: aggregationWeight(plan, data.train.length), delta, stopAfterMasked: stop,
             ...(opts.pollSeconds !== undefined ? { pollSeconds: opts.pollSeconds } : {}), ...(opts.signal ? { signal: opts.signal } : {}),
@@ -183,7 +184,7 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
         },
         payload,
       );
-      const ok = await tolerateRefusal(emit, status.round, () => reach('update upload', () => client.uploadUpdate(status.round, bytes)));
+      const ok = await tolerateRefusal(emit, status.round, 'update', () => reach('update upload', () => client.uploadUpdate(status.round, bytes)));
       if (ok) {
         roundsTrained.push(status.round);
         emit({ kind: 'uploaded', round: status.round, bytes: bytes.length, status: ok.status, summary });
@@ -241,12 +242,12 @@ const TOLERATED = new Set([
 ]);
 
 /** A round that closed under us is not an error for the loop: note it and go on. */
-async function tolerateRefusal<T>(emit: (e: SiteEvent) => void, round: number, fn: () => Promise<T>): Promise<T | null> {
+async function tolerateRefusal<T>(emit: (e: SiteEvent) => void, round: number, what: 'evaluation' | 'update', fn: () => Promise<T>): Promise<T | null> {
   try {
     return await fn();
   } catch (e) {
     if (e instanceof ProtocolError && TOLERATED.has(e.code)) {
-      emit({ kind: 'refused', round, code: e.code, message: e.message });
+      emit({ kind: 'refused', round, what, code: e.code, message: e.message });
       return null;
     }
     throw e;
