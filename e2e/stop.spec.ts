@@ -1,5 +1,6 @@
 /**
- * Stop: a site that stops taking part keeps no prepared copy of its cases in the browser.
+ * Stop: a site that stops taking part keeps no prepared copy of its cases in the browser,
+ * and tells the coordinator, whose rounds stop waiting for it.
  * The copy (voxels, labels, case ids) is kept in IndexedDB only to resume after a reload;
  * after Stop no resume is offered, so the copy goes, as it does when the federation
  * finishes. The round waits for a second site that never comes, so the page is still in
@@ -8,6 +9,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { e2ePlan, startFederation, type TestFederation } from './support/federation.ts';
+import { operatorStatusOf } from '../src/coordinator/testing/testFederation.ts';
 import { collectErrors } from './support/pageProbes.ts';
 import { storedKeys } from './support/siteStorage.ts';
 import { tempFolder, writeSyntheticCases } from './support/testData.ts';
@@ -52,8 +54,13 @@ test('Stop deletes the prepared cases from the browser and offers no resume', as
   await expect(page.getByTestId('folder-input')).toBeDisabled();
   await nav('Train');
   await expect(page.getByTestId('stop-participating')).toBeEnabled();
+  // the round waits for this site while it takes part ...
+  expect((await fed.coordinator.federation.roundStatus()).expectedSites).toBe(1);
   await page.getByTestId('stop-participating').click();
   await expect(page.getByTestId('site-status')).toContainText('Stopped', { timeout: 60_000 });
+  // ... and no longer once it stopped: the page told the coordinator, which shows the operator when
+  await expect.poll(async () => (await fed.coordinator.federation.roundStatus()).expectedSites, { timeout: 15_000 }).toBe(0);
+  expect((await operatorStatusOf(fed.coordinator)).sites[0]).toMatchObject({ status: 'active', pausedAt: expect.any(Number) });
   await nav('Scans');
   for (const box of await useBoxes.all()) await expect(box).toBeEnabled();
   await expect(page.getByTestId('cases-fixed')).toHaveText('');

@@ -8,7 +8,7 @@
 import { Hono, type Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { streamSSE } from 'hono/streaming';
-import { JoinRequestSchema, MetricsReportSchema, parseMessage, SHA256_HEX } from '../core/protocol/messages.ts';
+import { JoinRequestSchema, MetricsReportSchema, ParticipationSchema, parseMessage, SHA256_HEX } from '../core/protocol/messages.ts';
 import { InviteRequestSchema, type InviteResponse, type RevokeResponse } from '../core/protocol/operatorActions.ts';
 import { publishedPlan } from '../core/protocol/plan.ts';
 import { BODY_HASH_HEADER, SIGNATURE_HEADERS } from '../core/protocol/signing.ts';
@@ -236,6 +236,14 @@ export function createApp(opts: AppOptions): Hono {
       ETag: `"${hash}"`,
       'Cache-Control': 'private, max-age=31536000, immutable',
     });
+  });
+
+  api.post('/me/participation', async (c) => {
+    const { value, bytes } = await signedJson(c, 'participation');
+    const siteId = await auth.siteOf(c, bytes);
+    const { participating } = parseMessage(ParticipationSchema, value, 'participation');
+    await federation.setParticipation(siteId, participating);
+    return c.json({ siteId, participating });
   });
 
   api.post('/rounds/:round/evaluation', async (c) => {

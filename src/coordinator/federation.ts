@@ -168,7 +168,7 @@ export class Federation {
   // --- rounds --------------------------------------------------------------------------
 
   async roundStatus(): Promise<RoundStatus> {
-    const active = await this.activeSites();
+    const active = await this.expectedSites();
     const finished = this.finalModel !== null;
     const roundsDone = finished ? this.plan.rounds : this.current.round - 1;
     const epsilon = this.algorithms.epsilonAfter(roundsDone);
@@ -313,6 +313,18 @@ export class Federation {
     await this.refusals.record(siteId, code, request, claimedSite, this.finalModel === null ? this.current.round : null);
   }
 
+  /**
+   * A site says it stopped taking part (Stop in the page) or takes part again (a run
+   * starts): a stopped site is not waited for, so the open round is decided again at once.
+   */
+  async setParticipation(siteId: string, participating: boolean): Promise<void> {
+    if (await this.store.setParticipation(siteId, participating, this.now())) {
+      this.log(`site ${siteId} ${participating ? 'takes part again' : 'stopped taking part'}`);
+      await this.tick();
+      this.emit();
+    }
+  }
+
   /** Applies the round state machine's decision now (deadlines). */
   tick(): Promise<void> {
     return this.serial(() => this.decideNow());
@@ -386,7 +398,8 @@ export class Federation {
     if (!machine) return;
     const active = await this.activeSites();
     await this.withdrawRevoked(machine, active);
-    const d = machine.decide(this.now(), active);
+    // a site that stopped taking part is not waited for (its update, if it sent one, still counts)
+    const d = machine.decide(this.now(), await this.expectedSites());
     if (d.kind === 'aggregate') {
       await this.aggregate(d.reason);
     } else if (d.kind === 'extend') {
@@ -494,6 +507,15 @@ export class Federation {
 
   private async activeSites(): Promise<Set<string>> {
     return new Set((await this.store.sites()).filter((s) => s.status === 'active').map((s) => s.id));
+  }
+
+  /**
+   * The sites a round waits for: the active ones, less those that said they stopped taking
+   * part. Under secure aggregation every active site (its key exchange has phases and
+   * deadlines of its own, secureRounds.ts).
+   */
+  private async expectedSites(): Promise<Set<string>> {
+    return new Set((await this.store.sites()).filter((s) => s.status === 'active' && (this.secure || s.pausedAt === null)).map((s) => s.id));
   }
 
   private emit(): void {

@@ -27,7 +27,7 @@ export async function operatorStatus(
       closedAt: r.closedAt, extensions: r.extensions, updates, evaluations, evaluation: pooledEvaluation(evaluations), summary: r.summary,
     });
   }
-  const sites = (await store.sites()).map((s) => ({ id: s.id, name: s.name, status: s.status, invitedAt: s.invitedAt, joinedAt: s.joinedAt, lastSeenAt: s.lastSeenAt }));
+  const sites = (await store.sites()).map((s) => ({ id: s.id, name: s.name, status: s.status, invitedAt: s.invitedAt, joinedAt: s.joinedAt, lastSeenAt: s.lastSeenAt, pausedAt: s.pausedAt }));
   const final = current.finished ? pooledEvaluation(await store.evaluations(plan.rounds + 1)) : null;
   const eps = current.epsilonSpent === undefined ? {} : { epsilonSpent: current.epsilonSpent };
   return { federation: plan.federation, planHash, plan, current, notice, sites, rounds, final, ...eps };

@@ -9,6 +9,7 @@ describe('requestKind', () => {
     expect(requestKind('GET', '/api/v1/plan')).toBe('plan');
     expect(requestKind('POST', '/api/v1/join')).toBe('join');
     expect(requestKind('GET', '/api/v1/me')).toBe('identity check');
+    expect(requestKind('POST', '/api/v1/me/participation')).toBe('participation');
     expect(requestKind('GET', '/api/v1/round?after=2&wait=20')).toBe('round status');
     expect(requestKind('GET', '/api/v1/status')).toBe('federation status');
     expect(requestKind('GET', `/api/v1/models/${hash}`)).toBe('model download');

@@ -9,6 +9,7 @@ export type RequestKind =
   | 'plan'
   | 'join'
   | 'identity check'
+  | 'participation'
   | 'round status'
   | 'federation status'
   | 'model download'
@@ -36,6 +37,7 @@ export function requestKind(method: string, path: string): RequestKind {
   if (p.endsWith('/plan')) return 'plan';
   if (p.endsWith('/join')) return 'join';
   if (p.endsWith('/me')) return 'identity check';
+  if (p.endsWith('/me/participation')) return 'participation';
   if (p.endsWith('/round')) return 'round status';
   if (p.endsWith('/status')) return 'federation status';
   if (/\/models\/[0-9a-f]{64}$/.test(p)) return 'model download';

@@ -30,5 +30,8 @@ describe('the operator dashboard\'s sentences', () => {
     const secure = { ...DEMO_PLAN, privacy: { ...DEMO_PLAN.privacy, secureAggregation: { ...DEMO_PLAN.privacy.secureAggregation, enabled: true } } };
     expect(siteThisRound(status({ plan: secure }), siteEntry('b'))).toBe('not known (secure aggregation)');
     expect(siteThisRound(status({}, { finished: true }), siteEntry('b'))).toBe('finished');
+    // a site that pressed Stop is not waited for; one that sent its update first still counts
+    expect(siteThisRound(s, siteEntry('a', 'active', 5))).toBe('stopped taking part: not waited for');
+    expect(siteThisRound(s, siteEntry('b', 'active', 5))).toBe('update received; then stopped taking part');
   });
 });

@@ -33,6 +33,8 @@ export function protectionLine(s: OperatorStatus): string {
 export function siteThisRound(s: OperatorStatus, site: OperatorStatus['sites'][number]): string {
   if (site.status !== 'active') return '–';
   if (s.current.finished) return 'finished';
+  const sent = !s.plan.privacy.secureAggregation.enabled && reportedIn(s, s.current.round).has(site.id);
+  if (site.pausedAt !== null) return sent ? 'update received; then stopped taking part' : 'stopped taking part: not waited for';
   if (s.plan.privacy.secureAggregation.enabled) return 'not known (secure aggregation)';
-  return reportedIn(s, s.current.round).has(site.id) ? 'update received' : 'waited for';
+  return sent ? 'update received' : 'waited for';
 }

@@ -18,6 +18,8 @@ export interface SiteRecord {
   readonly joinedAt: number | null;
   /** when the coordinator last took a signed request of the site (its clock); null before any */
   readonly lastSeenAt: number | null;
+  /** when the site said it stopped taking part (Stop in the page); null while it takes part. Rounds do not wait for it meanwhile. */
+  readonly pausedAt: number | null;
 }
 
 export type RoundStatus = 'open' | 'collecting' | 'aggregating' | 'closed';
@@ -98,6 +100,8 @@ export interface FederationStore {
    */
   redeemInvite(tokenHash: string, publicKey: Readonly<Record<string, unknown>>, at: number, client?: Readonly<Record<string, unknown>>): Promise<{ site: SiteRecord; repeated: boolean } | null>;
   revokeSite(id: string, at: number): Promise<boolean>;
+  /** Records that an active site stopped (false) or takes part again (true), audited; false when nothing changed (or the site is not active). */
+  setParticipation(id: string, participating: boolean, at: number): Promise<boolean>;
   site(id: string): Promise<SiteRecord | null>;
   sites(): Promise<SiteRecord[]>;
   /** false when this site already used this nonce (a replay); forgets nonces older than `forgetBefore` */

@@ -83,6 +83,7 @@ describe('SqliteStore', () => {
     const old = new Database(file);
     old.exec('ALTER TABLE updates DROP COLUMN norm');
     old.exec('ALTER TABLE sites DROP COLUMN last_seen');
+    old.exec('ALTER TABLE sites DROP COLUMN paused_at');
     old.close();
     const t = new SqliteStore(file);
     expect(await t.updates(1)).toEqual([update]);
@@ -94,6 +95,14 @@ describe('SqliteStore', () => {
     expect(await t.rememberNonce('s1', 'n1', 50, 0)).toBe(true);
     expect(await t.rememberNonce('s1', 'n1', 60, 0)).toBe(false);
     expect((await t.site('s1'))?.lastSeenAt).toBe(50);
+    // only an active site stops taking part, once, and takes part again, once
+    expect((await t.site('s1'))?.pausedAt).toBeNull();
+    expect(await t.setParticipation('s1', false, 70)).toBe(false);
+    expect(await t.redeemInvite('h1', { kty: 'EC' }, 80)).not.toBeNull();
+    expect([await t.setParticipation('s1', false, 90), await t.setParticipation('s1', false, 95)]).toEqual([true, false]);
+    expect((await t.site('s1'))?.pausedAt).toBe(90);
+    expect([await t.setParticipation('s1', true, 99), await t.setParticipation('s1', true, 99)]).toEqual([true, false]);
+    expect((await t.site('s1'))?.pausedAt).toBeNull();
     await t.close();
   });
 

@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS federation (
   id INTEGER PRIMARY KEY CHECK (id = 1), plan_json TEXT NOT NULL, plan_hash TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS sites (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL, invite_token_hash TEXT UNIQUE,
-  public_key TEXT, invited_at INTEGER NOT NULL, joined_at INTEGER, last_seen INTEGER);
+  public_key TEXT, invited_at INTEGER NOT NULL, joined_at INTEGER, last_seen INTEGER, paused_at INTEGER);
 CREATE TABLE IF NOT EXISTS nonces (
   site_id TEXT NOT NULL, nonce TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (site_id, nonce));
 CREATE INDEX IF NOT EXISTS nonces_at ON nonces (at);
@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS audit (
   round INTEGER, detail TEXT NOT NULL);
 `;
 
-interface SiteRow { id: string; name: string; status: string; public_key: string | null; invited_at: number; joined_at: number | null; last_seen: number | null }
+interface SiteRow { id: string; name: string; status: string; public_key: string | null; invited_at: number; joined_at: number | null; last_seen: number | null; paused_at: number | null }
 interface RoundRow {
   round: number; status: string; global_model: string; opened_at: number; deadline: number; extensions: number;
   closed_at: number | null; result_model: string | null; summary: string | null;
@@ -51,6 +51,7 @@ interface UpdateRow {
 const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [
   { table: 'updates', column: 'norm', type: 'REAL' },
   { table: 'sites', column: 'last_seen', type: 'INTEGER' },
+  { table: 'sites', column: 'paused_at', type: 'INTEGER' },
 ];
 interface EvaluationRow { round: number; site_id: string; model_hash: string; cases: number; dice: string; hd95: string; received_at: number }
 interface AuditRow { id: number; at: number; site_id: string | null; action: string; round: number | null; detail: string }
@@ -137,6 +138,16 @@ export class SqliteStore implements FederationStore {
     return this.db.transaction(() => {
       const r = this.db.prepare("UPDATE sites SET status = 'revoked', invite_token_hash = NULL WHERE id = ? AND status != 'revoked'").run(id);
       if (r.changes > 0) this.insertAudit({ at, siteId: id, action: 'revoked', round: null, detail: {} });
+      return r.changes > 0;
+    }).immediate();
+  }
+
+  async setParticipation(id: string, participating: boolean, at: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      const r = participating
+        ? this.db.prepare("UPDATE sites SET paused_at = NULL WHERE id = ? AND status = 'active' AND paused_at IS NOT NULL").run(id)
+        : this.db.prepare("UPDATE sites SET paused_at = ? WHERE id = ? AND status = 'active' AND paused_at IS NULL").run(at, id);
+      if (r.changes > 0) this.insertAudit({ at, siteId: id, action: participating ? 'resumed' : 'paused', round: null, detail: {} });
       return r.changes > 0;
     }).immediate();
   }
@@ -276,7 +287,7 @@ function siteOf(r: SiteRow): SiteRecord {
   return {
     id: r.id, name: r.name, status: r.status as SiteStatus,
     publicKey: r.public_key === null ? null : (JSON.parse(r.public_key) as Record<string, unknown>),
-    invitedAt: r.invited_at, joinedAt: r.joined_at, lastSeenAt: r.last_seen,
+    invitedAt: r.invited_at, joinedAt: r.joined_at, lastSeenAt: r.last_seen, pausedAt: r.paused_at ?? null,
   };
 }
 

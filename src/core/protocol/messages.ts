@@ -83,6 +83,13 @@ export const RoundStatusSchema = z.strictObject({
 export type RoundStatus = z.output<typeof RoundStatusSchema>;
 
 /** Federated evaluation: a site's means over its validation cases for the round's global model. */
+/**
+ * A site says whether it takes part (POST /me/participation): false when its people
+ * pressed Stop, so that rounds do not wait for it; true when a run starts again.
+ */
+export const ParticipationSchema = z.strictObject({ participating: z.boolean() });
+export type Participation = z.output<typeof ParticipationSchema>;
+
 export const MetricsReportSchema = z.strictObject({
   federation: federationSchema,
   planHash: sha256HexSchema,

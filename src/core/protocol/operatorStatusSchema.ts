@@ -64,6 +64,8 @@ export const OperatorStatusSchema = z.strictObject({
     joinedAt: time().nullable(),
     /** the coordinator's time of the site's last signed request, null before any */
     lastSeenAt: time().nullable(),
+    /** when the site said it stopped taking part (Stop in its page); null while it takes part. Rounds do not wait for it meanwhile. */
+    pausedAt: time().nullable(),
   })),
   rounds: z.array(RoundViewSchema),
   /** evaluation of the final model (round = rounds + 1), once sites reported it */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_PLAN } from './plan.ts';
-import { operatorStatusFixture as status, roundView as round, scores, siteUpdate as update } from './testing/operatorStatusFixture.ts';
+import { operatorStatusFixture as status, roundView as round, scores, siteEntry, siteUpdate as update } from './testing/operatorStatusFixture.ts';
 import { ago, evaluationSeries, largestNorms, normRange, waitingSites } from './operatorSummary.ts';
 
 describe('the operator summary', () => {
@@ -9,8 +9,9 @@ describe('the operator summary', () => {
       .toEqual(['never', '0 s ago', '119 s ago', '2 min ago', '118 min ago', '2 h ago', '48 h ago', '2 d ago']);
   });
 
-  it('waits for the active sites without an update in the current round, not for invited or revoked ones', () => {
+  it('waits for the active sites without an update in the current round, not for invited, revoked or stopped ones', () => {
     expect(waitingSites(status())?.map((s) => s.id)).toEqual(['a', 'c']);
+    expect(waitingSites(status({ sites: [siteEntry('a', 'active', 5), siteEntry('b'), siteEntry('c')] }))?.map((s) => s.id)).toEqual(['c']);
     expect(waitingSites(status({}, { round: 3 }))?.map((s) => s.id)).toEqual(['a', 'b', 'c']);
   });
 

@@ -20,16 +20,17 @@ export function ago(at: number | null, now: number): string {
 }
 
 /**
- * The active sites the current round has no update from yet. Undefined when that is not
- * known or nobody is waited for: under secure aggregation (its masked inputs are recorded
- * only once unmasked, so the updates do not say who sent one), while the round aggregates,
- * and once the federation finished.
+ * The active sites the current round has no update from yet, less those that stopped
+ * taking part (the round does not wait for them). Undefined when that is not known or
+ * nobody is waited for: under secure aggregation (its masked inputs are recorded only once
+ * unmasked, so the updates do not say who sent one), while the round aggregates, and once
+ * the federation finished.
  */
 export function waitingSites(s: OperatorStatus): OperatorSite[] | undefined {
   const c = s.current;
   if (c.finished || c.state === 'aggregating' || s.plan.privacy.secureAggregation.enabled) return undefined;
   const reported = reportedIn(s, c.round);
-  return s.sites.filter((x) => x.status === 'active' && !reported.has(x.id));
+  return s.sites.filter((x) => x.status === 'active' && x.pausedAt === null && !reported.has(x.id));
 }
 
 /** the sites with an update recorded for `round` */

@@ -12,7 +12,7 @@ import { sha256Hex } from '../../util/webCrypto.ts';
 import { parsePlan, planHash as hashPlan, type Plan } from '../plan.ts';
 import {
   ErrorBodySchema, JoinRequestSchema, JoinResponseSchema, MetricsReportSchema, parseMessage, RoundStatusSchema,
-  type JoinResponse, type MetricsReport, type RoundStatus,
+  type JoinResponse, type MetricsReport, type Participation, type RoundStatus,
 } from '../messages.ts';
 import { SecAggAdvertiseSchema, SecAggSharesSchema, SecAggUnmaskResponseSchema } from '../../privacy/secAggMessages.ts';
 import { BODY_HASH_HEADER, bodySha256, exportPublicJwk, SIGNATURE_HEADERS, signRequest } from '../signing.ts';
@@ -125,6 +125,11 @@ export class ProtocolClient {
     const answer = parseMessage(JoinResponseSchema, await this.json('POST', '/join', body, false), 'join answer');
     this.creds = { siteId: answer.siteId, privateKey: keys.privateKey };
     return answer;
+  }
+
+  /** Tells the coordinator whether this site takes part: false after Stop, so that rounds do not wait for it; true when a run starts. */
+  async setParticipation(participating: boolean): Promise<void> {
+    await this.json('POST', '/me/participation', { participating } satisfies Participation, true);
   }
 
   /** Who the coordinator thinks this site is (checks the stored key still works). */

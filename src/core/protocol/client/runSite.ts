@@ -98,6 +98,8 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
   const reach = <T>(what: string, request: () => Promise<T>) =>
     untilReachable(what, request, { ...(opts.signal ? { signal: opts.signal } : {}), onWait: (w, e, retryInMs) => emit({ kind: 'offline', what: w, message: e.message, retryInMs }) });
   try {
+    // a site that pressed Stop before is waited for again from now on
+    await reach('participation', () => client.setParticipation(true));
     for (;;) {
       if (opts.signal?.aborted) return { roundsTrained, finalModel: null, stoppedEarly: true };
       const status = await reach('round status', () => (lastDone === 0 ? client.round() : client.waitForRound(lastDone, opts.pollSeconds ?? 30)));
