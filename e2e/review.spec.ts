@@ -126,13 +126,18 @@ test('review: overlay drawn where the masks are, screenshots, NIfTI export reads
   await page.getByTestId('review-label-2').check();
   await expect.poll(async () => mismatches(await shownLabels(page, 'view-truth-axial'), truth.data).slice(0, 5), { timeout: 15_000 }).toEqual([]);
 
-  // scrolling: the wheel moves a view by a slice and the overlay follows it
+  // the rows are linked: the prediction and the expert label start on the same slice of each orientation
+  for (const view of ['axial', 'coronal', 'sagittal'] as const) {
+    expect(await page.getByLabel(`Prediction ${view} slice`).inputValue()).toBe(await page.getByLabel(`Expert label ${view} slice`).inputValue());
+  }
+  // scrolling: the wheel moves a view by a slice, the overlay follows it, and so does the other row
   const axialSlider = page.getByLabel('Expert label axial slice');
   const sliceBefore = Number(await axialSlider.inputValue());
   await page.getByTestId('view-truth-axial').hover();
   await page.mouse.wheel(0, sliceBefore > 0 ? -100 : 100);
   await expect.poll(async () => Number(await axialSlider.inputValue()), { timeout: 10_000 }).not.toBe(sliceBefore);
   await expect.poll(async () => mismatches(await shownLabels(page, 'view-truth-axial'), truth.data).slice(0, 5), { timeout: 15_000 }).toEqual([]);
+  await expect.poll(() => page.getByLabel('Prediction axial slice').inputValue(), { timeout: 10_000 }).toBe(await axialSlider.inputValue());
   // window/level: a left drag changes the window, shown in the level and window fields
   const levelBefore = await page.locator('#review-level').inputValue();
   const box = (await page.getByTestId('view-truth-coronal').boundingBox())!;

@@ -5,7 +5,10 @@
  * is one). Each mask is a derived labelmap volume shown with the segmentation API
  * (segment index = BraTS label 1, 2, 4; one colour each; opacity; per-label visibility).
  * Tools: window/level (left drag), pan (middle drag), zoom (right drag), slice scroll
- * (wheel); the arrow keys and a slider scroll too.
+ * (wheel); the arrow keys and a slider scroll too. The rows are linked: the views of one
+ * orientation show the same slice, pan and zoom (Cornerstone's camera synchronizer), and
+ * start on the slice with the most of the expert label (of the prediction when there is
+ * none), so that the prediction and the expert label are compared on the same anatomy.
  */
 import {
   cache,
@@ -24,6 +27,8 @@ import {
   PanTool,
   segmentation,
   StackScrollTool,
+  SynchronizerManager,
+  synchronizers,
   ToolGroupManager,
   WindowLevelTool,
   ZoomTool,
@@ -88,6 +93,7 @@ export interface ReviewMask {
 export interface CornerstoneReviewOptions {
   readonly grid: Grid;
   readonly image: Float32Array;
+  /** one row each, the prediction first; the rows start on the best slice of the last (the expert label, when there is one) */
   readonly masks: readonly ReviewMask[];
   readonly level: number;
   readonly width: number;
@@ -222,7 +228,18 @@ export class CornerstoneReview {
 
     for (const v of this.views) this.wire(v);
     this.setWindow(this.level, this.width);
-    for (const v of this.views) this.jumpToVoxelSlice(v, bestSlice(v.mask.data, this.o.grid, v.axis));
+    // one orientation, one camera across the rows
+    for (const axis of VIEW_AXES) {
+      const linked = this.views.filter((v) => v.axis === axis);
+      if (linked.length < 2) continue;
+      const id = `${this.toolGroupId}-${axis}`;
+      const sync = synchronizers.createCameraPositionSynchronizer(id);
+      for (const v of linked) sync.add({ renderingEngineId: this.engine.id, viewportId: v.viewportId });
+      this.cleanups.push(() => SynchronizerManager.destroySynchronizer(id));
+    }
+    // the slice with the most of the last mask (the expert label, when there is one): the tumour as it is known
+    const tumour = this.o.masks.at(-1)?.data;
+    for (const v of this.views) this.jumpToVoxelSlice(v, bestSlice(tumour, this.o.grid, v.axis));
     this.engine.render();
     // keep the viewports' canvases the size of their elements
     const observer = new ResizeObserver(() => this.engine.resize(true, true));
