@@ -65,6 +65,15 @@ export function fileProblem(file: string, code: string, message: string): FilePr
   return { file, code, message };
 }
 
+/**
+ * A problem's message without the file's name in front (the message names its file, for
+ * where it stands alone; beside the file's name it would say it twice).
+ */
+export function problemDetail(p: { readonly file: string; readonly message: string }): string {
+  for (const prefix of [`${p.file}: `, `${baseName(p.file)}: `]) if (p.message.startsWith(prefix)) return p.message.slice(prefix.length);
+  return p.message;
+}
+
 /** The last path component of a SourceFile name. */
 export function baseName(name: string): string {
   const i = name.lastIndexOf('/');

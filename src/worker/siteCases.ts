@@ -11,6 +11,7 @@ import { splitIds } from '../core/train/splitCases.ts';
 import { assignSeries } from '../io/discovery/assignSeries.ts';
 import { discoverCases } from '../io/discovery/discoverCases.ts';
 import type { DiscoveredCase, DiscoveryReport } from '../io/discovery/discoveryReport.ts';
+import { sequenceGaps } from '../io/discovery/sequenceGaps.ts';
 import { prepareCaseWithTransform, type PreparedCase } from '../io/prepareCase.ts';
 import { prepareEach, type PrepareEachOptions, type PreparationFailure } from '../io/prepareEach.ts';
 import type { FileProblem, StoredFile } from '../io/sourceFile.ts';
@@ -27,7 +28,9 @@ export interface PreparedSplit {
 }
 
 function unusableReason(c: DiscoveredCase, failed?: PreparationFailure): string | undefined {
-  if (!c.loadImaging) return `missing ${c.missing.join(', ')}`;
+  const unreadable = new Set(c.unreadable ?? []);
+  if (!c.loadImaging) return `${sequenceGaps(c)}${c.missing.some((s) => unreadable.has(s)) ? ' (see the files that could not be used)' : ''}`;
+  if (!c.hasLabel && unreadable.has('label')) return 'its label file could not be read (see the files that could not be used): it can be reviewed but not used for training';
   if (!c.hasLabel) return 'no label (segmentation) file: it can be reviewed but not used for training';
   if (failed) return `it could not be prepared for training: ${failed.message}`;
   return undefined;
@@ -102,7 +105,7 @@ export class SiteCases {
       cases: report.cases.map((c) => {
         const reason = unusableReason(c, this.failed.get(c.id));
         return {
-          id: c.id, source: c.source, found: [...c.found], missing: [...c.missing], hasLabel: c.hasLabel,
+          id: c.id, source: c.source, found: [...c.found], missing: [...c.missing], ...(c.unreadable ? { unreadable: [...c.unreadable] } : {}), hasLabel: c.hasLabel,
           dims: [...c.dims] as [number, number, number], spacing: [...c.spacing] as [number, number, number],
           orientation: c.orientation, sources: { ...c.sources }, notes: [...c.notes],
           reviewable: c.loadImaging !== undefined, role: roles.get(c.id) ?? 'unusable',

@@ -120,6 +120,8 @@ export interface CaseSummary {
   readonly source: 'nifti' | 'dicom';
   readonly found: Sequence[];
   readonly missing: Sequence[];
+  /** of `missing` and the label: found but unreadable */
+  readonly unreadable?: readonly (Sequence | 'label')[];
   readonly hasLabel: boolean;
   readonly dims: [number, number, number];
   readonly spacing: [number, number, number];

@@ -13,6 +13,8 @@ import { errorText, type AppState } from '../state/appState.ts';
 import { isTakingPart } from '../state/takingPart.ts';
 import { callback } from '../workerClient.ts';
 import { federationPanel } from './federationPanel.ts';
+import { sequenceGaps } from '../../io/discovery/sequenceGaps.ts';
+import { problemDetail } from '../../io/sourceFile.ts';
 import type { View } from './view.ts';
 
 const ROLE_TEXT: Record<CaseSummary['role'], string> = {
@@ -134,7 +136,7 @@ export function dataView(state: AppState): View {
         h('td', {}, use),
         h('th', { attrs: { scope: 'row' }, text: c.id }),
         h('td', { text: c.source === 'dicom' ? 'DICOM' : 'NIfTI' }),
-        h('td', { text: c.found.map((s) => SEQUENCE_NAMES[s].split(' ')[0]).join(', ') + (c.missing.length ? ` (missing ${c.missing.join(', ')})` : '') }),
+        h('td', { text: c.found.map((s) => SEQUENCE_NAMES[s].split(' ')[0]).join(', ') + (sequenceGaps(c) ? ` (${sequenceGaps(c)})` : '') }),
         h('td', { text: c.hasLabel ? 'yes' : 'no' }),
         h('td', { className: 'num', text: `${c.dims.join('×')} @ ${c.spacing.map((v) => +v.toFixed(2)).join('×')} mm ${c.orientation}` }),
         h('td', { attrs: { 'data-testid': `role-${c.id}` } }, ROLE_TEXT[c.role], c.reason ? h('div', { className: 'muted', text: c.reason }) : null, ...c.notes.map((n) => h('div', { className: 'muted', text: n }))),
@@ -158,7 +160,7 @@ export function dataView(state: AppState): View {
     if (d.problems.length) {
       nodes.push(h('table', { attrs: { 'data-testid': 'problem-table' } },
         h('thead', {}, h('tr', {}, h('th', { text: 'File', attrs: { scope: 'col' } }), h('th', { text: 'Why', attrs: { scope: 'col' } }))),
-        h('tbody', {}, ...d.problems.map((p) => h('tr', { attrs: { 'data-code': p.code } }, h('td', { text: p.file }), h('td', { text: p.message }))))));
+        h('tbody', {}, ...d.problems.map((p) => h('tr', { attrs: { 'data-code': p.code } }, h('td', { text: p.file }), h('td', { text: problemDetail(p) }))))));
     }
     return nodes;
   }

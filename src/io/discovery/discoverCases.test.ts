@@ -4,7 +4,8 @@ import { readNifti } from '../nifti/readNifti.ts';
 import { writeNifti } from '../nifti/writeNifti.ts';
 import { diagonalAffine } from '../../core/types/volume.ts';
 import type { Volume, VoxelArray } from '../../core/types/volume.ts';
-import type { SourceFile } from '../sourceFile.ts';
+import { problemDetail, type SourceFile } from '../sourceFile.ts';
+import { sequenceGaps } from './sequenceGaps.ts';
 import { syntheticDicomSeries, testUid } from '../dicom/testing/syntheticDicom.ts';
 import { discoverCases } from './discoverCases.ts';
 import { assignSeries } from './assignSeries.ts';
@@ -88,6 +89,15 @@ describe('discoverCases on NIfTI', () => {
     expect(problems['b/BraTS-GLI-00002-000-seg.nii.gz']!.code).toBe('LABEL_GRID');
     expect(problems['b/notes.txt']!.message).toMatch(/notes\.txt: expected a NIfTI .* or DICOM file, found a \.txt file/);
     expect(problems['b/BraTS-GLI-00002-000-t2w.nii.gz']!.message).toContain('BraTS-GLI-00002-000-t2w.nii.gz');
+    // the T2 is there but unreadable: its case says so, not that it is missing
+    expect(b!.unreadable).toEqual(['t2']);
+    expect(a!.unreadable).toBeUndefined();
+    expect(sequenceGaps(b!)).toBe('missing t1ce; t2 unreadable');
+    // beside its file's name, the problem does not name the file again
+    const t2 = problems['b/BraTS-GLI-00002-000-t2w.nii.gz']!;
+    expect(problemDetail(t2)).not.toContain('BraTS-GLI-00002-000-t2w');
+    expect(t2.message.endsWith(problemDetail(t2))).toBe(true);
+    expect(problemDetail({ file: 'x/y.nii', message: 'other: no' })).toBe('other: no');
   });
 });
 

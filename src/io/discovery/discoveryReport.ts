@@ -19,6 +19,8 @@ export interface DiscoveredCase {
   readonly source: 'nifti' | 'dicom';
   readonly found: Sequence[];
   readonly missing: Sequence[];
+  /** of `missing` (and the label): those whose file was there but could not be read (its problem is among the report's) */
+  readonly unreadable?: readonly (Sequence | 'label')[];
   readonly hasLabel: boolean;
   /** grid of the reference sequence (T1Gd when present, else the first found) */
   readonly dims: Dims3;

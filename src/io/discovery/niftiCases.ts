@@ -105,6 +105,8 @@ export class NiftiCollector {
   private readonly problems: FileProblem[] = [];
   private readonly unassigned: UnassignedItem[] = [];
   private readonly groups = new Map<string, Map<BratsRole, ReadFile>>();
+  /** per case, the roles whose file was found but could not be read */
+  private readonly unreadable = new Map<string, Set<BratsRole>>();
 
   /** `source`: the file's bytes, read now; `file`: where its case reads it again. */
   add(source: SourceFile, file: StoredFile): void {
@@ -131,6 +133,9 @@ export class NiftiCollector {
       const code = err instanceof FedsegError ? err.code : 'NIFTI_UNREADABLE';
       const msg = err instanceof Error ? err.message : String(err);
       problems.push(fileProblem(file.name, code, msg.startsWith(baseName(file.name)) || msg.includes(file.name) ? msg : `${baseName(file.name)}: ${msg}`));
+      // its case says the file is there but unreadable, not missing
+      const roles = this.unreadable.get(parsed.caseKey) ?? new Set<BratsRole>();
+      this.unreadable.set(parsed.caseKey, roles.add(parsed.role));
       return;
     }
     const group = groups.get(parsed.caseKey) ?? new Map();
@@ -154,6 +159,7 @@ export class NiftiCollector {
     for (const [id, group] of groups) {
       const found = SEQUENCES.filter((s) => group.has(s));
       const missing = SEQUENCES.filter((s) => !group.has(s));
+      const unreadable = [...(this.unreadable.get(id) ?? [])].map((r) => (r === 'seg' ? 'label' as const : r));
       const reference = group.get('t1ce') ?? group.get(found[0] ?? 'seg')!;
       const refGrid = gridOf(reference.placement);
       const notes: string[] = [];
@@ -197,7 +203,7 @@ export class NiftiCollector {
         return labelFile ? { id, images: all, label: await readLabel(labelFile, id) } : { id, images: all };
       };
       const c: DiscoveredCase = {
-        id, source: 'nifti', found, missing, hasLabel: labelFile !== undefined,
+        id, source: 'nifti', found, missing, ...(unreadable.length ? { unreadable } : {}), hasLabel: labelFile !== undefined,
         dims: refGrid.dims, spacing: refGrid.spacing, orientation: refGrid.orientation,
         sources, grids, notes,
         ...(imageFiles ? { loadImaging } : {}),

@@ -169,7 +169,7 @@ describe('readNifti on constructed files', () => {
     const good = buildTestNifti({ dims: [4, 3, 2], values });
     expect(errorCode(() => readNifti(good.slice(0, 100), 'short.nii'))).toBe('NIFTI_TRUNCATED');
     expect(errorCode(() => readNifti(good.slice(0, good.length - 1), 'short.nii'))).toBe('NIFTI_TRUNCATED');
-    expect(() => readNifti(good.slice(0, good.length - 1), 'short.nii')).toThrow(/short\.nii: expected 448 bytes .* found 447/);
+    expect(() => readNifti(good.slice(0, good.length - 1), 'short.nii')).toThrow(/short\.nii: the file is cut short \(was its copy or download interrupted\?\): expected 448 bytes .* found 447/);
     const magic = good.slice();
     magic[345] = 0x3f;
     expect(errorCode(() => readNifti(magic, 'm.nii'))).toBe('NIFTI_BAD_MAGIC');
@@ -204,7 +204,7 @@ describe('readNifti on constructed files', () => {
     expect([...readNifti(gzipMembers([small.subarray(0, 400), small.subarray(400)]).bytes, 'small.nii.gz').data]).toEqual(values);
     // cut inside the second member, or right after it (a whole member missing)
     expect(errorCode(() => readNifti(bytes.subarray(0, Math.round((ends[0]! + ends[1]!) / 2)), 'cut.nii.gz'))).toBe('NIFTI_TRUNCATED');
-    expect(() => readNifti(bytes.subarray(0, ends[1]), 'cut.nii.gz')).toThrow(/cut\.nii\.gz: expected 256352 bytes .* found 150000 after decompression/);
+    expect(() => readNifti(bytes.subarray(0, ends[1]), 'cut.nii.gz')).toThrow(/cut\.nii\.gz: the file is cut short .*: expected 256352 bytes .* found 150000 after decompression/);
   });
 
   it('refuses volumes over the memory budget from the header alone, before allocating or decompressing', () => {

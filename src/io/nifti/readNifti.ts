@@ -150,7 +150,7 @@ function decodeNifti(raw: Uint8Array, lay: Layout, gzipped: boolean, fileName: s
   const { header, dims, type, voxOffset, count } = lay;
   const need = voxOffset + count * type.bytes;
   if (raw.length < need) {
-    fail('NIFTI_TRUNCATED', fileName, `expected ${need} bytes (header ${voxOffset} + ${dims.join('x')} ${type.name} voxels), found ${raw.length}${gzipped ? ' after decompression' : ''}`);
+    fail('NIFTI_TRUNCATED', fileName, `the file is cut short (was its copy or download interrupted?): expected ${need} bytes (header ${voxOffset} + ${dims.join('x')} ${type.name} voxels), found ${raw.length}${gzipped ? ' after decompression' : ''}`);
   }
   const warnings: string[] = lay.offsetWarning ? [lay.offsetWarning] : [];
   const ext = listExtensions(raw, { ...header, voxOffset });

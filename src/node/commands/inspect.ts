@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { SEQUENCES } from '../../core/types/sequences.ts';
 import { discoverCases } from '../../io/discovery/discoverCases.ts';
 import type { DiscoveredCase, DiscoveryReport } from '../../io/discovery/discoveryReport.ts';
+import { sequenceGaps } from '../../io/discovery/sequenceGaps.ts';
+import { problemDetail } from '../../io/sourceFile.ts';
 import type { Command } from '../command.ts';
 import { readFolder } from '../readFolder.ts';
 
@@ -47,7 +49,7 @@ export function reportText(report: DiscoveryReport): string {
     const rows = [['case', 'source', 'found', 'missing', 'dims', 'spacing (mm)', 'orient', 'label']];
     for (const c of report.cases) {
       rows.push([
-        c.id, c.source, c.found.join(' ') || '-', c.missing.join(' ') || '-',
+        c.id, c.source, c.found.join(' ') || '-', sequenceGaps(c) || '-',
         fmt(c.dims, 0), fmt(c.spacing), c.orientation, c.hasLabel ? 'yes' : 'no',
       ]);
     }
@@ -63,7 +65,7 @@ export function reportText(report: DiscoveryReport): string {
   }
   if (report.problems.length) {
     out.push('', `Files that cannot be used (${report.problems.length}):`);
-    for (const p of report.problems) out.push(`  ${p.file}: ${p.message} [${p.code}]`);
+    for (const p of report.problems) out.push(`  ${p.file}: ${problemDetail(p)} [${p.code}]`);
   }
   return out.join('\n');
 }

@@ -55,7 +55,9 @@ describe('fedseg inspect and convert', () => {
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/case\s+source\s+found\s+missing\s+dims\s+spacing \(mm\)\s+orient\s+label/);
     expect(text.out).toMatch(/site\/patientA\s+dicom\s+t1 t1ce t2 flair\s+-\s+5x4x3\s+1x1x2\s+LPS\s+no/);
-    expect(text.out).toMatch(/readme\.txt: readme\.txt: expected a NIfTI .* or DICOM file, found a \.txt file/);
+    // the file named once: its path, then what was wrong with it
+    expect(text.out).toMatch(/site\/patientA\/readme\.txt: expected a NIfTI .* or DICOM file, found a \.txt file \(5 bytes\) \[FILE_UNKNOWN\]/);
+    expect(text.out).not.toMatch(/readme\.txt: readme\.txt/);
     const json = await capture(() => inspectCommand.run(['--json', site]));
     const report = JSON.parse(json.out) as { cases: { id: string; complete: boolean; found: string[] }[]; problems: { file: string }[] };
     expect(report.cases).toEqual([expect.objectContaining({ id: 'site/patientA', complete: true, found: ['t1', 't1ce', 't2', 'flair'] })]);
