@@ -109,6 +109,10 @@ test('review: overlay drawn where the masks are, screenshots, NIfTI export reads
   await page.getByTestId('review-case').selectOption(caseId);
   await page.getByTestId('review-open').click();
   await expect(page.getByTestId('review-dice')).toContainText('Dice against the expert label', { timeout: 180_000 });
+  // the case list says each case's role; the model is named by its rounds; a training case's Dice is flagged as optimistic
+  await expect(page.getByTestId('review-case').locator(`option[value="${caseId}"]`)).toHaveText(/\(training case\)$/);
+  await expect(page.getByTestId('review-shown')).toContainText('predicted by the final model, after the one round');
+  await expect(page.getByTestId('review-caveat')).toContainText('its Dice is optimistic');
   await page.getByTestId('review-opacity').fill('1');
 
   // the expert label (known here: the same seeded phantom) is drawn exactly where it is

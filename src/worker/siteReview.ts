@@ -71,6 +71,8 @@ export class SiteReview {
       const metrics = truth ? regionMetrics(truth, prediction, ref.dims, ref.spacing) : undefined;
       const review: ReviewVolume = {
         caseId, source: found.source, modelHash: status.globalModelHash,
+        // a round's global model holds the rounds before it; a finished federation's, all of them
+        modelRound: { after: status.finished ? plan.rounds : status.round - 1, of: plan.rounds },
         dims: [...ref.dims] as [number, number, number], spacing: [...ref.spacing] as [number, number, number], affine: [...ref.affine],
         images: shown, prediction, ...(truth ? { truth } : {}), ...(metrics ? { dice: metrics.dice, hd95: metrics.hd95 } : {}),
       };

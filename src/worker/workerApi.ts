@@ -187,6 +187,8 @@ export interface ReviewVolume {
   readonly dice?: RegionScores;
   readonly hd95?: RegionScores;
   readonly modelHash: string;
+  /** the rounds aggregated into that model (0: the initial model); `of` the plan's rounds */
+  readonly modelRound: { readonly after: number; readonly of: number };
   readonly source: 'nifti' | 'dicom';
 }
 

@@ -16,6 +16,7 @@ import { autoWindow, LABEL_PALETTES, labelPalette, VIEW_AXES, type RenderOptions
 import { CornerstoneReview } from '../viewer/cornerstoneReview.ts';
 import { SliceViewer } from '../viewer/sliceViewer.ts';
 import { callback } from '../workerClient.ts';
+import { caseOptionText, modelText, scoreCaveat } from './reviewText.ts';
 import type { View } from './view.ts';
 import { isTakingPart } from '../state/takingPart.ts';
 
@@ -50,7 +51,7 @@ export function reviewView(state: AppState): View {
 
   const offData = state.data.subscribe((d) => {
     const cases = (d?.cases ?? []).filter((c) => c.reviewable);
-    replaceChildren(select, ...cases.map((c) => h('option', { text: c.id, attrs: { value: c.id } })));
+    replaceChildren(select, ...cases.map((c) => h('option', { text: caseOptionText(c), attrs: { value: c.id } })));
     open.disabled = cases.length === 0;
     if (!cases.length) replaceChildren(viewerHost, h('p', { text: 'Load scans (Scans tab) and join a federation to review predictions.' }));
   });
@@ -220,11 +221,13 @@ export function reviewView(state: AppState): View {
         // each label stays on the line of its control when the controls wrap
         .map(([id, text, control]) => h('span', { className: 'control' }, h('label', { attrs: { for: id }, text }), ' ', control)),
       ...toggles);
+    const caveat = scoreCaveat(state.data.value?.cases.find((c) => c.id === r.caseId)?.role, r.dice !== undefined);
     replaceChildren(viewerHost,
       h('p', { attrs: { 'data-testid': 'review-volumes' }, text: volumeText }),
       h('p', { attrs: { 'data-testid': 'review-dice' } },
         r.dice ? `Dice against the expert label: ${REGIONS.map((g) => `${g} ${formatNumber(r.dice![g], 3)}`).join(' · ')}` + (r.hd95 ? `; HD95 ${REGIONS.map((g) => `${g} ${formatNumber(r.hd95![g], 1)} mm`).join(' · ')}` : '') : 'No expert label for this case: no Dice.',
-        h('br'), h('span', { className: 'muted', attrs: { 'data-testid': 'review-shown' }, text: `case ${r.caseId} · global model ${r.modelHash.slice(0, 12)}…` })),
+        h('br'), h('span', { className: 'muted', attrs: { 'data-testid': 'review-shown' }, text: `case ${r.caseId} · predicted by ${modelText(r.modelRound)} (${r.modelHash.slice(0, 12)}…)` })),
+      caveat ? h('p', { className: 'warning-text', attrs: { 'data-testid': 'review-caveat' }, text: caveat }) : null,
       controls,
       ...rows,
       h('div', { className: 'buttons' }, exportNifti, exportSeg),
