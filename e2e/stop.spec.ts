@@ -32,11 +32,23 @@ test.afterAll(async () => {
 test('Stop deletes the prepared cases from the browser and offers no resume', async ({ page }) => {
   test.setTimeout(180_000);
   const errors = collectErrors(page);
+  // before it joined, the browser has nothing to take part in: Start waits, and says what to do
+  await page.goto(`${fed.url}/#/train`);
+  await expect(page.getByTestId('join-first')).toBeVisible();
+  await expect(page.getByTestId('participate')).toBeDisabled();
   await joinWithInvite(page, fed, 'stopping site');
   // once joined, the page asked the browser to keep the site's key and checkpoint, and says what it answered
   await expect(page.getByTestId('storage-persistence')).toContainText(/^This browser (keeps|may clear) the site's key and checkpoint when disk space runs low/);
+  // the start page says who this browser is and what comes next: the scans, then training
+  const home = async (next: string): Promise<void> => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Home', exact: true }).click();
+    await expect(page.getByTestId('home-lead')).toContainText('This browser is the site "stopping site"');
+    await expect(page.getByTestId('home-steps').locator('li.next a')).toHaveText(next);
+  };
+  await home('Scans');
   await loadScans(page, folder);
   await expect(page.getByTestId('data-counts')).toContainText('2 for training', { timeout: 60_000 });
+  await home('Train');
   await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
   await page.getByTestId('participate').click();
   // the copy is there while the site takes part: the list of cases, and each case on its own

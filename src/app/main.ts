@@ -8,6 +8,7 @@ import { parseRoute, routeHref, type Route } from './router.ts';
 import { AppState } from './state/appState.ts';
 import { dataView } from './views/dataView.ts';
 import { demoView } from './views/demoView.ts';
+import { homeView } from './views/homeView.ts';
 import { joinView } from './views/joinView.ts';
 import { ledgerView } from './views/ledgerView.ts';
 import { operatorView } from './views/operatorView.ts';
@@ -24,6 +25,7 @@ interface ViewEntry {
 }
 
 const VIEWS: Readonly<Record<string, ViewEntry>> = {
+  home: { title: 'Home', make: (s) => homeView(s) },
   join: { title: 'Join', make: (s, r) => joinView(s, r.params[0]) },
   data: { title: 'Scans', make: (s) => dataView(s) },
   train: { title: 'Train', make: (s) => trainView(s) },
@@ -32,7 +34,7 @@ const VIEWS: Readonly<Record<string, ViewEntry>> = {
   demo: { title: 'Training demo', make: (s) => demoView(s) },
   operator: { title: 'Operator dashboard', make: (s, r) => operatorView(s, r.params[0]), inNav: false },
 };
-const DEFAULT_VIEW = 'demo';
+const DEFAULT_VIEW = 'home';
 
 function main(): void {
   const root = document.getElementById('app');

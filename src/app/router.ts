@@ -1,6 +1,7 @@
 /**
  * Hash routes (the coordinator serves one index.html, so the path stays "/"):
- * #/demo, #/join/<token>, #/data, #/train, #/review, #/ledger.
+ * #/ (the start page), #/home, #/join/<token>, #/data, #/train, #/review, #/ledger, #/demo,
+ * #/operator[/<token>].
  */
 export interface Route {
   readonly name: string;

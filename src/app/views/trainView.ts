@@ -16,6 +16,7 @@ import { backendPanel } from './backendPanel.ts';
 import { federationPanel } from './federationPanel.ts';
 import type { View } from './view.ts';
 import { isTakingPart, TAKING_PART } from '../state/takingPart.ts';
+import { routeHref } from '../router.ts';
 
 const PHASES: readonly { phase: SitePhase; name: string }[] = [
   { phase: 'preparing', name: 'Preparing cases' },
@@ -36,6 +37,7 @@ export function trainView(state: AppState): View {
   const error = h('p', { className: 'error-text', attrs: { role: 'alert', 'data-testid': 'train-error' } });
   const roundInfo = h('p', { attrs: { 'data-testid': 'round-info' } });
   const notices = h('ul', { className: 'notices' });
+  const joinFirst = h('p', { attrs: { 'data-testid': 'join-first', hidden: true } }, 'This browser has not joined the federation yet: open the invite link its operator sent you, then come back here. ', h('a', { text: 'Join', attrs: { href: routeHref('join') } }));
   const lateWarning = h('p', { className: 'warning-text', attrs: { 'data-testid': 'deadline-warning', hidden: true } });
   const lossChart = new LineChart({ title: 'Local training loss per round', xLabel: 'round', yLabel: 'loss', series: [{ label: 'mean loss', stroke: '#c0392b' }] });
   const diceChart = new LineChart({
@@ -69,7 +71,7 @@ export function trainView(state: AppState): View {
       if (resuming && code !== 'NO_CHECKPOINT' && code !== 'CHECKPOINT_INCOMPLETE') resume.hidden = false;
     } finally {
       stopping = false;
-      start.disabled = false;
+      start.disabled = state.identity === null;
       stop.disabled = true;
     }
   }
@@ -103,7 +105,7 @@ export function trainView(state: AppState): View {
         else b.bar.set(Number.NaN, 'in progress');
       } else b.bar.set(0, current < 0 ? '' : 'waiting');
     }
-    start.disabled = running;
+    start.disabled = running || state.identity === null;
     stop.disabled = !running || stopping;
     const late = deadlineWarning(p, state.roundStatus.value, Date.now());
     lateWarning.hidden = late === null;
@@ -137,6 +139,12 @@ export function trainView(state: AppState): View {
         h('td', { className: 'num', text: r.updateNotUsed ? `not used: ${r.updateNotUsed}` : r.uploadBytes !== undefined ? formatBytes(r.uploadBytes) : '—' }))));
     }),
     state.notices.subscribe((n) => replaceChildren(notices, ...n.map((t) => h('li', { className: t.tone, text: t.text })))),
+    state.federation.subscribe(() => {
+      // a browser that has not joined has nothing to take part in: Start waits for the join
+      const joined = state.identity !== null;
+      joinFirst.hidden = joined;
+      start.disabled = !joined || isTakingPart(state.progress.value.phase);
+    }),
     state.federation.subscribe((f) => {
       // offered only before this page took part: a run since (finished, stopped) has used or dropped the checkpoint
       resume.hidden = !(f.status === 'ready' && f.info.resumable && state.progress.value.phase === 'idle');
@@ -159,6 +167,7 @@ export function trainView(state: AppState): View {
     h('section', { className: 'panel', attrs: { 'aria-labelledby': 'rounds-heading' } },
       h('h2', { id: 'rounds-heading', text: 'This round' }),
       roundInfo,
+      joinFirst,
       h('div', { className: 'buttons' }, start, resume, stop),
       ...bars.map((b) => b.bar.element),
       status, lateWarning, error, notices),
