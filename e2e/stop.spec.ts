@@ -36,7 +36,17 @@ test('Stop deletes the prepared cases from the browser and offers no resume', as
   await page.goto(`${fed.url}/#/train`);
   await expect(page.getByTestId('join-first')).toBeVisible();
   await expect(page.getByTestId('participate')).toBeDisabled();
-  await joinWithInvite(page, fed, 'stopping site');
+  const inviteUrl = await joinWithInvite(page, fed, 'stopping site');
+  // in another browser the used invite is refused before any consent is asked, and so is an unknown one
+  const other = await page.context().browser()!.newContext();
+  const elsewhere = await other.newPage();
+  await elsewhere.goto(inviteUrl);
+  await expect(elsewhere.getByTestId('invite-refused')).toContainText('it was used already: a browser joined with it as the site "stopping site"');
+  await expect(elsewhere.getByTestId('join-consent')).toHaveCount(0);
+  await elsewhere.goto(`${fed.url}/#/join/${'A'.repeat(43)}`);
+  await elsewhere.reload();
+  await expect(elsewhere.getByTestId('invite-refused')).toContainText('the coordinator does not know it (the invite token is unknown or revoked');
+  await other.close();
   // once joined, the page asked the browser to keep the site's key and checkpoint, and says what it answered
   await expect(page.getByTestId('storage-persistence')).toContainText(/^This browser (keeps|may clear) the site's key and checkpoint when disk space runs low/);
   // the start page says who this browser is and what comes next: the scans, then training

@@ -8,7 +8,7 @@
 import { Hono, type Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { streamSSE } from 'hono/streaming';
-import { JoinRequestSchema, MetricsReportSchema, ParticipationSchema, parseMessage, SHA256_HEX } from '../core/protocol/messages.ts';
+import { InviteCheckRequestSchema, JoinRequestSchema, MetricsReportSchema, ParticipationSchema, parseMessage, SHA256_HEX, type InviteCheckResponse } from '../core/protocol/messages.ts';
 import { InviteRequestSchema, type InviteResponse, type RevokeResponse } from '../core/protocol/operatorActions.ts';
 import { publishedPlan } from '../core/protocol/plan.ts';
 import { BODY_HASH_HEADER, SIGNATURE_HEADERS } from '../core/protocol/signing.ts';
@@ -18,6 +18,7 @@ import type { Federation } from './federation.ts';
 import { ConnectionLimit } from './connectionLimit.ts';
 import { errorAnswer, HttpError } from './httpError.ts';
 import { operatorStatus } from './operatorStatus.ts';
+import { hashInviteToken } from './inviteToken.ts';
 import { createSiteInvite } from './siteInvites.ts';
 import { checkOperatorToken } from './operatorToken.ts';
 import { readBody, readJson } from './readBody.ts';
@@ -149,6 +150,14 @@ export function createApp(opts: AppOptions): Hono {
     const { value } = await anonymousJson(c, 'join request');
     const req = parseMessage(JoinRequestSchema, value, 'join request');
     return c.json(await federation.join(req));
+  });
+
+  api.post('/invites/check', async (c) => {
+    const { value } = await anonymousJson(c, 'invite check');
+    const { inviteToken } = parseMessage(InviteCheckRequestSchema, value, 'invite check');
+    const site = await store.siteOfInvite(await hashInviteToken(inviteToken));
+    if (!site) throw new HttpError(404, 'INVITE_INVALID', 'invite check: the invite token is unknown or revoked; ask the operator for a new invite');
+    return c.json({ siteName: site.name, usable: site.status === 'invited' } satisfies InviteCheckResponse);
   });
 
   api.get('/round', async (c) => {

@@ -8,6 +8,7 @@ describe('requestKind', () => {
     const hash = 'a'.repeat(64);
     expect(requestKind('GET', '/api/v1/plan')).toBe('plan');
     expect(requestKind('POST', '/api/v1/join')).toBe('join');
+    expect(requestKind('POST', '/api/v1/invites/check')).toBe('invite check');
     expect(requestKind('GET', '/api/v1/me')).toBe('identity check');
     expect(requestKind('POST', '/api/v1/me/participation')).toBe('participation');
     expect(requestKind('GET', '/api/v1/round?after=2&wait=20')).toBe('round status');

@@ -8,6 +8,7 @@ import type { FetchLike, RequestInitLike, ResponseLike } from '../core/protocol/
 export type RequestKind =
   | 'plan'
   | 'join'
+  | 'invite check'
   | 'identity check'
   | 'participation'
   | 'round status'
@@ -36,6 +37,7 @@ export function requestKind(method: string, path: string): RequestKind {
   const p = path.replace(/\?.*$/, '');
   if (p.endsWith('/plan')) return 'plan';
   if (p.endsWith('/join')) return 'join';
+  if (p.endsWith('/invites/check')) return 'invite check';
   if (p.endsWith('/me')) return 'identity check';
   if (p.endsWith('/me/participation')) return 'participation';
   if (p.endsWith('/round')) return 'round status';

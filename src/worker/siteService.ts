@@ -28,7 +28,7 @@ import { WorkerJobs } from './workerJobs.ts';
 import { storedUnmaskRecord } from './storedUnmaskRecord.ts';
 import { caseStorage, siteStore, withHalfImage, type StoredCaseManifest, type StoredIdentity } from './siteStore.ts';
 import type {
-  DataSummary, FederationInfo, LocalFile, ProgressCallback, ReviewVolume, SiteEventForPage,
+  DataSummary, FederationInfo, InviteCheck, LocalFile, ProgressCallback, ReviewVolume, SiteEventForPage,
   SiteIdentityInfo, SitePhase, SiteProgress, SiteWorkerApi,
 } from './workerApi.ts';
 
@@ -98,6 +98,15 @@ export class SiteService implements SiteWorkerApi {
     const checkpoint = identity ? await siteStore.getCheckpoint(baseUrl) : undefined;
     const resumable = checkpoint && checkpoint.active && checkpoint.planHash === planHash ? { round: checkpoint.round, phase: checkpoint.phase } : null;
     return { baseUrl, plan, planHash, identity: identity ? identityInfo(identity) : null, resumable };
+  }
+
+  async checkInvite(inviteToken: string): Promise<InviteCheck> {
+    const conn = this.requireConn();
+    const answer = await conn.client.checkInvite(inviteToken);
+    if (answer.usable) return answer;
+    // used by this browser, which did not hear the answer (a reload mid-join): its retry with the same key is taken
+    const pending = await siteStore.getPendingJoin(conn.baseUrl);
+    return pending?.inviteTokenSha256 === (await sha256Hex(utf8Encode(inviteToken))) ? { ...answer, usable: true } : answer;
   }
 
   async join(inviteToken: string): Promise<SiteIdentityInfo> {

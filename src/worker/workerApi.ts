@@ -84,7 +84,7 @@ export type { RegionScores };
 // --- the site: federation, data, participation, review -------------------------------
 
 import type { Plan } from '../core/protocol/plan.ts';
-import type { RoundStatus } from '../core/protocol/messages.ts';
+import type { InviteCheckResponse, RoundStatus } from '../core/protocol/messages.ts';
 import type { Sequence } from '../core/types/sequences.ts';
 import type { LedgerEntry } from './ledgerFetch.ts';
 
@@ -95,6 +95,9 @@ export interface LocalFile {
   readonly path: string;
   readonly file: File;
 }
+
+/** What the coordinator says of an invite before it is used. */
+export type InviteCheck = InviteCheckResponse;
 
 export interface SiteIdentityInfo {
   readonly siteId: string;
@@ -195,6 +198,8 @@ export interface ReviewVolume {
 export interface SiteWorkerApi {
   /** Reads the plan from the coordinator at `baseUrl` and any identity stored for it. */
   connect(baseUrl: string, onEvent: ProgressCallback<SiteEventForPage>): Promise<FederationInfo>;
+  /** Whether an invite can be used, and for which site, without using it (INVITE_INVALID when unknown or revoked). */
+  checkInvite(inviteToken: string): Promise<InviteCheck>;
   /** Creates the site key (non-extractable), joins with the invite token, stores the identity. */
   join(inviteToken: string): Promise<SiteIdentityInfo>;
   /** Forgets this browser's identity and checkpoint for the connected coordinator. */

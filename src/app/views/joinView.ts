@@ -54,16 +54,41 @@ function planRows(plan: Plan): [string, string][] {
   ];
 }
 
+/** The consent form for an invite that can be used; in its place, why one cannot. */
+function consentOrRefusal(invite: { readonly kind: string; readonly siteName?: string; readonly message?: string } | undefined, form: HTMLElement): HTMLElement {
+  if (!invite || invite.kind === 'checking') return h('p', { attrs: { role: 'status' }, text: 'Checking the invite with the coordinator…' });
+  if (invite.kind === 'invalid' || invite.kind === 'used') {
+    const why = invite.kind === 'used'
+      ? `it was used already: a browser joined with it as the site "${invite.siteName}" (an invite works once, for the browser that used it)`
+      : `the coordinator does not know it (${(invite.message ?? '').replace(/^invite check: /, '')})`;
+    return h('section', { className: 'panel error', attrs: { role: 'alert', 'data-testid': 'invite-refused' } },
+      h('h2', { text: 'This invite cannot be used' }), h('p', { text: `This invite link cannot be used: ${why}. Ask the federation's operator for a new one.` }));
+  }
+  return h('section', { className: 'panel' }, h('h2', { text: 'Consent' }),
+    h('p', { attrs: { 'data-testid': 'invite-for' } }, 'This invite is for the site ', h('strong', { text: invite.siteName ?? '' }), '.'), form);
+}
+
 export function joinView(state: AppState, token: string | undefined): View {
   const body = h('div');
   const element = h('div', { className: 'view join' }, h('h1', { text: 'Join the federation' }), body);
   const kept = persistenceLine(state);
+  /** what the coordinator says of the invite, asked once before the consent is shown */
+  let invite: { readonly kind: 'checking' } | { readonly kind: 'usable' | 'used'; readonly siteName: string } | { readonly kind: 'invalid'; readonly message: string } | undefined;
+  const checkInvite = (): void => {
+    if (invite || !token) return;
+    invite = { kind: 'checking' };
+    state.worker.checkInvite(token).then(
+      (r) => (invite = { kind: r.usable ? 'usable' : 'used', siteName: r.siteName }),
+      (e: unknown) => (invite = { kind: 'invalid', message: errorText(e) }),
+    ).finally(render);
+  };
 
   const render = (): void => {
     const f = state.federation.value;
     if (f.status === 'connecting') return replaceChildren(body, h('p', { attrs: { role: 'status' }, text: 'Reading the federation plan from the coordinator…' }));
     if (f.status === 'failed') return replaceChildren(body, h('p', { className: 'error-text', attrs: { role: 'alert' }, text: `Could not connect to the federation: ${f.error}` }));
     const { plan, planHash, identity } = f.info;
+    if (!identity) checkInvite();
     const consent = h('input', { id: 'join-consent', attrs: { type: 'checkbox', 'data-testid': 'join-consent' } });
     const join = h('button', { text: 'Join this federation', attrs: { type: 'submit', 'data-testid': 'join-button', disabled: true } });
     const error = h('p', { className: 'error-text', attrs: { role: 'alert', 'data-testid': 'join-error' } });
@@ -85,7 +110,8 @@ export function joinView(state: AppState, token: string | undefined): View {
         // the button that had focus is gone: focus goes to what replaced it
         body.querySelector<HTMLElement>('[data-testid="joined"] a')?.focus();
       } catch (e) {
-        error.textContent = `Joining failed: ${errorText(e)}`;
+        // (the coordinator's message names its request first: "join: …")
+        error.textContent = `Joining failed: ${errorText(e).replace(/^join: /, '')}`;
         join.disabled = false;
       }
     }
@@ -106,7 +132,7 @@ export function joinView(state: AppState, token: string | undefined): View {
             h('p', {}, 'This browser has joined as ', h('strong', { text: identity.siteName }), ` (site id ${identity.siteId}). `, h('a', { text: 'Next: choose your scans', attrs: { href: routeHref('data') } })),
             kept.element)
         : token
-          ? h('section', { className: 'panel' }, h('h2', { text: 'Consent' }), form)
+          ? consentOrRefusal(invite, form)
           : h('p', {}, 'Open the invite link your federation operator sent you to join. ',
             h('span', { className: 'muted' }, 'Operating this federation? ', h('a', { text: 'Open the operator dashboard', attrs: { href: routeHref('operator') } }), '.')),
     );

@@ -100,6 +100,8 @@ export interface FederationStore {
    */
   redeemInvite(tokenHash: string, publicKey: Readonly<Record<string, unknown>>, at: number, client?: Readonly<Record<string, unknown>>): Promise<{ site: SiteRecord; repeated: boolean } | null>;
   revokeSite(id: string, at: number): Promise<boolean>;
+  /** The site an invite token hash belongs to (invited: unused; active: used), without using it; null when no site has it (unknown or revoked). */
+  siteOfInvite(tokenHash: string): Promise<SiteRecord | null>;
   /** Records that an active site stopped (false) or takes part again (true), audited; false when nothing changed (or the site is not active). */
   setParticipation(id: string, participating: boolean, at: number): Promise<boolean>;
   site(id: string): Promise<SiteRecord | null>;

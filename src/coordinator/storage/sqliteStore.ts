@@ -152,6 +152,11 @@ export class SqliteStore implements FederationStore {
     }).immediate();
   }
 
+  async siteOfInvite(tokenHash: string): Promise<SiteRecord | null> {
+    const r = this.db.prepare('SELECT * FROM sites WHERE invite_token_hash = ?').get(tokenHash) as SiteRow | undefined;
+    return r ? siteOf(r) : null;
+  }
+
   async site(id: string): Promise<SiteRecord | null> {
     const r = this.db.prepare('SELECT * FROM sites WHERE id = ?').get(id) as SiteRow | undefined;
     return r ? siteOf(r) : null;

@@ -36,6 +36,12 @@ export const publicKeyJwkSchema = z.object({
 export type PublicKeyJwk = z.output<typeof publicKeyJwkSchema>;
 
 /** POST join: the one-time invite token, the site's public key and the plan hash it saw and accepted. */
+/** Whether an invite can be used, asked before the site consents (POST /invites/check): the token travels in a body, never in a path a proxy logs. */
+export const InviteCheckRequestSchema = z.strictObject({ inviteToken: base64url('the invite token', 256) });
+/** `usable`: not used yet; false for one a site joined with (it works again only for that site's key) */
+export const InviteCheckResponseSchema = z.strictObject({ siteName: z.string(), usable: z.boolean() });
+export type InviteCheckResponse = z.output<typeof InviteCheckResponseSchema>;
+
 export const JoinRequestSchema = z.strictObject({
   inviteToken: base64url('the invite token', 256),
   publicKeyJwk: publicKeyJwkSchema,

@@ -11,8 +11,8 @@ import type { CryptoKeyLike, CryptoKeyPairLike } from '../../util/webCrypto.ts';
 import { sha256Hex } from '../../util/webCrypto.ts';
 import { parsePlan, planHash as hashPlan, type Plan } from '../plan.ts';
 import {
-  ErrorBodySchema, JoinRequestSchema, JoinResponseSchema, MetricsReportSchema, parseMessage, RoundStatusSchema,
-  type JoinResponse, type MetricsReport, type Participation, type RoundStatus,
+  ErrorBodySchema, InviteCheckResponseSchema, JoinRequestSchema, JoinResponseSchema, MetricsReportSchema, parseMessage, RoundStatusSchema,
+  type InviteCheckResponse, type JoinResponse, type MetricsReport, type Participation, type RoundStatus,
 } from '../messages.ts';
 import { SecAggAdvertiseSchema, SecAggSharesSchema, SecAggUnmaskResponseSchema } from '../../privacy/secAggMessages.ts';
 import { BODY_HASH_HEADER, bodySha256, exportPublicJwk, SIGNATURE_HEADERS, signRequest } from '../signing.ts';
@@ -125,6 +125,11 @@ export class ProtocolClient {
     const answer = parseMessage(JoinResponseSchema, await this.json('POST', '/join', body, false), 'join answer');
     this.creds = { siteId: answer.siteId, privateKey: keys.privateKey };
     return answer;
+  }
+
+  /** Whether an invite can be used, and for which site, without using it. */
+  async checkInvite(inviteToken: string): Promise<InviteCheckResponse> {
+    return parseMessage(InviteCheckResponseSchema, await this.json('POST', '/invites/check', { inviteToken }, false), `POST ${this.baseUrl}${API}/invites/check`);
   }
 
   /** Tells the coordinator whether this site takes part: false after Stop, so that rounds do not wait for it; true when a run starts. */
