@@ -117,7 +117,7 @@ test('join, load scans, train a round with a reload mid-round, and the round clo
     total: document.querySelector('[data-testid="ledger-total"]')!.textContent!,
   }));
   // one row per request, the upload (made after the view opened) among the rows added on top
-  expect(shown.total).toMatch(new RegExp(`^${shown.kinds.length} request\\(s\\) to `));
+  expect(shown.total).toMatch(new RegExp(`^${shown.kinds.length} requests to `));
   expect(shown.kinds.indexOf('update upload')).toBeLessThan(shown.kinds.length - rowsBefore);
   await tab('Train');
   await expect(page.getByTestId('site-status')).toContainText(/finished|waiting for the other sites/, { timeout: 300_000 });
@@ -136,6 +136,8 @@ test('join, load scans, train a round with a reload mid-round, and the round clo
   await expect(page.locator('[data-kind="update upload"]')).toHaveCount(1);
   // the federated evaluation went out too: round 1's model and the final one
   await expect(page.locator('[data-kind="metrics upload"]')).not.toHaveCount(0);
+  // what is sent, in the words of the consent on the Join page
+  await expect(page.getByTestId('ledger-what-is-sent')).toContainText('the number of training steps, the mean and last training loss, and how long training took');
   await page.screenshot({ path: test.info().outputPath('ledger-view.png'), fullPage: true });
 
   // Network audit

@@ -7,6 +7,7 @@ import { h, replaceChildren } from '../dom.ts';
 import { formatBytes } from '../format.ts';
 import type { AppState } from '../state/appState.ts';
 import type { View } from './view.ts';
+import { whatIsSent } from './whatIsSent.ts';
 
 export function ledgerTotals(entries: readonly LedgerEntry[]): Map<string, { count: number; sent: number; received: number }> {
   const totals = new Map<string, { count: number; sent: number; received: number }>();
@@ -17,36 +18,51 @@ export function ledgerTotals(entries: readonly LedgerEntry[]): Map<string, { cou
   return totals;
 }
 
+/** "200", "409 refused", "failed" (no answer) */
+export function statusText(status: number): string {
+  if (status === 0) return 'failed (no answer)';
+  return status >= 400 ? `${status} refused` : String(status);
+}
+
 export function ledgerView(state: AppState): View {
   const summary = h('tbody');
   const rows = h('tbody', { attrs: { 'data-testid': 'ledger-rows' } });
   const total = h('p', { attrs: { role: 'status', 'data-testid': 'ledger-total' } });
   const row = (e: LedgerEntry): HTMLElement => h('tr', { attrs: { 'data-kind': e.kind } },
-    h('td', { text: new Date(e.at).toLocaleTimeString() }),
+    h('td', { text: new Date(e.at).toLocaleString() }),
     h('td', { text: e.kind }),
     h('td', { text: `${e.method} ${e.path}` }),
     h('td', { className: 'num', attrs: { 'data-sent': e.sentBytes }, text: formatBytes(e.sentBytes) }),
     h('td', { className: 'num', text: e.receivedBytes < 0 ? '—' : formatBytes(e.receivedBytes) }),
-    h('td', { className: 'num', text: e.status ? String(e.status) : 'failed' }));
+    h('td', { className: 'num', text: statusText(e.status) }));
   /** the entries whose rows are shown: the ledger only grows, so each change adds the new rows on top (a long federation makes thousands) */
   let shown: readonly LedgerEntry[] = [];
   const off = state.ledger.subscribe((entries) => {
     const totals = ledgerTotals(entries);
     const sent = entries.reduce((a, e) => a + e.sentBytes, 0);
-    total.textContent = `${entries.length} request(s) to ${state.baseUrl}; ${formatBytes(sent)} sent in all.`;
+    const refused = entries.filter((e) => e.status === 0 || e.status >= 400).length;
+    total.textContent = `${entries.length} request${entries.length === 1 ? '' : 's'} to ${state.baseUrl}; ${formatBytes(sent)} sent in all${refused ? ` (${refused} of them refused or unanswered, counted too)` : ''}.`;
     replaceChildren(summary, ...[...totals].map(([kind, t]) => h('tr', {}, h('th', { attrs: { scope: 'row' }, text: kind }), h('td', { className: 'num', text: String(t.count) }), h('td', { className: 'num', text: formatBytes(t.sent) }), h('td', { className: 'num', text: formatBytes(t.received) }))));
     const grown = entries.length >= shown.length && entries[shown.length - 1] === shown[shown.length - 1];
     if (grown) rows.prepend(...entries.slice(shown.length).reverse().map(row));
     else replaceChildren(rows, ...[...entries].reverse().map(row));
     shown = entries;
   });
+  // the same words as the consent on the Join page (whatIsSent), once the plan is known
+  const sentItems = h('ul', { attrs: { 'data-testid': 'ledger-what-is-sent' } });
+  const sentList = h('details', { className: 'panel' }, h('summary', { text: 'What this site sends' }), sentItems);
+  const offPlan = state.federation.subscribe((f) => {
+    sentList.hidden = f.status !== 'ready';
+    if (f.status === 'ready') replaceChildren(sentItems, ...whatIsSent(f.info.plan).map((t) => h('li', { text: t })));
+  });
   const element = h('div', { className: 'view ledger' },
     h('h1', { text: 'Privacy ledger' }),
-    h('p', { className: 'lead', text: 'Every request this page made to the coordinator, newest first. Only model updates, sample counts, validation metrics and the site\'s public key are ever sent; scans, file names and patient data never leave this computer.' }),
+    h('p', { className: 'lead', text: 'Every request this page made to the coordinator, newest first. Scans, file names and patient data never leave this computer; what is sent is listed below, as the Join page listed it.' }),
+    sentList,
     h('section', { className: 'panel' }, total,
       h('table', {}, h('caption', { text: 'By kind' }), h('thead', {}, h('tr', {}, ...['Kind', 'Requests', 'Sent', 'Received'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))), summary)),
     h('section', { className: 'panel' },
       h('table', {}, h('caption', { text: 'Every request' }), h('thead', {}, h('tr', {}, ...['Time', 'Kind', 'Request', 'Sent', 'Received', 'Status'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))), rows)),
   );
-  return { element, dispose: off };
+  return { element, dispose: () => { off(); offPlan(); } };
 }

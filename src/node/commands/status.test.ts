@@ -23,7 +23,7 @@ describe('fedseg status', () => {
     // a round that stays open past its deadline (extendOnTimeout off) says how long ago it passed
     expect(formatStatus(s, 250_000)).toContain('(min 2), deadline passed 3 min ago');
     expect(text).toContain('Notice: round 2 extended');
-    expect(text).toMatch(/1\s+closed\s+1\s+7\s+hospital-a-1\s+2\.500\s+0\.250 0\.350 0\.450 {5}3\.0 {3}3\.1 {3}3\.2 {2}\(4 cases, 1 sites\)/);
+    expect(text).toMatch(/1\s+closed\s+1\s+7\s+2\.500\s+0\.250 0\.350 0\.450 {5}3\.0 {3}3\.1 {3}3\.2 {2}\(4 cases, 1 site\)\s+hospital-a-1\n/);
     // who the round waits for, when each was last seen; not B, which stopped taking part
     expect(text).toContain('Waiting for: hospital-a-1 (last seen 6 s ago)\n');
     expect(text).toMatch(/hospital-b-2 +Hospital B +active +joined .* last seen never  stopped taking part 5 s ago \(not waited for\)/);
@@ -48,13 +48,14 @@ describe('fedseg status', () => {
       final: null,
     };
     const text = formatStatus(s, 0);
-    expect(text).toMatch(/\n {2}1 .* a, b\s+- {13}-\n/);
+    expect(text).toMatch(/\n {2}1 +closed +2 +10 +- {13}- +a, b\n/);
     // the last rounds only, when asked
     const last = formatStatus(s, 0, 1);
     expect(last).toContain('(1 earlier round not shown: --rounds all lists every one)');
     expect(last).not.toMatch(/\n {2}1 /);
     expect(last).toMatch(/\n {2}2 .* a, b, c/);
-    expect(text).toMatch(/\n {2}2 .* a, b, c\s+2\.410-31\.200\s+-\n/);
+    // the sites that reported come last, in full, however many
+    expect(text).toMatch(/\n {2}2 +closed +3 +15 +2\.410-31\.200 +- +a, b, c\n/);
     expect(text).toContain('round 2: b 31.200, c 3.100, a 2.410');
   });
 

@@ -40,7 +40,10 @@ Options:
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '-');
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
 const evalText = (e: RoundEvaluation | null) =>
-  e ? `${REGIONS.map((r) => f2(e.dice[r])).join(' ')}   ${REGIONS.map((r) => f1(e.hd95[r]).padStart(5)).join(' ')}  (${e.cases} cases, ${e.sites} sites)` : '-';
+  e ? `${REGIONS.map((r) => f2(e.dice[r])).join(' ')}   ${REGIONS.map((r) => f1(e.hd95[r]).padStart(5)).join(' ')}  (${plural(e.cases, 'case')}, ${plural(e.sites, 'site')})` : '-';
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+/** the evaluation column's width: the sites that reported follow it, in full */
+const EVAL_WIDTH = 60;
 const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
 
 /** "Waiting for: site (last seen …), …", or null when nobody is waited for or that is not known (operatorSummary.ts). */
@@ -88,15 +91,15 @@ export function formatStatus(s: OperatorStatus, now = Date.now(), roundsShown = 
     lines.push(`  ${site.id.padEnd(28)} ${site.name.padEnd(24)} ${site.status.padEnd(8)} joined ${time(site.joinedAt)}  last seen ${ago(site.lastSeenAt, now)}${paused}`);
   }
   lines.push('', `Rounds:                                                     federated evaluation of the round's starting model`);
-  lines.push(`  round  status       updates  samples  reported by                    update norm   Dice ${REGIONS.join('/')}      HD95 mm ${REGIONS.join('/')}`);
+  lines.push(`  round  status       updates  samples  update norm   ${`Dice ${REGIONS.join('/')}      HD95 mm ${REGIONS.join('/')}`.padEnd(EVAL_WIDTH)} reported by`);
   const hidden = Math.max(0, s.rounds.length - roundsShown);
   if (hidden > 0) lines.push(`  (${hidden} earlier round${hidden === 1 ? '' : 's'} not shown: --rounds all lists every one)`);
   for (const r of s.rounds.slice(hidden)) {
     const samples = r.updates.reduce((a, u) => a + u.sampleCount, 0);
     const who = r.updates.map((u) => u.siteId).join(', ') || '-';
-    lines.push(`  ${String(r.round).padEnd(6)} ${r.status.padEnd(12)} ${String(r.updates.length).padEnd(8)} ${String(samples).padEnd(8)} ${who.slice(0, 30).padEnd(30)} ${normRangeText(r.updates).padEnd(13)} ${evalText(r.evaluation)}`);
+    lines.push(`  ${String(r.round).padEnd(6)} ${r.status.padEnd(12)} ${String(r.updates.length).padEnd(8)} ${String(samples).padEnd(8)} ${normRangeText(r.updates).padEnd(13)} ${evalText(r.evaluation).padEnd(EVAL_WIDTH)} ${who}`);
   }
-  if (c.finished) lines.push(`  final  -            -        -        -                              -             ${evalText(s.final)}`);
+  if (c.finished) lines.push(`  final  -            -        -        -             ${evalText(s.final)}`);
   const largest = largestNormsText(s);
   if (largest) lines.push('', `Largest update norms (a norm bound should sit above the honest ones): ${largest}`);
   return lines.join('\n');
@@ -128,7 +131,13 @@ export const statusCommand: Command = {
     const client = new ProtocolClient({ baseUrl: values.url, retry: { attempts: 2 } });
     const token = readOperatorToken(values['token-file'] ?? join(resolve(values.data), OPERATOR_TOKEN_FILE));
     // checked as every message is: a coordinator of another version is named, not misprinted
-    const status = await client.status(token);
+    const status = await client.status(token).catch((e: unknown) => {
+      // the coordinator listens where it was started: the default may not be it
+      if (e instanceof FedsegError && e.code === 'UNREACHABLE' && !argv.some((a) => a === '--url' || a.startsWith('--url='))) {
+        throw new FedsegError('UNREACHABLE', `${e.message}; is the coordinator running there? Give its address with --url (fedseg coordinator prints it when it starts)`);
+      }
+      throw e;
+    });
     console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status, Date.now(), rounds));
     return 0;
   },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../core/protocol/plan.ts';
 import { LocalMetricsSchema } from '../../core/protocol/messages.ts';
-import { whatIsSent } from './joinView.ts';
+import { whatIsSent } from './whatIsSent.ts';
 
 describe('whatIsSent: the consent text of the join page', () => {
   it('names every local training metric the update carries, and the backend the join names', () => {
