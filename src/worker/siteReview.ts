@@ -46,14 +46,25 @@ export class SiteReview {
     this.gpu.require();
     if (this.predictingNow) throw new FedsegError('REVIEW_BUSY', `case ${caseId}: another case is being predicted; wait until it is shown, then open this one`);
     this.predictingNow = true;
+    const abort = new AbortController();
+    this.abort = abort;
     try {
-      return await this.predict(client, plan, caseId, onProgress);
+      return await this.predict(client, plan, caseId, onProgress, abort.signal);
     } finally {
       this.predictingNow = false;
+      this.abort = undefined;
     }
   }
 
-  private async predict(client: ProtocolClient, plan: Plan, caseId: string, onProgress: ProgressCallback<{ done: number; total: number }>): Promise<ReviewVolume> {
+  /** the prediction under way, for cancel() */
+  private abort: AbortController | undefined;
+
+  /** Ends the prediction under way at its next window (it then fails with PREDICTION_ABORTED); nothing when none runs. */
+  cancel(): void {
+    this.abort?.abort();
+  }
+
+  private async predict(client: ProtocolClient, plan: Plan, caseId: string, onProgress: ProgressCallback<{ done: number; total: number }>, signal: AbortSignal): Promise<ReviewVolume> {
     const found = this.cases.find(caseId);
     const preset = getPreset(plan.model.preset);
     // read once for both the model's input and the grid the review is shown on
@@ -63,7 +74,7 @@ export class SiteReview {
     const model = UNet3D.create(preset, plan.model.seed);
     try {
       model.setWeights(decodeWeightsBlob(await client.model(status.globalModelHash), { expected: model.weightSpec(), kind: 'MODEL', source: `global model ${status.globalModelHash}` }));
-      const onCase = await predictLabels(model, prepared.case, { overlap: 0.25, onProgress: (done, total) => void onProgress({ done, total }) });
+      const onCase = await predictLabels(model, prepared.case, { overlap: 0.25, signal, onProgress: (done, total) => void onProgress({ done, total }) });
       // a fault during the prediction leaves it undefined (often empty): not shown as a result
       await this.gpu.check();
       const prediction = prepared.toSource(onCase);

@@ -308,6 +308,10 @@ export class SiteService implements SiteWorkerApi {
     return this.reviews.review(conn.client, conn.plan, caseId, onProgress);
   }
 
+  async cancelReview(): Promise<void> {
+    this.reviews.cancel();
+  }
+
   async exportNifti(caseId: string, modelHash: string): Promise<Uint8Array> {
     return this.reviews.exportNifti(caseId, modelHash);
   }

@@ -218,6 +218,8 @@ export interface SiteWorkerApi {
   /** Predicts a case with the federation's current global model. */
   review(caseId: string, onProgress: ProgressCallback<{ done: number; total: number }>): Promise<ReviewVolume>;
   /** The last reviewed prediction as a NIfTI file (gzip), on the case's source grid; `modelHash` that of the prediction shown (REVIEW_CHANGED otherwise). */
+  /** Ends the review's prediction under way (it fails with PREDICTION_ABORTED); nothing when none runs. */
+  cancelReview(): Promise<void>;
   exportNifti(caseId: string, modelHash: string): Promise<Uint8Array>;
   /** DICOM cases: the prediction as a DICOM SEG object; `modelHash` as for exportNifti. */
   exportDicomSeg(caseId: string, modelHash: string): Promise<Uint8Array>;

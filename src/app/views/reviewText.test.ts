@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseOptionText, modelText, scoreCaveat } from './reviewText.ts';
+import { caseOptionText, modelText, predictionProgressText, scoreCaveat } from './reviewText.ts';
 
 describe('the review\'s words', () => {
   it('names each case with its role at this site', () => {
@@ -20,5 +20,11 @@ describe('the review\'s words', () => {
     expect(scoreCaveat('train', false)).toBeNull();
     expect(scoreCaveat('validation', true)).toBeNull();
     expect(scoreCaveat(undefined, true)).toBeNull();
+  });
+
+  it('gives the prediction\'s progress with an ETA from its pace', () => {
+    expect(predictionProgressText(0, 2160, 0)).toBe('part 0 of 2160');
+    expect(predictionProgressText(56, 2160, 28_000)).toBe('part 56 of 2160 · ETA 17 min 32 s');
+    expect(predictionProgressText(2160, 2160, 60_000)).toBe('part 2160 of 2160');
   });
 });

@@ -4,6 +4,7 @@
  * on that case).
  */
 import type { CaseSummary, ReviewVolume } from '../../worker/workerApi.ts';
+import { formatDuration } from '../format.ts';
 
 const ROLE_WORDS: Record<CaseSummary['role'], string> = {
   train: 'training case',
@@ -28,4 +29,10 @@ export function modelText(m: ReviewVolume['modelRound']): string {
 export function scoreCaveat(role: CaseSummary['role'] | undefined, hasDice: boolean): string | null {
   if (!hasDice || role !== 'train') return null;
   return 'This is one of this site\'s training cases: the model has learnt from it, so its Dice is optimistic. Judge the model on validation cases, or on cases it never saw.';
+}
+
+/** The prediction bar's label: "part 56 of 2160 · ETA 4 min 10 s" (the ETA from the pace so far, once a part is done). */
+export function predictionProgressText(done: number, total: number, elapsedMs: number): string {
+  const eta = done > 0 && done < total ? ` · ETA ${formatDuration((elapsedMs / done) * (total - done))}` : '';
+  return `part ${done} of ${total}${eta}`;
 }

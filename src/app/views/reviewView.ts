@@ -16,7 +16,7 @@ import { autoWindow, LABEL_PALETTES, labelPalette, VIEW_AXES, type RenderOptions
 import { CornerstoneReview } from '../viewer/cornerstoneReview.ts';
 import { SliceViewer } from '../viewer/sliceViewer.ts';
 import { callback } from '../workerClient.ts';
-import { caseOptionText, modelText, scoreCaveat } from './reviewText.ts';
+import { caseOptionText, modelText, predictionProgressText, scoreCaveat } from './reviewText.ts';
 import type { View } from './view.ts';
 import { isTakingPart } from '../state/takingPart.ts';
 
@@ -34,6 +34,7 @@ const safeName = (id: string): string => id.replace(/^.*\//, '').replace(/[^A-Za
 export function reviewView(state: AppState): View {
   const select = h('select', { id: 'review-case', attrs: { 'data-testid': 'review-case' } });
   const open = h('button', { text: 'Predict and show', attrs: { type: 'submit', 'data-testid': 'review-open' } });
+  const cancel = h('button', { text: 'Cancel', attrs: { type: 'button', 'data-testid': 'review-cancel', hidden: true }, on: { click: () => void state.worker.cancelReview() } });
   const progress = new ProgressBar('Predicting');
   const error = h('p', { className: 'error-text', attrs: { role: 'alert', 'data-testid': 'review-error' } });
   // announced once per step (the bar's label is not a live region): predicting, then what is shown
@@ -47,7 +48,7 @@ export function reviewView(state: AppState): View {
       : '';
   });
   const form = h('form', { className: 'demo-form', on: { submit: (ev) => { ev.preventDefault(); void show(); } } },
-    h('label', { attrs: { for: 'review-case' }, text: 'Case' }), select, open);
+    h('label', { attrs: { for: 'review-case' }, text: 'Case' }), select, open, cancel);
 
   const offData = state.data.subscribe((d) => {
     const cases = (d?.cases ?? []).filter((c) => c.reviewable);
@@ -70,16 +71,20 @@ export function reviewView(state: AppState): View {
     announce.textContent = `Predicting case ${caseId}…`;
     try {
       await state.initBackend();
-      const r = await state.worker.review(caseId, callback(({ done, total }: { done: number; total: number }) => progress.set(done / total, `window ${done} of ${total}`)));
+      cancel.hidden = false;
+      const started = performance.now();
+      const r = await state.worker.review(caseId, callback(({ done, total }: { done: number; total: number }) => progress.set(done / total, predictionProgressText(done, total, performance.now() - started))));
       progress.set(1, 'done');
       current?.dispose();
       current = undefined;
       await renderReview(r);
     } catch (e) {
-      progress.set(0, 'failed');
-      error.textContent = `The case could not be predicted: ${errorText(e)}`;
-      announce.textContent = '';
+      const cancelled = (e as { code?: unknown }).code === 'PREDICTION_ABORTED';
+      progress.set(0, cancelled ? 'cancelled' : 'failed');
+      error.textContent = cancelled ? '' : `The case could not be predicted: ${errorText(e)}`;
+      announce.textContent = cancelled ? `The prediction of case ${caseId} was cancelled.` : '';
     } finally {
+      cancel.hidden = true;
       open.disabled = false;
       select.disabled = false;
     }
