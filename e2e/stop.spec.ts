@@ -36,6 +36,9 @@ test('Stop deletes the prepared cases from the browser and offers no resume', as
   await page.goto(`${fed.url}/#/train`);
   await expect(page.getByTestId('join-first')).toBeVisible();
   await expect(page.getByTestId('participate')).toBeDisabled();
+  await page.getByRole('navigation').getByRole('link', { name: 'Review', exact: true }).click();
+  await expect(page.getByTestId('review-empty')).toContainText('This browser has not joined the federation');
+  await expect(page.getByTestId('review-open')).toBeDisabled();
   const inviteUrl = await joinWithInvite(page, fed, 'stopping site');
   // in another browser the used invite is refused before any consent is asked, and so is an unknown one
   const other = await page.context().browser()!.newContext();
@@ -58,6 +61,8 @@ test('Stop deletes the prepared cases from the browser and offers no resume', as
   await home('Scans');
   await loadScans(page, folder);
   await expect(page.getByTestId('data-counts')).toContainText('2 for training', { timeout: 60_000 });
+  // the plan holds out no case here: the page says what that means for the site's scores
+  await expect(page.getByTestId('validation-note')).toContainText('No case is held out for validation');
   await home('Train');
   await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
   await page.getByTestId('participate').click();

@@ -16,6 +16,8 @@ import { federationPanel } from './federationPanel.ts';
 import { sequenceGaps } from '../../io/discovery/sequenceGaps.ts';
 import { problemDetail } from '../../io/sourceFile.ts';
 import type { View } from './view.ts';
+import { validationNote } from './validationNote.ts';
+import { MIN_REPORT_CASES_DEFAULT } from '../../core/protocol/plan.ts';
 
 const ROLE_TEXT: Record<CaseSummary['role'], string> = {
   train: 'training',
@@ -25,6 +27,11 @@ const ROLE_TEXT: Record<CaseSummary['role'], string> = {
 };
 
 export function dataView(state: AppState): View {
+  const validationWarning = (d: DataSummary): HTMLElement | null => {
+    const f = state.federation.value;
+    const note = validationNote(d.train, d.validation, f.status === 'ready' ? f.info.plan.validation.minReportCases : MIN_REPORT_CASES_DEFAULT);
+    return note ? h('p', { className: 'warning-text', attrs: { 'data-testid': 'validation-note' }, text: note }) : null;
+  };
   const fed = federationPanel(state);
   const progress = new ProgressBar('Reading files');
   const error = h('p', { className: 'error-text', attrs: { role: 'alert', 'data-testid': 'data-error' } });
@@ -146,6 +153,7 @@ export function dataView(state: AppState): View {
       h('p', { attrs: { role: 'status', 'data-testid': 'data-counts' } },
         `${d.files} files (${formatBytes(d.bytes)}) read; ${d.cases.length} case(s) found: `,
         h('strong', { text: `${d.train} for training` }), ', ', h('strong', { text: `${d.validation} for validation` }), '.'),
+      ...[validationWarning(d)].filter((x): x is HTMLElement => x !== null),
       h('table', { attrs: { 'data-testid': 'case-table' } },
         h('caption', { text: 'Cases found' }),
         h('thead', {}, h('tr', {}, ...['Use', 'Case', 'Format', 'Sequences', 'Label', 'Size', 'Role'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))),

@@ -17,6 +17,7 @@ import { CornerstoneReview } from '../viewer/cornerstoneReview.ts';
 import { SliceViewer } from '../viewer/sliceViewer.ts';
 import { callback } from '../workerClient.ts';
 import { caseOptionText, modelText, predictionProgressText, scoreCaveat } from './reviewText.ts';
+import { routeHref } from '../router.ts';
 import type { View } from './view.ts';
 import { isTakingPart } from '../state/takingPart.ts';
 
@@ -50,12 +51,24 @@ export function reviewView(state: AppState): View {
   const form = h('form', { className: 'demo-form', on: { submit: (ev) => { ev.preventDefault(); void show(); } } },
     h('label', { attrs: { for: 'review-case' }, text: 'Case' }), select, open, cancel);
 
-  const offData = state.data.subscribe((d) => {
-    const cases = (d?.cases ?? []).filter((c) => c.reviewable);
+  // nothing to predict before this browser joined (the model is the federation's) and loaded a case with all four sequences
+  const showCases = (): void => {
+    const cases = (state.data.value?.cases ?? []).filter((c) => c.reviewable);
+    const joined = state.identity !== null;
+    const chosen = select.value;
     replaceChildren(select, ...cases.map((c) => h('option', { text: caseOptionText(c), attrs: { value: c.id } })));
-    open.disabled = cases.length === 0;
-    if (!cases.length) replaceChildren(viewerHost, h('p', { text: 'Load scans (Scans tab) and join a federation to review predictions.' }));
-  });
+    if (cases.some((c) => c.id === chosen)) select.value = chosen;
+    open.disabled = cases.length === 0 || !joined;
+    if (!joined || !cases.length) {
+      replaceChildren(viewerHost, h('p', { attrs: { 'data-testid': 'review-empty' } },
+        !joined ? 'This browser has not joined the federation: the review predicts with the federation\'s model, so join first (with the invite link its operator sent you), then load your scans.'
+          : 'No case with all four sequences (T1, T1Gd, T2, FLAIR) is loaded: choose your scans on the ',
+        joined ? h('a', { text: 'Scans tab', attrs: { href: routeHref('data') } }) : null, joined ? '.' : null));
+    }
+  };
+  const offData = state.data.subscribe(showCases);
+  const offJoined = state.federation.subscribe(showCases);
+  progress.element.hidden = true;
 
   /** the live Cornerstone viewer, disposed when another case is shown or the view closes */
   let current: CornerstoneReview | undefined;
@@ -67,6 +80,7 @@ export function reviewView(state: AppState): View {
     error.textContent = '';
     open.disabled = true;
     select.disabled = true; // the case shown is the case named
+    progress.element.hidden = false;
     progress.set(Number.NaN, 'preparing the case and loading the model…');
     announce.textContent = `Predicting case ${caseId}…`;
     try {
@@ -255,5 +269,5 @@ export function reviewView(state: AppState): View {
     h('h1', { text: 'Review predictions' }),
     h('section', { className: 'panel' }, form, sharing, progress.element, error, announce),
     h('section', { className: 'panel' }, viewerHost));
-  return { element, dispose: () => { disposed = true; offData(); offProgress(); current?.dispose(); current = undefined; } };
+  return { element, dispose: () => { disposed = true; offData(); offJoined(); offProgress(); current?.dispose(); current = undefined; } };
 }
