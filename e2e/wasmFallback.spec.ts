@@ -49,6 +49,8 @@ test('without WebGPU and WebGL the Worker trains the tiny model on wasm with fed
   for (const kernel of ['Conv3D', 'Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2']) {
     await expect(page.getByTestId('backend-kernels')).toContainText(kernel);
   }
+  // fallen back, the details (why the faster backends were passed over) are open
+  await expect(page.locator('.backend details')).toHaveAttribute('open', '');
   const refused = page.locator('.backend-refused li');
   await expect(refused).toHaveCount(2);
   await expect(refused.nth(0)).toContainText(/^webgpu was not used: .+/);

@@ -14,17 +14,20 @@ export function backendPanel(state: AppState): View {
   const meaning = h('p', { className: 'backend-meaning', attrs: { 'data-testid': 'backend-meaning' } });
   const kernels = h('p', { className: 'backend-kernels', attrs: { 'data-testid': 'backend-kernels' } });
   const refused = h('ul', { className: 'backend-refused' });
+  // what matters to a clinician is the backend and its meaning; the kernels and the backends passed
+  // over are for whoever supports the site, open when the page fell back to a slower backend
+  const details = h('details', {}, h('summary', { className: 'muted', text: 'Technical details' }), kernels, refused);
   const element = h(
     'section',
     { className: 'panel backend', attrs: { 'aria-labelledby': 'backend-heading' } },
     h('h2', { id: 'backend-heading', text: 'Compute backend' }),
     h('p', {}, 'Training runs in a background worker on: ', name),
     meaning,
-    kernels,
-    refused,
+    details,
   );
   const off = state.backend.subscribe((b) => {
     element.classList.toggle('fallback', b.status === 'ready' && b.info.fellBack);
+    details.open = b.status === 'ready' && b.info.fellBack;
     element.classList.toggle('error', b.status === 'failed');
     if (b.status === 'starting') {
       name.textContent = 'starting…';

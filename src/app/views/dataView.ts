@@ -15,6 +15,7 @@ import { callback } from '../workerClient.ts';
 import { federationPanel } from './federationPanel.ts';
 import { sequenceGaps } from '../../io/discovery/sequenceGaps.ts';
 import { problemDetail } from '../../io/sourceFile.ts';
+import { routeHref } from '../router.ts';
 import type { View } from './view.ts';
 import { validationNote } from './validationNote.ts';
 import { MIN_REPORT_CASES_DEFAULT } from '../../core/protocol/plan.ts';
@@ -37,9 +38,18 @@ export function dataView(state: AppState): View {
   const error = h('p', { className: 'error-text', attrs: { role: 'alert', 'data-testid': 'data-error' } });
   const folderInput = h('input', { id: 'folder-input', attrs: { type: 'file', webkitdirectory: true, multiple: true, 'data-testid': 'folder-input' } });
   const filesInput = h('input', { id: 'files-input', attrs: { type: 'file', multiple: true, 'data-testid': 'files-input' } });
-  const pickButton = directoryPickerAvailable()
-    ? h('button', { text: 'Choose a folder…', attrs: { type: 'button' }, on: { click: () => void pickDirectory() } })
-    : null;
+  // one button per way in; the native inputs stay (the browser's own file dialog, and where the
+  // directory picker is missing) but out of sight: their "No file chosen" says nothing of what is loaded
+  for (const input of [folderInput, filesInput]) {
+    input.classList.add('visually-hidden');
+    input.tabIndex = -1;
+  }
+  const pickButton = h('button', {
+    text: 'Choose a folder…', attrs: { type: 'button', 'data-testid': 'pick-folder' },
+    on: { click: () => (directoryPickerAvailable() ? void pickDirectory() : folderInput.click()) },
+  });
+  const filesButton = h('button', { text: 'Choose files…', attrs: { type: 'button' }, on: { click: () => filesInput.click() } });
+  progress.element.hidden = true;
   // a mouse-only alternative to the pickers above, so not a keyboard stop
   const drop = h('div', { className: 'dropzone', text: 'Or drop a folder or files here.' });
   const results = h('div', { attrs: { 'data-testid': 'data-results' } });
@@ -74,7 +84,7 @@ export function dataView(state: AppState): View {
   };
   const lockPickers = (): void => {
     const locked = loading || takingPart();
-    for (const control of [folderInput, filesInput, pickButton]) if (control) control.disabled = locked;
+    for (const control of [folderInput, filesInput, pickButton, filesButton]) control.disabled = locked;
     drop.classList.toggle('busy', locked);
     fixed.textContent = takingPart()
       ? 'This site is taking part: it trains on these cases as they were when it started, so they cannot change now. To change them, stop taking part (Train tab).'
@@ -98,6 +108,7 @@ export function dataView(state: AppState): View {
       return;
     }
     setLoading(true);
+    progress.element.hidden = false;
     progress.set(0, `0 of ${files.length} files`);
     try {
       const summary = await state.worker.loadFiles(files, problems, callback(({ done, total }: { done: number; total: number }) =>
@@ -154,6 +165,8 @@ export function dataView(state: AppState): View {
         `${d.files} files (${formatBytes(d.bytes)}) read; ${d.cases.length} case(s) found: `,
         h('strong', { text: `${d.train} for training` }), ', ', h('strong', { text: `${d.validation} for validation` }), '.'),
       ...[validationWarning(d)].filter((x): x is HTMLElement => x !== null),
+      // the next step, once some case can train
+      ...(d.train > 0 ? [h('p', { attrs: { 'data-testid': 'data-next' } }, h('a', { text: 'Next: take part in training', attrs: { href: routeHref('train') } }), ' (Train tab).')] : []),
       h('table', { attrs: { 'data-testid': 'case-table' } },
         h('caption', { text: 'Cases found' }),
         h('thead', {}, h('tr', {}, ...['Use', 'Case', 'Format', 'Sequences', 'Label', 'Size', 'Role'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))),
@@ -194,9 +207,9 @@ export function dataView(state: AppState): View {
     fed.element,
     h('section', { className: 'panel' },
       h('div', { className: 'pickers' },
-        pickButton,
-        h('label', { attrs: { for: 'folder-input' }, text: 'Folder:' }), folderInput,
-        h('label', { attrs: { for: 'files-input' }, text: 'Files:' }), filesInput),
+        pickButton, filesButton,
+        h('label', { className: 'visually-hidden', attrs: { for: 'folder-input' }, text: 'Folder' }), folderInput,
+        h('label', { className: 'visually-hidden', attrs: { for: 'files-input' }, text: 'Files' }), filesInput),
       drop, progress.element, error, fixed),
     h('section', { className: 'panel' }, h('h2', { text: 'What was found' }), results),
   );

@@ -119,7 +119,7 @@ export function trainView(state: AppState): View {
       roundInfo.textContent = r
         ? (r.finished
           ? `The federation finished its ${r.rounds === 1 ? 'round' : `${r.rounds} rounds`}.`
-          : `Round ${r.round} of ${r.rounds}: ${r.state}; ${r.reportedSites} of ${r.expectedSites} site(s) reported (at least ${r.minSites} needed)${r.deadline ? `; deadline ${new Date(r.deadline).toLocaleTimeString()}` : ''}.`) + privacy
+          : `Round ${r.round} of ${r.rounds}: ${r.state}; ${r.reportedSites} of ${r.expectedSites} site${r.expectedSites === 1 ? '' : 's'} reported (at least ${r.minSites} needed)${r.deadline ? `; deadline ${new Date(r.deadline).toLocaleTimeString()}` : ''}.`) + privacy
         : 'Round: not known yet.';
     }),
     state.history.subscribe((rows) => {
