@@ -101,6 +101,17 @@ describe('AppState.persistence', () => {
     await state.connect();
     await vi.waitFor(() => expect(state.persistence.value).toBe('refused'));
   });
+
+  it('asks again when told to, and shows what the browser answers then (granted after a bookmark, say)', async () => {
+    const persist = vi.fn().mockResolvedValueOnce(false).mockResolvedValue(true);
+    vi.stubGlobal('navigator', { storage: { persisted: async () => false, persist } });
+    const state = new AppState({ connect: vi.fn().mockResolvedValue({ baseUrl: 'http://x', identity: { siteId: 's1' } }) } as unknown as WorkerRemote, 'http://x');
+    await state.connect();
+    await vi.waitFor(() => expect(state.persistence.value).toBe('refused'));
+    expect(await state.askPersistence()).toBe('persisted');
+    expect(state.persistence.value).toBe('persisted');
+    expect(persist).toHaveBeenCalledTimes(2);
+  });
 });
 
 describe('AppState, on the Worker\'s site events', () => {

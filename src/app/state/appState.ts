@@ -128,8 +128,15 @@ export class AppState {
   private keepStorage(): void {
     if (this.persistenceAsked) return;
     this.persistenceAsked = true;
+    void this.askPersistence();
+  }
+
+  /** Asks the browser (again: after a bookmark, Chromium may grant what it refused) to keep the site's storage. */
+  async askPersistence(): Promise<StoragePersistence> {
     const storage = (globalThis as { navigator?: { storage?: PersistableStorage } }).navigator?.storage;
-    void requestPersistentStorage(storage).then((p) => this.persistence.set(p));
+    const p = await requestPersistentStorage(storage);
+    this.persistence.set(p);
+    return p;
   }
 
   get identity(): SiteIdentityInfo | null {

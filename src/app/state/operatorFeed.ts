@@ -12,6 +12,9 @@ import type { OperatorStatus } from '../../core/protocol/operatorStatusSchema.ts
 import { FedsegError } from '../../core/util/errors.ts';
 import { Store } from './store.ts';
 
+/** the page is in a tab the operator does not see (false outside a browser) */
+const isHidden = (): boolean => (globalThis as { document?: { visibilityState?: string } }).document?.visibilityState === 'hidden';
+
 export type OperatorFeedState =
   | { readonly kind: 'loading' }
   /** `at`: when this answer came (the page's clock) */
@@ -76,7 +79,8 @@ export class OperatorFeed {
   }
 
   private async tick(): Promise<void> {
-    await this.refresh();
+    // a dashboard in a hidden tab is not asked for: the coordinator of a large federation answers with every round
+    if (!isHidden()) await this.refresh();
     if (this.stopped || this.state.value.kind === 'refused') return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.tick(), this.o.intervalMs ?? 5000);

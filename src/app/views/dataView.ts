@@ -155,7 +155,8 @@ export function dataView(state: AppState): View {
         h('th', { attrs: { scope: 'row' }, text: c.id }),
         h('td', { text: c.source === 'dicom' ? 'DICOM' : 'NIfTI' }),
         h('td', { text: c.found.map((s) => SEQUENCE_NAMES[s].split(' ')[0]).join(', ') + (sequenceGaps(c) ? ` (${sequenceGaps(c)})` : '') }),
-        h('td', { text: c.hasLabel ? 'yes' : 'no' }),
+        // which file is the expert label: a folder may hold several segmentations (predictions, the ground truth)
+        h('td', { text: c.hasLabel ? `yes${c.sources.label ? ` (${c.sources.label.replace(/^.*\//, '')})` : ''}` : c.unreadable?.includes('label') ? 'unreadable' : 'no' }),
         h('td', { className: 'num', text: `${c.dims.join('×')} @ ${c.spacing.map((v) => +v.toFixed(2)).join('×')} mm ${c.orientation}` }),
         h('td', { attrs: { 'data-testid': `role-${c.id}` } }, ROLE_TEXT[c.role], c.reason ? h('div', { className: 'muted', text: c.reason }) : null, ...c.notes.map((n) => h('div', { className: 'muted', text: n }))),
       );

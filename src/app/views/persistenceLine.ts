@@ -9,11 +9,15 @@ import { persistenceNote } from '../state/persistentStorage.ts';
 import type { View } from './view.ts';
 
 export function persistenceLine(state: AppState): View {
-  const element = h('p', { attrs: { 'data-testid': 'storage-persistence', role: 'note' } });
+  const text = h('span');
+  // refused, it may be granted later (Chromium weighs bookmarks and visits): the site can ask again
+  const again = h('button', { text: 'Ask the browser again', attrs: { type: 'button', 'data-testid': 'storage-ask-again' }, on: { click: () => void state.askPersistence() } });
+  const element = h('p', { attrs: { 'data-testid': 'storage-persistence', role: 'note' } }, text, ' ', again);
   const dispose = state.persistence.subscribe((p) => {
     element.hidden = p === null;
     element.className = p === 'persisted' ? 'muted' : 'warning-text';
-    element.textContent = p === null ? '' : persistenceNote(p);
+    text.textContent = p === null ? '' : persistenceNote(p);
+    again.hidden = p !== 'refused';
   });
   return { element, dispose };
 }
