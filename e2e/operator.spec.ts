@@ -45,6 +45,10 @@ test('the operator follows the federation on the dashboard, with the token kept 
   await expect(rounds).toHaveCount(2);
   await expect(rounds.first().locator('th')).toHaveText('2');
   for (const r of await rounds.all()) await expect(r.locator('td').nth(1)).toHaveText('2');
+  // the last round by site: both sites' updates, with their training cases and norms
+  const bySite = page.getByTestId('operator-round-by-site').locator('tr');
+  await expect(bySite).toHaveCount(2);
+  for (const r of await bySite.all()) await expect(r.locator('td').nth(1)).toHaveText(/^\d+\.\d{2}$/);
   await expect(page.getByTestId('operator-protection')).toHaveText('Aggregation fedavg; updates sent as float32; secure aggregation off; differential privacy off.');
   // the federated Dice, plotted: one point per evaluated round and one for the final model (the values table under the plot)
   const dicePoints = page.locator('figure.chart').first().locator('.chart-table tbody tr');

@@ -15,6 +15,7 @@ import { REGION_SERIES } from '../plots/regionSeries.ts';
 import type { OperatorFeed, OperatorFeedState } from '../state/operatorFeed.ts';
 import { protectionLine, roundSummary, siteThisRound } from './operatorText.ts';
 import { operatorInvitePanel } from './operatorInvitePanel.ts';
+import { OperatorRoundBySite } from './operatorRoundBySite.ts';
 import { OperatorSitesTable } from './operatorSitesTable.ts';
 import type { View } from './view.ts';
 
@@ -50,6 +51,7 @@ export function operatorDashboard(feed: OperatorFeed, origin: string, actions: {
   const waiting = h('p', { attrs: { 'data-testid': 'operator-waiting' } });
   const notice = h('p', { className: 'warning-text', attrs: { 'data-testid': 'operator-notice' } });
   const protection = h('p', { className: 'muted', attrs: { 'data-testid': 'operator-protection' } });
+  const bySite = new OperatorRoundBySite();
   const actionOutcome = h('p', { attrs: { role: 'status', 'data-testid': 'operator-action' } });
   const sites = new OperatorSitesTable((site) => {
     const what = site.status === 'invited' ? 'Its invite stops working.' : 'Its requests are refused from now on, and an update it sent to the open round is taken out.';
@@ -80,6 +82,7 @@ export function operatorDashboard(feed: OperatorFeed, origin: string, actions: {
     h('section', { className: 'panel', attrs: { 'aria-labelledby': 'operator-round-heading' } },
       h('h2', { id: 'operator-round-heading', text: 'This round' }), round, rounds.element, waiting, notice, protection),
     h('section', { className: 'panel' }, sites.element, actionOutcome),
+    h('section', { className: 'panel' }, bySite.element),
     operatorInvitePanel(origin, (name) => feed.invite(name)),
     h('section', { className: 'panel charts', attrs: { 'aria-labelledby': 'operator-charts-heading' } },
       h('h2', { id: 'operator-charts-heading', text: 'Over the rounds' }),
@@ -106,6 +109,7 @@ export function operatorDashboard(feed: OperatorFeed, origin: string, actions: {
     notice.textContent = s.notice ?? '';
     protection.textContent = protectionLine(s);
     sites.update(s, now);
+    bySite.update(s);
     const listed = s.rounds.slice(-ROUNDS_LISTED).reverse();
     roundsCaption.textContent = s.rounds.length > listed.length
       ? `The last ${listed.length} of ${s.rounds.length} rounds, newest first (fedseg status --rounds all lists every one)`

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_PLAN } from './plan.ts';
 import { operatorStatusFixture as status, roundView as round, scores, siteEntry, siteUpdate as update } from './testing/operatorStatusFixture.ts';
-import { ago, evaluationSeries, largestNorms, normRange, waitingSites } from './operatorSummary.ts';
+import { ago, evaluationSeries, largestNorms, lastRoundBySite, normRange, waitingSites } from './operatorSummary.ts';
 
 describe('the operator summary', () => {
   it('says how long ago in the largest whole unit', () => {
@@ -35,5 +35,27 @@ describe('the operator summary', () => {
     const s = status({ rounds: [round(2, [], 0.3), round(1, [], 0.2), round(3, [], null)], final: { cases: 5, sites: 2, dice: scores(0.4), hd95: scores(7) } });
     expect(evaluationSeries(s).map((p) => [p.round, p.dice.ET, p.cases])).toEqual([[1, 0.2, 4], [2, 0.3, 4], [DEMO_PLAN.rounds + 1, 0.4, 5]]);
     expect(evaluationSeries(status({ rounds: [] }))).toEqual([]);
+  });
+});
+
+describe('lastRoundBySite', () => {
+  it('gives the last round with reports, each reporting site with its update and evaluation', () => {
+    const withMetrics = { ...update('a', 2), metrics: { meanLoss: 0.4, durationMs: 1200, steps: 'x' } };
+    const s = status({
+      rounds: [
+        round(1, [update('a', 9)], null),
+        { ...round(2, [withMetrics, update('b')], null), evaluations: [{ siteId: 'c', cases: 6, dice: scores(0.5), hd95: scores(4), receivedAt: 1 }] },
+        round(3, [], null),
+      ],
+    });
+    expect(lastRoundBySite(s)).toEqual({
+      round: 2,
+      rows: [
+        { siteId: 'a', name: 'A', update: { sampleCount: 3, norm: 2, meanLoss: 0.4, durationMs: 1200 } },
+        { siteId: 'b', name: 'B', update: { sampleCount: 3 } },
+        { siteId: 'c', name: 'C', evaluation: { cases: 6, dice: scores(0.5) } },
+      ],
+    });
+    expect(lastRoundBySite(status({ rounds: [round(1, [], null)] }))).toBeUndefined();
   });
 });

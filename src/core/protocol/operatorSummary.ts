@@ -68,3 +68,35 @@ export function evaluationSeries(s: OperatorStatus): EvaluationPoint[] {
   if (s.final) points.push(point(s.plan.rounds + 1, s.final));
   return points.sort((a, b) => a.round - b.round);
 }
+
+/** What one site sent in one round, for the operator's table of a round by site. */
+export interface SiteRoundRow {
+  readonly siteId: string;
+  readonly name: string;
+  readonly update?: { readonly sampleCount: number; readonly norm?: number; readonly meanLoss?: number; readonly durationMs?: number };
+  readonly evaluation?: { readonly cases: number; readonly dice: RegionScores };
+}
+
+/**
+ * The last round with anything from a site (an update or an evaluation), by site: the
+ * sites that sent something, in the sites' order. Where one site stands apart (a large
+ * norm, a low Dice, a slow round) shows here. Undefined before any round has reports.
+ */
+export function lastRoundBySite(s: OperatorStatus): { readonly round: number; readonly rows: readonly SiteRoundRow[] } | undefined {
+  const r = [...s.rounds].sort((a, b) => b.round - a.round).find((x) => x.updates.length > 0 || x.evaluations.length > 0);
+  if (!r) return undefined;
+  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const rows = s.sites.flatMap((site): SiteRoundRow[] => {
+    const u = r.updates.find((x) => x.siteId === site.id);
+    const e = r.evaluations.find((x) => x.siteId === site.id);
+    if (!u && !e) return [];
+    const meanLoss = num(u?.metrics.meanLoss);
+    const durationMs = num(u?.metrics.durationMs);
+    return [{
+      siteId: site.id, name: site.name,
+      ...(u ? { update: { sampleCount: u.sampleCount, ...(u.norm !== undefined ? { norm: u.norm } : {}), ...(meanLoss !== undefined ? { meanLoss } : {}), ...(durationMs !== undefined ? { durationMs } : {}) } } : {}),
+      ...(e ? { evaluation: { cases: e.cases, dice: e.dice } } : {}),
+    }];
+  });
+  return { round: r.round, rows };
+}
