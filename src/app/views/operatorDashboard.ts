@@ -1,8 +1,8 @@
 /**
  * The operator's dashboard of a federation, drawn from an OperatorFeed: where the rounds
  * stand and whom the current one waits for, every site with when it was last seen (and a
- * Revoke button), an invite form, the federated evaluation and the update norms plotted
- * over the rounds, and the last rounds in a table. Only what the coordinator records: no
+ * Revoke button), the last round by site, an invite form, the federated evaluation and the
+ * update norms plotted over the rounds, and the last rounds in a table. Only what the coordinator records: no
  * scans, no site's data.
  */
 import type { OperatorStatus, RoundView } from '../../core/protocol/operatorStatusSchema.ts';
@@ -97,7 +97,8 @@ export function operatorDashboard(feed: OperatorFeed, origin: string, actions: {
   const show = (s: OperatorStatus, at: number): void => {
     const now = Date.now();
     heading.textContent = `Operator dashboard: ${s.federation}`;
-    lead.textContent = `The federation as its coordinator records it: plan ${s.planHash.slice(0, 16)}…, ${s.plan.rounds} rounds of ${s.plan.training.localSteps} local steps, model ${s.plan.model.preset}. Refreshed every 5 s.`;
+    const local = s.plan.training.localEpochs === undefined ? `${s.plan.training.localSteps} local steps` : `${s.plan.training.localEpochs} local epoch(s)`;
+    lead.textContent = `The federation as its coordinator records it: plan ${s.planHash.slice(0, 16)}…, ${s.plan.rounds} rounds of ${local}, model ${s.plan.model.preset}. Refreshed every 5 s.`;
     refreshLine.textContent = `Last answer ${ago(at, now)} (${new Date(at).toLocaleTimeString()}).`;
     round.textContent = roundSummary(s, now);
     const closed = s.rounds.filter((r) => r.status === 'closed').length;
