@@ -44,11 +44,14 @@ test('Stop deletes the prepared cases from the browser and offers no resume', as
   const other = await page.context().browser()!.newContext();
   const elsewhere = await other.newPage();
   await elsewhere.goto(inviteUrl);
-  await expect(elsewhere.getByTestId('invite-refused')).toContainText('it was used already: a browser joined with it as the site "stopping site"');
+  await expect(elsewhere.getByTestId('invite-refused')).toContainText('A browser has already joined with it');
+  // it does not say who joined, and nothing else is there to scroll past: no plan, no consent
+  await expect(elsewhere.getByTestId('invite-refused')).not.toContainText('stopping site');
   await expect(elsewhere.getByTestId('join-consent')).toHaveCount(0);
+  await expect(elsewhere.getByTestId('what-is-sent')).toHaveCount(0);
   await elsewhere.goto(`${fed.url}/#/join/${'A'.repeat(43)}`);
   await elsewhere.reload();
-  await expect(elsewhere.getByTestId('invite-refused')).toContainText('the coordinator does not know it (the invite token is unknown or revoked');
+  await expect(elsewhere.getByTestId('invite-refused')).toContainText('The coordinator does not know it (the invite token is unknown or revoked');
   await other.close();
   // once joined, the page asked the browser to keep the site's key and checkpoint, and says what it answered
   await expect(page.getByTestId('storage-persistence')).toContainText(/^This browser (keeps|may clear) the site's key and checkpoint when disk space runs low/);
@@ -90,6 +93,8 @@ test('Stop deletes the prepared cases from the browser and offers no resume', as
   expect((await fed.coordinator.federation.roundStatus()).expectedSites).toBe(1);
   await page.getByTestId('stop-participating').click();
   await expect(page.getByTestId('site-status')).toContainText('Stopped', { timeout: 60_000 });
+  // the notice that said the copies were kept until the participation ends is followed by what became of them
+  await expect(page.locator('ul.notices li.info').last()).toHaveText("The participation ended: the prepared copies of the cases were deleted from this browser's storage.");
   // ... and no longer once it stopped: the page told the coordinator, which shows the operator when
   await expect.poll(async () => (await fed.coordinator.federation.roundStatus()).expectedSites, { timeout: 15_000 }).toBe(0);
   expect((await operatorStatusOf(fed.coordinator)).sites[0]).toMatchObject({ status: 'active', pausedAt: expect.any(Number) });

@@ -34,7 +34,10 @@ export function formatRate(voxelsPerSecond: number): string {
   return `${voxelsPerSecond.toFixed(0)} vox/s`;
 }
 
-/** a moment as the reader's locale writes it; '–' for none */
+/** a moment in this computer's time zone as 2026-12-08 14:05:09 (as fedseg status writes it: 12/8 reads as August in much of Europe); '–' for none */
 export function formatWhen(ms: number | null): string {
-  return ms === null ? '–' : new Date(ms).toLocaleString();
+  if (ms === null) return '–';
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }

@@ -384,7 +384,14 @@ export class SiteService implements SiteWorkerApi {
    */
   private async endRun(conn: Connection): Promise<void> {
     await this.checkpoint(false);
-    await siteStore.deleteCases(conn.baseUrl).catch(() => undefined);
+    const deleted = await siteStore.deleteCases(conn.baseUrl).then(() => true, () => false);
+    // the notice of the prepared cases said they were kept "until the participation ends": it ended
+    conn.emit({
+      kind: 'notice', tone: deleted ? 'info' : 'warning',
+      message: deleted
+        ? 'The participation ended: the prepared copies of the cases were deleted from this browser\'s storage.'
+        : 'The participation ended, but the prepared copies of the cases could not be deleted from this browser\'s storage; they go when the site takes part again, or with the site\'s data (browser settings).',
+    });
   }
 
   /** told by the tracker of each change: the page hears it, and a running job's checkpoint follows it */

@@ -29,16 +29,19 @@ function planRows(plan: Plan): [string, string][] {
   ];
 }
 
+/** Why an invite cannot be used; it does not name the site that used it (a forwarded link would tell who joined). */
+function inviteRefusal(invite: { readonly kind: string; readonly message?: string }): HTMLElement {
+  const why = invite.kind === 'used'
+    ? 'A browser has already joined with it, and an invite works once, for the browser that used it.'
+    : `The coordinator does not know it (${(invite.message ?? '').replace(/^invite check: /, '')}).`;
+  return h('section', { className: 'panel error', attrs: { role: 'alert', 'data-testid': 'invite-refused' } },
+    h('h2', { text: 'This invite link cannot be used' }), h('p', { text: `${why} Ask the federation's operator for a new one.` }));
+}
+
 /** The consent form for an invite that can be used; in its place, why one cannot. */
 function consentOrRefusal(invite: { readonly kind: string; readonly siteName?: string; readonly message?: string } | undefined, form: HTMLElement): HTMLElement {
   if (!invite || invite.kind === 'checking') return h('p', { attrs: { role: 'status' }, text: 'Checking the invite with the coordinator…' });
-  if (invite.kind === 'invalid' || invite.kind === 'used') {
-    const why = invite.kind === 'used'
-      ? `it was used already: a browser joined with it as the site "${invite.siteName}" (an invite works once, for the browser that used it)`
-      : `the coordinator does not know it (${(invite.message ?? '').replace(/^invite check: /, '')})`;
-    return h('section', { className: 'panel error', attrs: { role: 'alert', 'data-testid': 'invite-refused' } },
-      h('h2', { text: 'This invite cannot be used' }), h('p', { text: `This invite link cannot be used: ${why}. Ask the federation's operator for a new one.` }));
-  }
+  if (invite.kind === 'invalid' || invite.kind === 'used') return inviteRefusal(invite);
   return h('section', { className: 'panel' }, h('h2', { text: 'Consent' }),
     h('p', { attrs: { 'data-testid': 'invite-for' } }, 'This invite is for the site ', h('strong', { text: invite.siteName ?? '' }), '.'), form);
 }
@@ -90,6 +93,8 @@ export function joinView(state: AppState, token: string | undefined): View {
         join.disabled = false;
       }
     }
+    // a refused invite is all there is to read: the plan and the consent would only be scrolled past
+    if (!identity && token && invite && (invite.kind === 'invalid' || invite.kind === 'used')) return replaceChildren(body, inviteRefusal(invite));
     replaceChildren(
       body,
       h('section', { className: 'panel', attrs: { 'aria-labelledby': 'fed-heading' } },

@@ -26,7 +26,9 @@ export class OperatorRoundBySite {
     const last = lastRoundBySite(s);
     this.element.hidden = last === undefined;
     if (!last) return;
-    this.caption.textContent = `Round ${last.round} by site (validation scores: of the round's starting model; under secure aggregation no update is seen alone)`;
+    this.caption.textContent = s.plan.privacy.secureAggregation.enabled
+      ? `Round ${last.round} by site (validation scores of the round's starting model; under secure aggregation the coordinator sees no site's update alone, so none is listed)`
+      : `Round ${last.round} by site (validation scores of the round's starting model)`;
     replaceChildren(this.body, ...last.rows.map((r) => h('tr', { attrs: { 'data-site': r.siteId } },
       h('th', { text: r.name, attrs: { scope: 'row' } }),
       h('td', { className: 'num', text: r.update ? String(r.update.sampleCount) : '–' }),

@@ -6,10 +6,10 @@ import { protectionLine, roundSummary, siteThisRound } from './operatorText.ts';
 describe('the operator dashboard\'s sentences', () => {
   it('says where the round stands and when its deadline is, or that it passed', () => {
     expect(roundSummary(status(), 70_000 - 340_000)).toBe(
-      'Round 2 of 3: collecting updates; 1 of 3 active sites sent an update (at least 2 needed), deadline in 5 min 40 s.',
+      'Round 2 of 3: collecting updates; 1 of 3 sites taking part sent an update (at least 2 needed), deadline in 5 min 40 s.',
     );
     expect(roundSummary(status({}, { expectedSites: 1, state: 'open', reportedSites: 0 }), 250_000)).toBe(
-      'Round 2 of 3: open, no update yet; 0 of 1 active site sent an update (at least 2 needed), deadline passed 3 min ago.',
+      'Round 2 of 3: open, no update yet; 0 of 1 site taking part sent an update (at least 2 needed), deadline passed 3 min ago.',
     );
     expect(roundSummary(status({}, { finished: true, rounds: 3 }), 0)).toMatch(/^Finished: all 3 rounds closed\. The final model is bbbbbbbbbbbb… \(fedseg export-model/);
   });

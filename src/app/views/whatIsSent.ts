@@ -19,7 +19,7 @@ export function whatIsSent(plan: Plan): string[] {
     `Each round: the global model's mean Dice and HD95 on this site's validation cases, and the number of those cases, when there are at least ${plan.validation.minReportCases} of them; over fewer, the scores are shown here and not sent.`,
     `Never: images, voxels, file names, DICOM tags or patient identifiers.`,
     `Like any web page, the browser also sends this computer's network address and its standard headers (browser name and version, language); the coordinator does not keep them.`,
-    `This page's code is served by the coordinator, so these promises hold for the code it serves; the Ledger view lists every request the page made. A site that must check the code can take part with the command-line site (fedseg collaborate) from a build it has verified.`,
+    `This page's code is served by the coordinator, so these promises hold for the code it serves; the Privacy ledger tab lists every request the page made. A site that must check the code can take part with the command-line site (fedseg collaborate) from a build it has verified.`,
     ...(dp.enabled
       ? [`Differential privacy is on, at the coordinator: it clips each site's update to L2 norm ${dp.clipNorm} and adds Gaussian noise to their sum, for a total ε = ${dp.epsilon}, δ = ${dp.delta} over the planned rounds. This protects the site in the models the federation publishes; the coordinator itself receives the update before clipping and noise.`]
       : []),
