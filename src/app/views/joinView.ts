@@ -43,7 +43,10 @@ function consentOrRefusal(invite: { readonly kind: string; readonly siteName?: s
   if (!invite || invite.kind === 'checking') return h('p', { attrs: { role: 'status' }, text: 'Checking the invite with the coordinator…' });
   if (invite.kind === 'invalid' || invite.kind === 'used') return inviteRefusal(invite);
   return h('section', { className: 'panel' }, h('h2', { text: 'Consent' }),
-    h('p', { attrs: { 'data-testid': 'invite-for' } }, 'This invite is for the site ', h('strong', { text: invite.siteName ?? '' }), '.'), form);
+    invite.kind === 'unchecked'
+      ? h('p', { className: 'muted', text: `The invite could not be checked (${invite.message}); joining says whether it can be used.` })
+      : h('p', { attrs: { 'data-testid': 'invite-for' } }, 'This invite is for the site ', h('strong', { text: invite.siteName ?? '' }), '.'),
+    form);
 }
 
 export function joinView(state: AppState, token: string | undefined): View {
@@ -51,13 +54,19 @@ export function joinView(state: AppState, token: string | undefined): View {
   const element = h('div', { className: 'view join' }, h('h1', { text: 'Join the federation' }), body);
   const kept = persistenceLine(state);
   /** what the coordinator says of the invite, asked once before the consent is shown */
-  let invite: { readonly kind: 'checking' } | { readonly kind: 'usable' | 'used'; readonly siteName: string } | { readonly kind: 'invalid'; readonly message: string } | undefined;
+  let invite:
+    | { readonly kind: 'checking' }
+    | { readonly kind: 'usable' | 'used'; readonly siteName: string }
+    | { readonly kind: 'invalid'; readonly message: string }
+    /** the check itself failed (not a refusal of the invite): the join will say whether it can be used */
+    | { readonly kind: 'unchecked'; readonly message: string }
+    | undefined;
   const checkInvite = (): void => {
     if (invite || !token) return;
     invite = { kind: 'checking' };
     state.worker.checkInvite(token).then(
       (r) => (invite = { kind: r.usable ? 'usable' : 'used', siteName: r.siteName }),
-      (e: unknown) => (invite = { kind: 'invalid', message: errorText(e) }),
+      (e: unknown) => (invite = (e as { code?: unknown }).code === 'INVITE_INVALID' ? { kind: 'invalid', message: errorText(e) } : { kind: 'unchecked', message: errorText(e) }),
     ).finally(render);
   };
 
