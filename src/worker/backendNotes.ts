@@ -29,7 +29,28 @@ export const BACKEND_MEANING: Readonly<Record<string, string>> = {
     'Only the tiny model is practical; ask your IT department to enable WebGPU.',
 };
 
-/** The explanation for a backend name; unknown names get a generic sentence. */
-export function backendMeaning(name: string): string {
+/** What a WebGPU adapter says of itself (GPUAdapterInfo), as far as telling a software renderer goes. */
+export interface AdapterInfoLike {
+  readonly vendor?: string;
+  readonly architecture?: string;
+  readonly description?: string;
+  readonly isFallbackAdapter?: boolean;
+}
+
+/** A WebGPU adapter that renders on the processor (SwiftShader, a fallback adapter): no graphics card trains. */
+export function isSoftwareAdapter(info: AdapterInfoLike | undefined): boolean {
+  if (!info) return false;
+  if (info.isFallbackAdapter === true) return true;
+  return [info.architecture, info.description, info.vendor].some((x) => typeof x === 'string' && /swiftshader|llvmpipe|software/i.test(x));
+}
+
+const SOFTWARE_WEBGPU =
+  'WebGPU on a software renderer (no graphics card is in use: the browser emulates one on the processor), so training is slow, ' +
+  'slower than WebAssembly would be for larger models. A workstation whose graphics card the browser can use trains many times faster; ' +
+  'ask your IT department whether its driver is blocked.';
+
+/** The explanation for a backend name (`software`: WebGPU on a software adapter); unknown names get a generic sentence. */
+export function backendMeaning(name: string, software = false): string {
+  if (name === 'webgpu' && software) return SOFTWARE_WEBGPU;
   return BACKEND_MEANING[name] ?? `Backend "${name}": no notes on its speed.`;
 }

@@ -17,7 +17,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import { registerFastKernels } from '../kernels/registerFastKernels.ts';
 import { registerFastCpuKernels } from '../kernels/wasm/fastCpuConv3d.ts';
-import { BACKEND_ORDER, backendMeaning } from './backendNotes.ts';
+import { BACKEND_ORDER, backendMeaning, isSoftwareAdapter, type AdapterInfoLike } from './backendNotes.ts';
 import { selectTrainingBackend } from './selectTrainingBackend.ts';
 import { configureWasmPaths } from './wasmPaths.ts';
 import type { BackendInfo } from './workerApi.ts';
@@ -27,13 +27,14 @@ const RETRY_DELAY_MS = 1000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Whether this context can get a WebGPU adapter, and if not, why (in words). */
-export async function probeWebGpu(): Promise<{ ok: boolean; reason: string }> {
+/** Whether this context can get a WebGPU adapter, and if not, why (in words); `software`: the adapter renders on the processor. */
+export async function probeWebGpu(): Promise<{ ok: boolean; reason: string; software?: boolean }> {
   const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
   if (!gpu) return { ok: false, reason: 'this browser offers no WebGPU here (navigator.gpu is missing: an older browser, or WebGPU disabled by policy)' };
   for (let i = 0; i <= WEBGPU_RETRIES; i++) {
     try {
-      if (await gpu.requestAdapter({ powerPreference: 'high-performance' })) return { ok: true, reason: '' };
+      const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+      if (adapter) return { ok: true, reason: '', software: isSoftwareAdapter((adapter as { info?: AdapterInfoLike }).info) };
     } catch (e) {
       return { ok: false, reason: `requesting a WebGPU adapter failed: ${e instanceof Error ? e.message : String(e)}` };
     }
@@ -81,5 +82,5 @@ export async function chooseBackend(order: readonly string[] = BACKEND_ORDER, fa
     return { name: r.name, reason: r.reason };
   });
   const fast = choice.backend === 'webgpu' ? registerFastKernels(tf, 'webgpu', { enabled: fastKernels }) : choice.wasmKernels;
-  return { backend: choice.backend, refused, meaning: backendMeaning(choice.backend), fellBack: choice.backend !== order[0], fastKernels: fast };
+  return { backend: choice.backend, refused, meaning: backendMeaning(choice.backend, probe.software === true), fellBack: choice.backend !== order[0], fastKernels: fast };
 }
