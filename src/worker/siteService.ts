@@ -25,6 +25,7 @@ import { SiteReview } from './siteReview.ts';
 import { faultGrace } from './watchGpuFaults.ts';
 import { withSiteLock } from './siteLock.ts';
 import { WorkerJobs } from './workerJobs.ts';
+import { stoppedMessage } from './stoppedMessage.ts';
 import { storedUnmaskRecord } from './storedUnmaskRecord.ts';
 import { caseStorage, siteStore, withHalfImage, type StoredCaseManifest, type StoredIdentity } from './siteStore.ts';
 import type {
@@ -284,7 +285,7 @@ export class SiteService implements SiteWorkerApi {
   }
 
   private showStopped(): void {
-    this.tracker.set({ ...this.tracker.progress, phase: 'stopped', message: 'Stopped: this site no longer takes part.' });
+    this.tracker.set({ ...this.tracker.progress, phase: 'stopped', message: stoppedMessage(this.tracker.progress) });
   }
 
   /** the participation ended by fail(): failed, and resumable after a reload */
