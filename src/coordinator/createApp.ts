@@ -19,7 +19,7 @@ import { ConnectionLimit } from './connectionLimit.ts';
 import { errorAnswer, HttpError } from './httpError.ts';
 import { operatorStatus } from './operatorStatus.ts';
 import { hashInviteToken } from './inviteToken.ts';
-import { createSiteInvite } from './siteInvites.ts';
+import { createSiteInvite, revokeSiteOnce } from './siteInvites.ts';
 import { checkOperatorToken } from './operatorToken.ts';
 import { readBody, readJson } from './readBody.ts';
 import { RequestAuth } from './requestAuth.ts';
@@ -218,15 +218,12 @@ export function createApp(opts: AppOptions): Hono {
   api.post('/sites/:siteId/revoke', async (c) => {
     checkOperatorToken(c.req.header('authorization'), opts.operatorToken, 'revoke');
     const siteId = c.req.param('siteId');
-    if (await store.revokeSite(siteId, now())) {
-      // the round stops waiting for it (or takes its update out) now, not at the round clock's next tick;
-      // the revocation stands even if that fails (the round clock tries again)
-      await federation.tick().catch((e: unknown) => log(`revoke ${siteId}: deciding the round failed (${e instanceof Error ? e.message : String(e)})`));
-      return c.json({ siteId, status: 'revoked', alreadyRevoked: false } satisfies RevokeResponse);
-    }
-    // revoking twice is no error: the site is revoked, as asked
-    if ((await store.site(siteId))?.status === 'revoked') return c.json({ siteId, status: 'revoked', alreadyRevoked: true } satisfies RevokeResponse);
-    throw new HttpError(404, 'UNKNOWN_SITE', `revoke: expected a site id of this federation (the dashboard and fedseg status list them), found "${siteId.slice(0, 64)}"`);
+    const outcome = await revokeSiteOnce(store, siteId, now());
+    if (outcome === 'unknown') throw new HttpError(404, 'UNKNOWN_SITE', `revoke: expected a site id of this federation (the dashboard and fedseg status list them), found "${siteId.slice(0, 64)}"`);
+    // the round stops waiting for it (or takes its update out) now, not at the round clock's next tick;
+    // the revocation stands even if that fails (the round clock tries again)
+    if (outcome === 'revoked') await federation.tick().catch((e: unknown) => log(`revoke ${siteId}: deciding the round failed (${e instanceof Error ? e.message : String(e)})`));
+    return c.json({ siteId, status: 'revoked', alreadyRevoked: outcome === 'already' } satisfies RevokeResponse);
   });
 
   api.get('/me', async (c) => {

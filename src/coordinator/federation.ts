@@ -31,7 +31,7 @@ import { siteRevoked, updateConflict, wrongRound } from './federationRefusals.ts
 import { RoundNotifier, type RoundListener } from './roundNotifier.ts';
 import { RoundMachine } from './roundMachine.ts';
 import type { BlobStore } from './storage/blobStore.ts';
-import type { FederationStore, RoundRecord } from './storage/federationStore.ts';
+import type { FederationStore, RoundRecord, SiteRecord } from './storage/federationStore.ts';
 import type { FederationAlgorithms } from './federationAlgorithms.ts';
 import { SecureRounds } from './secureRounds.ts';
 import { commitRound, type RoundCommit } from './commitRound.ts';
@@ -396,10 +396,11 @@ export class Federation {
     }
     const machine = this.machine;
     if (!machine) return;
-    const active = await this.activeSites();
-    await this.withdrawRevoked(machine, active);
+    // one read of the sites for both sets (the round clock decides every tick)
+    const sites = await this.store.sites();
+    await this.withdrawRevoked(machine, activeOf(sites));
     // a site that stopped taking part is not waited for (its update, if it sent one, still counts)
-    const d = machine.decide(this.now(), await this.expectedSites());
+    const d = machine.decide(this.now(), expectedOf(sites, this.secure));
     if (d.kind === 'aggregate') {
       await this.aggregate(d.reason);
     } else if (d.kind === 'extend') {
@@ -506,16 +507,11 @@ export class Federation {
   }
 
   private async activeSites(): Promise<Set<string>> {
-    return new Set((await this.store.sites()).filter((s) => s.status === 'active').map((s) => s.id));
+    return activeOf(await this.store.sites());
   }
 
-  /**
-   * The sites a round waits for: the active ones, less those that said they stopped taking
-   * part. Under secure aggregation every active site (its key exchange has phases and
-   * deadlines of its own, secureRounds.ts).
-   */
   private async expectedSites(): Promise<Set<string>> {
-    return new Set((await this.store.sites()).filter((s) => s.status === 'active' && (this.secure || s.pausedAt === null)).map((s) => s.id));
+    return expectedOf(await this.store.sites(), this.secure);
   }
 
   private emit(): void {
@@ -528,4 +524,18 @@ export class Federation {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/** the sites that are active (joined, not revoked) */
+function activeOf(sites: readonly SiteRecord[]): Set<string> {
+  return new Set(sites.filter((s) => s.status === 'active').map((s) => s.id));
+}
+
+/**
+ * The sites a round waits for: the active ones, less those that said they stopped taking
+ * part. Under secure aggregation every active site (its key exchange has phases and
+ * deadlines of its own, secureRounds.ts).
+ */
+function expectedOf(sites: readonly SiteRecord[], secure: boolean): Set<string> {
+  return new Set(sites.filter((s) => s.status === 'active' && (secure || s.pausedAt === null)).map((s) => s.id));
 }

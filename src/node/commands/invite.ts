@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FedsegError } from '../../core/util/errors.ts';
-import { createSiteInvite } from '../../coordinator/siteInvites.ts';
+import { createSiteInvite, revokeSiteOnce } from '../../coordinator/siteInvites.ts';
 import type { Command } from '../command.ts';
 import { openFederationStore } from '../openFederationStore.ts';
 
@@ -44,16 +44,12 @@ export const inviteCommand: Command = {
     const store = await openFederationStore(dir);
     try {
       if (values.revoke) {
-        const ok = await store.revokeSite(values.revoke, Date.now());
-        if (!ok) {
-          // revoking twice is no error: the site is revoked, as asked
-          if ((await store.site(values.revoke))?.status === 'revoked') {
-            console.log(`site ${values.revoke} was already revoked`);
-            return 0;
-          }
+        const outcome = await revokeSiteOnce(store, values.revoke);
+        if (outcome === 'unknown') {
           throw new FedsegError('UNKNOWN_SITE', `--revoke: expected a site id of this federation (fedseg status lists them), found "${values.revoke}", which no site in ${dir} has`);
         }
-        console.log(`site ${values.revoke} revoked`);
+        // revoking twice is no error: the site is revoked, as asked
+        console.log(outcome === 'already' ? `site ${values.revoke} was already revoked` : `site ${values.revoke} revoked`);
         return 0;
       }
       const name = values.site?.trim();
