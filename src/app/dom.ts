@@ -42,6 +42,11 @@ export function append(parent: Node, ...children: Child[]): void {
 }
 
 /** Removes every child of `el` and appends the new ones. */
+/** A table's head: one row of column headers (scope col, for screen readers). */
+export function tableHead(...columns: readonly string[]): HTMLTableSectionElement {
+  return h('thead', {}, h('tr', {}, ...columns.map((text) => h('th', { text, attrs: { scope: 'col' } }))));
+}
+
 export function replaceChildren(el: Element, ...children: Child[]): void {
   el.replaceChildren();
   append(el, ...children);

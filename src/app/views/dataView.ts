@@ -6,7 +6,7 @@
  */
 import { SEQUENCES, SEQUENCE_NAMES, type Sequence } from '../../core/types/sequences.ts';
 import type { CaseSummary, DataSummary } from '../../worker/workerApi.ts';
-import { h, ProgressBar, replaceChildren } from '../dom.ts';
+import { h, ProgressBar, replaceChildren, tableHead } from '../dom.ts';
 import { formatBytes } from '../format.ts';
 import { directoryPickerAvailable, filesFromDirectoryPicker, filesFromDrop, filesFromInput, type PickedFiles } from '../localFiles.ts';
 import { errorText, type AppState } from '../state/appState.ts';
@@ -170,7 +170,7 @@ export function dataView(state: AppState): View {
       ...(d.train > 0 ? [h('p', { attrs: { 'data-testid': 'data-next' } }, h('a', { text: 'Next: take part in training', attrs: { href: routeHref('train') } }), ' (Train tab).')] : []),
       h('table', { attrs: { 'data-testid': 'case-table' } },
         h('caption', { text: 'Cases found' }),
-        h('thead', {}, h('tr', {}, ...['Use', 'Case', 'Format', 'Sequences', 'Label', 'Size', 'Role'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))),
+        tableHead('Use', 'Case', 'Format', 'Sequences', 'Label', 'Size', 'Role'),
         h('tbody', {}, ...caseRows)),
     ];
     if (d.assignments.length) nodes.push(assignmentTable(d));
@@ -181,7 +181,7 @@ export function dataView(state: AppState): View {
     nodes.push(h('h3', { text: d.problems.length ? `${d.problems.length} file(s) could not be used` : 'Every file was usable' }));
     if (d.problems.length) {
       nodes.push(h('table', { attrs: { 'data-testid': 'problem-table' } },
-        h('thead', {}, h('tr', {}, h('th', { text: 'File', attrs: { scope: 'col' } }), h('th', { text: 'Why', attrs: { scope: 'col' } }))),
+        tableHead('File', 'Why'),
         h('tbody', {}, ...d.problems.map((p) => h('tr', { attrs: { 'data-code': p.code } }, h('td', { text: p.file }), h('td', { text: problemDetail(p) }))))));
     }
     return nodes;
@@ -190,7 +190,7 @@ export function dataView(state: AppState): View {
   function assignmentTable(d: DataSummary): Node {
     return h('table', { attrs: { 'data-testid': 'series-table' } },
       h('caption', { text: 'DICOM series: which sequence each one is (change it if the guess is wrong)' }),
-      h('thead', {}, h('tr', {}, ...['Case', 'Series', 'Sequence', 'Why'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))),
+      tableHead('Case', 'Series', 'Sequence', 'Why'),
       h('tbody', {}, ...d.assignments.map((a) => {
         const select = h('select', { attrs: { 'aria-label': `Sequence of series ${a.description}` } },
           h('option', { text: '(not used)', attrs: { value: '' } }),

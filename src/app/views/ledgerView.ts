@@ -3,7 +3,7 @@
  * the bytes sent and received, so a privacy officer can see that no scan left.
  */
 import type { LedgerEntry } from '../../worker/workerApi.ts';
-import { h, replaceChildren } from '../dom.ts';
+import { h, replaceChildren, tableHead } from '../dom.ts';
 import { formatBytes } from '../format.ts';
 import type { AppState } from '../state/appState.ts';
 import type { View } from './view.ts';
@@ -60,9 +60,9 @@ export function ledgerView(state: AppState): View {
     h('p', { className: 'lead', text: 'Every request this page made to the coordinator, newest first. Scans, file names and patient data never leave this computer; what is sent is listed below, as the Join page listed it.' }),
     sentList,
     h('section', { className: 'panel' }, total,
-      h('table', {}, h('caption', { text: 'By kind' }), h('thead', {}, h('tr', {}, ...['Kind', 'Requests', 'Sent', 'Received'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))), summary)),
+      h('table', {}, h('caption', { text: 'By kind' }), tableHead('Kind', 'Requests', 'Sent', 'Received'), summary)),
     h('section', { className: 'panel' },
-      h('table', {}, h('caption', { text: 'Every request' }), h('thead', {}, h('tr', {}, ...['Time', 'Kind', 'Request', 'Sent', 'Received', 'Status'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))), rows)),
+      h('table', {}, h('caption', { text: 'Every request' }), tableHead('Time', 'Kind', 'Request', 'Sent', 'Received', 'Status'), rows)),
   );
   return { element, dispose: () => { off(); offPlan(); } };
 }

@@ -9,7 +9,7 @@ import type { OperatorStatus, RoundView } from '../../core/protocol/operatorStat
 import { ago, evaluationSeries, normRange, waitingSites } from '../../core/protocol/operatorSummary.ts';
 import { REGIONS } from '../../core/types/labels.ts';
 import { formatWhen } from '../format.ts';
-import { h, ProgressBar, replaceChildren } from '../dom.ts';
+import { h, ProgressBar, replaceChildren, tableHead } from '../dom.ts';
 import { LineChart } from '../plots/lineChart.ts';
 import { REGION_SERIES } from '../plots/regionSeries.ts';
 import type { OperatorFeed, OperatorFeedState } from '../state/operatorFeed.ts';
@@ -23,7 +23,6 @@ import type { View } from './view.ts';
 const ROUNDS_LISTED = 20;
 
 const dice = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : '–');
-const th = (text: string): HTMLElement => h('th', { text, attrs: { scope: 'col' } });
 
 function roundRow(s: OperatorStatus, r: RoundView): HTMLElement {
   const names = new Map(s.sites.map((x) => [x.id, x.name]));
@@ -89,7 +88,7 @@ export function operatorDashboard(feed: OperatorFeed, origin: string, actions: {
       h('div', { className: 'chart-row' }, diceChart.element, normChart.element)),
     h('section', { className: 'panel' },
       h('table', {}, roundsCaption,
-        h('thead', {}, h('tr', {}, ...['Round', 'Status', 'Updates', 'Samples', 'Sent by', 'Update norm', ...REGIONS.map((g) => `Dice ${g}`), 'Closed'].map(th))), roundRows)),
+        tableHead('Round', 'Status', 'Updates', 'Samples', 'Sent by', 'Update norm', ...REGIONS.map((g) => `Dice ${g}`), 'Closed'), roundRows)),
   );
   /** the charts are drawn again only when their points change (the feed answers every few seconds) */
   let plotted = '';

@@ -6,7 +6,7 @@
 import { lastRoundBySite } from '../../core/protocol/operatorSummary.ts';
 import type { OperatorStatus } from '../../core/protocol/operatorStatusSchema.ts';
 import { REGIONS } from '../../core/types/labels.ts';
-import { h, replaceChildren } from '../dom.ts';
+import { h, replaceChildren, tableHead } from '../dom.ts';
 import { formatDuration } from '../format.ts';
 
 const num = (v: number | undefined, digits: number): string => (v === undefined ? '–' : v.toFixed(digits));
@@ -17,9 +17,8 @@ export class OperatorRoundBySite {
   private readonly body = h('tbody', { attrs: { 'data-testid': 'operator-round-by-site' } });
 
   constructor() {
-    const th = (text: string): HTMLElement => h('th', { text, attrs: { scope: 'col' } });
     this.element = h('table', {}, this.caption,
-      h('thead', {}, h('tr', {}, ...['Site', 'Training cases', 'Update norm', 'Mean loss', 'Training time', 'Validation cases', ...REGIONS.map((g) => `Dice ${g}`)].map(th))), this.body);
+      tableHead('Site', 'Training cases', 'Update norm', 'Mean loss', 'Training time', 'Validation cases', ...REGIONS.map((g) => `Dice ${g}`)), this.body);
   }
 
   update(s: OperatorStatus): void {

@@ -6,9 +6,8 @@
 import type { OperatorStatus } from '../../core/protocol/operatorStatusSchema.ts';
 import { ago, type OperatorSite } from '../../core/protocol/operatorSummary.ts';
 import { formatWhen } from '../format.ts';
-import { h, replaceChildren } from '../dom.ts';
+import { h, replaceChildren, tableHead } from '../dom.ts';
 import { siteThisRound } from './operatorText.ts';
-
 
 interface Row {
   readonly row: HTMLElement;
@@ -24,9 +23,8 @@ export class OperatorSitesTable {
 
   /** `revoke`: asks for the site's revocation (the caller confirms and reports the outcome) */
   constructor(private readonly revoke: (site: OperatorSite) => void) {
-    const th = (text: string): HTMLElement => h('th', { text, attrs: { scope: 'col' } });
     this.element = h('table', {}, h('caption', { text: 'Sites' }),
-      h('thead', {}, h('tr', {}, ...['Site', 'ID', 'Status', 'Invited', 'Joined', 'Last seen', 'This round', ''].map(th))), this.body);
+      tableHead('Site', 'ID', 'Status', 'Invited', 'Joined', 'Last seen', 'This round', ''), this.body);
   }
 
   update(s: OperatorStatus, now: number): void {

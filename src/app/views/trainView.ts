@@ -6,7 +6,7 @@
  */
 import { REGIONS } from '../../core/types/labels.ts';
 import type { SitePhase, SiteProgress } from '../../worker/workerApi.ts';
-import { h, ProgressBar, replaceChildren } from '../dom.ts';
+import { h, ProgressBar, replaceChildren, tableHead } from '../dom.ts';
 import { formatBytes, formatDuration, formatNumber } from '../format.ts';
 import { LineChart } from '../plots/lineChart.ts';
 import { deadlineWarning } from './deadlineWarning.ts';
@@ -175,7 +175,7 @@ export function trainView(state: AppState): View {
       h('h2', { id: 'history-heading', text: 'Over the rounds' }),
       h('div', { className: 'chart-row' }, lossChart.element, diceChart.element),
       h('table', { attrs: { 'data-testid': 'round-history' } },
-        h('thead', {}, h('tr', {}, ...['Round', 'Dice ET', 'Dice TC', 'Dice WT', 'Mean loss', 'Update sent'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))),
+        tableHead('Round', 'Dice ET', 'Dice TC', 'Dice WT', 'Mean loss', 'Update sent'),
         historyTable)),
   );
   return { element, dispose: () => { for (const off of offs) off(); backend.dispose(); fed.dispose(); lossChart.dispose(); diceChart.dispose(); } };
