@@ -14,7 +14,7 @@ import { isTakingPart } from '../state/takingPart.ts';
 import { callback } from '../workerClient.ts';
 import { federationPanel } from './federationPanel.ts';
 import { sequenceGaps } from '../../io/discovery/sequenceGaps.ts';
-import { problemDetail } from '../../io/sourceFile.ts';
+import { baseName, problemDetail } from '../../io/sourceFile.ts';
 import { routeHref } from '../router.ts';
 import type { View } from './view.ts';
 import { validationNote } from './validationNote.ts';
@@ -146,6 +146,7 @@ export function dataView(state: AppState): View {
 
   function renderSummary(d: DataSummary): Node[] {
     const caseRows = d.cases.map((c) => {
+      const gaps = sequenceGaps(c);
       const use = h('input', { attrs: { type: 'checkbox', 'aria-label': `Use case ${c.id}`, 'data-testid': `use-${c.id}` } });
       use.checked = c.role === 'train' || c.role === 'validation';
       use.disabled = c.role === 'unusable' || takingPart();
@@ -154,9 +155,9 @@ export function dataView(state: AppState): View {
         h('td', {}, use),
         h('th', { attrs: { scope: 'row' }, text: c.id }),
         h('td', { text: c.source === 'dicom' ? 'DICOM' : 'NIfTI' }),
-        h('td', { text: c.found.map((s) => SEQUENCE_NAMES[s].split(' ')[0]).join(', ') + (sequenceGaps(c) ? ` (${sequenceGaps(c)})` : '') }),
+        h('td', { text: c.found.map((s) => SEQUENCE_NAMES[s].split(' ')[0]).join(', ') + (gaps ? ` (${gaps})` : '') }),
         // which file is the expert label: a folder may hold several segmentations (predictions, the ground truth)
-        h('td', { text: c.hasLabel ? `yes${c.sources.label ? ` (${c.sources.label.replace(/^.*\//, '')})` : ''}` : c.unreadable?.includes('label') ? 'unreadable' : 'no' }),
+        h('td', { text: c.hasLabel ? `yes${c.sources.label ? ` (${baseName(c.sources.label)})` : ''}` : c.unreadable?.includes('label') ? 'unreadable' : 'no' }),
         h('td', { className: 'num', text: `${c.dims.join('×')} @ ${c.spacing.map((v) => +v.toFixed(2)).join('×')} mm ${c.orientation}` }),
         h('td', { attrs: { 'data-testid': `role-${c.id}` } }, ROLE_TEXT[c.role], c.reason ? h('div', { className: 'muted', text: c.reason }) : null, ...c.notes.map((n) => h('div', { className: 'muted', text: n }))),
       );
