@@ -101,7 +101,10 @@ export class Federation {
     this.secureRounds = new SecureRounds({
       plan: this.plan, spec: this.spec, store: this.store, blobs: this.blobs, phaseMs: this.policy.deadlineMs, now: this.now, log: this.log,
       emit: () => this.emit(),
-      activeSites: () => this.activeSites(),
+      siteSets: async () => {
+        const sites = await this.store.sites();
+        return { active: activeOf(sites), waitedFor: expectedOf(sites) };
+      },
       globalModel: () => this.current.globalModel,
       notice: (kind, reason) => this.secureNotice(kind, reason),
       withdrawn: (siteIds, notice) => {
@@ -400,7 +403,7 @@ export class Federation {
     const sites = await this.store.sites();
     await this.withdrawRevoked(machine, activeOf(sites));
     // a site that stopped taking part is not waited for (its update, if it sent one, still counts)
-    const d = machine.decide(this.now(), expectedOf(sites, this.secure));
+    const d = machine.decide(this.now(), expectedOf(sites));
     if (d.kind === 'aggregate') {
       await this.aggregate(d.reason);
     } else if (d.kind === 'extend') {
@@ -511,7 +514,7 @@ export class Federation {
   }
 
   private async expectedSites(): Promise<Set<string>> {
-    return expectedOf(await this.store.sites(), this.secure);
+    return expectedOf(await this.store.sites());
   }
 
   private emit(): void {
@@ -533,9 +536,9 @@ function activeOf(sites: readonly SiteRecord[]): Set<string> {
 
 /**
  * The sites a round waits for: the active ones, less those that said they stopped taking
- * part. Under secure aggregation every active site (its key exchange has phases and
- * deadlines of its own, secureRounds.ts).
+ * part. Under secure aggregation the same, phase by phase: a stopped site missing from a
+ * phase is a site that dropped out there, which the protocol survives (secAggSession.ts).
  */
-function expectedOf(sites: readonly SiteRecord[], secure: boolean): Set<string> {
-  return new Set(sites.filter((s) => s.status === 'active' && (secure || s.pausedAt === null)).map((s) => s.id));
+function expectedOf(sites: readonly SiteRecord[]): Set<string> {
+  return new Set(sites.filter((s) => s.status === 'active' && s.pausedAt === null).map((s) => s.id));
 }

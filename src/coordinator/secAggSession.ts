@@ -191,16 +191,17 @@ export class SecAggSession {
   // --- phase decisions -------------------------------------------------------------------
 
   /** Closes the current phase when it should (every expected site answered, or the deadline with enough). */
-  decide(now: number, activeSites: ReadonlySet<string>): SecAggDecision {
+  decide(now: number, waitedFor: ReadonlySet<string>): SecAggDecision {
     const t = this.rosterMsg?.threshold ?? 2;
     const min = this.o.minSites;
-    // a phase closes once every site it waits for answered: a revoked site is not waited for
-    const isActive = (s: string): boolean => activeSites.has(s);
+    // a phase closes once every site it waits for answered: a revoked site, or one that stopped
+    // taking part, is not waited for (missing there, it is a site that dropped out at that phase)
+    const isActive = (s: string): boolean => waitedFor.has(s);
     switch (this.phaseNow) {
       case 'advertise': {
         const got = this.received.advertise;
         const need = Math.max(2, min);
-        const all = activeSites.size > 0 && [...activeSites].every((s) => got.has(s));
+        const all = waitedFor.size > 0 && [...waitedFor].every((s) => got.has(s));
         if (got.size >= need && (all || now >= this.deadlineAt)) {
           this.rosterMsg = this.server.roster();
           return this.advance('shares', now);

@@ -31,7 +31,12 @@ export interface SecureRoundsHost {
   now(): number;
   log(line: string): void;
   emit(): void;
-  activeSites(): Promise<Set<string>>;
+  /**
+   * `active`: joined and not revoked (a revoked site's masked input is taken out of the sum);
+   * `waitedFor`: the active sites less those that stopped taking part (a phase does not wait
+   * for them; a masked input a stopped site sent still counts)
+   */
+  siteSets(): Promise<{ readonly active: ReadonlySet<string>; readonly waitedFor: ReadonlySet<string> }>;
   /** the current round's global model (hash) */
   globalModel(): string;
   /** these sites' masked inputs were taken out of the round (revoked after they were accepted; audited) */
@@ -100,9 +105,9 @@ export class SecureRounds {
     const s = this.session;
     if (!s) return;
     if (this.unmasked) return this.aggregateUnmasked(); // a retry after a failed aggregation (or a failed record)
-    const active = await h.activeSites();
+    const { active, waitedFor } = await h.siteSets();
     if (!(await this.withdrawRevoked(s, active))) return;
-    const d = s.decide(h.now(), active);
+    const d = s.decide(h.now(), waitedFor);
     if (d.kind === 'wait') return;
     if (d.kind === 'advanced') {
       h.log(`round ${s.round}: secure aggregation phase ${d.phase}`);
