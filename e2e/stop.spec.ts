@@ -4,8 +4,9 @@
  * The copy (voxels, labels, case ids) is kept in IndexedDB only to resume after a reload;
  * after Stop no resume is offered, so the copy goes, as it does when the federation
  * finishes. The round waits for a second site that never comes, so the page is still in
- * it when Stop is pressed; meanwhile the Scans tab cannot change the cases. A Start that fails before training (no cases) leaves the Train
- * view usable, also after leaving it and coming back.
+ * it when Stop is pressed; meanwhile the Scans tab cannot change the cases. A tab closed
+ * without Stop tells the coordinator the same as it goes. A Start that fails before
+ * training (no cases) leaves the Train view usable, also after leaving it and coming back.
  */
 import { expect, test } from '@playwright/test';
 import { e2ePlan, startFederation, type TestFederation } from './support/federation.ts';
@@ -110,6 +111,27 @@ test('Stop deletes the prepared cases from the browser and offers no resume', as
   await expect(page.getByTestId('participate')).toBeVisible();
   await expect(page.getByTestId('resume')).toBeHidden();
   expect(errors).toEqual([]);
+});
+
+test('a tab closed while the site takes part tells the coordinator, whose rounds stop waiting for it', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = collectErrors(page);
+  await joinWithInvite(page, fed, 'closing site');
+  const siteId = (await operatorStatusOf(fed.coordinator)).sites.find((s) => s.name === 'closing site')!.id;
+  await loadScans(page, folder);
+  await expect(page.getByTestId('data-counts')).toContainText('2 for training', { timeout: 60_000 });
+  await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
+  await page.getByTestId('participate').click();
+  // it sent its round-1 update and waits, with the round, for a second site (the first test's site stopped)
+  const sent = async () => (await operatorStatusOf(fed.coordinator)).rounds.find((r) => r.round === 1)?.updates.some((u) => u.siteId === siteId);
+  await expect.poll(sent, { timeout: 90_000 }).toBe(true);
+  expect((await fed.coordinator.federation.roundStatus()).expectedSites).toBe(1);
+  await expect(page.getByTestId('stop-participating')).toBeEnabled();
+  expect(errors).toEqual([]);
+  // closed without Stop: the page's last request says the site stopped
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(async () => (await fed.coordinator.federation.roundStatus()).expectedSites, { timeout: 15_000 }).toBe(0);
+  expect((await operatorStatusOf(fed.coordinator)).sites.find((s) => s.id === siteId)).toMatchObject({ status: 'active', pausedAt: expect.any(Number) });
 });
 
 test('a Start without cases fails with a reason and leaves Start usable, also in the view shown again', async ({ page }) => {

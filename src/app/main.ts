@@ -51,6 +51,10 @@ function main(): void {
   worker.addEventListener('messageerror', () => state.workerFailed('a message from it could not be read'));
   void state.initBackend();
   void state.connect();
+  // a page kept for the back button (persisted) may come back: its Worker then still runs the site
+  addEventListener('pagehide', (ev: PageTransitionEvent) => {
+    if (!ev.persisted) state.tabClosing();
+  });
 
   // the links stay (so keyboard focus stays on the one just used); only aria-current moves
   const links = Object.entries(VIEWS).filter(([, v]) => v.inNav !== false).map(([key, v]) => ({ key, a: h('a', { text: v.title, attrs: { href: routeHref(key) } }) }));

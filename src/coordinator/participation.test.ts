@@ -51,6 +51,21 @@ describe('a site that stops taking part', () => {
     }
   });
 
+  it('takes the stop a page prepared for its closing tab once, sent as it is by plain fetch', async () => {
+    const a = await joinSite(fed.coord, 'Hospital A');
+    const prepared = await a.client.preparedStop();
+    expect(prepared.url).toBe(`${fed.coord.url}/api/v1/me/participation`);
+    const send = () => fetch(prepared.url, { method: prepared.method, headers: prepared.headers, body: prepared.body });
+    expect((await send()).status).toBe(200);
+    expect((await operatorStatusOf(fed.coord)).sites[0]!.pausedAt).toEqual(expect.any(Number));
+    expect(await a.client.round()).toMatchObject({ expectedSites: 0 });
+    // a copy sent again (a replay) is refused: the site takes part again, and stays so
+    await a.client.setParticipation(true);
+    const again = await send();
+    expect([again.status, ((await again.json()) as { error: { code: string } }).error.code]).toEqual([401, 'REPLAYED']);
+    expect((await operatorStatusOf(fed.coord)).sites[0]!.pausedAt).toBeNull();
+  });
+
   it('refuses an unsigned or malformed participation message and changes nothing', async () => {
     const a = await joinSite(fed.coord, 'Hospital A');
     const unsigned = await send(fed.coord.url, { method: 'POST', path: '/api/v1/me/participation', body: new TextEncoder().encode('{"participating":false}'), contentType: 'application/json' });

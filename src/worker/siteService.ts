@@ -26,6 +26,7 @@ import { faultGrace } from './watchGpuFaults.ts';
 import { withSiteLock } from './siteLock.ts';
 import { WorkerJobs } from './workerJobs.ts';
 import { stoppedMessage } from './stoppedMessage.ts';
+import { keepStopPrepared } from './keepStopPrepared.ts';
 import { storedUnmaskRecord } from './storedUnmaskRecord.ts';
 import { caseStorage, siteStore, withHalfImage, type StoredCaseManifest, type StoredIdentity } from './siteStore.ts';
 import type {
@@ -216,7 +217,15 @@ export class SiteService implements SiteWorkerApi {
     this.busy = true;
     this.stopRequested = false;
     try {
-      await withSiteLock(conn.baseUrl, () => work(conn));
+      await withSiteLock(conn.baseUrl, async () => {
+        // only the tab that runs the site says, as it closes, that the site stopped
+        const endStopOnClose = keepStopPrepared(conn.client, (request) => conn.emit({ kind: 'stop-on-close', request }));
+        try {
+          await work(conn);
+        } finally {
+          endStopOnClose();
+        }
+      });
     } finally {
       // a site that stopped (Stop, a GPU fault) is not waited for by the rounds until it takes part again;
       // told within 10 s or not at all (an unreachable coordinator waits for it until the round's deadline, as before)

@@ -87,6 +87,7 @@ import type { Plan } from '../core/protocol/plan.ts';
 import type { InviteCheckResponse, RoundStatus } from '../core/protocol/messages.ts';
 import type { Sequence } from '../core/types/sequences.ts';
 import type { LedgerEntry } from './ledgerFetch.ts';
+import type { PreparedRequest } from '../core/protocol/client/protocolClient.ts';
 
 export type { Plan, RoundStatus, LedgerEntry, Sequence };
 
@@ -175,7 +176,9 @@ export type SiteEventForPage =
   | { readonly kind: 'refused'; readonly round: number; readonly what: 'evaluation' | 'update'; readonly code: string; readonly message: string }
   /** something the site's people should know that is not the coordinator's refusal; `tone`: for their information, or a problem to look at */
   | { readonly kind: 'notice'; readonly message: string; readonly tone: NoticeTone }
-  | { readonly kind: 'ledger'; readonly entry: LedgerEntry };
+  | { readonly kind: 'ledger'; readonly entry: LedgerEntry }
+  /** what the page sends if its tab closes while the site takes part (keepStopPrepared.ts); null: nothing */
+  | { readonly kind: 'stop-on-close'; readonly request: PreparedRequest | null };
 
 export interface ReviewVolume {
   readonly caseId: string;

@@ -144,3 +144,31 @@ describe('AppState, on the Worker\'s site events', () => {
     expect(state.notices.value).toEqual([{ text: 'Prepared 2 training cases', tone: 'info' }, { text: 'Case c is left out', tone: 'warning' }]);
   });
 });
+
+describe('AppState.tabClosing', () => {
+  it('sends the stop the Worker prepared, once, as a keepalive request; nothing once the run ended', () => {
+    let onEvent!: (e: SiteEventForPage) => void;
+    const connect = vi.fn((_url: string, cb: (e: SiteEventForPage) => void) => {
+      onEvent = cb;
+      return new Promise<FederationInfo>(() => undefined);
+    });
+    const state = new AppState({ connect } as unknown as WorkerRemote, 'http://x');
+    void state.connect();
+    const sent: [string, RequestInit][] = [];
+    const fetchFn = (url: string, init: RequestInit) => {
+      sent.push([url, init]);
+      return Promise.resolve();
+    };
+    state.tabClosing(fetchFn);
+    expect(sent).toEqual([]);
+    const request = { url: 'http://x/api/v1/me/participation', method: 'POST', headers: { 'x-fedseg-nonce': 'n1' }, body: '{"participating":false}' };
+    onEvent({ kind: 'stop-on-close', request });
+    state.tabClosing(fetchFn);
+    state.tabClosing(fetchFn);
+    expect(sent).toEqual([[request.url, { method: 'POST', headers: request.headers, body: request.body, keepalive: true }]]);
+    onEvent({ kind: 'stop-on-close', request });
+    onEvent({ kind: 'stop-on-close', request: null });
+    state.tabClosing(fetchFn);
+    expect(sent).toHaveLength(1);
+  });
+});

@@ -8,6 +8,7 @@ import type {
   BackendInfo, DataSummary, FederationInfo, LedgerEntry, NoticeTone, RoundStatus, SiteEventForPage, SiteIdentityInfo, SiteProgress,
 } from '../../worker/workerApi.ts';
 import { refusalReason, refusalText } from '../../core/protocol/client/refusalText.ts';
+import type { PreparedRequest } from '../../core/protocol/client/protocolClient.ts';
 import { callback, type WorkerRemote } from '../workerClient.ts';
 import { Store } from './store.ts';
 import { backoffDelay } from '../../core/util/backoffDelay.ts';
@@ -56,6 +57,8 @@ export class AppState {
   /** what the browser promised about keeping the site's stored data; null until this browser holds an identity and asked */
   readonly persistence = new Store<StoragePersistence | null>(null);
   private persistenceAsked = false;
+  /** sent if the tab closes while the site takes part (the Worker's keepStopPrepared); null: nothing to send */
+  private stopOnClose: PreparedRequest | null = null;
 
   constructor(readonly worker: WorkerRemote, readonly baseUrl: string) {}
 
@@ -168,7 +171,22 @@ export class AppState {
       case 'notice':
         this.notices.set([...this.notices.value, { text: e.message, tone: e.tone }]);
         break;
+      case 'stop-on-close':
+        this.stopOnClose = e.request;
+        break;
     }
+  }
+
+  /**
+   * The tab is closing or reloading (pagehide): a site that takes part tells the coordinator
+   * it stopped, as Stop does, so that the rounds do not wait for it until their deadlines.
+   * A keepalive request outlives the page; its answer is not read.
+   */
+  tabClosing(fetchFn: (url: string, init: RequestInit) => Promise<unknown> = (url, init) => fetch(url, init)): void {
+    const r = this.stopOnClose;
+    if (!r) return;
+    this.stopOnClose = null;
+    void fetchFn(r.url, { method: r.method, headers: { ...r.headers }, body: r.body, keepalive: true }).catch(() => undefined);
   }
 
   private record(round: number, patch: Omit<RoundRecord, 'round'>): void {

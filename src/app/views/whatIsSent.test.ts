@@ -12,6 +12,9 @@ describe('whatIsSent: the consent text of the join page', () => {
     expect(text).toContain('TensorFlow.js backend');
     expect(text).toContain('at most 100000');
     expect(text).toContain('reads as it is');
+    // the stop a closing tab sends is said, and that the ledger cannot show it
+    expect(text).toContain('this tab is closed or reloaded while the site takes part');
+    expect(text).toContain('cannot be listed in the Privacy ledger');
   });
 
   it('says that differential privacy is applied by the coordinator, after it received the update', () => {

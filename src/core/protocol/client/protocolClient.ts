@@ -137,6 +137,19 @@ export class ProtocolClient {
     await this.json('POST', '/me/participation', { participating } satisfies Participation, true);
   }
 
+  /**
+   * setParticipation(false) signed now and not sent: the page sends it as its tab closes
+   * (a keepalive fetch), when the Worker that holds the key can sign nothing more. The
+   * coordinator takes it once (its nonce) and within the timestamp window (5 min), so the
+   * page asks for a fresh one every few minutes while the site takes part.
+   */
+  async preparedStop(): Promise<PreparedRequest> {
+    const path = '/me/participation';
+    const body = JSON.stringify({ participating: false } satisfies Participation);
+    const headers = await this.headersFor('POST', path, utf8Encode(body), true, 'application/json');
+    return { url: this.baseUrl + API + path, method: 'POST', headers, body };
+  }
+
   /** Who the coordinator thinks this site is (checks the stored key still works). */
   async me(): Promise<{ siteId: string; siteName: string; status: string }> {
     return (await this.json('GET', '/me', null, true)) as { siteId: string; siteName: string; status: string };
@@ -247,6 +260,21 @@ export class ProtocolClient {
   }
 
   private async attempt(method: string, path: string, body: Uint8Array | null, signed: Credential, contentType: string | null): Promise<ResponseLike> {
+    const fullPath = API + path;
+    const headers = await this.headersFor(method, path, body, signed, contentType);
+    const init = { method, headers, ...(body ? { body } : {}), ...(this.signal ? { signal: this.signal } : {}) };
+    let res: ResponseLike;
+    try {
+      res = await this.fetchFn(this.baseUrl + fullPath, init);
+    } catch (e) {
+      throw new ProtocolError(0, 'UNREACHABLE', `${method} ${path}: the coordinator at ${this.baseUrl} could not be reached (${(e as Error).message ?? String(e)})`);
+    }
+    if (body) this.onSent?.({ method, path: fullPath, bytes: body.length, at: Date.now() });
+    return res;
+  }
+
+  /** A request's headers: its content type and, when signed, a fresh signature (new nonce and timestamp). */
+  private async headersFor(method: string, path: string, body: Uint8Array | null, signed: Credential, contentType: string | null): Promise<Record<string, string>> {
     const headers: Record<string, string> = {};
     if (contentType) headers['content-type'] = contentType;
     const fullPath = API + path;
@@ -262,16 +290,16 @@ export class ProtocolClient {
       headers[SIGNATURE_HEADERS.nonce] = sig.nonce;
       headers[SIGNATURE_HEADERS.signature] = sig.signature;
     }
-    const init = { method, headers, ...(body ? { body } : {}), ...(this.signal ? { signal: this.signal } : {}) };
-    let res: ResponseLike;
-    try {
-      res = await this.fetchFn(this.baseUrl + fullPath, init);
-    } catch (e) {
-      throw new ProtocolError(0, 'UNREACHABLE', `${method} ${path}: the coordinator at ${this.baseUrl} could not be reached (${(e as Error).message ?? String(e)})`);
-    }
-    if (body) this.onSent?.({ method, path: fullPath, bytes: body.length, at: Date.now() });
-    return res;
+    return headers;
   }
+}
+
+/** A request ready to send as it is, once (its signature's nonce): plain data, to pass from the Worker to the page. */
+export interface PreparedRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
 }
 
 /** How a request proves who sends it: signed by the site (true), not at all (false), or the operator's bearer token. */
