@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingCase } from '../types/case.ts';
 import { labelFromRegions } from '../types/labels.ts';
 import { voxelCount } from '../types/volume.ts';
+import { taskYielder } from '../util/taskYielder.ts';
 import { FedsegError } from '../util/errors.ts';
 import type { UNet3D } from '../model/unet3d.ts';
 import { checkCaseImage } from '../train/caseImage.ts';
@@ -48,9 +49,11 @@ export async function predictProbabilities(
   const weightSum = new Float32Array(n);
   const patch = new Float32Array(p * p * p * 4);
   let done = 0;
+  const letEventsIn = taskYielder();
   for (const z0 of zs)
     for (const y0 of ys)
       for (const x0 of xs) {
+        await letEventsIn();
         if (opts.signal?.aborted) throw new FedsegError('PREDICTION_ABORTED', `prediction was stopped after ${done} of ${total} windows`);
         extractPatch(c, { start: [x0, y0, z0], size: p }, patch);
         const prob = tf.tidy(() => tf.sigmoid(model.apply(tf.tensor5d(patch, [1, p, p, p, 4]), false)));

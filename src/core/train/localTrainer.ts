@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { CaseList } from './caseSet.ts';
+import { taskYielder } from '../util/taskYielder.ts';
 import { FedsegError } from '../util/errors.ts';
 import type { UNet3D } from '../model/unet3d.ts';
 import { ensureGradients } from '../model/ensureGradients.ts';
@@ -77,8 +78,11 @@ export async function* trainLocal(
   const started = now();
   let lossSum = 0;
   let lastLoss = NaN;
+  // a Stop or Ctrl-C is let in between steps
+  const letEventsIn = taskYielder();
   try {
     for (let step = 1; step <= opts.steps; step++) {
+      await letEventsIn();
       if (opts.signal?.aborted) {
         throw new FedsegError('TRAINING_ABORTED', `training was stopped before step ${step} of ${opts.steps}`);
       }
