@@ -1,7 +1,8 @@
 /**
  * The headless collaborator: the page's federated loop (runSite, from src/core) in a
  * Node process. Loads the site's cases for the plan's model, joins with an invite (or
- * reuses --key-file), and runs rounds until the federation finishes.
+ * reuses --key-file), and runs rounds until the federation finishes, or until it is
+ * stopped: then it tells the coordinator, as the page's Stop does.
  */
 import type { Plan } from '../../core/protocol/plan.ts';
 import { ProtocolClient, type RetryPolicy } from '../../core/protocol/client/protocolClient.ts';
@@ -20,7 +21,10 @@ export interface CollaboratorOptions {
   readonly data: (plan: Plan) => Promise<SiteData> | SiteData;
   readonly seed?: number;
   readonly onEvent?: (e: SiteEvent) => void;
+  /** aborted: the site stops (at the next step) and tells the coordinator it stopped taking part */
   readonly signal?: AbortSignal;
+  /** after an abort: whether the coordinator was told */
+  readonly onStopped?: (told: boolean) => void;
   readonly stopBeforeTrainingRound?: number;
   readonly pollSeconds?: number;
   readonly retry?: Partial<RetryPolicy>;
@@ -51,6 +55,20 @@ export async function runCollaborator(opts: CollaboratorOptions): Promise<Collab
     const joined = await client.join(opts.invite, keys, planHash, { kind: 'node', ...(opts.backendName ? { backend: opts.backendName } : {}) });
     if (opts.keyFile) saveKeyFile(opts.keyFile, opts.url, joined.siteId, privateJwk);
   }
+  try {
+    return await runTheSite(opts, client, plan, planHash, data);
+  } finally {
+    // stopped (Ctrl-C): the rounds no longer wait for this site; told within 10 s or not at all
+    if (opts.signal?.aborted && client.credentials) {
+      await client.withSignal(AbortSignal.timeout(10_000)).setParticipation(false).then(
+        () => opts.onStopped?.(true),
+        () => opts.onStopped?.(false),
+      );
+    }
+  }
+}
+
+async function runTheSite(opts: CollaboratorOptions, client: ProtocolClient, plan: Plan, planHash: string, data: SiteData): Promise<CollaboratorResult> {
   const result = await runSite({
     client, plan, planHash, data,
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),

@@ -18,7 +18,9 @@ const usage = `fedseg collaborate --url URL (--invite TOKEN | --key-file FILE) (
 A site without a browser: joins the federation with an invite, then each round
 downloads the global model, evaluates it on the local validation cases and reports the
 metrics, trains on the local cases and uploads the update (signed; retried). Only
-model updates, sample counts and aggregate metrics leave the machine.
+model updates, sample counts and aggregate metrics leave the machine. Ctrl-C stops the
+site and tells the coordinator, whose rounds then no longer wait for it (exit code 130);
+the next run with the same --key-file takes part again.
 
 Options:
   --url URL           the coordinator: https, or http to this machine (127.0.0.1, localhost)
@@ -95,28 +97,49 @@ export const collaborateCommand: Command = {
     const tfNode = await initTrainingBackend(values.backend as NodeBackend, { stockKernels: values['stock-kernels'] });
     const backend = tfNode.backend;
     console.log(`tfjs backend: ${backend}${tfNode.adapter ? ` (${tfNode.adapter})` : ''}`);
-    const result = await runCollaborator({
-      url: values.url,
-      ...(values.invite ? { invite: values.invite } : {}),
-      ...(values['key-file'] ? { keyFile: resolve(values['key-file']) } : {}),
-      backendName: backend,
-      seed,
-      data: async (plan) => {
-        const patch = getPreset(plan.model.preset).patchSize;
-        const cases = int('cases', values.cases);
-        const size = int('size', values.size);
-        const site = values.synthetic
-          ? syntheticSite({ profile: values.synthetic, seed, ...(cases !== undefined ? { cases } : {}), ...(size !== undefined ? { size } : {}) }, patch, plan.validation.fraction)
-          : await folderSite(resolve(values.data!), patch, plan.validation.fraction);
-        console.log(`cases: ${site.train.length} for training, ${site.validation.length} for validation`);
-        return site;
-      },
-      onEvent: (e) => {
-        const line = describe(e);
-        if (line) console.log(line);
-      },
-    });
-    console.log(`site ${result.siteId}: trained rounds ${result.roundsTrained.join(', ') || 'none'}`);
-    return 0;
+    // Ctrl-C (or SIGTERM) stops the site at its next step and tells the coordinator; a second one ends it at once
+    const stop = new AbortController();
+    const onSignal = () => {
+      if (stop.signal.aborted) process.exit(130);
+      console.log('stopping: this site leaves the federation (Ctrl-C again to quit at once)');
+      stop.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const result = await runCollaborator({
+        url: values.url,
+        ...(values.invite ? { invite: values.invite } : {}),
+        ...(values['key-file'] ? { keyFile: resolve(values['key-file']) } : {}),
+        backendName: backend,
+        seed,
+        signal: stop.signal,
+        onStopped: (told) => console.log(told
+          ? 'told the coordinator that this site stopped taking part: its rounds no longer wait for it'
+          : 'the coordinator could not be told that this site stopped: its rounds wait for it until their deadlines'),
+        data: async (plan) => {
+          const patch = getPreset(plan.model.preset).patchSize;
+          const cases = int('cases', values.cases);
+          const size = int('size', values.size);
+          const site = values.synthetic
+            ? syntheticSite({ profile: values.synthetic, seed, ...(cases !== undefined ? { cases } : {}), ...(size !== undefined ? { size } : {}) }, patch, plan.validation.fraction)
+            : await folderSite(resolve(values.data!), patch, plan.validation.fraction);
+          console.log(`cases: ${site.train.length} for training, ${site.validation.length} for validation`);
+          return site;
+        },
+        onEvent: (e) => {
+          const line = describe(e);
+          if (line) console.log(line);
+        },
+      });
+      console.log(`site ${result.siteId}: ${result.stoppedEarly ? 'stopped; ' : ''}trained rounds ${result.roundsTrained.join(', ') || 'none'}`);
+    } catch (e) {
+      // stopped in the middle of a step: the run's own error is the stop's
+      if (!stop.signal.aborted) throw e;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    return stop.signal.aborted ? 130 : 0;
   },
 };
