@@ -7,13 +7,13 @@
  * request names it a survivor and the round averages all three. Real HTTP on loopback,
  * real SQLite, real WebCrypto.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { flatten } from '../core/codecs/payloadBytes.ts';
 import { SecAggClient } from '../core/privacy/secAggClient.ts';
 import { SecAggRosterSchema, SecAggSharesForSchema, SecAggUnmaskRequestSchema } from '../core/privacy/secAggMessages.ts';
 import type { WeightSet } from '../core/types/weights.ts';
-import type { RunningCoordinator } from './startCoordinator.ts';
-import { constantDelta, globalWeights, joinSite, startTestCoordinator, tempDir, testPlan, type TestSite } from './testing/testFederation.ts';
+import { coordinatorPerTest } from './testing/coordinatorPerTest.ts';
+import { constantDelta, globalWeights, joinSite, testPlan, type TestSite } from './testing/testFederation.ts';
 
 // a phase deadline far beyond the test's timeout: each phase must close because every site it waits for answered
 const plan = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 600 }, privacy: { secureAggregation: { enabled: true, clipRange: 0.5 } } });
@@ -25,17 +25,11 @@ function movedBy(result: WeightSet, global: WeightSet, delta: number): boolean {
 }
 
 describe('secure aggregation and a site that stopped taking part', () => {
-  const dir = tempDir('fedseg-secagg-stop-');
-  let coord: RunningCoordinator | undefined;
-  afterEach(async () => {
-    await coord?.close();
-    coord = undefined;
-    dir.remove();
-  });
+  const fed = coordinatorPerTest(plan, 'fedseg-secagg-stop-');
 
   /** A, B, C joined; each site's SecAggClient of weight 1 */
   async function threeSites(): Promise<{ sites: readonly [TestSite, TestSite, TestSite]; clients: SecAggClient[]; global: WeightSet }> {
-    coord = await startTestCoordinator(plan, dir.path);
+    const coord = fed.coord;
     const sites = [await joinSite(coord, 'A'), await joinSite(coord, 'B'), await joinSite(coord, 'C')] as const;
     const global = await globalWeights(sites[0], (await sites[0].client.round()).globalModelHash);
     const clients = await Promise.all(sites.map((x) => SecAggClient.create(x.siteId, 1, 1)));

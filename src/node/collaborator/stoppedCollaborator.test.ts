@@ -4,10 +4,10 @@
  */
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getPreset } from '../../core/model/modelPresets.ts';
-import type { RunningCoordinator } from '../../coordinator/startCoordinator.ts';
-import { joinSite, operatorStatusOf, startTestCoordinator, tempDir, testPlan } from '../../coordinator/testing/testFederation.ts';
+import { coordinatorPerTest } from '../../coordinator/testing/coordinatorPerTest.ts';
+import { joinSite, operatorStatusOf, testPlan } from '../../coordinator/testing/testFederation.ts';
 import { runCollaborator } from './runCollaborator.ts';
 import { syntheticSite } from './siteCases.ts';
 
@@ -15,17 +15,11 @@ import { syntheticSite } from './siteCases.ts';
 const plan = testPlan({ rounds: 2, training: { localSteps: 2 }, stragglers: { minSites: 1, roundDeadlineSeconds: 600 } });
 
 describe('a collaborator that is stopped', () => {
-  const dir = tempDir('fedseg-stopped-collaborator-');
-  let coord: RunningCoordinator | undefined;
-  afterEach(async () => {
-    await coord?.close();
-    coord = undefined;
-    dir.remove();
-  });
+  const fed = coordinatorPerTest(plan, 'fedseg-stopped-collaborator-');
 
   it('tells the coordinator it stopped taking part, and the round no longer waits for it', async () => {
     await tf.setBackend('cpu');
-    coord = await startTestCoordinator(plan, dir.path);
+    const coord = fed.coord;
     const other = await joinSite(coord, 'Other site');
     const invite = await coord.invite('Stopped site');
     const stop = new AbortController();
