@@ -71,8 +71,12 @@ describe('the operator\'s actions over HTTP', () => {
     expect((await post(`/sites/${b.siteId}/revoke`, {}, 'A'.repeat(43))).status).toBe(403);
     expect((await operatorStatusOf(fed.coord)).sites.find((s) => s.id === b.siteId)?.status).toBe('active');
 
+    const before = Date.now();
     const revoked = await new ProtocolClient({ baseUrl: fed.coord.url, retry: { attempts: 1 } }).revoke(fed.coord.operatorToken, b.siteId);
     expect(revoked).toEqual({ siteId: b.siteId, status: 'revoked', alreadyRevoked: false });
+    // the operator sees when (a second revocation, below, does not move it)
+    const revokedAt = (await operatorStatusOf(fed.coord)).sites.find((s) => s.id === b.siteId)!.revokedAt!;
+    expect(revokedAt).toBeGreaterThanOrEqual(before);
     // the round closed on A's update alone, without waiting for the round clock
     expect((await a.client.round()).round).toBe(2);
     await expect(b.client.me()).rejects.toMatchObject({ code: 'SITE_REVOKED' });
@@ -81,6 +85,6 @@ describe('the operator\'s actions over HTTP', () => {
     const unknown = await post('/sites/no-such-site/revoke', {}, fed.coord.operatorToken);
     expect([unknown.status, unknown.json.error.code]).toEqual([404, 'UNKNOWN_SITE']);
     expect(unknown.json.error.message).toContain('"no-such-site"');
-    expect((await operatorStatusOf(fed.coord)).sites.map((s) => s.status)).toEqual(['active', 'revoked']);
+    expect((await operatorStatusOf(fed.coord)).sites.map((s) => [s.status, s.revokedAt])).toEqual([['active', null], ['revoked', revokedAt]]);
   });
 });

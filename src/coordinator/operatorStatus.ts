@@ -27,7 +27,12 @@ export async function operatorStatus(
       closedAt: r.closedAt, extensions: r.extensions, updates, evaluations, evaluation: pooledEvaluation(evaluations), summary: r.summary,
     });
   }
-  const sites = (await store.sites()).map((s) => ({ id: s.id, name: s.name, status: s.status, invitedAt: s.invitedAt, joinedAt: s.joinedAt, lastSeenAt: s.lastSeenAt, pausedAt: s.pausedAt }));
+  // a site is revoked once (revokeSite): its audit entry says when
+  const revokedAt = new Map((await store.auditLog({ action: 'revoked', limit: Number.MAX_SAFE_INTEGER })).map((e) => [e.siteId, e.at]));
+  const sites = (await store.sites()).map((s) => ({
+    id: s.id, name: s.name, status: s.status, invitedAt: s.invitedAt, joinedAt: s.joinedAt, lastSeenAt: s.lastSeenAt, pausedAt: s.pausedAt,
+    revokedAt: s.status === 'revoked' ? (revokedAt.get(s.id) ?? null) : null,
+  }));
   const final = current.finished ? pooledEvaluation(await store.evaluations(plan.rounds + 1)) : null;
   const eps = current.epsilonSpent === undefined ? {} : { epsilonSpent: current.epsilonSpent };
   return { federation: plan.federation, planHash, plan, current, notice, sites, rounds, final, ...eps };

@@ -38,7 +38,7 @@ export class OperatorSitesTable {
     }
     for (const x of s.sites) {
       const r = this.rowOf(x);
-      r.cells.status.textContent = x.status;
+      r.cells.status.textContent = x.status === 'revoked' && x.revokedAt !== null ? `revoked ${formatWhen(x.revokedAt)}` : x.status;
       r.cells.joined.textContent = formatWhen(x.joinedAt);
       r.cells.seen.textContent = ago(x.lastSeenAt, now);
       r.cells.round.textContent = siteThisRound(s, x);

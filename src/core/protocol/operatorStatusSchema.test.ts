@@ -6,7 +6,7 @@ import { DEMO_PLAN } from './plan.ts';
 const status: OperatorStatus = {
   federation: 'demo', planHash: 'a'.repeat(64), plan: DEMO_PLAN, notice: null,
   current: { federation: 'demo', planHash: 'a'.repeat(64), round: 2, rounds: 3, state: 'collecting', finished: false, globalModelHash: 'b'.repeat(64), deadline: 70_000, expectedSites: 1, reportedSites: 0, minSites: 1 },
-  sites: [{ id: 'hospital-a-1', name: 'Hospital A', status: 'active', invitedAt: 0, joinedAt: 1, lastSeenAt: 2, pausedAt: null }],
+  sites: [{ id: 'hospital-a-1', name: 'Hospital A', status: 'active', invitedAt: 0, joinedAt: 1, lastSeenAt: 2, pausedAt: null, revokedAt: null }],
   rounds: [{
     round: 1, status: 'closed', globalModel: 'c'.repeat(64), resultModel: 'b'.repeat(64), openedAt: 0, deadline: 1, closedAt: 2, extensions: 0,
     updates: [{ siteId: 'hospital-a-1', sampleCount: 7, bytes: 10, codec: 'float32', receivedAt: 1, metrics: { loss: 0.3 }, norm: 2.5 }],

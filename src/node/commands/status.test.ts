@@ -10,7 +10,11 @@ describe('fedseg status', () => {
     const s: OperatorStatus = {
       federation: 'demo', planHash: 'a'.repeat(64), plan: DEMO_PLAN, notice: 'round 2 extended: deadline passed with 1 of the 2 sites needed',
       current: { federation: 'demo', planHash: 'a'.repeat(64), round: 2, rounds: 3, state: 'collecting', finished: false, globalModelHash: 'b'.repeat(64), deadline: 70_000, expectedSites: 2, reportedSites: 1, minSites: 2 },
-      sites: [{ id: 'hospital-a-1', name: 'Hospital A', status: 'active', invitedAt: 0, joinedAt: 0, lastSeenAt: 4_000, pausedAt: null }, { id: 'hospital-b-2', name: 'Hospital B', status: 'active', invitedAt: 0, joinedAt: 0, lastSeenAt: null, pausedAt: 5_000 }],
+      sites: [
+        { id: 'hospital-a-1', name: 'Hospital A', status: 'active', invitedAt: 0, joinedAt: 0, lastSeenAt: 4_000, pausedAt: null, revokedAt: null },
+        { id: 'hospital-b-2', name: 'Hospital B', status: 'active', invitedAt: 0, joinedAt: 0, lastSeenAt: null, pausedAt: 5_000, revokedAt: null },
+        { id: 'hospital-c-3', name: 'Hospital C', status: 'revoked', invitedAt: 0, joinedAt: 0, lastSeenAt: 1_000, pausedAt: 2_000, revokedAt: 7_000 },
+      ],
       rounds: [{
         round: 1, status: 'closed', globalModel: 'c'.repeat(64), resultModel: 'b'.repeat(64), openedAt: 0, deadline: 1, closedAt: 2, extensions: 0,
         updates: [{ siteId: 'hospital-a-1', sampleCount: 7, bytes: 10, codec: 'float32', receivedAt: 1, metrics: {}, norm: 2.5 }],
@@ -27,6 +31,8 @@ describe('fedseg status', () => {
     // who the round waits for, when each was last seen; not B, which stopped taking part
     expect(text).toContain('Waiting for: hospital-a-1 (last seen 6 s ago)\n');
     expect(text).toMatch(/hospital-b-2 +Hospital B +active +joined .* last seen never  stopped taking part 5 s ago \(not waited for\)/);
+    // a revoked site says when, not that it stopped (it is not waited for in any case)
+    expect(text).toMatch(/hospital-c-3 +Hospital C +revoked +joined .* last seen 9 s ago  revoked 3 s ago\n/);
     // not under secure aggregation, whose masked inputs are recorded only once unmasked
     const secure = { ...s, plan: { ...s.plan, privacy: { ...s.plan.privacy, secureAggregation: { ...s.plan.privacy.secureAggregation, enabled: true } } } };
     expect(formatStatus(secure, 10_000)).not.toContain('Waiting for');

@@ -87,7 +87,9 @@ export function formatStatus(s: OperatorStatus, now = Date.now(), roundsShown = 
   lines.push('', 'Sites:');
   if (s.sites.length === 0) lines.push('  (none invited yet: fedseg invite --site NAME)');
   for (const site of s.sites) {
-    const paused = site.pausedAt === null ? '' : `  stopped taking part ${ago(site.pausedAt, now)} (not waited for)`;
+    const paused = site.status === 'revoked'
+      ? (site.revokedAt === null ? '' : `  revoked ${ago(site.revokedAt, now)}`)
+      : site.pausedAt === null ? '' : `  stopped taking part ${ago(site.pausedAt, now)} (not waited for)`;
     lines.push(`  ${site.id.padEnd(28)} ${site.name.padEnd(24)} ${site.status.padEnd(8)} joined ${time(site.joinedAt)}  last seen ${ago(site.lastSeenAt, now)}${paused}`);
   }
   lines.push('', `Rounds:                                                     federated evaluation of the round's starting model`);

@@ -7,7 +7,7 @@ import { DEMO_PLAN } from '../plan.ts';
 import type { OperatorStatus, RoundView } from '../operatorStatusSchema.ts';
 
 export const scores = (x: number) => ({ ET: x, TC: x + 0.1, WT: x + 0.2 });
-export const siteEntry = (id: string, status: 'invited' | 'active' | 'revoked' = 'active', pausedAt: number | null = null) => ({ id, name: id.toUpperCase(), status, invitedAt: 0, joinedAt: status === 'invited' ? null : 0, lastSeenAt: null, pausedAt });
+export const siteEntry = (id: string, status: 'invited' | 'active' | 'revoked' = 'active', pausedAt: number | null = null) => ({ id, name: id.toUpperCase(), status, invitedAt: 0, joinedAt: status === 'invited' ? null : 0, lastSeenAt: null, pausedAt, revokedAt: status === 'revoked' ? 0 : null });
 export const siteUpdate = (siteId: string, norm?: number): RoundView['updates'][number] => ({ siteId, sampleCount: 3, bytes: 10, codec: 'float32', receivedAt: 1, metrics: {}, ...(norm === undefined ? {} : { norm }) });
 export const roundView = (n: number, updates: RoundView['updates'], evaluation: number | null): RoundView => ({
   round: n, status: 'closed', globalModel: 'c'.repeat(64), resultModel: null, openedAt: 0, deadline: 1, closedAt: 2, extensions: 0,
