@@ -59,7 +59,8 @@ beforeAll(async () => {
   dir = tempDir();
   coord = await startTestCoordinator(plan, dir.path);
   sites = [];
-  for (const p of PROFILES) sites.push(await joinSite(coord, `Site ${p}`));
+  // the sites train in this process, between their requests: a few quick retries ride out a reset connection
+  for (const p of PROFILES) sites.push(await joinSite(coord, `Site ${p}`, { attempts: 4, baseDelayMs: 50 }));
   const planHash = await hashPlan(plan);
   results = await Promise.all(
     sites.map((site, i) => {
@@ -326,7 +327,8 @@ describe('a coordinator restart during secure aggregation', () => {
 
 describe('a site that drops after sharing keys but before its masked upload', () => {
   it('is removed through the survivors\' shares of its mask key; the round averages the survivors', async () => {
-    const p4 = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 1.5 }, privacy: { secureAggregation: { enabled: true, clipRange: CLIP } } });
+    // the masked phase waits its deadline for C; long enough that the others' phases never miss theirs on a loaded machine
+    const p4 = testPlan({ rounds: 1, stragglers: { minSites: 2, roundDeadlineSeconds: 4 }, privacy: { secureAggregation: { enabled: true, clipRange: CLIP } } });
     const d4 = tempDir();
     const c4 = await startTestCoordinator(p4, d4.path);
     try {
@@ -373,7 +375,7 @@ async function withShortSecureRound(deadlineSeconds: number, run: (c: RunningCoo
 
 describe('a secure-aggregation phase that misses its deadline with too few sites', () => {
   it('keeps a site that already answered the unmask request: when too few answered, it takes part again and the round averages all three', async () => {
-    await withShortSecureRound(2, async (c3, operator) => {
+    await withShortSecureRound(4, async (c3, operator) => {
       const three = [await joinSite(c3, 'A'), await joinSite(c3, 'B'), await joinSite(c3, 'C')];
       const global = await globalWeights(three[0]!, (await three[0]!.client.round()).globalModelHash);
       const upload = (i: number, stopAfterMasked: boolean) =>
@@ -393,7 +395,7 @@ describe('a secure-aggregation phase that misses its deadline with too few sites
   });
 
   it('starts the round\'s secure aggregation over, tells the operator why, and then completes', async () => {
-    await withShortSecureRound(1.5, async (c5, operator) => {
+    await withShortSecureRound(4, async (c5, operator) => {
       const [a, b] = [await joinSite(c5, 'A'), await joinSite(c5, 'B')];
       const global = await globalWeights(a, (await a.client.round()).globalModelHash);
       const first = await Promise.all([a, b].map((x, i) => SecAggClient.create(x.siteId, 1, i + 1)));

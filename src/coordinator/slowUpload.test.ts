@@ -53,7 +53,7 @@ function uploadSlowly({ body, headers }: { body: Uint8Array; headers: Record<str
       setTimeout(() => {
         skew += delayMs;
         req.end(body.subarray(half));
-      }, 200);
+      }, 600);
     });
   });
 }

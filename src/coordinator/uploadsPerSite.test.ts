@@ -45,8 +45,8 @@ describe('upload bodies of one site', () => {
     const global = await globalWeights(site, round.globalModelHash);
     const body = await updateEnvelope(plan, site, 1, round.globalModelHash, constantDelta(global, 0.01));
     const stalled = [sendPartly(coord.url + path, await headersFor(site, body), body, body.subarray(0, 16)), sendPartly(coord.url + path, await headersFor(site, body), body, body.subarray(0, 16))];
-    // (the two are being read once their headers are in)
-    await new Promise((r) => setTimeout(r, 300));
+    // (the two are being read once their headers are in: a second is ample, also on a loaded machine)
+    await new Promise((r) => setTimeout(r, 1000));
     const third = await sendPartly(coord.url + path, await headersFor(site, body), body, body.subarray(0, 16)).answer;
     expect(third).toEqual({ status: 503, code: 'TOO_MANY_WAITING', finished: false });
     // another site is not held up by them

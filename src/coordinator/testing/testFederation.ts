@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePlan, planHash as hashPlan, type Plan, type PlanInput } from '../../core/protocol/plan.ts';
-import { ProtocolClient } from '../../core/protocol/client/protocolClient.ts';
+import { ProtocolClient, type RetryPolicy } from '../../core/protocol/client/protocolClient.ts';
 import { generateSiteKeyPair, SIGNATURE_HEADERS, signRequest } from '../../core/protocol/signing.ts';
 import type { CryptoKeyLike } from '../../core/util/webCrypto.ts';
 import { encodeUpdateEnvelope } from '../../core/protocol/updateEnvelope.ts';
@@ -47,10 +47,15 @@ export interface TestSite {
   readonly privateKey: CryptoKeyLike;
 }
 
-/** Invites and joins a site through the HTTP API. */
-export async function joinSite(c: RunningCoordinator, name: string): Promise<TestSite> {
+/**
+ * Invites and joins a site through the HTTP API. Its client tries each request once (a
+ * refusal or an outage shows at once) unless `retry` says otherwise: a site that trains in
+ * the test's own process blocks the coordinator's event loop for seconds, and its next
+ * request may then meet a kept-alive connection the server is just closing (ECONNRESET).
+ */
+export async function joinSite(c: RunningCoordinator, name: string, retry: Partial<RetryPolicy> = { attempts: 1 }): Promise<TestSite> {
   const invite = await c.invite(name);
-  const client = new ProtocolClient({ baseUrl: c.url, retry: { attempts: 1 } });
+  const client = new ProtocolClient({ baseUrl: c.url, retry });
   const { planHash } = await client.plan();
   const keys = await generateSiteKeyPair();
   const joined = await client.join(invite.token, keys, planHash, { kind: 'node' });

@@ -90,5 +90,6 @@ describe('fedseg demo (what npm start runs)', () => {
     } finally {
       await third.stop();
     }
-  });
+    // three demo processes, each compiling and training until an update is sent: over 100 s on a loaded 2-core machine
+  }, 300_000);
 });
