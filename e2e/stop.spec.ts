@@ -127,6 +127,10 @@ test('a tab closed while the site takes part tells the coordinator, whose rounds
   await expect.poll(sent, { timeout: 90_000 }).toBe(true);
   expect((await fed.coordinator.federation.roundStatus()).expectedSites).toBe(1);
   await expect(page.getByTestId('stop-participating')).toBeEnabled();
+  // the round's deadline, 10 minutes out, is counted down
+  await expect(page.getByTestId('round-info')).toContainText(/deadline .+ \(in \d+ min \d\d s\)/);
+  const shown = await page.getByTestId('round-info').textContent();
+  await expect(page.getByTestId('round-info')).not.toHaveText(shown!, { timeout: 5_000 });
   expect(errors).toEqual([]);
   // closed without Stop: the page's last request says the site stopped
   await page.close({ runBeforeUnload: true });

@@ -10,6 +10,7 @@ import { h, ProgressBar, replaceChildren, tableHead } from '../dom.ts';
 import { formatBytes, formatDuration, formatNumber } from '../format.ts';
 import { LineChart } from '../plots/lineChart.ts';
 import { deadlineWarning } from './deadlineWarning.ts';
+import { roundInfoText } from './roundInfoText.ts';
 import { REGION_SERIES } from '../plots/regionSeries.ts';
 import { errorText, type AppState } from '../state/appState.ts';
 import { backendPanel } from './backendPanel.ts';
@@ -114,14 +115,7 @@ export function trainView(state: AppState): View {
 
   const offs = [
     state.progress.subscribe(showProgress),
-    state.roundStatus.subscribe((r) => {
-      const privacy = r?.epsilonSpent === undefined ? '' : ` Differential privacy budget spent so far: ε = ${r.epsilonSpent.toFixed(2)}.`;
-      roundInfo.textContent = r
-        ? (r.finished
-          ? `The federation finished its ${r.rounds === 1 ? 'round' : `${r.rounds} rounds`}.`
-          : `Round ${r.round} of ${r.rounds}: ${r.state}; ${r.reportedSites} of ${r.expectedSites} site${r.expectedSites === 1 ? '' : 's'} reported (at least ${r.minSites} needed)${r.deadline ? `; deadline ${new Date(r.deadline).toLocaleTimeString()}` : ''}.`) + privacy
-        : 'Round: not known yet.';
-    }),
+    state.roundStatus.subscribe((r) => (roundInfo.textContent = roundInfoText(r, Date.now()))),
     state.history.subscribe((rows) => {
       lossChart.clear();
       diceChart.clear();
@@ -158,7 +152,9 @@ export function trainView(state: AppState): View {
     state.worker.roundStatus().then((r) => state.roundStatus.set(r), () => undefined);
   };
   const timer = window.setInterval(refresh, 15_000);
-  offs.push(state.federation.subscribe(refresh), () => window.clearInterval(timer));
+  // the time left until the deadline, counted down between the answers
+  const countdown = window.setInterval(() => (roundInfo.textContent = roundInfoText(state.roundStatus.value, Date.now())), 1000);
+  offs.push(state.federation.subscribe(refresh), () => window.clearInterval(timer), () => window.clearInterval(countdown));
 
   const element = h('div', { className: 'view train' },
     h('h1', { text: 'Take part in training' }),
