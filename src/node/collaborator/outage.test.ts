@@ -2,7 +2,8 @@
  * Interruptions a site lives through. A coordinator outage longer than the client's own
  * retries (here: none) does not stop it: the coordinator goes down after the site's first
  * upload and comes back on the same port a moment later; the site waits it out (telling
- * why) and finishes the federation. A site resumed after its upload (a reloaded page)
+ * why) and finishes the federation; under secure aggregation too, with the outage in the
+ * middle of the key exchange. A site resumed after its upload (a reloaded page)
  * waits for the next round instead of training the sent one again, and one whose round
  * closed while it evaluated the round's model does not train for the closed round. A site
  * whose training diverges sits those rounds out and stays to the federation's end. One
@@ -57,6 +58,40 @@ describe('a site during a coordinator outage', () => {
       await coord.close();
     }
   }, 60_000);
+});
+
+describe('sites under secure aggregation during a coordinator outage', () => {
+  it('wait for the coordinator to come back in the middle of the key exchange and finish the round', async () => {
+    await tf.setBackend('cpu');
+    const secure = testPlan({ rounds: 1, training: { localSteps: 2 }, stragglers: { minSites: 2, roundDeadlineSeconds: 300 }, privacy: { secureAggregation: { enabled: true, clipRange: 0.5 } } });
+    const start = (port: number) => startCoordinator({ plan: secure, dataDir: join(dir.path, 'secure-outage'), port, staticRoot: null, log: () => undefined, clockMs: 50 });
+    let coord: RunningCoordinator = await start(0);
+    const port = coord.port;
+    let outage: Promise<void> | null = null;
+    let back: Promise<void> | null = null;
+    try {
+      // (clients that try each request once: only runSite's waiting rides out the outage)
+      const sites = [await joinSite(coord, 'A'), await joinSite(coord, 'B')];
+      const planHash = (await sites[0]!.client.round()).planHash;
+      const events: SiteEvent[] = [];
+      const results = await Promise.all(sites.map((site, i) => runSite({
+        client: site.client, plan: secure, planHash, pollSeconds: 1, seed: i,
+        data: syntheticSite({ profile: 'academic-3t', seed: 5 + i, cases: 2, size: 16 }, getPreset(secure.model.preset).patchSize, 0),
+        onEvent: (e) => {
+          events.push(e);
+          // the coordinator goes away while the sites train, so their first secure-aggregation request finds it gone
+          if (e.kind === 'training') outage ??= coord.close();
+          if (e.kind === 'offline') back ??= outage!.then(async () => void (coord = await start(port)));
+        },
+      })));
+      expect(results.map((r) => r.roundsTrained)).toEqual([[1], [1]]);
+      expect(results[0]!.finalModel).toMatch(/^[0-9a-f]{64}$/);
+      expect(events.some((e) => e.kind === 'offline' && e.what.startsWith('secure aggregation'))).toBe(true);
+    } finally {
+      await back;
+      await coord.close();
+    }
+  }, 90_000);
 });
 
 describe('a site resumed after it sent its update', () => {

@@ -164,6 +164,7 @@ export async function runSite(opts: RunSiteOptions): Promise<RunSiteResult> {
             client, siteId, round: status.round, weight: aggregationWeight(plan, data.train.length), delta, stopAfterMasked: stop,
             ...(opts.pollSeconds !== undefined ? { pollSeconds: opts.pollSeconds } : {}), ...(opts.signal ? { signal: opts.signal } : {}),
             ...(opts.unmaskRecord ? { record: opts.unmaskRecord } : {}),
+            reach,
           }),
         );
         if (sec) {

@@ -49,7 +49,16 @@ export interface SecureUploadOptions {
   readonly maxRestarts?: number;
   /** keeps the answered unmask request's survivors across restarts of the site */
   readonly record?: UnmaskRecord;
+  /**
+   * How each request is made: runSite waits out a coordinator outage here as it does for a
+   * plain upload (untilReachable). Every request may be repeated: a phase's second answer
+   * is a duplicate, and a coordinator that restarted meanwhile answers SECAGG_NOT_IN_ROUND,
+   * which starts this site over with new keys. Default: once, as the client's retries allow.
+   */
+  readonly reach?: <T>(what: string, request: () => Promise<T>) => Promise<T>;
 }
+
+const once = <T>(_what: string, request: () => Promise<T>): Promise<T> => request();
 
 export interface SecureUploadResult {
   readonly status: 'accepted' | 'duplicate';
@@ -101,13 +110,16 @@ export async function secureUpload(o: SecureUploadOptions): Promise<SecureUpload
 
 async function secureUploadOnce(o: SecureUploadOptions, memory: RoundMemory): Promise<SecureUploadResult> {
   const { client, round } = o;
+  const reach = o.reach ?? once;
   const sa = await SecAggClient.create(o.siteId, round, o.weight);
-  await client.secAggPost(round, 'advertise', await sa.advertise());
+  const advertised = await sa.advertise();
+  await reach('secure aggregation keys', () => client.secAggPost(round, 'advertise', advertised));
   const roster = await waitFor(o, 'roster', SecAggRosterSchema);
-  await client.secAggPost(round, 'shares', await sa.shareKeys(roster));
+  const shares = await sa.shareKeys(roster);
+  await reach('secure aggregation shares', () => client.secAggPost(round, 'shares', shares));
   await sa.receiveShares(await waitFor(o, 'shares', SecAggSharesForSchema));
   const masked = await sa.maskedInput(o.delta);
-  const up = await client.secAggMasked(round, masked);
+  const up = await reach('masked update upload', () => client.secAggMasked(round, masked));
   if (o.stopAfterMasked) return { status: up.status, bytes: masked.length, answeredUnmask: false };
   const request = await waitFor(o, 'unmask', SecAggUnmaskRequestSchema);
   if (new Set(request.survivors).size !== request.survivors.length) {
@@ -121,7 +133,7 @@ async function secureUploadOnce(o: SecureUploadOptions, memory: RoundMemory): Pr
   memory.unmaskedFor = [...request.survivors];
   // saved before it is sent: a site that stops right after sending still knows it answered
   await o.record?.save(round, memory.unmaskedFor);
-  await client.secAggPost(round, 'unmask', response);
+  await reach('unmask answer', () => client.secAggPost(round, 'unmask', response));
   await untilRoundCloses(o);
   return { status: up.status, bytes: masked.length, answeredUnmask: true };
 }
@@ -136,7 +148,7 @@ async function secureUploadOnce(o: SecureUploadOptions, memory: RoundMemory): Pr
 async function untilRoundCloses(o: SecureUploadOptions): Promise<void> {
   for (;;) {
     if (o.signal?.aborted) throw new ProtocolError(0, 'ABORTED', `secure aggregation round ${o.round}: aborted while waiting for the round to close`);
-    const status = await o.client.waitForRound(o.round, o.pollSeconds ?? 30);
+    const status = await (o.reach ?? once)('round status', () => o.client.waitForRound(o.round, o.pollSeconds ?? 30));
     if (status.round > o.round || status.finished) return;
     try {
       await o.client.secAggWait(o.round, 'unmask', 0);
@@ -150,7 +162,7 @@ async function untilRoundCloses(o: SecureUploadOptions): Promise<void> {
 async function waitFor<S extends z.ZodType>(o: SecureUploadOptions, kind: 'roster' | 'shares' | 'unmask', schema: S): Promise<z.output<S>> {
   for (;;) {
     if (o.signal?.aborted) throw new ProtocolError(0, 'ABORTED', `secure aggregation round ${o.round}: aborted while waiting for the ${kind}`);
-    const answer = await o.client.secAggWait(o.round, kind, o.pollSeconds ?? 30);
+    const answer = await (o.reach ?? once)(`secure aggregation ${kind}`, () => o.client.secAggWait(o.round, kind, o.pollSeconds ?? 30));
     if (answer.ready) return parseMessage(schema, answer.message, `secure aggregation ${kind} for round ${o.round}`);
   }
 }

@@ -5,7 +5,7 @@
  * answer) or the site stops. A 500 (the coordinator's own failure, which it logs) is
  * tried again only a few times: one that lasts is a fault to report, not an outage to
  * wait out. Only for requests that may be repeated: round status, model downloads,
- * evaluation reports and update uploads are idempotent.
+ * evaluation reports, update uploads and secure aggregation's messages are idempotent.
  */
 import { backoffDelay } from '../../util/backoffDelay.ts';
 import { sleep } from './fetchLike.ts';
