@@ -4,7 +4,9 @@
  * which the protocol survives. Stopped before it advertised keys, the roster leaves it out
  * at once (not at the phase's deadline, here 10 minutes away). Stopped after its masked
  * upload, its input still counts, as a plain update sent before Stop does: the unmask
- * request names it a survivor and the round averages all three. Real HTTP on loopback,
+ * request names it a survivor and the round averages all three. Stopped after sharing its
+ * keys and started again, it is not waited for again in that attempt (its keys died with
+ * its run): the others go on without it. Real HTTP on loopback,
  * real SQLite, real WebCrypto.
  */
 import { describe, expect, it } from 'vitest';
@@ -58,6 +60,29 @@ describe('secure aggregation and a site that stopped taking part', () => {
     const roster = SecAggRosterSchema.parse((await a.client.secAggWait(1, 'roster', 5)).message);
     expect(roster.sites.map((s) => s.siteId).sort()).toEqual([a.siteId, b.siteId].sort());
     await completeRound([a, b], clients, global, [0.01, 0.03], [a.siteId, b.siteId]);
+    const done = await a.client.waitForRound(1, 10);
+    expect(done.finished).toBe(true);
+    expect(movedBy(await globalWeights(a, done.globalModelHash), global, 0.02)).toBe(true);
+  });
+
+  it('does not wait again for a site that stopped after sharing its keys and took part again: its keys died with its run', async () => {
+    const { sites: [a, b, c], clients, global } = await threeSites();
+    const all = [a, b, c] as const;
+    for (const [i, x] of all.entries()) await x.client.secAggPost(1, 'advertise', await clients[i]!.advertise());
+    const roster = SecAggRosterSchema.parse((await a.client.secAggWait(1, 'roster', 5)).message);
+    for (const [i, x] of all.entries()) await x.client.secAggPost(1, 'shares', await clients[i]!.shareKeys(roster));
+    for (const [i, x] of all.entries()) await clients[i]!.receiveShares(SecAggSharesForSchema.parse((await x.client.secAggWait(1, 'shares', 5)).message));
+    // C stops, and starts again at once: a new run, with new keys, that this attempt cannot use
+    await c.client.setParticipation(false);
+    await c.client.setParticipation(true);
+    expect((await c.client.secAggPost(1, 'advertise', await (await SecAggClient.create(c.siteId, 1, 1)).advertise()).catch((e: unknown) => e))).toMatchObject({ code: 'SECAGG_DUPLICATE' });
+    for (const [i, x] of [a, b].entries()) await x.client.secAggMasked(1, await clients[i]!.maskedInput(constantDelta(global, [0.01, 0.03][i]!)));
+    // the masked phase closes on A and B without waiting for C (its deadline is 10 minutes away): C is dropped
+    for (const [i, x] of [a, b].entries()) {
+      const req = SecAggUnmaskRequestSchema.parse((await x.client.secAggWait(1, 'unmask', 5)).message);
+      expect({ survivors: req.survivors, dropped: req.dropped }).toEqual({ survivors: [a.siteId, b.siteId].sort(), dropped: [c.siteId] });
+      await x.client.secAggPost(1, 'unmask', clients[i]!.unmask(req));
+    }
     const done = await a.client.waitForRound(1, 10);
     expect(done.finished).toBe(true);
     expect(movedBy(await globalWeights(a, done.globalModelHash), global, 0.02)).toBe(true);

@@ -54,6 +54,12 @@ export class SecAggSession {
   };
   private rosterMsg: SecAggRoster | null = null;
   private readonly sharesOut = new Map<string, SecAggSharesFor>();
+  /**
+   * sites that stopped taking part after they advertised this attempt's keys: their run
+   * ended with those keys, so they are not waited for again in this attempt, also once they
+   * take part again (their new advertisement is a refused duplicate; they join the next one)
+   */
+  private readonly leftOut = new Set<string>();
   private request: SecAggUnmaskRequest | null = null;
   private waiters: (() => void)[] = [];
   /** blob hash of each masked input, by site */
@@ -88,6 +94,7 @@ export class SecAggSession {
     this.sharesOut.clear();
     this.request = null;
     this.maskedBlobs.clear();
+    this.leftOut.clear();
     this.restarts++;
     this.wake();
   }
@@ -196,7 +203,8 @@ export class SecAggSession {
     const min = this.o.minSites;
     // a phase closes once every site it waits for answered: a revoked site, or one that stopped
     // taking part, is not waited for (missing there, it is a site that dropped out at that phase)
-    const isActive = (s: string): boolean => waitedFor.has(s);
+    for (const id of this.received.advertise.keys()) if (!waitedFor.has(id)) this.leftOut.add(id);
+    const isActive = (s: string): boolean => waitedFor.has(s) && !this.leftOut.has(s);
     switch (this.phaseNow) {
       case 'advertise': {
         const got = this.received.advertise;
