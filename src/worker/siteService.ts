@@ -223,13 +223,14 @@ export class SiteService implements SiteWorkerApi {
         try {
           await work(conn);
         } finally {
+          // a site that stopped (Stop, a GPU fault) is not waited for by the rounds until it takes part again;
+          // told within 10 s or not at all (an unreachable coordinator waits for it until the round's deadline, as before).
+          // The page keeps its signed stop until then: a tab closed meanwhile still says it
+          if (this.stopRequested) await conn.client.withSignal(AbortSignal.timeout(10_000)).setParticipation(false).catch(() => undefined);
           endStopOnClose();
         }
       });
     } finally {
-      // a site that stopped (Stop, a GPU fault) is not waited for by the rounds until it takes part again;
-      // told within 10 s or not at all (an unreachable coordinator waits for it until the round's deadline, as before)
-      if (this.stopRequested) await conn.client.withSignal(AbortSignal.timeout(10_000)).setParticipation(false).catch(() => undefined);
       this.busy = false;
       // however the participation ended, the tab lets go of its cases (a resume reads them from IndexedDB)
       this.caseMemory.clear();

@@ -57,7 +57,7 @@ export function ledgerView(state: AppState): View {
   });
   const element = h('div', { className: 'view ledger' },
     h('h1', { text: 'Privacy ledger' }),
-    h('p', { className: 'lead', text: 'Every request this page made to the coordinator, newest first. Scans, file names and patient data never leave this computer; what is sent is listed below, as the Join page listed it.' }),
+    h('p', { className: 'lead', text: 'Every request this page made to the coordinator, newest first. Scans, file names and patient data never leave this computer; what is sent is listed below, as the Join page listed it. One request cannot be listed: a tab closed while the site takes part says, as it closes, that the site stopped taking part.' }),
     sentList,
     h('section', { className: 'panel' }, total,
       h('table', {}, h('caption', { text: 'By kind' }), tableHead('Kind', 'Requests', 'Sent', 'Received'), summary)),

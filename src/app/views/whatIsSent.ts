@@ -20,7 +20,7 @@ export function whatIsSent(plan: Plan): string[] {
     `When Stop is pressed, or this tab is closed or reloaded while the site takes part: that the site stopped taking part, so that the rounds do not wait for it. Sent as the tab closes, that request cannot be listed in the Privacy ledger.`,
     `Never: images, voxels, file names, DICOM tags or patient identifiers.`,
     `Like any web page, the browser also sends this computer's network address and its standard headers (browser name and version, language); the coordinator does not keep them.`,
-    `This page's code is served by the coordinator, so these promises hold for the code it serves; the Privacy ledger tab lists every request the page made. A site that must check the code can take part with the command-line site (fedseg collaborate) from a build it has verified.`,
+    `This page's code is served by the coordinator, so these promises hold for the code it serves; the Privacy ledger tab lists every request the page made while it was open (all but the one a closing tab sends, above). A site that must check the code can take part with the command-line site (fedseg collaborate) from a build it has verified.`,
     ...(dp.enabled
       ? [`Differential privacy is on, at the coordinator: it clips each site's update to L2 norm ${dp.clipNorm} and adds Gaussian noise to their sum, for a total ε = ${dp.epsilon}, δ = ${dp.delta} over the planned rounds. This protects the site in the models the federation publishes; the coordinator itself receives the update before clipping and noise.`]
       : []),

@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS evaluations (
 CREATE TABLE IF NOT EXISTS audit (
   id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, site_id TEXT, action TEXT NOT NULL,
   round INTEGER, detail TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS audit_action ON audit (action);
 `;
 
 interface SiteRow { id: string; name: string; status: string; public_key: string | null; invited_at: number; joined_at: number | null; last_seen: number | null; paused_at: number | null }

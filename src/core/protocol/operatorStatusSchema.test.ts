@@ -18,6 +18,9 @@ const status: OperatorStatus = {
 describe('OperatorStatusSchema', () => {
   it("takes the coordinator's view as it is, and names what a coordinator of another shape sent", () => {
     expect(parseMessage(OperatorStatusSchema, JSON.parse(JSON.stringify(status)), 'GET /status')).toEqual(status);
+    // a coordinator older than revokedAt: read as not revoked
+    const { revokedAt: __, ...beforeRevokedAt } = status.sites[0]!;
+    expect(parseMessage(OperatorStatusSchema, { ...status, sites: [beforeRevokedAt] }, 'GET /status').sites[0]!.revokedAt).toBeNull();
     const { lastSeenAt: _, ...older } = status.sites[0]!;
     const bad = { ...status, sites: [older], rounds: [{ ...status.rounds[0]!, updates: [{ ...status.rounds[0]!.updates[0]!, norm: 'big' }] }] };
     expect(() => parseMessage(OperatorStatusSchema, bad, 'GET /status')).toThrow(

@@ -66,8 +66,8 @@ export const OperatorStatusSchema = z.strictObject({
     lastSeenAt: time().nullable(),
     /** when the site said it stopped taking part (Stop in its page); null while it takes part. Rounds do not wait for it meanwhile. */
     pausedAt: time().nullable(),
-    /** when the site was revoked (its audit entry); null while it is not */
-    revokedAt: time().nullable(),
+    /** when the site was revoked (its audit entry); null while it is not (and from a coordinator older than the field) */
+    revokedAt: time().nullable().default(null),
   })),
   rounds: z.array(RoundViewSchema),
   /** evaluation of the final model (round = rounds + 1), once sites reported it */

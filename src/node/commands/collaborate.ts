@@ -19,7 +19,8 @@ A site without a browser: joins the federation with an invite, then each round
 downloads the global model, evaluates it on the local validation cases and reports the
 metrics, trains on the local cases and uploads the update (signed; retried). Only
 model updates, sample counts and aggregate metrics leave the machine. Ctrl-C stops the
-site and tells the coordinator, whose rounds then no longer wait for it (exit code 130);
+site and tells the coordinator, whose rounds then no longer wait for it (exit code 130,
+143 for SIGTERM);
 the next run with the same --key-file takes part again.
 
 Options:
@@ -58,6 +59,9 @@ function describe(e: SiteEvent): string | null {
       return `final model ${e.finalModel}`;
   }
 }
+
+/** the errors a step ends with when the site is stopped in the middle of it (a request cut off reads as UNREACHABLE) */
+const STOPPED_CODES = new Set(['ABORTED', 'UNREACHABLE', 'TRAINING_ABORTED', 'PREDICTION_ABORTED']);
 
 export const collaborateCommand: Command = {
   summary: 'join a federation as a headless site and train round after round',
@@ -99,8 +103,11 @@ export const collaborateCommand: Command = {
     console.log(`tfjs backend: ${backend}${tfNode.adapter ? ` (${tfNode.adapter})` : ''}`);
     // Ctrl-C (or SIGTERM) stops the site at its next step and tells the coordinator; a second one ends it at once
     const stop = new AbortController();
-    const onSignal = () => {
-      if (stop.signal.aborted) process.exit(130);
+    // the shell's convention: 128 + the signal's number
+    let exitCode = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stop.signal.aborted) process.exit(exitCode);
+      exitCode = signal === 'SIGTERM' ? 143 : 130;
       console.log('stopping: this site leaves the federation (Ctrl-C again to quit at once)');
       stop.abort();
     };
@@ -134,12 +141,12 @@ export const collaborateCommand: Command = {
       });
       console.log(`site ${result.siteId}: ${result.stoppedEarly ? 'stopped; ' : ''}trained rounds ${result.roundsTrained.join(', ') || 'none'}`);
     } catch (e) {
-      // stopped in the middle of a step: the run's own error is the stop's
-      if (!stop.signal.aborted) throw e;
+      // stopped in the middle of a step: that step's error is the stop's; any other is said
+      if (!stop.signal.aborted || !STOPPED_CODES.has((e as { code?: unknown }).code as string)) throw e;
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
-    return stop.signal.aborted ? 130 : 0;
+    return exitCode;
   },
 };
