@@ -33,6 +33,10 @@ describe('fedseg status', () => {
     expect(text).toMatch(/hospital-b-2 +Hospital B +active +joined .* last seen never  stopped taking part 5 s ago \(not waited for\)/);
     // a revoked site says when, not that it stopped (it is not waited for in any case)
     expect(text).toMatch(/hospital-c-3 +Hospital C +revoked +joined .* last seen 9 s ago  revoked 3 s ago\n/);
+    // the columns line up, however long an id or a name
+    const long = formatStatus({ ...s, sites: [...s.sites, { ...s.sites[0]!, id: 'university-hospital-of-somewhere-far-1a2b3c', name: 'University Hospital of Somewhere Far' }] }, 10_000);
+    const statusColumns = long.split('\n').filter((l) => / joined /.test(l)).map((l) => l.search(/ (active|revoked|invited) +joined/));
+    expect(new Set(statusColumns).size).toBe(1);
     // not under secure aggregation, whose masked inputs are recorded only once unmasked
     const secure = { ...s, plan: { ...s.plan, privacy: { ...s.plan.privacy, secureAggregation: { ...s.plan.privacy.secureAggregation, enabled: true } } } };
     expect(formatStatus(secure, 10_000)).not.toContain('Waiting for');

@@ -86,11 +86,14 @@ export function formatStatus(s: OperatorStatus, now = Date.now(), roundsShown = 
   }
   lines.push('', 'Sites:');
   if (s.sites.length === 0) lines.push('  (none invited yet: fedseg invite --site NAME)');
+  // columns as wide as their longest entry (a long hospital name makes a long id)
+  const idWidth = Math.max(0, ...s.sites.map((x) => x.id.length));
+  const nameWidth = Math.max(0, ...s.sites.map((x) => x.name.length));
   for (const site of s.sites) {
     const paused = site.status === 'revoked'
       ? (site.revokedAt === null ? '' : `  revoked ${ago(site.revokedAt, now)}`)
       : site.pausedAt === null ? '' : `  stopped taking part ${ago(site.pausedAt, now)} (not waited for)`;
-    lines.push(`  ${site.id.padEnd(28)} ${site.name.padEnd(24)} ${site.status.padEnd(8)} joined ${time(site.joinedAt)}  last seen ${ago(site.lastSeenAt, now)}${paused}`);
+    lines.push(`  ${site.id.padEnd(idWidth)} ${site.name.padEnd(nameWidth)} ${site.status.padEnd(8)} joined ${time(site.joinedAt)}  last seen ${ago(site.lastSeenAt, now)}${paused}`);
   }
   lines.push('', `Rounds:                                                     federated evaluation of the round's starting model`);
   lines.push(`  round  status       updates  samples  update norm   ${`Dice ${REGIONS.join('/')}      HD95 mm ${REGIONS.join('/')}`.padEnd(EVAL_WIDTH)} reported by`);
@@ -153,7 +156,8 @@ async function printAudit(data: string, site: string | undefined, limitText: str
   try {
     const entries = await store.auditLog({ limit, ...(site ? { siteId: site } : {}) });
     if (json) console.log(JSON.stringify(entries, null, 2));
-    else for (const e of entries) console.log(`${time(e.at)}  ${(e.siteId ?? '-').padEnd(28)} ${e.action.padEnd(20)} ${e.round === null ? '-' : `round ${e.round}`}  ${JSON.stringify(e.detail)}`);
+    const idWidth = Math.max(1, ...entries.map((e) => (e.siteId ?? '-').length));
+    if (!json) for (const e of entries) console.log(`${time(e.at)}  ${(e.siteId ?? '-').padEnd(idWidth)} ${e.action.padEnd(20)} ${e.round === null ? '-' : `round ${e.round}`}  ${JSON.stringify(e.detail)}`);
     return 0;
   } finally {
     await store.close();
