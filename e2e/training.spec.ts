@@ -60,6 +60,10 @@ test('trains the tiny model on WebGPU in the Worker; the loss falls; the main th
   expect(last).toBeLessThan(first);
   await expect(page.getByTestId('demo-status')).toContainText('on webgpu');
   expect(await page.locator('.chart canvas').count()).toBeGreaterThan(0);
+  // not hovered, the legend shows the latest point (uPlot's own shows "--")
+  const legend = await page.locator('.chart').first().locator('.u-legend .u-series .u-value').allTextContents();
+  expect(legend[0]).toBe('10 (latest)');
+  expect(Number(legend[1])).toBeGreaterThan(0);
   // the plotted points are also a table: one row per step, the loss in it
   const table = page.locator('.chart-table').first();
   await table.locator('summary').click();

@@ -10,6 +10,17 @@ import { h } from '../dom.ts';
 /** tick spacings on the x axis, whose values are whole numbers */
 const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
 
+/** a value as the legend and the table show it: 4 significant digits, or a dash for none */
+function pointText(v: number | null): string {
+  return v !== null && Number.isFinite(v) ? String(Number(v.toPrecision(4))) : '–';
+}
+
+/** the last finite value of a column, or a dash */
+function latestText(col: readonly number[], suffix = ''): string {
+  for (let k = col.length - 1; k >= 0; k--) if (Number.isFinite(col[k])) return pointText(col[k]!) + suffix;
+  return '–';
+}
+
 export interface SeriesSpec {
   readonly label: string;
   /** a CSS colour */
@@ -51,7 +62,7 @@ export class LineChart {
   add(x: number, ys: readonly number[]): void {
     this.xs.push(x);
     this.ys.forEach((col, i) => col.push(ys[i] ?? Number.NaN));
-    const cell = (v: number): HTMLElement => h('td', { text: Number.isFinite(v) ? String(Number(v.toPrecision(4))) : '–' });
+    const cell = (v: number): HTMLElement => h('td', { text: pointText(v) });
     this.tableBody.append(h('tr', {}, h('th', { text: String(x), attrs: { scope: 'row' } }), ...this.ys.map((col) => cell(col.at(-1) ?? Number.NaN))));
     this.schedule();
   }
@@ -105,7 +116,14 @@ export class LineChart {
           scales: { x: { time: false }, ...(range ? { y: { range: [range[0], range[1]] } } : {}) },
           // x counts rounds or steps: whole-number ticks only
           axes: [{ label: this.opts.xLabel, incrs: WHOLE_STEPS }, { label: this.opts.yLabel }],
-          series: [{ label: this.opts.xLabel }, ...this.opts.series.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, spanGaps: true }))],
+          // the legend shows the hovered point, and the latest one otherwise (uPlot's own shows "--")
+          series: [
+            { label: this.opts.xLabel, value: (_u: uPlot, v: number | null, _s: number, idx: number | null) => (idx === null ? latestText(this.xs, ' (latest)') : pointText(v)) },
+            ...this.opts.series.map((s, i) => ({
+              label: s.label, stroke: s.stroke, width: 2, spanGaps: true,
+              value: (_u: uPlot, v: number | null, _s: number, idx: number | null) => (idx === null ? latestText(this.ys[i]!) : pointText(v)),
+            })),
+          ],
           legend: { show: true },
         },
         this.data(),
