@@ -39,7 +39,7 @@ export interface SecAggHost {
   session(): SecAggSession | null;
   /** the current round's state machine; null once the federation finished */
   machine(): RoundMachine | null;
-  readonly store: Pick<FederationStore, 'audit'>;
+  readonly store: Pick<FederationStore, 'audit' | 'updates'>;
   readonly blobs: Pick<BlobStore, 'put'>;
   now(): number;
   log(line: string): void;
@@ -94,6 +94,10 @@ export class SecAggEndpoints {
     }
     const hash = await sha256Hex(bytes);
     return h.serial(async () => {
+      // sent again after the round closed with it (its answer was lost): counted, as a plain update's repeat is
+      if ((await h.store.updates(round)).some((u) => u.siteId === siteId && u.payloadHash === hash)) {
+        return { status: 'duplicate', round, phase: 'done', uploadHash: hash } as const;
+      }
       const s = await this.session(round, 'masked input');
       if (s.checkMasked(siteId, hash) === 'duplicate') return { status: 'duplicate', round, phase: s.phase, uploadHash: hash } as const;
       const blob = await h.blobs.put(bytes);

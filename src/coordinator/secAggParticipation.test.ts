@@ -6,7 +6,8 @@
  * upload, its input still counts, as a plain update sent before Stop does: the unmask
  * request names it a survivor and the round averages all three. Stopped after sharing its
  * keys and started again, it is not waited for again in that attempt (its keys died with
- * its run): the others go on without it. Real HTTP on loopback,
+ * its run): the others go on without it. A masked input sent again after the round closed
+ * with it is a duplicate, not ROUND_CLOSED. Real HTTP on loopback,
  * real SQLite, real WebCrypto.
  */
 import { describe, expect, it } from 'vitest';
@@ -96,7 +97,8 @@ describe('secure aggregation and a site that stopped taking part', () => {
     for (const [i, x] of all.entries()) await x.client.secAggPost(1, 'shares', await clients[i]!.shareKeys(roster));
     for (const [i, x] of all.entries()) await clients[i]!.receiveShares(SecAggSharesForSchema.parse((await x.client.secAggWait(1, 'shares', 5)).message));
     const values = [0.01, 0.02, 0.06];
-    expect((await c.client.secAggMasked(1, await clients[2]!.maskedInput(constantDelta(global, values[2]!)))).status).toBe('accepted');
+    const cMasked = await clients[2]!.maskedInput(constantDelta(global, values[2]!));
+    expect((await c.client.secAggMasked(1, cMasked)).status).toBe('accepted');
     await c.client.setParticipation(false);
     for (const [i, x] of [a, b].entries()) await x.client.secAggMasked(1, await clients[i]!.maskedInput(constantDelta(global, values[i]!)));
     // the unmask phase asks A and B only, and C is a survivor whose self mask they reveal
@@ -108,5 +110,10 @@ describe('secure aggregation and a site that stopped taking part', () => {
     const done = await a.client.waitForRound(1, 10);
     expect(done.finished).toBe(true);
     expect(movedBy(await globalWeights(a, done.globalModelHash), global, 0.03)).toBe(true);
+    // C's masked input sent again once the round closed (as a site whose answer was lost does): counted, so a duplicate
+    expect(await c.client.secAggMasked(1, cMasked)).toMatchObject({ status: 'duplicate', uploadHash: expect.any(String) });
+    const other = cMasked.slice();
+    other[0] = other[0]! ^ 1;
+    await expect(c.client.secAggMasked(1, other)).rejects.toMatchObject({ code: 'ROUND_CLOSED' });
   });
 });
