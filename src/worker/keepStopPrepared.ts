@@ -4,8 +4,9 @@
  * the Worker that holds the key dies with the tab and can sign nothing then, and rounds
  * would wait for the site until their deadlines. A signature is good for 5 minutes, so a
  * fresh one replaces it every `refreshMs` (a minute: room for a busy Worker's late timer,
- * and for a computer clock a few minutes off the coordinator's). Ending (the run is over, however) tells the page
- * to hold none: a Stop is then told by the Worker itself, and a finished run tells nothing.
+ * and for a computer clock a few minutes off the coordinator's). Ending it (the run is
+ * over, however it ended) tells the page to hold none: a Stop is told by the Worker
+ * itself, and a finished run tells nothing.
  */
 import type { PreparedRequest, ProtocolClient } from '../core/protocol/client/protocolClient.ts';
 

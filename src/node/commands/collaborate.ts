@@ -19,9 +19,8 @@ A site without a browser: joins the federation with an invite, then each round
 downloads the global model, evaluates it on the local validation cases and reports the
 metrics, trains on the local cases and uploads the update (signed; retried). Only
 model updates, sample counts and aggregate metrics leave the machine. Ctrl-C stops the
-site and tells the coordinator, whose rounds then no longer wait for it (exit code 130,
-143 for SIGTERM);
-the next run with the same --key-file takes part again.
+site and tells the coordinator, whose rounds then no longer wait for it (exit code 130;
+143 for SIGTERM); the next run with the same --key-file takes part again.
 
 Options:
   --url URL           the coordinator: https, or http to this machine (127.0.0.1, localhost)

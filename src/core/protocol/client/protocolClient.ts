@@ -141,7 +141,7 @@ export class ProtocolClient {
    * setParticipation(false) signed now and not sent: the page sends it as its tab closes
    * (a keepalive fetch), when the Worker that holds the key can sign nothing more. The
    * coordinator takes it once (its nonce) and within the timestamp window (5 min), so the
-   * page asks for a fresh one every few minutes while the site takes part.
+   * Worker signs a fresh one every minute while the site takes part (keepStopPrepared).
    */
   async preparedStop(): Promise<PreparedRequest> {
     const path = '/me/participation';
