@@ -70,6 +70,8 @@ export class SecAggEndpoints {
       }
     }
     return h.serial(async () => {
+      // an unmask answer after the round closed with this site's input in it (the answer was late, or lost and sent again)
+      if (kind === 'unmask' && (await h.store.updates(round)).some((u) => u.siteId === siteId)) return { status: 'duplicate', round, phase: 'done' } as const;
       const s = await this.session(round, `secure aggregation ${kind}`);
       const status =
         kind === 'advertise' ? s.advertise(siteId, msg as SecAggAdvertise)

@@ -7,7 +7,7 @@
  * request names it a survivor and the round averages all three. Stopped after sharing its
  * keys and started again, it is not waited for again in that attempt (its keys died with
  * its run): the others go on without it. A masked input sent again after the round closed
- * with it is a duplicate, not ROUND_CLOSED. Real HTTP on loopback,
+ * with it is a duplicate, not ROUND_CLOSED, and so is its late unmask answer. Real HTTP on loopback,
  * real SQLite, real WebCrypto.
  */
 import { describe, expect, it } from 'vitest';
@@ -101,6 +101,7 @@ describe('secure aggregation and a site that stopped taking part', () => {
     expect((await c.client.secAggMasked(1, cMasked)).status).toBe('accepted');
     await c.client.setParticipation(false);
     for (const [i, x] of [a, b].entries()) await x.client.secAggMasked(1, await clients[i]!.maskedInput(constantDelta(global, values[i]!)));
+    const cRequest = SecAggUnmaskRequestSchema.parse((await c.client.secAggWait(1, 'unmask', 5)).message);
     // the unmask phase asks A and B only, and C is a survivor whose self mask they reveal
     for (const [i, x] of [a, b].entries()) {
       const req = SecAggUnmaskRequestSchema.parse((await x.client.secAggWait(1, 'unmask', 5)).message);
@@ -110,8 +111,10 @@ describe('secure aggregation and a site that stopped taking part', () => {
     const done = await a.client.waitForRound(1, 10);
     expect(done.finished).toBe(true);
     expect(movedBy(await globalWeights(a, done.globalModelHash), global, 0.03)).toBe(true);
-    // C's masked input sent again once the round closed (as a site whose answer was lost does): counted, so a duplicate
+    // C's masked input sent again once the round closed (as a site whose answer was lost does): counted, so a duplicate;
+    // and so is its late unmask answer: the round closed with its input
     expect(await c.client.secAggMasked(1, cMasked)).toMatchObject({ status: 'duplicate', uploadHash: expect.any(String) });
+    expect(await c.client.secAggPost(1, 'unmask', clients[2]!.unmask(cRequest))).toMatchObject({ status: 'duplicate', phase: 'done' });
     const other = cMasked.slice();
     other[0] = other[0]! ^ 1;
     await expect(c.client.secAggMasked(1, other)).rejects.toMatchObject({ code: 'ROUND_CLOSED' });
