@@ -39,7 +39,7 @@ export interface SecAggHost {
   session(): SecAggSession | null;
   /** the current round's state machine; null once the federation finished */
   machine(): RoundMachine | null;
-  readonly store: Pick<FederationStore, 'audit' | 'updates'>;
+  readonly store: Pick<FederationStore, 'audit' | 'auditLog' | 'updates'>;
   readonly blobs: Pick<BlobStore, 'put'>;
   now(): number;
   log(line: string): void;
@@ -82,6 +82,8 @@ export class SecAggEndpoints {
         await h.store.audit({ at: h.now(), siteId, action: `secagg-${kind}`, round, detail: {} });
         h.emit();
         await h.decideNow();
+      } else {
+        await this.auditOnce(siteId, round, `secagg-${kind}`, {});
       }
       return { status, round, phase: h.session()?.phase ?? 'done' };
     });
@@ -101,7 +103,10 @@ export class SecAggEndpoints {
         return { status: 'duplicate', round, phase: 'done', uploadHash: hash } as const;
       }
       const s = await this.session(round, 'masked input');
-      if (s.checkMasked(siteId, hash) === 'duplicate') return { status: 'duplicate', round, phase: s.phase, uploadHash: hash } as const;
+      if (s.checkMasked(siteId, hash) === 'duplicate') {
+        await this.auditOnce(siteId, round, 'secagg-masked', { blob: hash, bytes: bytes.length });
+        return { status: 'duplicate', round, phase: s.phase, uploadHash: hash } as const;
+      }
       const blob = await h.blobs.put(bytes);
       const status = s.masked(siteId, bytes, hash, blob);
       h.machine()?.acceptUpdate(siteId);
@@ -125,6 +130,15 @@ export class SecAggEndpoints {
       if (left <= 0 || signal?.aborted) return { round, phase: s.phase, ready: false };
       await s.waitForChange(Math.min(left, 1000));
     }
+  }
+
+  /**
+   * A repeated message's audit entry, written if the first one's write failed (that request
+   * was answered 500 after the session had taken the message; its repeat is a duplicate).
+   */
+  private async auditOnce(siteId: string, round: number, action: string, detail: Record<string, unknown>): Promise<void> {
+    const h = this.host;
+    if ((await h.store.auditLog({ siteId, action, round, limit: 1 })).length === 0) await h.store.audit({ at: h.now(), siteId, action, round, detail });
   }
 
   /** The session of `round` if it is the current one and accepting; a refusal otherwise. */
