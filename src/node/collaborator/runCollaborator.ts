@@ -58,9 +58,9 @@ export async function runCollaborator(opts: CollaboratorOptions): Promise<Collab
   try {
     return await runTheSite(opts, client, plan, planHash, data);
   } finally {
-    // stopped (Ctrl-C): the rounds no longer wait for this site; told within 10 s or not at all
+    // stopped (Ctrl-C): the rounds no longer wait for this site; told within 3 s or not at all (who stops waits no longer)
     if (opts.signal?.aborted && client.credentials) {
-      await client.withSignal(AbortSignal.timeout(10_000)).setParticipation(false).then(
+      await client.withSignal(AbortSignal.timeout(3000)).setParticipation(false).then(
         () => opts.onStopped?.(true),
         () => opts.onStopped?.(false),
       );

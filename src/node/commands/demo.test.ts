@@ -8,8 +8,8 @@ import { dataPaths } from '../../coordinator/startCoordinator.ts';
 import { operatorStatusOf } from '../../coordinator/testing/testFederation.ts';
 
 /** `fedseg demo` in a child process, once it printed its invite URL. */
-async function startDemo(data: string) {
-  const child = spawn(process.execPath, ['bin/fedseg.mjs', 'demo', '--port', '0', '--data', data, '--collaborators', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startDemo(data: string, collaborators = 1) {
+  const child = spawn(process.execPath, ['bin/fedseg.mjs', 'demo', '--port', '0', '--data', data, '--collaborators', String(collaborators)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   // (a synthetic site that fails says so on stderr)
@@ -90,6 +90,18 @@ describe('fedseg demo (what npm start runs)', () => {
     } finally {
       await third.stop();
     }
-    // three demo processes, each compiling and training until an update is sent: over 100 s on a loaded 2-core machine
+
+    // started with no synthetic site: the one it had is not started, and the rounds do not wait for it
+    const fourth = await startDemo(data, 0);
+    try {
+      await expect.poll(() => fourth.out(), { timeout: 30_000, interval: 200 }).toContain('not started, and not waited for: academic-3t (--collaborators 1 starts them)');
+      const status = await fourth.status();
+      expect(status.sites.find((s) => s.name === 'Synthetic academic-3t' && s.status === 'active')!.pausedAt).toEqual(expect.any(Number));
+      expect(status.current.expectedSites).toBe(0);
+      expect(fourth.out()).not.toMatch(/\[academic-3t\] round/);
+    } finally {
+      await fourth.stop();
+    }
+    // four demo processes, three of them compiling and training until an update is sent: over 100 s on a loaded 2-core machine
   }, 300_000);
 });

@@ -45,8 +45,9 @@ Options:
   --port N            TCP port (default 8080)
   --host ADDR         address to listen on (default 127.0.0.1)
   --data DIR          the demo federation's data folder (default .fedseg-data/demo)
-  --collaborators N   headless synthetic sites to start (0-${SYNTHETIC_SITES.length}, default 2); a resumed
-                      demo also restarts those it had, with their keys in DIR/demo-sites
+  --collaborators N   headless synthetic sites to start (0-${SYNTHETIC_SITES.length}, default 2), with their
+                      keys in DIR/demo-sites; a resumed demo's other synthetic sites are
+                      marked as stopped taking part, so its rounds do not wait for them
   --fresh             delete the data folder first and start a new federation`;
 
 export const demoCommand: Command = {
@@ -131,7 +132,14 @@ export const demoCommand: Command = {
     console.log(`  Operator dashboard (holds this demo's operator token): ${running.url}/#/operator/${running.operatorToken}\n`);
 
     const stop = new AbortController();
-    const profiles = SYNTHETIC_SITES.filter((profile, i) => i < count || existsSync(keyFile(profile)));
+    const runs: Promise<void>[] = [];
+    const profiles = SYNTHETIC_SITES.filter((_, i) => i < count);
+    // synthetic sites of an earlier start that this one does not start: not waited for (their next start says they take part again)
+    const idle = SYNTHETIC_SITES.filter((profile, i) => i >= count && existsSync(keyFile(profile)));
+    for (const profile of idle) {
+      const siteId = await loadKeyFile(keyFile(profile)).then((k) => k?.siteId ?? null, () => null);
+      if (siteId) await running.federation.setParticipation(siteId, false);
+    }
     if (profiles.length > 0) {
       await initTrainingBackend(DEFAULT_TRAINING_BACKEND);
       mkdirSync(resolve(dataDir, 'demo-sites'), { recursive: true });
@@ -139,7 +147,7 @@ export const demoCommand: Command = {
         const i = SYNTHETIC_SITES.indexOf(profile);
         const known = existsSync(keyFile(profile));
         const invite = known ? null : await running.invite(`${SYNTHETIC}${profile}`);
-        void runCollaborator({
+        runs.push(runCollaborator({
           url: running.url,
           ...(invite ? { invite: invite.token } : {}),
           keyFile: keyFile(profile),
@@ -150,12 +158,15 @@ export const demoCommand: Command = {
             if (e.kind === 'uploaded') console.log(`[${profile}] round ${e.round}: update sent (${e.bytes} bytes)`);
             if (e.kind === 'refused') console.log(`[${profile}] round ${e.round}: ${e.code}`);
           },
-        }).catch((err: unknown) => {
+        }).then(() => undefined, (err: unknown) => {
           if (!stop.signal.aborted) console.error(`[${profile}] stopped: ${(err as Error).message}`);
-        });
+        }));
       }
     }
-    if (!fresh) console.log(`  (resumed the demo federation in ${dataDir}${profiles.length ? `, with its synthetic sites ${profiles.join(', ')}` : ''}; --fresh starts a new one)`);
+    if (!fresh) {
+      const notStarted = idle.length ? `; not started, and not waited for: ${idle.join(', ')} (--collaborators ${SYNTHETIC_SITES.indexOf(idle.at(-1)!) + 1} starts them)` : '';
+      console.log(`  (resumed the demo federation in ${dataDir}${profiles.length ? `, with its synthetic sites ${profiles.join(', ')}` : ''}${notStarted}; --fresh starts a new one)`);
+    }
 
     await new Promise<void>((done) => {
       const onSignal = () => {
@@ -163,7 +174,8 @@ export const demoCommand: Command = {
         process.off('SIGTERM', onSignal);
         console.log('stopping the demo');
         stop.abort();
-        void running.close().then(done, done);
+        // the synthetic sites stop at their next step and tell the coordinator, which closes after them
+        void Promise.allSettled(runs).then(() => running.close()).then(done, done);
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
