@@ -58,7 +58,7 @@ export async function runCollaborator(opts: CollaboratorOptions): Promise<Collab
   try {
     return await runTheSite(opts, client, plan, planHash, data);
   } finally {
-    // stopped (Ctrl-C): the rounds no longer wait for this site; told within 3 s or not at all (who stops waits no longer)
+    // stopped (Ctrl-C): the rounds no longer wait for this site; told within 3 s or not at all (whoever pressed Ctrl-C should not wait longer)
     if (opts.signal?.aborted && client.credentials) {
       await client.withSignal(AbortSignal.timeout(3000)).setParticipation(false).then(
         () => opts.onStopped?.(true),
