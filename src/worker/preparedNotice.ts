@@ -5,6 +5,7 @@
  * workstation's limits knows why, and what to leave out.
  */
 import { CASE_MEMORY_BUDGET } from '../core/train/caseCache.ts';
+import { plural } from '../core/util/plural.ts';
 
 const size = (bytes: number): string => {
   const mb = bytes / 1e6;
@@ -12,11 +13,10 @@ const size = (bytes: number): string => {
 };
 
 export function preparedNotice(train: number, validation: number, bytes: number, budget: number = CASE_MEMORY_BUDGET): string {
-  const cases = (n: number, what: string) => `${n} ${what} case${n === 1 ? '' : 's'}`;
   const held = bytes <= budget
     ? 'all held in this tab while the site takes part'
     : `this tab holds up to ${size(budget)} of them at a time, and reads the others back from this browser's storage as training draws them (slower)`;
-  return `Prepared ${cases(train, 'training')} and ${cases(validation, 'validation')}: ${size(bytes)} (about 30 MB for each BraTS-sized case), kept in this browser's storage until the participation ends; ${held}.`;
+  return `Prepared ${plural(train, 'training case')} and ${plural(validation, 'validation case')}: ${size(bytes)} (about 30 MB for each BraTS-sized case), kept in this browser's storage until the participation ends; ${held}.`;
 }
 
 /** What the browser says of its storage for this origin (StorageManager.estimate()). */

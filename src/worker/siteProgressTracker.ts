@@ -8,6 +8,7 @@ import { refusalReason } from '../core/protocol/client/refusalText.ts';
 import { localStepsFor, type Plan } from '../core/protocol/plan.ts';
 import type { RequestKind } from './ledgerFetch.ts';
 import type { SiteEventForPage, SiteProgress } from './workerApi.ts';
+import { plural } from '../core/util/plural.ts';
 
 export interface SiteProgressReports {
   /** the progress changed; `tracker.progress` is already the new value (a checkpoint reads it) */
@@ -118,5 +119,5 @@ export class SiteProgressTracker {
 
 /** Why the site's validation scores are not sent: too few cases to be anything but patients' own. */
 export function withheldNotice(cases: number, minimum: number): string {
-  return `The validation scores stay on this machine: they are a mean over ${cases} case${cases === 1 ? '' : 's'}, and the plan reports scores only over at least ${minimum} (fewer would tell the coordinator about single patients). They are shown here each round.`;
+  return `The validation scores stay on this machine: they are a mean over ${plural(cases, 'case')}, and the plan reports scores only over at least ${minimum} (fewer would tell the coordinator about single patients). They are shown here each round.`;
 }

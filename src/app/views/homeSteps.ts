@@ -6,6 +6,7 @@
 import type { FederationState } from '../state/appState.ts';
 import type { DataSummary, SiteProgress } from '../../worker/workerApi.ts';
 import { isTakingPart } from '../state/takingPart.ts';
+import { plural } from '../../core/util/plural.ts';
 
 export interface HomeStep {
   /** the route the step leads to */
@@ -38,7 +39,7 @@ export function homeSummary(f: FederationState, data: DataSummary | null, p: Sit
   const running = isTakingPart(p.phase);
   const scans: HomeStep = {
     route: 'data', title: 'Scans',
-    text: !data || cases === 0 ? 'Choose the folder with your cases (DICOM series or BraTS-named NIfTI).' : `${cases} case${cases === 1 ? '' : 's'} loaded, ${data.train} for training and ${data.validation} for validation.`,
+    text: !data || cases === 0 ? 'Choose the folder with your cases (DICOM series or BraTS-named NIfTI).' : `${plural(cases, 'case')} loaded, ${data.train} for training and ${data.validation} for validation.`,
     next: usable === 0 && !running,
   };
   const resumable = f.info.resumable;

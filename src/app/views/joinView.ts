@@ -10,6 +10,7 @@ import { routeHref } from '../router.ts';
 import { persistenceLine } from './persistenceLine.ts';
 import type { View } from './view.ts';
 import { whatIsSent } from './whatIsSent.ts';
+import { plural } from '../../core/util/plural.ts';
 
 function planRows(plan: Plan): [string, string][] {
   return [
@@ -22,8 +23,8 @@ function planRows(plan: Plan): [string, string][] {
         (plan.aggregation.weighting === 'equal' ? 'every site counts equally' : "each site's update counts by its number of training cases"),
     ],
     ['Update encoding', plan.codec.name],
-    ['Validation', `${Math.round(plan.validation.fraction * 100)}% of this site's labelled cases are held out to measure the global model; their mean scores are reported over at least ${plan.validation.minReportCases} case${plan.validation.minReportCases === 1 ? '' : 's'}`],
-    ['Round deadline', `${plan.stragglers.roundDeadlineSeconds} s; a round closes with at least ${plan.stragglers.minSites} site${plan.stragglers.minSites === 1 ? '' : 's'}`],
+    ['Validation', `${Math.round(plan.validation.fraction * 100)}% of this site's labelled cases are held out to measure the global model; their mean scores are reported over at least ${plural(plan.validation.minReportCases, 'case')}`],
+    ['Round deadline', `${plan.stragglers.roundDeadlineSeconds} s; a round closes with at least ${plural(plan.stragglers.minSites, 'site')}`],
     ['Secure aggregation', plan.privacy.secureAggregation.enabled ? 'on' : 'off'],
     ['Differential privacy', plan.privacy.dp.enabled ? `on (ε = ${plan.privacy.dp.epsilon})` : 'off'],
   ];

@@ -8,6 +8,7 @@ import { formatBytes } from '../format.ts';
 import type { AppState } from '../state/appState.ts';
 import type { View } from './view.ts';
 import { whatIsSent } from './whatIsSent.ts';
+import { plural } from '../../core/util/plural.ts';
 
 export function ledgerTotals(entries: readonly LedgerEntry[]): Map<string, { count: number; sent: number; received: number }> {
   const totals = new Map<string, { count: number; sent: number; received: number }>();
@@ -41,7 +42,7 @@ export function ledgerView(state: AppState): View {
     const totals = ledgerTotals(entries);
     const sent = entries.reduce((a, e) => a + e.sentBytes, 0);
     const refused = entries.filter((e) => e.status === 0 || e.status >= 400).length;
-    total.textContent = `${entries.length} request${entries.length === 1 ? '' : 's'} to ${state.baseUrl}; ${formatBytes(sent)} sent in all${refused ? ` (${refused} of them refused or unanswered, counted too)` : ''}.`;
+    total.textContent = `${plural(entries.length, 'request')} to ${state.baseUrl}; ${formatBytes(sent)} sent in all${refused ? ` (${refused} of them refused or unanswered, counted too)` : ''}.`;
     replaceChildren(summary, ...[...totals].map(([kind, t]) => h('tr', {}, h('th', { attrs: { scope: 'row' }, text: kind }), h('td', { className: 'num', text: String(t.count) }), h('td', { className: 'num', text: formatBytes(t.sent) }), h('td', { className: 'num', text: formatBytes(t.received) }))));
     const grown = entries.length >= shown.length && entries[shown.length - 1] === shown[shown.length - 1];
     if (grown) rows.prepend(...entries.slice(shown.length).reverse().map(row));

@@ -5,6 +5,7 @@
 import type { OperatorStatus } from '../../core/protocol/operatorStatusSchema.ts';
 import { ago, reportedIn } from '../../core/protocol/operatorSummary.ts';
 import { formatDuration } from '../format.ts';
+import { plural } from '../../core/util/plural.ts';
 
 /** "Round 2 of 10: collecting updates; 1 of 3 sites taking part sent an update (at least 2 needed), deadline in 4 min 30 s." */
 export function roundSummary(s: OperatorStatus, now: number): string {
@@ -12,7 +13,7 @@ export function roundSummary(s: OperatorStatus, now: number): string {
   if (c.finished) return `Finished: all ${c.rounds} rounds closed. The final model is ${c.globalModelHash.slice(0, 12)}… (fedseg export-model writes it to a file).`;
   const what = { open: 'open, no update yet', collecting: 'collecting updates', aggregating: 'aggregating the updates', closed: 'closed' }[c.state];
   const deadline = c.deadline === null ? '' : c.deadline >= now ? `, deadline in ${formatDuration(c.deadline - now)}` : `, deadline passed ${ago(c.deadline, now)}`;
-  return `Round ${c.round} of ${c.rounds}: ${what}; ${c.reportedSites} of ${c.expectedSites} site${c.expectedSites === 1 ? '' : 's'} taking part sent an update (at least ${c.minSites} needed)${deadline}.`;
+  return `Round ${c.round} of ${c.rounds}: ${what}; ${c.reportedSites} of ${plural(c.expectedSites, 'site')} taking part sent an update (at least ${c.minSites} needed)${deadline}.`;
 }
 
 /** What protects the updates, in the plan's words. */

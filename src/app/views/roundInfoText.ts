@@ -4,6 +4,7 @@
  */
 import type { RoundStatus } from '../../worker/workerApi.ts';
 import { formatDuration } from '../format.ts';
+import { plural } from '../../core/util/plural.ts';
 
 export function roundInfoText(r: RoundStatus | null, now: number): string {
   if (!r) return 'Round: not known yet.';
@@ -11,5 +12,5 @@ export function roundInfoText(r: RoundStatus | null, now: number): string {
   if (r.finished) return `The federation finished its ${r.rounds === 1 ? 'round' : `${r.rounds} rounds`}.${privacy}`;
   const at = r.deadline === null ? '' : new Date(r.deadline).toLocaleTimeString();
   const deadline = r.deadline === null ? '' : r.deadline >= now ? `; deadline ${at} (in ${formatDuration(r.deadline - now)})` : `; deadline ${at} (passed ${formatDuration(now - r.deadline)} ago)`;
-  return `Round ${r.round} of ${r.rounds}: ${r.state}; ${r.reportedSites} of ${r.expectedSites} site${r.expectedSites === 1 ? '' : 's'} reported (at least ${r.minSites} needed)${deadline}.${privacy}`;
+  return `Round ${r.round} of ${r.rounds}: ${r.state}; ${r.reportedSites} of ${plural(r.expectedSites, 'site')} reported (at least ${r.minSites} needed)${deadline}.${privacy}`;
 }

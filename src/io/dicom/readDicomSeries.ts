@@ -20,6 +20,7 @@ import { parseDicomFile } from './parseDicomFile.ts';
 import { sliceStack } from './sliceStack.ts';
 import { mergeLossyHistories } from './lossyHistory.ts';
 import type { SliceStack } from './sliceStack.ts';
+import { plural } from '../../core/util/plural.ts';
 
 export interface ReadDicomOptions {
   /** refuse a series whose volume would exceed this many voxels (checked before allocating) */
@@ -225,7 +226,7 @@ export function rasAffine(stack: SliceStack): { affine: Mat4; spacing: Vec3 } {
 function seriesLabel(inst: DicomInstanceInfo, files: number, echo?: number): string {
   const what = (inst.seriesDescription || inst.protocolName || 'no description') + (echo === undefined ? '' : ` (echo ${echo})`);
   const num = inst.seriesNumber !== undefined ? `series ${inst.seriesNumber} ` : 'series ';
-  return `${num}"${what}" (${files} file${files === 1 ? '' : 's'})`;
+  return `${num}"${what}" (${plural(files, 'file')})`;
 }
 
 function seriesFileName(group: readonly DicomInstanceInfo[]): string {

@@ -11,6 +11,7 @@ import type { SiteEvent } from '../../core/protocol/client/runSite.ts';
 import type { NodeBackend } from '../tfNode.ts';
 import type { Command } from '../command.ts';
 import { checkTransport } from '../../core/protocol/client/secureTransport.ts';
+import { plural } from '../../core/util/plural.ts';
 
 const usage = `fedseg collaborate --url URL (--invite TOKEN | --key-file FILE) (--data FOLDER | --synthetic PROFILE)
                   [--backend wasm|cpu|webgpu] [--stock-kernels] [--key-file FILE] [--seed N] [--cases N] [--size N] [--insecure]
@@ -43,7 +44,7 @@ function describe(e: SiteEvent): string | null {
     case 'round':
       return e.status.finished ? 'federation finished' : `round ${e.status.round} of ${e.status.rounds}: model ${e.status.globalModelHash.slice(0, 12)}…`;
     case 'evaluated':
-      return `  evaluated on ${e.cases} validation case${e.cases === 1 ? '' : 's'}: Dice ${REGIONS.map((r) => `${r} ${e.dice[r].toFixed(3)}`).join(', ')}${e.reported ? '' : ' (kept here: fewer cases than the plan reports, validation.minReportCases)'}`;
+      return `  evaluated on ${plural(e.cases, 'validation case')}: Dice ${REGIONS.map((r) => `${r} ${e.dice[r].toFixed(3)}`).join(', ')}${e.reported ? '' : ' (kept here: fewer cases than the plan reports, validation.minReportCases)'}`;
     case 'training':
       return e.step === e.steps || e.step % 10 === 0 ? `  step ${e.step}/${e.steps} loss ${e.loss.toFixed(4)}` : null;
     case 'uploaded':

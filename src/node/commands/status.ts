@@ -11,6 +11,7 @@ import type { Command } from '../command.ts';
 import { FedsegError } from '../../core/util/errors.ts';
 import { OPERATOR_TOKEN_FILE, readOperatorToken } from '../../coordinator/operatorToken.ts';
 import { join, resolve } from 'node:path';
+import { plural } from '../../core/util/plural.ts';
 
 const DEFAULT_ROUNDS = 20;
 
@@ -41,7 +42,6 @@ const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '-');
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
 const evalText = (e: RoundEvaluation | null) =>
   e ? `${REGIONS.map((r) => f2(e.dice[r])).join(' ')}   ${REGIONS.map((r) => f1(e.hd95[r]).padStart(5)).join(' ')}  (${plural(e.cases, 'case')}, ${plural(e.sites, 'site')})` : '-';
-const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 /** the evaluation column's width: the sites that reported follow it, in full */
 const EVAL_WIDTH = 60;
 const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
@@ -98,7 +98,7 @@ export function formatStatus(s: OperatorStatus, now = Date.now(), roundsShown = 
   lines.push('', `Rounds:                                                     federated evaluation of the round's starting model`);
   lines.push(`  round  status       updates  samples  update norm   ${`Dice ${REGIONS.join('/')}      HD95 mm ${REGIONS.join('/')}`.padEnd(EVAL_WIDTH)} reported by`);
   const hidden = Math.max(0, s.rounds.length - roundsShown);
-  if (hidden > 0) lines.push(`  (${hidden} earlier round${hidden === 1 ? '' : 's'} not shown: --rounds all lists every one)`);
+  if (hidden > 0) lines.push(`  (${plural(hidden, 'earlier round')} not shown: --rounds all lists every one)`);
   for (const r of s.rounds.slice(hidden)) {
     const samples = r.updates.reduce((a, u) => a + u.sampleCount, 0);
     const who = r.updates.map((u) => u.siteId).join(', ') || '-';
