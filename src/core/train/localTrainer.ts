@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CaseList } from './caseSet.ts';
 import { taskYielder } from '../util/taskYielder.ts';
+import { monotonicNow } from '../util/monotonicNow.ts';
 import { FedsegError } from '../util/errors.ts';
 import type { UNet3D } from '../model/unet3d.ts';
 import { ensureGradients } from '../model/ensureGradients.ts';
@@ -54,9 +55,6 @@ function checkOptions(opts: TrainOptions): void {
   if (opts.proximalMu !== undefined && !(opts.proximalMu >= 0)) bad('proximalMu >= 0', opts.proximalMu);
 }
 
-const clock = (globalThis as { performance?: { now(): number } }).performance;
-const now = (): number => (clock ? clock.now() : Date.now());
-
 export async function* trainLocal(
   model: UNet3D,
   cases: CaseList,
@@ -75,7 +73,7 @@ export async function* trainLocal(
   const globals = mu > 0 ? vars.map((v) => tf.clone(v)) : [];
   const optimizer = opts.optimizer === 'adam' ? tf.train.adam(opts.learningRate) : tf.train.sgd(opts.learningRate);
   const voxelsPerStep = opts.batchSize * p * p * p;
-  const started = now();
+  const started = monotonicNow();
   let lossSum = 0;
   let lastLoss = NaN;
   // a Stop or Ctrl-C is let in between steps
@@ -86,7 +84,7 @@ export async function* trainLocal(
       if (opts.signal?.aborted) {
         throw new FedsegError('TRAINING_ABORTED', `training was stopped before step ${step} of ${opts.steps}`);
       }
-      const stepStart = now();
+      const stepStart = monotonicNow();
       const batch = await sampler.next(opts.batchSize);
       const loss = tf.tidy(() => {
         const x = tf.tensor5d(batch.image, [opts.batchSize, p, p, p, 4]);
@@ -111,7 +109,7 @@ export async function* trainLocal(
       }
       lossSum += value;
       lastLoss = value;
-      const t = now();
+      const t = monotonicNow();
       const elapsedMs = t - started;
       yield {
         step,

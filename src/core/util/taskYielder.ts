@@ -7,6 +7,8 @@
  * or a MessageChannel (browsers and Workers), not setTimeout, which browsers hold back to
  * 4 ms once nested and longer in a background tab.
  */
+import { monotonicNow } from './monotonicNow.ts';
+
 interface PortLike {
   onmessage: (() => void) | null;
   postMessage(message: null): void;
@@ -19,8 +21,6 @@ const host = globalThis as unknown as {
   setTimeout(fn: () => void, ms: number): unknown;
 };
 
-const clock = (globalThis as { performance?: { now(): number } }).performance;
-const now = (): number => (clock ? clock.now() : Date.now());
 
 /** Resolves in a later task of the event loop. */
 export function nextTask(): Promise<void> {
@@ -42,10 +42,10 @@ export function nextTask(): Promise<void> {
 }
 
 export function taskYielder(everyMs = 50): () => Promise<void> {
-  let last = now();
+  let last = monotonicNow();
   return async () => {
-    if (now() - last < everyMs) return;
+    if (monotonicNow() - last < everyMs) return;
     await nextTask();
-    last = now();
+    last = monotonicNow();
   };
 }
