@@ -71,8 +71,8 @@ export class SecAggEndpoints {
     }
     return h.serial(async () => {
       // an unmask answer after the round closed with this site's input in it (the answer was late, or lost and sent again)
-      if (kind === 'unmask' && (await h.store.updates(round)).some((u) => u.siteId === siteId)) return { status: 'duplicate', round, phase: 'done' } as const;
-      const s = await this.session(round, `secure aggregation ${kind}`);
+      const s = kind === 'unmask' ? await this.sessionOrCounted(round, `secure aggregation ${kind}`, siteId) : await this.session(round, `secure aggregation ${kind}`);
+      if (!s) return { status: 'duplicate', round, phase: 'done' } as const;
       const status =
         kind === 'advertise' ? s.advertise(siteId, msg as SecAggAdvertise)
         : kind === 'shares' ? s.shares(siteId, msg as SecAggShares)
@@ -99,10 +99,8 @@ export class SecAggEndpoints {
     const hash = await sha256Hex(bytes);
     return h.serial(async () => {
       // sent again after the round closed with it (its answer was lost): counted, as a plain update's repeat is
-      if ((await h.store.updates(round)).some((u) => u.siteId === siteId && u.payloadHash === hash)) {
-        return { status: 'duplicate', round, phase: 'done', uploadHash: hash } as const;
-      }
-      const s = await this.session(round, 'masked input');
+      const s = await this.sessionOrCounted(round, 'masked input', siteId, hash);
+      if (!s) return { status: 'duplicate', round, phase: 'done', uploadHash: hash } as const;
       if (s.checkMasked(siteId, hash) === 'duplicate') {
         await this.auditOnce(siteId, round, 'secagg-masked', { blob: hash, bytes: bytes.length });
         return { status: 'duplicate', round, phase: s.phase, uploadHash: hash } as const;
@@ -139,6 +137,21 @@ export class SecAggEndpoints {
   private async auditOnce(siteId: string, round: number, action: string, detail: Record<string, unknown>): Promise<void> {
     const h = this.host;
     if ((await h.store.auditLog({ siteId, action, round, limit: 1 })).length === 0) await h.store.audit({ at: h.now(), siteId, action, round, detail });
+  }
+
+  /**
+   * The session of `round`; null when that round is no longer open and has this site's input
+   * among its records (`hash`: that very input), so that a repeat is answered as one. The
+   * records are read only then, not for every message of an open round.
+   */
+  private async sessionOrCounted(round: number, what: string, siteId: string, hash?: string): Promise<SecAggSession | null> {
+    try {
+      return await this.session(round, what);
+    } catch (e) {
+      const gone = e instanceof HttpError && (e.code === 'ROUND_CLOSED' || e.code === 'ROUND_AGGREGATING');
+      if (gone && (await this.host.store.updates(round)).some((u) => u.siteId === siteId && (hash === undefined || u.payloadHash === hash))) return null;
+      throw e;
+    }
   }
 
   /** The session of `round` if it is the current one and accepting; a refusal otherwise. */
