@@ -31,7 +31,8 @@ import { siteRevoked, updateConflict, wrongRound } from './federationRefusals.ts
 import { RoundNotifier, type RoundListener } from './roundNotifier.ts';
 import { RoundMachine } from './roundMachine.ts';
 import type { BlobStore } from './storage/blobStore.ts';
-import type { FederationStore, RoundRecord, SiteRecord } from './storage/federationStore.ts';
+import type { FederationStore, RoundRecord } from './storage/federationStore.ts';
+import { activeOf, expectedOf } from './roundSites.ts';
 import type { FederationAlgorithms } from './federationAlgorithms.ts';
 import { SecureRounds } from './secureRounds.ts';
 import { commitRound, type RoundCommit } from './commitRound.ts';
@@ -527,18 +528,4 @@ export class Federation {
     this.queue = run.catch(() => undefined);
     return run;
   }
-}
-
-/** the sites that are active (joined, not revoked) */
-function activeOf(sites: readonly SiteRecord[]): Set<string> {
-  return new Set(sites.filter((s) => s.status === 'active').map((s) => s.id));
-}
-
-/**
- * The sites a round waits for: the active ones, less those that said they stopped taking
- * part. Under secure aggregation the same, phase by phase: a stopped site missing from a
- * phase is a site that dropped out there, which the protocol survives (secAggSession.ts).
- */
-function expectedOf(sites: readonly SiteRecord[]): Set<string> {
-  return new Set(sites.filter((s) => s.status === 'active' && s.pausedAt === null).map((s) => s.id));
 }

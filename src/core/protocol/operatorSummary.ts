@@ -6,6 +6,7 @@
  */
 import type { RegionScores } from '../types/labels.ts';
 import type { OperatorStatus, RoundEvaluation, RoundView } from './operatorStatusSchema.ts';
+import { isWaitedFor } from './isWaitedFor.ts';
 
 export type OperatorSite = OperatorStatus['sites'][number];
 
@@ -30,7 +31,7 @@ export function waitingSites(s: OperatorStatus): OperatorSite[] | undefined {
   const c = s.current;
   if (c.finished || c.state === 'aggregating' || s.plan.privacy.secureAggregation.enabled) return undefined;
   const reported = reportedIn(s, c.round);
-  return s.sites.filter((x) => x.status === 'active' && x.pausedAt === null && !reported.has(x.id));
+  return s.sites.filter((x) => isWaitedFor(x) && !reported.has(x.id));
 }
 
 /** the sites with an update recorded for `round` */
